@@ -1,0 +1,115 @@
+import { calculateQRange, type DType, DTYPES } from "./dtype";
+import { assertQScheme, isSymmetric, type QScheme } from "./qscheme";
+import { roundHalfToEven } from "./rounding";
+
+/** `torch.finfo(torch.float32).eps`, PyTorch's default lower bound on a scale. */
+export const FLOAT32_EPS = 1.1920928955078125e-7;
+
+/**
+ * Quantization parameters: the affine map q = clamp(round(x / scale) + zeroPoint, quantMin, quantMax)
+ * and its inverse x ≈ (q - zeroPoint) * scale. Per tensor, `scale` and `zeroPoint` hold one value; per
+ * channel, one per index of `axis`; per group, one per (channel, group) with `groupSize` consecutive
+ * elements along `axis` sharing a pair.
+ */
+export interface QParams {
+  scale: Float32Array;
+  zeroPoint: Int32Array;
+  quantMin: number;
+  quantMax: number;
+  qscheme: QScheme;
+  dtype: DType;
+  /** The channel axis of a per-channel or per-group tensor. */
+  axis?: number;
+  /** Elements along `axis` that share one (scale, zeroPoint) in per-group quantization. */
+  groupSize?: number;
+}
+
+/** Options of {@link calculateQParams}, camelCase versions of PyTorch's observer arguments. */
+export interface QParamsOptions {
+  /** Default "quint8". */
+  dtype?: DType;
+  /** Default "per_tensor_affine". Per-channel schemes take one min/max per channel. */
+  qscheme?: QScheme;
+  /** A custom integer range (both or neither); it must contain 0. */
+  quantMin?: number;
+  quantMax?: number;
+  /** Halve the integer range (PyTorch's `reduce_range`). Default false. */
+  reduceRange?: boolean;
+  /** Smallest scale. Default `torch.finfo(torch.float32).eps`. */
+  eps?: number;
+}
+
+const f32 = Math.fround;
+
+/**
+ * PyTorch's `_ObserverBase._calculate_qparams` for already-observed ranges, in float32 arithmetic:
+ *
+ * - affine: min_neg = min(min, 0), max_pos = max(max, 0), scale = max((max_pos - min_neg) / (qmax - qmin), eps),
+ *   zeroPoint = clamp(qmin - round(min_neg / scale), qmin, qmax);
+ * - symmetric: scale = max(max(-min_neg, max_pos) / ((qmax - qmin) / 2), eps), zeroPoint 0 for a signed
+ *   dtype, 128 for quint8, floor((qmin + qmax) / 2) for an unsigned custom range.
+ *
+ * When the range contains 0 these are the deck's formulas: scale = (max - min) / (2^n - 1) and
+ * zero = -round(min / scale) (asymmetric); scale = max|x| / (2^(n-1) - 1) (symmetric, narrow range).
+ *
+ * @param minVal observed minimum(s): a number, or one per channel
+ * @param maxVal observed maximum(s), same length
+ *
+ * @example
+ * const { scale, zeroPoint } = calculateQParams(-1, 2, { dtype: "quint8" });
+ * scale[0]     // 0.0117647… = 3 / 255 (in float32)
+ * zeroPoint[0] // 85
+ */
+export function calculateQParams(
+  minVal: number | ArrayLike<number>,
+  maxVal: number | ArrayLike<number>,
+  options: QParamsOptions = {},
+): QParams {
+  const dtype = options.dtype ?? "quint8";
+  const qscheme = options.qscheme ?? "per_tensor_affine";
+  assertQScheme(qscheme);
+  const eps = options.eps ?? FLOAT32_EPS;
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`eps must be positive and finite, got ${eps}`);
+  const customRange = options.quantMin !== undefined || options.quantMax !== undefined;
+  const { quantMin, quantMax } = calculateQRange(dtype, options);
+
+  const mins = typeof minVal === "number" ? [minVal] : minVal;
+  const maxs = typeof maxVal === "number" ? [maxVal] : maxVal;
+  if (mins.length !== maxs.length) {
+    throw new RangeError(`minVal and maxVal must have the same length, got ${mins.length} and ${maxs.length}`);
+  }
+  if (mins.length === 0) throw new RangeError("minVal is empty: observe at least one value before calculating qparams");
+
+  const n = mins.length;
+  const scale = new Float32Array(n);
+  const zeroPoint = new Int32Array(n);
+  const symmetric = isSymmetric(qscheme);
+  const fEps = f32(eps);
+  for (let c = 0; c < n; c++) {
+    const lo = f32(mins[c]!);
+    const hi = f32(maxs[c]!);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      throw new RangeError(`minVal[${c}] = ${lo} and maxVal[${c}] = ${hi} must be finite`);
+    }
+    if (lo > hi) throw new RangeError(`minVal[${c}] = ${lo} is greater than maxVal[${c}] = ${hi}`);
+    const minNeg = Math.min(lo, 0);
+    const maxPos = Math.max(hi, 0);
+    if (symmetric) {
+      const absMax = Math.max(-minNeg, maxPos);
+      const s = Math.max(f32(absMax / f32((quantMax - quantMin) / 2)), fEps);
+      scale[c] = s;
+      if (!DTYPES[dtype].signed) {
+        // PyTorch: 128 for quint8's full range, the rounded-down midpoint for a custom range. With
+        // reduceRange PyTorch keeps 128, outside 0..127; quantkit takes the midpoint (63) so that the
+        // zero point stays in range.
+        zeroPoint[c] = quantMin === 0 && quantMax === 255 && !customRange ? 128 : Math.floor((quantMin + quantMax) / 2);
+      }
+    } else {
+      const s = Math.max(f32(f32(maxPos - minNeg) / f32(quantMax - quantMin)), fEps);
+      scale[c] = s;
+      const z = quantMin - roundHalfToEven(f32(minNeg / s));
+      zeroPoint[c] = Math.min(Math.max(z, quantMin), quantMax);
+    }
+  }
+  return { scale, zeroPoint, quantMin, quantMax, qscheme, dtype };
+}
