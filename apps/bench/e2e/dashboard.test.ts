@@ -1,0 +1,226 @@
+/**
+ * The dashboard in headless Chromium: builds it with Vite, serves dist/ from 127.0.0.1, opens two result
+ * files through the file input, and checks that every chart drew, that the numbers on the page are the
+ * file's, that a regression is marked, and that nothing logged an error. Saves screenshots to
+ * e2e/screenshots/ (committed, so that a reader sees the dashboard without running it).
+ */
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureRun } from "../test/fixtureRun";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const shots = join(appDir, "e2e", "screenshots");
+const repoRoot = join(appDir, "..", "..");
+const baselinePath = join(repoRoot, "bench-results", "baseline.json");
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+let outDir: string;
+let profileDir: string;
+let server: Server;
+let base: string;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "quantkit-dashboard-"));
+  profileDir = mkdtempSync(join(tmpdir(), "quantkit-chromium-"));
+  process.env.BENCH_DASHBOARD_OUT = outDir;
+  await build({ configFile: join(appDir, "vite.config.ts"), logLevel: "warn" });
+  delete process.env.BENCH_DASHBOARD_OUT;
+
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, "");
+    let path = join(outDir, rel);
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, "index.html");
+    if (!path.startsWith(outDir) || !existsSync(path)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": MIME[extname(path)] ?? "application/octet-stream" });
+    createReadStream(path).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--use-angle=swiftshader",
+      "--enable-unsafe-swiftshader",
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  // No network: anything not served from 127.0.0.1 (or inline data:) is a bug, and is refused.
+  await context.route("**/*", (route) => {
+    const u = route.request().url();
+    return u.startsWith(base) || u.startsWith("data:") ? route.continue() : route.abort();
+  });
+  page = await context.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || msg.type() === "warning")
+      problems.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
+  await page.goto(base);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  for (const dir of [outDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** How many canvases have at least `min` painted pixels (a chart that did not draw has none). */
+async function paintedCanvases(min = 2000): Promise<{ id: string; painted: number }[]> {
+  return page.evaluate((threshold) => {
+    return [...document.querySelectorAll("canvas")].map((c) => {
+      const ctx = (c as HTMLCanvasElement).getContext("2d")!;
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+      return { id: c.id, painted: painted >= threshold ? painted : 0 };
+    });
+  }, min);
+}
+
+const cellText = (selector: string) =>
+  page.$$eval(selector, (cells) => cells.map((c) => c.textContent?.trim() ?? ""));
+
+describe("bench dashboard", () => {
+  it("draws every chart of two uploaded runs and marks the regressed ratio", async () => {
+    const baseRun = fixtureRun({ gemmRatio: 2, createdAt: "2026-11-25T12:00:00.000Z" });
+    const current = fixtureRun({ gemmRatio: 1.5 });
+    await page.setInputFiles("#file-input", [
+      { name: "base.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(baseRun)) },
+      { name: "current.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(current)) },
+    ]);
+    await page.waitForFunction(() => document.body.dataset.rendered === "current.json");
+    await page.selectOption("#run-b", {
+      label: await page.$eval("#run-b option:nth-child(2)", (o) => o.textContent!),
+    });
+    await page.waitForSelector("#compare-table");
+
+    // 3 throughput charts (float16.encode, gemm.int8, gemm.fp32), 2 ratio charts (numeric, kernels),
+    // accuracy, calibrator errors, and the side-by-side chart.
+    const canvases = await paintedCanvases();
+    expect(canvases.map((c) => c.id).sort()).toEqual(
+      [
+        "accuracy-chart",
+        "calibrator-chart",
+        "compare-chart",
+        "ratios-kernels",
+        "ratios-numeric",
+        "throughput-0",
+        "throughput-1",
+        "throughput-2",
+      ].sort(),
+    );
+    for (const c of canvases) expect(c.painted, `${c.id} drew nothing`).toBeGreaterThan(0);
+
+    // The headline table shows the file's numbers, formatted.
+    const headline = await cellText("#headline-table tbody td");
+    const rows: Record<string, string> = {};
+    for (let i = 0; i + 2 < headline.length; i += 3) rows[headline[i]!] = headline[i + 1]!;
+    expect(rows).toMatchObject({
+      "float16 encode, quantkit / @petamoriken/float16, 1M": "2.5×",
+      "int8 / fp32 GEMM speed, js, 256x256x256": "1.5×",
+      "quantkit int8 GEMM (js) / onnxruntime MatMulInteger speed, 256x256x256": "0.1×",
+      "fp32 model accuracy": "96.30%",
+      "PTQ accuracy at 8 bits (minmax)": "96.20%",
+      "PTQ accuracy at 4 bits (minmax)": "87.10%",
+      "QAT accuracy at 8 bits (minmax)": "95.80%",
+      "QAT accuracy at 4 bits (minmax)": "93.00%",
+    });
+
+    // Accuracy table: one row per method and calibrator, columns 8..2 bits.
+    expect(await cellText("#accuracy-table tbody tr:nth-child(2) td")).toEqual([
+      "QAT · minmax",
+      "95.80%",
+      "95.70%",
+      "93.00%",
+      "85.00%",
+      "41.00%",
+    ]);
+
+    // The skipped suite is listed with its reason.
+    const suites = await cellText("#suites-table tbody tr:nth-child(4) td");
+    expect(suites[0]).toBe("kernels-gpu");
+    expect(suites[2]).toBe("skipped");
+    expect(suites[5]).toContain("no gpu.js backend in this fixture");
+
+    // Side by side: the GEMM int8/fp32 ratio fell from 2 to 1.5 (-25%): the one regression at 10%.
+    const regressed = await cellText("#compare-table tr.regressed td");
+    expect(regressed).toEqual([
+      "kernels",
+      "int8 / fp32 GEMM speed, js, 256x256x256",
+      "2",
+      "1.5",
+      "-25.0%",
+      "▼ regressed",
+    ]);
+    expect(await page.$$("#compare-table tbody tr")).toHaveLength(4);
+    // Raising the threshold above 25% clears the mark.
+    await page.fill("#threshold", "30");
+    await page.dispatchEvent("#threshold", "change");
+    expect(await page.$$("#compare-table tr.regressed")).toHaveLength(0);
+    await page.fill("#threshold", "10");
+    await page.dispatchEvent("#threshold", "change");
+    expect(await page.$$("#compare-table tr.regressed")).toHaveLength(1);
+
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, "dashboard-compare.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses a file that is not a result file, naming the problem", async () => {
+    const bad = { ...fixtureRun(), schemaVersion: 99 };
+    await page.setInputFiles("#file-input", [
+      { name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) },
+    ]);
+    await page.waitForFunction(
+      () => document.querySelector("#load-status")?.textContent === "0 of 1 file(s) loaded",
+    );
+    expect(await page.textContent("#errors")).toContain("bad.json is not a valid quantkit-bench-result file");
+    expect(await page.textContent("#errors")).toContain("schemaVersion 99 is not supported");
+    expect(problems).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(baselinePath))(
+    "draws bench-results/baseline.json, bundled at build time",
+    async () => {
+      await page.goto(base);
+      await page.click('#bundled button[data-file="baseline.json"]');
+      await page.waitForFunction(() => document.body.dataset.rendered === "baseline.json");
+      const canvases = await paintedCanvases();
+      expect(canvases.length).toBeGreaterThan(0);
+      for (const c of canvases) expect(c.painted, `${c.id} drew nothing`).toBeGreaterThan(0);
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, "dashboard-baseline.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    },
+  );
+});

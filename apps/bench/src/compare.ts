@@ -1,0 +1,111 @@
+import type { BenchResultFile, Ratio } from "./schema";
+
+/** One ratio found in both runs. */
+export interface RatioChange {
+  suite: string;
+  id: string;
+  label: string;
+  base: number;
+  current: number;
+  /** current / base - 1: -0.25 means the ratio fell by 25%. */
+  change: number;
+  /** Fell by more than the threshold. */
+  regressed: boolean;
+  /** Rose by more than the threshold. */
+  improved: boolean;
+}
+
+/** What {@link compareRuns} finds. */
+export interface Comparison {
+  /** The threshold used, as a fraction (0.1 = 10%). */
+  threshold: number;
+  changes: RatioChange[];
+  regressions: RatioChange[];
+  /** Ratios of the base absent from the current run ("suite/id"), with why when the suite says. */
+  missing: { suite: string; id: string; label: string; why: string | null }[];
+  /** Ratios only the current run has. */
+  added: { suite: string; id: string; label: string }[];
+}
+
+/**
+ * Compares every ratio of `current` with the same ratio (same suite id and ratio id) of `base`. A ratio
+ * regressed when its median fell by more than `threshold` (a fraction: 0.1 = 10%); every ratio is
+ * oriented so that higher is better (see the schema), so a fall is always a loss.
+ *
+ * @example
+ * compareRuns(base, current, 0.1).regressions.map((r) => `${r.suite}/${r.id}`); // ["kernels/gemm/…"]
+ */
+export function compareRuns(base: BenchResultFile, current: BenchResultFile, threshold: number): Comparison {
+  if (!(threshold >= 0 && threshold < 1)) {
+    throw new RangeError(`threshold must be a fraction in [0, 1), got ${threshold}`);
+  }
+  const index = (run: BenchResultFile) => {
+    const map = new Map<string, { suite: string; ratio: Ratio }>();
+    for (const s of run.suites)
+      for (const r of s.ratios) map.set(`${s.id}\u0000${r.id}`, { suite: s.id, ratio: r });
+    return map;
+  };
+  const b = index(base);
+  const c = index(current);
+  const changes: RatioChange[] = [];
+  const missing: Comparison["missing"] = [];
+  for (const [key, { suite, ratio }] of b) {
+    const now = c.get(key);
+    if (!now) {
+      const s = current.suites.find((x) => x.id === suite);
+      const why = !s ? "suite not run" : s.status !== "ok" ? `suite ${s.status}: ${s.reason ?? ""}` : null;
+      missing.push({ suite, id: ratio.id, label: ratio.label, why });
+      continue;
+    }
+    const change = now.ratio.median / ratio.median - 1;
+    changes.push({
+      suite,
+      id: ratio.id,
+      label: ratio.label,
+      base: ratio.median,
+      current: now.ratio.median,
+      change,
+      // A tiny epsilon keeps a fall of exactly the threshold (in decimal) from failing on float rounding.
+      regressed: change < -threshold - 1e-12,
+      improved: change > threshold + 1e-12,
+    });
+  }
+  const added = [...c.entries()]
+    .filter(([key]) => !b.has(key))
+    .map(([, { suite, ratio }]) => ({ suite, id: ratio.id, label: ratio.label }));
+  return { threshold, changes, regressions: changes.filter((x) => x.regressed), missing, added };
+}
+
+const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
+
+/**
+ * The gate's report, one line per regressed ratio first (each names the suite, the ratio id and label,
+ * base -> current and the change), then counts of the rest.
+ *
+ * @example
+ * formatComparison(compareRuns(base, current, 0.1)).join("\n");
+ */
+export function formatComparison(cmp: Comparison): string[] {
+  const lines: string[] = [];
+  const th = `${(cmp.threshold * 100).toFixed(1)}%`;
+  if (cmp.regressions.length > 0) {
+    lines.push(`${cmp.regressions.length} ratio(s) fell by more than ${th}:`);
+    for (const r of cmp.regressions) {
+      lines.push(
+        `  REGRESSED ${r.suite}/${r.id} (${r.label}): ${fmt(r.base)} -> ${fmt(r.current)} (${pct(r.change)})`,
+      );
+    }
+  } else {
+    lines.push(`no ratio fell by more than ${th} (${cmp.changes.length} compared)`);
+  }
+  const improved = cmp.changes.filter((x) => x.improved);
+  for (const r of improved) {
+    lines.push(`  improved  ${r.suite}/${r.id}: ${fmt(r.base)} -> ${fmt(r.current)} (${pct(r.change)})`);
+  }
+  for (const m of cmp.missing) {
+    lines.push(`  missing   ${m.suite}/${m.id}${m.why ? ` (${m.why})` : ""}`);
+  }
+  if (cmp.added.length > 0) lines.push(`  ${cmp.added.length} ratio(s) new in this run`);
+  return lines;
+}

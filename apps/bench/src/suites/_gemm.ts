@@ -1,0 +1,188 @@
+import type { Rng } from "@quantkit/tensor";
+import type { MeasuredVariant, SuiteContext } from "../context";
+import type { Kernels, QuantizedConv2dLayer } from "./_kernelsDiscovery";
+import { ortMatmulF32, ortMatmulInteger } from "./_ort";
+
+/** The shape the headline int8/fp32 and ours-vs-ORT ratios are quoted at. */
+const HEADLINE_SHAPE = "256x256x256";
+
+const GMAC = { unit: "GMAC/s", per: 1e9 };
+
+/**
+ * Times int8 and fp32 GEMM of every backend and onnxruntime-node's MatMulInteger and MatMul on the same
+ * inputs in the same rounds, after checking each backend's integers equal onnxruntime's; records the
+ * paired ratios int8/fp32 per backend and ours/onnxruntime. The headline ratios are those of the fastest
+ * int8 backend at 256x256x256 when `headline` is true.
+ */
+export async function measureGemm(
+  ctx: SuiteContext,
+  backends: Kernels[],
+  shape: [number, number, number],
+  rng: Rng,
+  headlineAllowed = true,
+) {
+  const [m, k, n] = shape;
+  const label = `${m}x${k}x${n}`;
+  const aZeroPoint = 128;
+  const a8 = new Uint8Array(m * k).map(() => rng.int(256));
+  const b8 = new Int8Array(k * n).map(() => rng.int(256) - 128);
+  const a32 = rng.fillNormal(new Float32Array(m * k));
+  const b32 = rng.fillNormal(new Float32Array(k * n));
+  const outI = new Int32Array(m * n);
+  const outF = new Float32Array(m * n);
+  const ortInt = await ortMatmulInteger(a8, b8, m, k, n, aZeroPoint);
+  const ortF32 = await ortMatmulF32(a32, b32, m, k, n);
+  // Same inputs, same integers: a kernel that disagrees with onnxruntime is not worth timing.
+  const reference = await ortInt.result();
+  for (const kern of backends) {
+    const ours = kern.matmulInteger(a8, b8, { m, k, n, aZeroPoint, bZeroPoint: 0 });
+    const bad = ours.findIndex((x, i) => x !== reference[i]);
+    if (bad >= 0) {
+      throw new Error(
+        `${kern.backend} matmulInteger ${label} differs from onnxruntime MatMulInteger at [${bad}]: ${ours[bad]} vs ${reference[bad]}`,
+      );
+    }
+  }
+  const common = { op: "", size: m * k * n, sizeUnit: "MACs", shape: label, throughput: GMAC };
+  const variants: MeasuredVariant[] = [
+    ...backends.flatMap((kern): MeasuredVariant[] => [
+      {
+        ...common,
+        id: `gemm.int8/quantkit/${kern.backend}/${label}`,
+        op: "gemm.int8",
+        impl: "quantkit",
+        backend: kern.backend,
+        params: { m, k, n, aZeroPoint },
+        run: () => kern.matmulInteger(a8, b8, { m, k, n, aZeroPoint, bZeroPoint: 0, out: outI }),
+      },
+      {
+        ...common,
+        id: `gemm.fp32/quantkit/${kern.backend}/${label}`,
+        op: "gemm.fp32",
+        impl: "quantkit",
+        backend: kern.backend,
+        params: { m, k, n },
+        run: () => kern.matmulF32(a32, b32, { m, k, n, out: outF }),
+      },
+    ]),
+    {
+      ...common,
+      id: `gemm.int8/onnxruntime-node/cpu/${label}`,
+      op: "gemm.int8",
+      impl: "onnxruntime-node",
+      backend: "ort-cpu",
+      params: { m, k, n, aZeroPoint, threads: 1, op: "MatMulInteger" },
+      run: ortInt.run,
+    },
+    {
+      ...common,
+      id: `gemm.fp32/onnxruntime-node/cpu/${label}`,
+      op: "gemm.fp32",
+      impl: "onnxruntime-node",
+      backend: "ort-cpu",
+      params: { m, k, n, threads: 1, op: "MatMul" },
+      run: ortF32.run,
+    },
+  ];
+  const timings = await ctx.measure(variants);
+  await ortInt.release();
+  await ortF32.release();
+  const headline = headlineAllowed && label === HEADLINE_SHAPE;
+  // The headline quotes the fastest int8 backend of this run.
+  const best = timings
+    .filter((t) => t.op === "gemm.int8" && t.impl === "quantkit")
+    .sort((x, y) => x.medianMs - y.medianMs)[0]?.backend;
+  for (const kern of backends) {
+    const b = kern.backend;
+    const int8 = `gemm.int8/quantkit/${b}/${label}`;
+    const fp32 = `gemm.fp32/quantkit/${b}/${label}`;
+    const isBest = headline && b === best;
+    ctx.ratio(
+      `gemm/int8-vs-fp32/${b}/${label}`,
+      `int8 / fp32 GEMM speed, ${b}, ${label}`,
+      int8,
+      fp32,
+      isBest,
+    );
+    ctx.ratio(
+      `gemm/int8-vs-ort/${b}/${label}`,
+      `quantkit int8 GEMM (${b}) / onnxruntime MatMulInteger speed, ${label}`,
+      int8,
+      `gemm.int8/onnxruntime-node/cpu/${label}`,
+      isBest,
+    );
+    ctx.ratio(
+      `gemm/fp32-vs-ort/${b}/${label}`,
+      `quantkit fp32 GEMM (${b}) / onnxruntime MatMul speed, ${label}`,
+      fp32,
+      `gemm.fp32/onnxruntime-node/cpu/${label}`,
+      isBest,
+    );
+  }
+  ctx.ratio(
+    `gemm/ort-int8-vs-fp32/${label}`,
+    `onnxruntime MatMulInteger / MatMul speed, ${label}`,
+    `gemm.int8/onnxruntime-node/cpu/${label}`,
+    `gemm.fp32/onnxruntime-node/cpu/${label}`,
+  );
+}
+
+/** Times quantizedConv2d of every backend on the same layer, after checking they agree bit for bit. */
+export async function measureConv(
+  ctx: SuiteContext,
+  backends: Kernels[],
+  shape: [number, number, number, number, number],
+  rng: Rng,
+) {
+  const [batch, inC, outC, size, kernel] = shape;
+  const pad = kernel >> 1;
+  const layer: QuantizedConv2dLayer = {
+    inChannels: inC,
+    outChannels: outC,
+    kernelH: kernel,
+    kernelW: kernel,
+    strideH: 1,
+    strideW: 1,
+    padH: pad,
+    padW: pad,
+    dilationH: 1,
+    dilationW: 1,
+    groups: 1,
+    weight: new Int8Array(outC * inC * kernel * kernel).map(() => rng.int(255) - 127),
+    inputZeroPoint: 128,
+    outputZeroPoint: 0,
+    bias: new Int32Array(outC).map(() => rng.int(2001) - 1000),
+    // A real multiplier (about 0.7 * 2^-10) and per-channel shifts, as convert would produce.
+    multiplier: new Int32Array(outC).fill(1518500250),
+    shift: new Int32Array(outC).fill(-10),
+    outputMin: 0,
+    outputMax: 255,
+  };
+  const x = new Uint8Array(batch * inC * size * size).map(() => rng.int(256));
+  const macs = batch * outC * size * size * inC * kernel * kernel;
+  const label = `${batch}x${inC}x${size}x${size}->${outC},${kernel}x${kernel}`;
+  const out = new Uint8Array(batch * outC * size * size);
+  const first = backends[0]!.quantizedConv2d!(x, layer, { batch, height: size, width: size });
+  for (const kern of backends.slice(1)) {
+    const other = kern.quantizedConv2d!(x, layer, { batch, height: size, width: size });
+    const bad = other.findIndex((v, i) => v !== first[i]);
+    if (bad >= 0)
+      throw new Error(
+        `${kern.backend} quantizedConv2d ${label} differs from ${backends[0]!.backend} at [${bad}]`,
+      );
+  }
+  await ctx.measure(
+    backends.map((kern) => ({
+      id: `conv2d.int8/quantkit/${kern.backend}/${label}`,
+      op: "conv2d.int8",
+      impl: "quantkit",
+      backend: kern.backend,
+      size: macs,
+      sizeUnit: "MACs",
+      shape: label,
+      params: { batch, inChannels: inC, outChannels: outC, height: size, width: size, kernel },
+      throughput: GMAC,
+      run: () => kern.quantizedConv2d!(x, layer, { batch, height: size, width: size }, out),
+    })),
+  );
+}

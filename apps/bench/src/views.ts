@@ -1,0 +1,210 @@
+/**
+ * What the dashboard draws, derived from result files: plain data, no DOM, no chart.js, so that it is
+ * unit-tested here and the page only renders it.
+ */
+import type { BenchResultFile, Metric, Ratio } from "./schema";
+
+/** One point of a throughput curve. */
+export interface ThroughputPoint {
+  x: number;
+  y: number;
+  min: number;
+  max: number;
+  shape: string | null;
+}
+
+/** One chart of throughput against size: one op of one suite, one series per implementation and backend. */
+export interface ThroughputChart {
+  key: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { label: string; impl: string; backend: string; points: ThroughputPoint[] }[];
+}
+
+/**
+ * Groups every timing that has a throughput by suite and op (and size unit); within a group one series
+ * per `impl · backend`, points sorted by size. Groups keep file order.
+ *
+ * @example
+ * throughputCharts(run).map((c) => c.title); // ["kernels: gemm.int8", "kernels: gemm.fp32", …]
+ */
+export function throughputCharts(run: BenchResultFile): ThroughputChart[] {
+  const charts = new Map<string, ThroughputChart>();
+  for (const suite of run.suites) {
+    for (const t of suite.timings) {
+      if (!t.throughput) continue;
+      const key = `${suite.id}/${t.op}/${t.sizeUnit}/${t.throughput.unit}`;
+      let chart = charts.get(key);
+      if (!chart) {
+        chart = {
+          key,
+          title: `${suite.id}: ${t.op}`,
+          xLabel: `problem size (${t.sizeUnit})`,
+          yLabel: `throughput (${t.throughput.unit}, higher is better)`,
+          series: [],
+        };
+        charts.set(key, chart);
+      }
+      const label = `${t.impl} · ${t.backend}`;
+      let series = chart.series.find((s) => s.label === label);
+      if (!series) {
+        series = { label, impl: t.impl, backend: t.backend, points: [] };
+        chart.series.push(series);
+      }
+      series.points.push({
+        x: t.size,
+        y: t.throughput.median,
+        min: t.throughput.min,
+        max: t.throughput.max,
+        shape: t.shape,
+      });
+    }
+  }
+  for (const c of charts.values()) for (const s of c.series) s.points.sort((a, b) => a.x - b.x);
+  return [...charts.values()];
+}
+
+/** The ratios of each suite that has any, for the ratio charts. */
+export function ratioGroups(run: BenchResultFile): { suite: string; title: string; ratios: Ratio[] }[] {
+  return run.suites
+    .filter((s) => s.ratios.length > 0)
+    .map((s) => ({
+      suite: s.id,
+      title: `${s.id}: speed ratios (> 1: the first named is faster)`,
+      ratios: s.ratios,
+    }));
+}
+
+/** One curve of accuracy against bits. */
+export interface AccuracySeries {
+  label: string;
+  method: string;
+  calibrator: string;
+  points: { bits: number; accuracy: number }[];
+}
+
+/**
+ * The accuracy metrics (kind "accuracy", params method / bits / calibrator) as curves, one per method
+ * and calibrator, sorted by bits from high to low; the fp32 model's accuracy (method "fp32") separately.
+ *
+ * @example
+ * accuracySeries(run).series.map((s) => s.label); // ["PTQ · minmax", "QAT · minmax", …]
+ */
+export function accuracySeries(run: BenchResultFile): { series: AccuracySeries[]; fp32: number | null } {
+  const metrics = run.suites.flatMap((s) => s.metrics.filter((m) => m.kind === "accuracy"));
+  let fp32: number | null = null;
+  const series = new Map<string, AccuracySeries>();
+  for (const m of metrics) {
+    const method = String(m.params.method ?? "");
+    if (method === "fp32") {
+      fp32 = m.value;
+      continue;
+    }
+    const bits = Number(m.params.bits);
+    if (!Number.isFinite(bits)) continue;
+    const calibrator = String(m.params.calibrator ?? "default");
+    const label = `${method.toUpperCase()} · ${calibrator}`;
+    let s = series.get(label);
+    if (!s) {
+      s = { label, method, calibrator, points: [] };
+      series.set(label, s);
+    }
+    s.points.push({ bits, accuracy: m.value });
+  }
+  for (const s of series.values()) s.points.sort((a, b) => b.bits - a.bits);
+  return { series: [...series.values()], fp32 };
+}
+
+/** The range errors of the observers (kind "range-error"): categories are observers, one dataset per case. */
+export function calibratorErrors(run: BenchResultFile): {
+  observers: string[];
+  unit: string;
+  datasets: { label: string; values: (number | null)[] }[];
+} {
+  const metrics = run.suites.flatMap((s) => s.metrics.filter((m) => m.kind === "range-error"));
+  const observers = [...new Set(metrics.map((m) => String(m.params.observer)))];
+  const cases = [...new Set(metrics.map(caseLabel))];
+  const datasets = cases.map((label) => ({
+    label,
+    values: observers.map((o) => {
+      const m = metrics.find((x) => String(x.params.observer) === o && caseLabel(x) === label);
+      return m ? m.value : null;
+    }),
+  }));
+  return { observers, unit: metrics[0]?.unit ?? "mse", datasets };
+}
+
+function caseLabel(m: Metric): string {
+  const parts: string[] = [];
+  if (m.params.distribution !== undefined) parts.push(String(m.params.distribution));
+  if (m.params.size !== undefined) parts.push(`${formatCount(Number(m.params.size))} values`);
+  if (m.params.dtype !== undefined) parts.push(String(m.params.dtype));
+  return parts.join(", ") || m.label;
+}
+
+/** One line of the headline table. */
+export interface Headline {
+  label: string;
+  value: string;
+  detail: string;
+}
+
+/**
+ * The figures quoted first: every headline ratio (median with [min, max]) and the accuracy of PTQ and
+ * QAT at 8 and 4 bits (the first calibrator found for each) plus the fp32 model's.
+ *
+ * @example
+ * headlines(run)[0]; // { label: "int8 / fp32 GEMM speed, wasm-simd, 256x256x256", value: "1.84×", detail: "min 1.70, max 1.95, 7 pairs" }
+ */
+export function headlines(run: BenchResultFile): Headline[] {
+  const out: Headline[] = [];
+  for (const s of run.suites) {
+    for (const r of s.ratios.filter((x) => x.headline)) {
+      out.push({
+        label: r.label,
+        value: `${formatNumber(r.median)}×`,
+        detail: `min ${formatNumber(r.min)}, max ${formatNumber(r.max)}, ${r.pairs} pairs`,
+      });
+    }
+  }
+  const { series, fp32 } = accuracySeries(run);
+  if (fp32 !== null)
+    out.push({ label: "fp32 model accuracy", value: formatPercent(fp32), detail: "test set" });
+  for (const method of ["ptq", "qat"]) {
+    const s = series.find((x) => x.method === method);
+    if (!s) continue;
+    for (const bits of [8, 4]) {
+      const p = s.points.find((x) => x.bits === bits);
+      if (p) {
+        out.push({
+          label: `${method.toUpperCase()} accuracy at ${bits} bits (${s.calibrator})`,
+          value: formatPercent(p.accuracy),
+          detail: "test set",
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** 3 significant digits, no exponent for everyday magnitudes: 1.84, 23.4, 512, 0.0123. */
+export function formatNumber(x: number): string {
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
+  if (a >= 0.001) return Number(x.toPrecision(3)).toString();
+  return x.toExponential(2);
+}
+
+/** 0.9634 -> "96.34%". */
+export function formatPercent(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+/** 1048576 -> "1M", 16777216 -> "16M", 4096 -> "4K", 1000 -> "1000". */
+export function formatCount(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)}M`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}K`;
+  return n.toLocaleString("en-US");
+}
