@@ -1,1 +1,12 @@
-export {};
+export { type Batch, type BatchIterable, type BatchOptions, batches } from "./batches";
+export { createDataset, type Dataset, type DatasetSplit } from "./dataset";
+export { type DatasetFromIdxOptions, datasetFromIdx } from "./datasetFromIdx";
+export { gunzip, isGzip } from "./gunzip";
+export { loadBundledMnist } from "./loadBundledMnist";
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, loadFashionMnist } from "./loadFashionMnist";
+export { type LoadMnistIdxOptions, loadMnistIdx } from "./loadMnistIdx";
+export { MNIST_MEAN, MNIST_STD, type NormalizeOptions, normalize } from "./normalize";
+export { type IdxArray, type IdxData, type IdxDtype, parseIdx } from "./parseIdx";
+export { readIdx } from "./readIdx";
+export { shuffleDataset } from "./shuffleDataset";
+export { sliceDataset } from "./sliceDataset";
