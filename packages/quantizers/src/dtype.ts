@@ -11,7 +11,9 @@ export interface QRange {
 }
 
 /** Each dtype's bit width, signedness and full range. */
-export const DTYPES: Readonly<Record<DType, { bits: number; signed: boolean; quantMin: number; quantMax: number }>> = {
+export const DTYPES: Readonly<
+  Record<DType, { bits: number; signed: boolean; quantMin: number; quantMax: number }>
+> = {
   quint8: { bits: 8, signed: false, quantMin: 0, quantMax: 255 },
   qint8: { bits: 8, signed: true, quantMin: -128, quantMax: 127 },
   qint32: { bits: 32, signed: true, quantMin: -2147483648, quantMax: 2147483647 },
@@ -30,7 +32,9 @@ export const DTYPES: Readonly<Record<DType, { bits: number; signed: boolean; qua
  */
 export function assertDType(dtype: unknown, name = "dtype"): asserts dtype is DType {
   if (typeof dtype !== "string" || !Object.hasOwn(DTYPES, dtype)) {
-    throw new TypeError(`${name} must be one of ${Object.keys(DTYPES).join(", ")}; got ${JSON.stringify(dtype)}`);
+    throw new TypeError(
+      `${name} must be one of ${Object.keys(DTYPES).join(", ")}; got ${JSON.stringify(dtype)}`,
+    );
   }
 }
 
@@ -81,7 +85,11 @@ export function rangeForBits(bits: number, signed: boolean, options: { narrowRan
  */
 export function calculateQRange(
   dtype: DType,
-  options: { quantMin?: number | undefined; quantMax?: number | undefined; reduceRange?: boolean | undefined } = {},
+  options: {
+    quantMin?: number | undefined;
+    quantMax?: number | undefined;
+    reduceRange?: boolean | undefined;
+  } = {},
 ): QRange {
   assertDType(dtype);
   const { quantMin, quantMax, reduceRange = false } = options;
@@ -89,7 +97,9 @@ export function calculateQRange(
   let qmax: number;
   if (quantMin !== undefined || quantMax !== undefined) {
     if (quantMin === undefined || quantMax === undefined) {
-      throw new TypeError(`quantMin and quantMax go together; got quantMin=${quantMin}, quantMax=${quantMax}`);
+      throw new TypeError(
+        `quantMin and quantMax go together; got quantMin=${quantMin}, quantMax=${quantMax}`,
+      );
     }
     validateQRange(quantMin, quantMax, dtype === "qint32" ? 2 ** 32 : 2 ** 16);
     qmin = quantMin;
@@ -117,7 +127,9 @@ export function validateQRange(quantMin: number, quantMax: number, maxCodes = 2 
   if (!Number.isInteger(quantMin)) throw new TypeError(`quantMin must be an integer, got ${quantMin}`);
   if (!Number.isInteger(quantMax)) throw new TypeError(`quantMax must be an integer, got ${quantMax}`);
   if (quantMin >= quantMax) {
-    throw new RangeError(`quantMin must be less than quantMax, got quantMin=${quantMin}, quantMax=${quantMax}`);
+    throw new RangeError(
+      `quantMin must be less than quantMax, got quantMin=${quantMin}, quantMax=${quantMax}`,
+    );
   }
   if (!(quantMin <= 0 && 0 <= quantMax)) {
     throw new RangeError(`the range [${quantMin}, ${quantMax}] must include 0 (quantMin <= 0 <= quantMax)`);

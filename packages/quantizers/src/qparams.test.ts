@@ -52,7 +52,12 @@ describe("calculateQParams", () => {
   });
   it("is the deck's symmetric formula with a narrow signed range", () => {
     // deck: scale = alpha / (2^(n-1) - 1), codes in [-(2^(n-1) - 1), 2^(n-1) - 1]
-    const q = calculateQParams(-50, 150, { dtype: "qint8", qscheme: "per_tensor_symmetric", quantMin: -127, quantMax: 127 });
+    const q = calculateQParams(-50, 150, {
+      dtype: "qint8",
+      qscheme: "per_tensor_symmetric",
+      quantMin: -127,
+      quantMax: 127,
+    });
     expect(q.scale[0]).toBe(Math.fround(150 / 127));
     expect(q.zeroPoint[0]).toBe(0);
   });
@@ -61,7 +66,10 @@ describe("calculateQParams", () => {
     const u8 = calculateQParams(-1, 1, { dtype: "quint8", qscheme: "per_tensor_symmetric" });
     expect(u8.zeroPoint[0]).toBe(128);
     expect(u8.scale[0]).toBe(Math.fround(1 / 127.5));
-    expect(calculateQParams(-1, 1, { dtype: "quint8", qscheme: "per_tensor_symmetric", quantMin: 0, quantMax: 15 }).zeroPoint[0]).toBe(7);
+    expect(
+      calculateQParams(-1, 1, { dtype: "quint8", qscheme: "per_tensor_symmetric", quantMin: 0, quantMax: 15 })
+        .zeroPoint[0],
+    ).toBe(7);
   });
   it("a range that excludes zero is widened to include it", () => {
     const q = calculateQParams(2, 5);

@@ -1,4 +1,4 @@
-import { calculateQRange, type DType, DTYPES } from "./dtype";
+import { calculateQRange, DTYPES, type DType } from "./dtype";
 import { assertQScheme, isSymmetric, type QScheme } from "./qscheme";
 import { roundHalfToEven } from "./rounding";
 
@@ -7,9 +7,18 @@ export const FLOAT32_EPS = 1.1920928955078125e-7;
 
 /**
  * Quantization parameters: the affine map q = clamp(round(x / scale) + zeroPoint, quantMin, quantMax)
- * and its inverse x ≈ (q - zeroPoint) * scale. Per tensor, `scale` and `zeroPoint` hold one value; per
- * channel, one per index of `axis`; per group, one per (channel, group) with `groupSize` consecutive
- * elements along `axis` sharing a pair.
+ * and its inverse x ≈ (q - zeroPoint) * scale (in float32, x / scale computed as x * (1 / scale) as
+ * PyTorch's CPU kernels do; see `quantize`).
+ *
+ * Granularity (see `granularityOf`):
+ * - per tensor (`per_tensor_*` qscheme): `scale` and `zeroPoint` hold one value;
+ * - per channel (`per_channel_*` qscheme, no `groupSize`): one value per index of `axis` (default 0);
+ * - per group (`per_channel_*` qscheme with `groupSize`): `groupSize` consecutive elements along `axis`
+ *   share a pair, separately for every index of the other axes. The pairs are laid out row-major in the
+ *   tensor's shape with `shape[axis]` replaced by `shape[axis] / groupSize`: for a Linear weight
+ *   [out, in] with `axis: 1`, pair (o, g) at index `o * (in / groupSize) + g` covers
+ *   `w[o, g * groupSize .. (g + 1) * groupSize - 1]`. With `groupSize = in` that is one pair per
+ *   output row, i.e. per-channel quantization along axis 0.
  */
 export interface QParams {
   scale: Float32Array;
@@ -37,6 +46,10 @@ export interface QParamsOptions {
   reduceRange?: boolean;
   /** Smallest scale. Default `torch.finfo(torch.float32).eps`. */
   eps?: number;
+  /** Copied into the result: the channel axis of per-channel or per-group parameters. */
+  axis?: number;
+  /** Copied into the result: the group size of per-group parameters (needs a per_channel_* qscheme). */
+  groupSize?: number;
 }
 
 const f32 = Math.fround;
@@ -69,16 +82,20 @@ export function calculateQParams(
   const qscheme = options.qscheme ?? "per_tensor_affine";
   assertQScheme(qscheme);
   const eps = options.eps ?? FLOAT32_EPS;
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`eps must be positive and finite, got ${eps}`);
+  if (!(eps > 0) || !Number.isFinite(eps))
+    throw new RangeError(`eps must be positive and finite, got ${eps}`);
   const customRange = options.quantMin !== undefined || options.quantMax !== undefined;
   const { quantMin, quantMax } = calculateQRange(dtype, options);
 
   const mins = typeof minVal === "number" ? [minVal] : minVal;
   const maxs = typeof maxVal === "number" ? [maxVal] : maxVal;
   if (mins.length !== maxs.length) {
-    throw new RangeError(`minVal and maxVal must have the same length, got ${mins.length} and ${maxs.length}`);
+    throw new RangeError(
+      `minVal and maxVal must have the same length, got ${mins.length} and ${maxs.length}`,
+    );
   }
-  if (mins.length === 0) throw new RangeError("minVal is empty: observe at least one value before calculating qparams");
+  if (mins.length === 0)
+    throw new RangeError("minVal is empty: observe at least one value before calculating qparams");
 
   const n = mins.length;
   const scale = new Float32Array(n);
@@ -102,7 +119,8 @@ export function calculateQParams(
         // PyTorch: 128 for quint8's full range, the rounded-down midpoint for a custom range. With
         // reduceRange PyTorch keeps 128, outside 0..127; quantkit takes the midpoint (63) so that the
         // zero point stays in range.
-        zeroPoint[c] = quantMin === 0 && quantMax === 255 && !customRange ? 128 : Math.floor((quantMin + quantMax) / 2);
+        zeroPoint[c] =
+          quantMin === 0 && quantMax === 255 && !customRange ? 128 : Math.floor((quantMin + quantMax) / 2);
       }
     } else {
       const s = Math.max(f32(f32(maxPos - minNeg) / f32(quantMax - quantMin)), fEps);
@@ -111,5 +129,8 @@ export function calculateQParams(
       zeroPoint[c] = Math.min(Math.max(z, quantMin), quantMax);
     }
   }
-  return { scale, zeroPoint, quantMin, quantMax, qscheme, dtype };
+  const result: QParams = { scale, zeroPoint, quantMin, quantMax, qscheme, dtype };
+  if (options.axis !== undefined) result.axis = options.axis;
+  if (options.groupSize !== undefined) result.groupSize = options.groupSize;
+  return result;
 }

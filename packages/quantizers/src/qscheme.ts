@@ -1,5 +1,9 @@
 /** PyTorch's qscheme names. */
-export type QScheme = "per_tensor_affine" | "per_tensor_symmetric" | "per_channel_affine" | "per_channel_symmetric";
+export type QScheme =
+  | "per_tensor_affine"
+  | "per_tensor_symmetric"
+  | "per_channel_affine"
+  | "per_channel_symmetric";
 
 export const QSCHEMES: readonly QScheme[] = [
   "per_tensor_affine",
