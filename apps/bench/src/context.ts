@@ -40,6 +40,7 @@ export class SuiteContext {
   readonly ratios: Ratio[] = [];
   readonly metrics: Metric[] = [];
   readonly notes: string[] = [];
+  /** Backends that ran without a timing of their own (the timings' backends are added at the end). */
   readonly backends = new Set<string>();
   source: string | null = null;
   private readonly samples = new Map<string, { group: number; timing: Timing; samples: VariantSamples }>();
@@ -86,7 +87,6 @@ export class SuiteContext {
       if (this.samples.has(v.id)) throw new RangeError(`timing id ${JSON.stringify(v.id)} is recorded twice`);
       this.samples.set(v.id, { group, timing, samples });
       this.timings.push(timing);
-      this.backends.add(v.backend);
       return timing;
     });
   }
@@ -115,7 +115,6 @@ export class SuiteContext {
   /** Records a timing measured elsewhere (a package's own bench function) as is. */
   addTiming(t: Timing): void {
     this.timings.push(t);
-    this.backends.add(t.backend);
   }
 
   /** Records a ratio computed elsewhere (a package's own paired measurement). */
@@ -131,7 +130,7 @@ export class SuiteContext {
       reason: null,
       source: this.source,
       durationMs,
-      backends: [...this.backends].sort(),
+      backends: [...new Set([...this.backends, ...this.timings.map((t) => t.backend)])].sort(),
       timings: this.timings,
       ratios: this.ratios,
       metrics: this.metrics,

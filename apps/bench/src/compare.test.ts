@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { fixtureRun } from "../test/fixtureRun";
+import { compareRuns, formatComparison } from "./compare";
+
+describe("compareRuns", () => {
+  it("flags a ratio whose median fell by more than the threshold, naming suite and id", () => {
+    const base = fixtureRun({ gemmRatio: 2 });
+    const current = fixtureRun({ gemmRatio: 1.5 }); // -25%
+    const cmp = compareRuns(base, current, 0.1);
+    expect(cmp.regressions.map((r) => [r.suite, r.id, r.base, r.current, r.change])).toEqual([
+      ["kernels", "gemm/int8-vs-fp32/js/256", 2, 1.5, -0.25],
+    ]);
+    expect(cmp.changes).toHaveLength(4);
+    expect(cmp.missing).toEqual([]);
+    expect(cmp.added).toEqual([]);
+  });
+
+  it("does not flag a fall within the threshold, nor exactly at it", () => {
+    expect(
+      compareRuns(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.5 }), 0.3).regressions,
+    ).toEqual([]);
+    expect(
+      compareRuns(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.5 }), 0.25).regressions,
+    ).toEqual([]);
+    expect(
+      compareRuns(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.5 }), 0.2499).regressions,
+    ).toHaveLength(1);
+  });
+
+  it("counts a rise as an improvement, never as a regression", () => {
+    const cmp = compareRuns(fixtureRun({ gemmRatio: 1.5 }), fixtureRun({ gemmRatio: 2 }), 0.1);
+    expect(cmp.regressions).toEqual([]);
+    expect(cmp.changes.filter((c) => c.improved).map((c) => c.id)).toEqual(["gemm/int8-vs-fp32/js/256"]);
+  });
+
+  it("lists the ratios of the base the current run lacks, with the suite's reason", () => {
+    const current = fixtureRun();
+    const kernels = current.suites.find((s) => s.id === "kernels")!;
+    Object.assign(kernels, { status: "skipped", reason: "no backend", timings: [], ratios: [] });
+    current.suites = current.suites.filter((s) => s.id !== "numeric");
+    const cmp = compareRuns(fixtureRun(), current, 0.1);
+    expect(cmp.missing).toEqual([
+      { suite: "numeric", id: "f16/vs-peta/1M", label: expect.any(String), why: "suite not run" },
+      { suite: "numeric", id: "f16/vs-peta/4M", label: expect.any(String), why: "suite not run" },
+      {
+        suite: "kernels",
+        id: "gemm/int8-vs-fp32/js/256",
+        label: expect.any(String),
+        why: "suite skipped: no backend",
+      },
+      {
+        suite: "kernels",
+        id: "gemm/int8-vs-ort/js/256",
+        label: expect.any(String),
+        why: "suite skipped: no backend",
+      },
+    ]);
+    expect(cmp.regressions).toEqual([]);
+    expect(compareRuns(current, fixtureRun(), 0.1).added).toHaveLength(4);
+  });
+
+  it("rejects a threshold outside [0, 1)", () => {
+    expect(() => compareRuns(fixtureRun(), fixtureRun(), 1)).toThrow(
+      /threshold must be a fraction in \[0, 1\), got 1/,
+    );
+    expect(() => compareRuns(fixtureRun(), fixtureRun(), -0.1)).toThrow(RangeError);
+  });
+});
+
+describe("formatComparison", () => {
+  it("names each regressed ratio with base -> current and the change", () => {
+    const lines = formatComparison(
+      compareRuns(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.5 }), 0.1),
+    );
+    expect(lines[0]).toBe("1 ratio(s) fell by more than 10.0%:");
+    expect(lines[1]).toBe(
+      "  REGRESSED kernels/gemm/int8-vs-fp32/js/256 (int8 / fp32 GEMM speed, js, 256x256x256): 2.000 -> 1.500 (-25.0%)",
+    );
+  });
+
+  it("says so when nothing regressed", () => {
+    expect(formatComparison(compareRuns(fixtureRun(), fixtureRun(), 0.1))).toEqual([
+      "no ratio fell by more than 10.0% (4 compared)",
+    ]);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { fixtureRun } from "../test/fixtureRun";
+import { parseResultFile, ResultFileError, SCHEMA_VERSION, validateResultFile } from "./schema";
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** The problems validateResultFile reports for `data` ([] when it is valid). */
+function problems(data: unknown): string[] {
+  try {
+    validateResultFile(data, "x.json");
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(ResultFileError);
+    return (err as ResultFileError).problems;
+  }
+}
+
+describe("validateResultFile", () => {
+  it("accepts a complete version-1 file and returns it as is", () => {
+    const run = fixtureRun();
+    expect(validateResultFile(clone(run))).toEqual(run);
+    expect(run.schemaVersion).toBe(SCHEMA_VERSION);
+  });
+
+  it("names a missing field and a field of the wrong type by their JSON path", () => {
+    const run = clone(fixtureRun()) as unknown as Record<string, any>;
+    delete run.machine.cpuModel;
+    run.suites[1].timings[0].medianMs = "fast";
+    expect(problems(run)).toEqual([
+      "$.machine.cpuModel is missing",
+      "$.suites[1].timings[0].medianMs must be a finite number >= 0, got fast",
+    ]);
+  });
+
+  it("refuses another schema version by name, before looking at the rest", () => {
+    const run = { ...clone(fixtureRun()), schemaVersion: 2, suites: "whatever" };
+    expect(problems(run)).toEqual(["schemaVersion 2 is not supported: this code reads version 1"]);
+  });
+
+  it("refuses a file of another schema", () => {
+    expect(problems({ schema: "something-else" })[0]).toBe(
+      '$.schema must be one of "quantkit-bench-result", got "something-else"',
+    );
+    expect(problems([])).toEqual(["$ must be an object, got an array"]);
+  });
+
+  it("requires min <= median <= max in timings, throughputs and ratios", () => {
+    const run = clone(fixtureRun());
+    run.suites[0]!.timings[0]!.minMs = 99;
+    run.suites[0]!.ratios[0]!.max = 0;
+    expect(problems(run)).toEqual([
+      "$.suites[0].timings[0] must have minMs <= medianMs <= maxMs, got 99, 2, 2.4",
+      "$.suites[0].ratios[0] must have min <= median <= max, got 2.25, 2.5, 0",
+    ]);
+  });
+
+  it("requires a reason for a skipped or failed suite", () => {
+    const run = clone(fixtureRun());
+    run.suites[3]!.reason = null;
+    expect(problems(run)).toEqual(['$.suites[3].reason must say why a suite is "skipped"']);
+  });
+
+  it("requires a ratio to name timings of its own suite, and ids to be unique", () => {
+    const run = clone(fixtureRun());
+    run.suites[0]!.ratios[0]!.reference = "nowhere";
+    run.suites[1]!.timings[1]!.id = run.suites[1]!.timings[0]!.id;
+    expect(problems(run)).toEqual([
+      '$.suites[0].ratios[0].reference "nowhere" names no timing of this suite',
+      '$.suites[1].timings[1].id "i8/js/64" is not unique',
+    ]);
+  });
+
+  it("rejects NaN and Infinity (JSON writes them as null) and a bad enum", () => {
+    const run = clone(fixtureRun()) as unknown as Record<string, any>;
+    run.suites[4].metrics[0].value = null;
+    run.mode = "fast";
+    run.suites[4].metrics[1].better = "more";
+    expect(problems(run)).toEqual([
+      '$.mode must be one of "quick", "full", got "fast"',
+      "$.suites[4].metrics[0].value must be a finite number, got null",
+      '$.suites[4].metrics[1].better must be one of "higher", "lower", got "more"',
+    ]);
+  });
+
+  it("lists every problem in the error message, naming the file", () => {
+    expect(() => validateResultFile({}, "bench-results/x.json")).toThrow(
+      /^bench-results\/x\.json is not a valid quantkit-bench-result file:\n {2}\$\.schema is missing/,
+    );
+  });
+});
+
+describe("parseResultFile", () => {
+  it("parses and validates JSON text", () => {
+    expect(parseResultFile(JSON.stringify(fixtureRun())).suites.map((s) => s.status)).toEqual([
+      "ok",
+      "ok",
+      "ok",
+      "skipped",
+      "ok",
+    ]);
+  });
+
+  it("reports a JSON syntax error as a ResultFileError naming the file", () => {
+    expect(() => parseResultFile("{ nope", "base.json")).toThrow(ResultFileError);
+    expect(() => parseResultFile("{ nope", "base.json")).toThrow(
+      /^base\.json is not a valid .*\n {2}not JSON: /,
+    );
+  });
+});
