@@ -276,6 +276,9 @@ function renderRatios(run: BenchResultFile) {
         scales: {
           x: {
             type: "logarithmic",
+            // The whiskers and the line at 1 must fit, not only the medians.
+            min: Math.min(1, ...g.ratios.map((r) => r.min)) / 1.25,
+            max: Math.max(1, ...g.ratios.map((r) => r.max)) * 1.25,
             title: { display: true, text: "speed ratio (×, log scale)" },
             ticks: { callback: logTick },
           },

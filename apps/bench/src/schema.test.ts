@@ -23,6 +23,7 @@ describe("validateResultFile", () => {
   });
 
   it("names a missing field and a field of the wrong type by their JSON path", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON clone broken on purpose
     const run = clone(fixtureRun()) as unknown as Record<string, any>;
     delete run.machine.cpuModel;
     run.suites[1].timings[0].medianMs = "fast";
@@ -71,6 +72,7 @@ describe("validateResultFile", () => {
   });
 
   it("rejects NaN and Infinity (JSON writes them as null) and a bad enum", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON clone broken on purpose
     const run = clone(fixtureRun()) as unknown as Record<string, any>;
     run.suites[4].metrics[0].value = null;
     run.mode = "fast";
