@@ -1,0 +1,12 @@
+/**
+ * The kernel backend contract of @quantkit/kernels (`packages/kernels/src/types.ts`), re-exported
+ * for this package's modules.
+ */
+export type {
+  Int8Like,
+  Kernels,
+  MatmulF32Options,
+  MatmulIntegerOptions,
+  QuantizedConv2dLayer,
+  QuantizedLinearLayer,
+} from "../../kernels/src/types";
