@@ -110,7 +110,14 @@ export interface Kernels {
   /** Requantizes int32 accumulators to uint8/int8 codes with per-channel multiplier/shift (channel = last axis). */
   requantize(
     acc: Int32Array,
-    params: { multiplier: Int32Array; shift: Int32Array; outputZeroPoint: number; outputMin: number; outputMax: number; channels: number },
+    params: {
+      multiplier: Int32Array;
+      shift: Int32Array;
+      outputZeroPoint: number;
+      outputMin: number;
+      outputMax: number;
+      channels: number;
+    },
     out?: Uint8Array | Int8Array,
   ): Uint8Array | Int8Array;
 }

@@ -1,0 +1,63 @@
+import { _convOutputSize } from "./_convShape";
+import type { _ConvGeometry } from "./_engine";
+import { _assertDim } from "./_validate";
+
+/** Checks the input size of a conv call and resolves the output size. */
+export function _convGeometry(
+  layer: {
+    inChannels: number;
+    outChannels: number;
+    kernelH: number;
+    kernelW: number;
+    strideH: number;
+    strideW: number;
+    padH: number;
+    padW: number;
+    dilationH: number;
+    dilationW: number;
+    groups: number;
+  },
+  input: { batch: number; height: number; width: number },
+  inputName: string,
+): _ConvGeometry {
+  if (typeof input !== "object" || input === null) {
+    throw new TypeError(`${inputName} must be an object { batch, height, width }`);
+  }
+  _assertDim(input.batch, `${inputName}.batch`);
+  _assertDim(input.height, `${inputName}.height`);
+  _assertDim(input.width, `${inputName}.width`);
+  const outH = _convOutputSize(
+    input.height,
+    layer.kernelH,
+    layer.strideH,
+    layer.padH,
+    layer.dilationH,
+    "height",
+  );
+  const outW = _convOutputSize(
+    input.width,
+    layer.kernelW,
+    layer.strideW,
+    layer.padW,
+    layer.dilationW,
+    "width",
+  );
+  return {
+    batch: input.batch,
+    height: input.height,
+    width: input.width,
+    inChannels: layer.inChannels,
+    outChannels: layer.outChannels,
+    kernelH: layer.kernelH,
+    kernelW: layer.kernelW,
+    strideH: layer.strideH,
+    strideW: layer.strideW,
+    padH: layer.padH,
+    padW: layer.padW,
+    dilationH: layer.dilationH,
+    dilationW: layer.dilationW,
+    groups: layer.groups,
+    outH,
+    outW,
+  };
+}

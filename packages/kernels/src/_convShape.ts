@@ -1,0 +1,101 @@
+import { _assertDim, _assertPositiveInt } from "./_validate";
+
+/** A size given for both spatial axes at once, or as [height, width] (PyTorch's `_pair`). */
+export type Size2d = number | readonly [number, number];
+
+/** Resolves a {@link Size2d} to [h, w], checking each entry (positive, or non-negative for padding). */
+export function _pair(
+  value: Size2d | undefined,
+  fallback: number,
+  name: string,
+  allowZero = false,
+): [number, number] {
+  const v = value ?? fallback;
+  const check: (value: unknown, name: string) => asserts value is number = allowZero
+    ? _assertDim
+    : _assertPositiveInt;
+  if (typeof v === "number") {
+    check(v, name);
+    return [v, v];
+  }
+  if (!Array.isArray(v) || v.length !== 2) {
+    throw new TypeError(`${name} must be a number or a [height, width] pair, got ${JSON.stringify(v)}`);
+  }
+  check(v[0], `${name}[0]`);
+  check(v[1], `${name}[1]`);
+  return [v[0], v[1]];
+}
+
+/**
+ * The output length of a convolution along one axis (PyTorch's formula):
+ * floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1. Throws when it is below 1.
+ */
+export function _convOutputSize(
+  size: number,
+  kernel: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+  axis: "height" | "width",
+): number {
+  const span = dilation * (kernel - 1) + 1;
+  const out = Math.floor((size + 2 * padding - span) / stride) + 1;
+  if (out < 1) {
+    throw new RangeError(
+      `the input ${axis} ${size} with padding ${padding} is smaller than the dilated kernel (${span}): no output ${axis}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Writes the im2col matrix of one image x [C, H, W] (at xOff) to out [C kh kw, outH outW] (at outOff):
+ * row (c kh + i) kw + j, column oh outW + ow holds x[c, oh sh - ph + i dh, ow sw - pw + j dw], or
+ * `padValue` outside the image. Valid input: checked geometry (the public functions check it).
+ */
+export function _im2colInto(
+  x: ArrayLike<number>,
+  xOff: number,
+  channels: number,
+  height: number,
+  width: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
+  dh: number,
+  dw: number,
+  outH: number,
+  outW: number,
+  padValue: number,
+  out: { [i: number]: number; fill(value: number, start: number, end: number): unknown },
+  outOff: number,
+): void {
+  let o = outOff;
+  for (let c = 0; c < channels; c++) {
+    const plane = xOff + c * height * width;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const dx = j * dw - pw;
+        // ow range whose input column lies inside [0, width): ow sw + dx in [0, width).
+        const owLo = Math.min(outW, Math.max(0, Math.ceil(-dx / sw)));
+        const owHi = Math.max(owLo, Math.min(outW, Math.ceil((width - dx) / sw)));
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= height) {
+            out.fill(padValue, o, o + outW);
+            o += outW;
+            continue;
+          }
+          const row = plane + ih * width + dx;
+          if (owLo > 0) out.fill(padValue, o, o + owLo);
+          for (let ow = owLo; ow < owHi; ow++) out[o + ow] = x[row + ow * sw]!;
+          if (owHi < outW) out.fill(padValue, o + owHi, o + outW);
+          o += outW;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { roundHalfToEven } from "@quantkit/quantizers";
+import { _assertInstance, _assertIntIn, _assertLength, _assertPositiveFinite, _describe } from "./_validate";
+import { quantizeMultiplier } from "./quantizeMultiplier";
+
+/** Per-tensor (one number) or per-output-channel scales. */
+export type Scales = number | Float32Array | Float64Array;
+
+/** The scales resolved to one float64 per output channel (a per-tensor scale repeated), each checked. */
+export function _channelScales(
+  scale: Scales,
+  channels: number,
+  name: string,
+): { values: Float64Array; perChannel: boolean } {
+  if (typeof scale === "number") {
+    _assertPositiveFinite(scale, name);
+    return { values: new Float64Array(channels).fill(scale), perChannel: false };
+  }
+  if (!(scale instanceof Float32Array) && !(scale instanceof Float64Array)) {
+    throw new TypeError(`${name} must be a number or a Float32Array/Float64Array, got ${_describe(scale)}`);
+  }
+  _assertLength(scale, channels, name, "the number of output channels");
+  for (let c = 0; c < channels; c++) _assertPositiveFinite(scale[c], `${name}[${c}]`);
+  return { values: Float64Array.from(scale), perChannel: true };
+}
+
+/** The integer parts every quantized layer shares: int32 bias, fixed-point multipliers, output clamp. */
+export interface _QuantizedParts {
+  bias: Int32Array;
+  multiplier: Int32Array;
+  shift: Int32Array;
+  outputMin: number;
+  outputMax: number;
+}
+
+/**
+ * Turns the float parameters of a layer into its integer parts, as TFLite's converter does:
+ * - product scale s_in * s_w[c] is a float32 product (TFLite: `input_scale * filter_scale` in float);
+ * - bias_q[c] = round_half_even(bias[c] / productScale[c]) as int32 (PyTorch/fbgemm: scale s_in s_w, zero point 0);
+ * - the real multiplier productScale[c] / s_out (in double) becomes (multiplier, shift) by quantizeMultiplier;
+ * - outputs are uint8 [0, 255], with a fused ReLU clamping below at the output zero point.
+ * Per-tensor weight scales give one multiplier; per-channel ones give one per output channel.
+ */
+export function _quantizeLayerParts(
+  channels: number,
+  p: {
+    weightScale: Scales;
+    inputScale: number;
+    inputZeroPoint: number;
+    bias?: Float32Array | null | undefined;
+    outputScale: number;
+    outputZeroPoint: number;
+    relu?: boolean | undefined;
+  },
+): _QuantizedParts {
+  _assertPositiveFinite(p.inputScale, "inputScale");
+  _assertPositiveFinite(p.outputScale, "outputScale");
+  _assertIntIn(p.inputZeroPoint, 0, 255, "inputZeroPoint", "uint8");
+  _assertIntIn(p.outputZeroPoint, 0, 255, "outputZeroPoint", "uint8");
+  const { values: weightScale, perChannel } = _channelScales(p.weightScale, channels, "weightScale");
+  const relu = p.relu ?? false;
+  if (typeof relu !== "boolean") throw new TypeError(`relu must be a boolean, got ${typeof relu}`);
+  const bias = new Int32Array(channels);
+  const productScale = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) productScale[c] = Math.fround(p.inputScale * weightScale[c]!);
+  if (p.bias != null) {
+    _assertInstance(p.bias, Float32Array, "Float32Array", "bias");
+    _assertLength(p.bias, channels, "bias", "the number of output channels");
+    for (let c = 0; c < channels; c++) {
+      const b = p.bias[c]!;
+      if (!Number.isFinite(b)) throw new RangeError(`bias[${c}] must be finite, got ${b}`);
+      const q = roundHalfToEven(b / productScale[c]!);
+      if (q < -2147483648 || q > 2147483647) {
+        throw new RangeError(
+          `bias[${c}] = ${b} quantizes to ${q} at scale inputScale * weightScale = ${productScale[c]}, outside int32`,
+        );
+      }
+      bias[c] = q;
+    }
+  }
+  const count = perChannel ? channels : 1;
+  const multiplier = new Int32Array(count);
+  const shift = new Int32Array(count);
+  for (let c = 0; c < count; c++) {
+    const real = productScale[c]! / p.outputScale;
+    let q: { multiplier: number; shift: number };
+    try {
+      q = quantizeMultiplier(real);
+    } catch (error) {
+      throw new RangeError(
+        `inputScale * weightScale${perChannel ? `[${c}]` : ""} / outputScale = ${real} is not a usable multiplier: ${(error as Error).message}`,
+      );
+    }
+    multiplier[c] = q.multiplier;
+    shift[c] = q.shift;
+  }
+  return { bias, multiplier, shift, outputMin: relu ? p.outputZeroPoint : 0, outputMax: 255 };
+}

@@ -1,0 +1,105 @@
+import { _convGeometry } from "./_convGeometry";
+import { _pair, type Size2d } from "./_convShape";
+import { _defaultEngine } from "./_defaultEngine";
+import type { _Engine } from "./_engine";
+import { _assertInstance, _assertLength, _assertPositiveInt } from "./_validate";
+
+/** Options of {@link conv2dF32}: the input and weight shapes, the convolution's hyper-parameters. */
+export interface Conv2dF32Options {
+  batch: number;
+  inChannels: number;
+  height: number;
+  width: number;
+  outChannels: number;
+  kernelSize: Size2d;
+  /** Default 1. */
+  stride?: Size2d;
+  /** Zero padding on each side. Default 0. */
+  padding?: Size2d;
+  /** Default 1. */
+  dilation?: Size2d;
+  /** Default 1; must divide inChannels and outChannels. */
+  groups?: number;
+  /** Optional bias [outChannels]. */
+  bias?: Float32Array | null;
+  out?: Float32Array;
+}
+
+/**
+ * fp32 2-D convolution (NCHW input, OIHW weight [outChannels, inChannels / groups, kh, kw]), the
+ * baseline of {@link quantizedConv2d}: the same im2col and the same blocked GEMM structure, in float32
+ * (products and sums rounded to float32 in reduction order, bias last; WebAssembly and JS give the
+ * same bits).
+ *
+ * Errors: lengths that do not match the shapes, groups that do not divide the channels, an input
+ * smaller than the dilated kernel (RangeError); wrong array types (TypeError).
+ *
+ * @example
+ * const x = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]); // [1, 1, 3, 3]
+ * conv2dF32(x, new Float32Array([1, 0, 0, -1]), {
+ *   batch: 1, inChannels: 1, height: 3, width: 3, outChannels: 1, kernelSize: 2,
+ * }) // Float32Array [-4, -4, -4, -4]
+ */
+export function conv2dF32(x: Float32Array, weight: Float32Array, options: Conv2dF32Options): Float32Array {
+  return _conv2dF32(_defaultEngine(), x, weight, options);
+}
+
+/** {@link conv2dF32} on a given engine. */
+export function _conv2dF32(
+  engine: _Engine,
+  x: Float32Array,
+  weight: Float32Array,
+  options: Conv2dF32Options,
+): Float32Array {
+  if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+  const { inChannels, outChannels } = options;
+  _assertPositiveInt(inChannels, "inChannels");
+  _assertPositiveInt(outChannels, "outChannels");
+  const groups = options.groups ?? 1;
+  _assertPositiveInt(groups, "groups");
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new RangeError(
+      `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`,
+    );
+  }
+  const [kernelH, kernelW] = _pair(options.kernelSize, 1, "kernelSize");
+  const [strideH, strideW] = _pair(options.stride, 1, "stride");
+  const [padH, padW] = _pair(options.padding, 0, "padding", true);
+  const [dilationH, dilationW] = _pair(options.dilation, 1, "dilation");
+  const g = _convGeometry(
+    { inChannels, outChannels, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, groups },
+    options,
+    "options",
+  );
+  _assertInstance(x, Float32Array, "Float32Array", "x");
+  _assertLength(
+    x,
+    g.batch * inChannels * g.height * g.width,
+    "x",
+    `batch * inChannels * height * width (${g.batch} * ${inChannels} * ${g.height} * ${g.width})`,
+  );
+  _assertInstance(weight, Float32Array, "Float32Array", "weight");
+  const cg = inChannels / groups;
+  _assertLength(
+    weight,
+    outChannels * cg * kernelH * kernelW,
+    "weight",
+    `outChannels * (inChannels / groups) * kernelH * kernelW (${outChannels} * ${cg} * ${kernelH} * ${kernelW})`,
+  );
+  const bias = options.bias ?? null;
+  if (bias !== null) {
+    _assertInstance(bias, Float32Array, "Float32Array", "bias");
+    _assertLength(bias, outChannels, "bias", "outChannels");
+  }
+  const size = g.batch * outChannels * g.outH * g.outW;
+  const out = options.out ?? new Float32Array(size);
+  _assertInstance(out, Float32Array, "Float32Array", "out");
+  _assertLength(
+    out,
+    size,
+    "out",
+    `batch * outChannels * outH * outW (${g.batch} * ${outChannels} * ${g.outH} * ${g.outW})`,
+  );
+  if (size > 0) engine.conv2dF32(x, weight, bias, g, out);
+  return out;
+}

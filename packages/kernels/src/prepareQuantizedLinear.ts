@@ -1,0 +1,72 @@
+import { _linearS16 } from "./_plans";
+import { _quantizeLayerParts, type Scales } from "./_quantizeLayer";
+import { _assertInstance, _assertLength, _assertPositiveInt } from "./_validate";
+import type { QuantizedLinearLayer } from "./types";
+
+/** The float parameters of a quantized Linear layer (PyTorch's `nn.quantized.Linear` ingredients). */
+export interface QuantizedLinearParams {
+  /** int8 weights [outFeatures, inFeatures], symmetric (zero point 0). */
+  weight: Int8Array;
+  inFeatures: number;
+  outFeatures: number;
+  /** Weight scale: one for the tensor (per_tensor_symmetric) or one per output channel (per_channel_symmetric). */
+  weightScale: Scales;
+  /** Scale and zero point of the uint8 input. */
+  inputScale: number;
+  inputZeroPoint: number;
+  /** Optional float bias [outFeatures]; quantized to int32 at scale inputScale * weightScale[c]. */
+  bias?: Float32Array | null;
+  /** Scale and zero point of the uint8 output. */
+  outputScale: number;
+  outputZeroPoint: number;
+  /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */
+  relu?: boolean;
+}
+
+/**
+ * Prepares a quantized Linear layer for integer-only inference: the bias becomes int32 (scale
+ * s_in * s_w[c]), each real multiplier s_in * s_w[c] / s_out becomes a fixed-point multiplier and shift
+ * ({@link quantizeMultiplier}); this is the last float in the layer. For the CPU kernels it also
+ * folds the input zero point into the bias (bias[c] - z_in * sum_k w[c, k], gemmlowp's expansion) and
+ * packs the weight into the WebAssembly inner loop's layout, kept beside the returned layer.
+ *
+ * Treat the returned layer as immutable: the kernels cache per layer object (they re-check the weight,
+ * bias and zero point arrays' identity on every call).
+ *
+ * Errors: a weight of the wrong length, scales that are not positive and finite, zero points outside
+ * uint8, a bias that does not fit int32 (RangeError); wrong array types (TypeError).
+ *
+ * @example
+ * const layer = prepareQuantizedLinear({
+ *   weight: new Int8Array([64, -32, 0, 127]), inFeatures: 2, outFeatures: 2,
+ *   weightScale: 0.01, inputScale: 0.02, inputZeroPoint: 128,
+ *   bias: new Float32Array([0.1, -0.2]), outputScale: 0.05, outputZeroPoint: 100, relu: false,
+ * });
+ * layer.bias       // Int32Array [500, -1000]  (0.1 / (0.02 * 0.01))
+ * layer.multiplier // Int32Array [1099511600]  (0.02 * 0.01 / 0.05 = 0.004 ~ 1099511600 * 2^(-7 - 31))
+ * layer.shift      // Int32Array [-7]
+ */
+export function prepareQuantizedLinear(params: QuantizedLinearParams): QuantizedLinearLayer {
+  if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");
+  const { weight, inFeatures, outFeatures } = params;
+  _assertPositiveInt(inFeatures, "inFeatures");
+  _assertPositiveInt(outFeatures, "outFeatures");
+  _assertInstance(weight, Int8Array, "Int8Array", "weight");
+  _assertLength(
+    weight,
+    outFeatures * inFeatures,
+    "weight",
+    `outFeatures * inFeatures (${outFeatures} * ${inFeatures})`,
+  );
+  const parts = _quantizeLayerParts(outFeatures, params);
+  const layer: QuantizedLinearLayer = {
+    inFeatures,
+    outFeatures,
+    weight,
+    inputZeroPoint: params.inputZeroPoint,
+    outputZeroPoint: params.outputZeroPoint,
+    ...parts,
+  };
+  _linearS16(layer); // fold the bias and pack the weight now, not on the first call
+  return layer;
+}
