@@ -1,0 +1,196 @@
+/**
+ * The explainer, end to end: build it (vite's API), serve dist/ from a local static server, drive
+ * Debian's chromium through playwright-core. Opens every section, changes its inputs, checks the
+ * numbers it shows against answers worked out independently, and saves a screenshot of each section
+ * in e2e/screenshots/. Fails on any console error and on any request that leaves 127.0.0.1.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, launchChromium } from "./browser";
+import { type StaticServer, serveStatic } from "./staticServer";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const shots = join(appDir, "e2e", "screenshots");
+
+let server: StaticServer;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+const offsite: string[] = [];
+
+/** The text of the element with this data-testid. */
+async function text(id: string): Promise<string> {
+  return ((await page.getByTestId(id).first().textContent()) ?? "").trim();
+}
+
+/** Opens a section through the sidebar and waits for it to render. */
+async function open(id: string): Promise<void> {
+  await page.getByTestId(`nav-${id}`).click();
+  await page.getByTestId(`section-${id}`).waitFor({ state: "visible", timeout: 30_000 });
+}
+
+async function screenshot(n: number, id: string): Promise<void> {
+  await page.waitForTimeout(150); // let charts draw their last update
+  await page.screenshot({ path: join(shots, `${String(n).padStart(2, "0")}-${id}.png`), fullPage: true });
+}
+
+async function fill(id: string, value: string): Promise<void> {
+  await page.getByTestId(id).fill(value);
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  await build({
+    configFile: join(appDir, "vite.config.ts"),
+    root: appDir,
+    logLevel: "warn",
+    mode: "production",
+  });
+  server = await serveStatic(join(appDir, "dist"));
+  browser = await launchChromium();
+  await browser.context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:"))
+      return route.continue();
+    offsite.push(url);
+    return route.abort();
+  });
+  page = await browser.context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("the explainer in chromium", () => {
+  it("loads the production build from the local server in under 2 s", async () => {
+    // Chromium's own start (renderer, GPU process on SwiftShader: about 1 s to a first paint of anything)
+    // is not the app's: paint a blank page first, then time three full loads of the app (the server
+    // sends no-store, so each load fetches and compiles everything again).
+    await page.goto("data:text/html,<p>warm-up</p>");
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await page.goto(server.url, { waitUntil: "load" });
+      await page.getByTestId("section-why").waitFor({ state: "visible" });
+      await page.getByTestId("why-chart").waitFor({ state: "visible" });
+      times.push(performance.now() - t0);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(
+      `load: first section and its chart visible after ${times.map((t) => t.toFixed(0)).join(", ")} ms (median ${sorted[1]!.toFixed(0)} ms)`,
+    );
+    expect(Math.max(...times)).toBeLessThan(2000);
+  });
+
+  it("1. why quantize: the deck's 28 GB and the MLP's size", async () => {
+    expect(await text("why-size")).toBe("28.0 GB");
+    expect(await text("why-formula")).toContain("= 28 GB");
+    await page.getByTestId("why-bits-8").click();
+    expect(await text("why-size")).toBe("7.00 GB");
+    expect(await text("why-ratio")).toBe("4.0×");
+    await page.getByTestId("why-model").selectOption("mlp");
+    expect(await text("why-params-count")).toBe("89\u202f610");
+    expect(await text("why-size")).toBe("89.6 kB"); // 89 610 parameters x 1 byte
+    await page.getByTestId("why-bits-32").click();
+    expect(await text("why-size")).toBe("358 kB");
+    await page.getByTestId("why-model").selectOption("llama2-7b");
+    await screenshot(1, "why");
+  });
+
+  it("2. integers: two's complement bits, range, wrap and saturate", async () => {
+    await open("integers");
+    expect(await text("int-pattern")).toBe("11111101"); // -3 in int8
+    expect(await text("int-range")).toBe("-128 … 127");
+    await fill("int-value", "300");
+    expect(await text("int-wrap")).toBe("44"); // 300 - 256
+    expect(await text("int-saturate")).toBe("127");
+    await page.getByTestId("int-signed-unsigned").click();
+    expect(await text("int-range")).toBe("0 … 255");
+    expect(await text("int-saturate")).toBe("255");
+    await page.getByTestId("int-width-16").click();
+    expect(await text("int-stored")).toBe("300");
+    expect(await text("int-pattern")).toBe("0000000100101100");
+    // flip the top bit of a signed 8-bit 5: 0b10000101 = -123
+    await page.getByTestId("int-signed-signed").click();
+    await page.getByTestId("int-width-8").click();
+    await fill("int-value", "5");
+    await page.getByTestId("int-bit-7").click();
+    expect(await page.getByTestId("int-value").inputValue()).toBe("-123");
+    await fill("int-value", "-3");
+    await screenshot(2, "integers");
+  });
+
+  it("3. floats: 0.15625's fields, the formula, and other formats", async () => {
+    await open("floats");
+    // float32: 0.15625 = (+1) x 2^(124-127) x 1.25, the deck's example
+    expect(await text("f-sign")).toBe("0");
+    expect(await text("f-exponent")).toBe("124");
+    expect(await text("f-mantissa")).toBe("1.25");
+    expect(await text("f-hex")).toBe("0x3e200000");
+    expect(await text("f-formula")).toContain("= +0.15625");
+    await page.getByTestId("f-format-float16").click();
+    expect(await text("f-exponent")).toBe("12"); // -3 + bias 15
+    expect(await text("f-mantissa")).toBe("1.25");
+    await page.getByTestId("f-format-e4m3fn").click();
+    expect(await text("f-exponent")).toBe("4"); // -3 + bias 7
+    expect(await text("f-hex")).toBe("0x22"); // 0 0100 010
+    // flip the sign bit: -0.15625
+    await page.getByTestId("f-bit-7").click();
+    expect(await page.getByTestId("f-value").inputValue()).toBe("-0.15625");
+    await fill("f-value", "0.1");
+    await page.getByTestId("f-format-float16").click();
+    expect(await text("f-stored")).toBe("0.0999755859375"); // 1638 / 2^14
+    await fill("f-value", "0.15625");
+    await page.getByTestId("f-format-float32").click();
+    await screenshot(3, "floats");
+  });
+
+  it("4. quantize a tensor: the deck's from-scratch example, bits and schemes", async () => {
+    await open("quantize");
+    await fill("q-values", "-50, 0, 10, 120, 150");
+    // asymmetric 8-bit: scale = 200 / 255, zero = -round(-50 / scale) = 64
+    expect(await text("q-small-scale")).toBe("0.78431374");
+    expect(await text("q-small-zero")).toBe("64");
+    const codes = async () =>
+      page.getByTestId("q-small-table").locator("tbody tr td:nth-child(2)").allTextContents();
+    expect(await codes()).toEqual(["0", "64", "77", "217", "255"]);
+    await page.getByTestId("q-scheme-symmetric").click();
+    // symmetric: scale = 150 / 127, codes round(x * 127 / 150)
+    expect(await text("q-small-scale")).toBe("1.1811024");
+    expect(await text("q-small-zero")).toBe("0");
+    expect(await codes()).toEqual(["-42", "0", "8", "102", "127"]);
+    // 10,000 values uniform in [-50, 150], symmetric 2 bits: scale 150, codes round(x / 150) are 0 and 1
+    // only: -1 stands for -150, which no value is near (symmetric wastes half its codes on skewed data)
+    expect(await text("q-used")).toMatch(/^\d+ \/ 255$/);
+    await page.getByTestId("q-bits").fill("2");
+    expect(await text("q-used")).toBe("2 / 3");
+    await page.getByTestId("q-scheme-asymmetric").click();
+    expect(await text("q-used")).toBe("4 / 4");
+    // the outlier squeezes the uniform values into few codes
+    await page.getByTestId("q-bits").fill("8");
+    await page.getByTestId("q-dist").selectOption("outlier");
+    const used = Number((await text("q-used")).split(" / ")[0]);
+    expect(used).toBeLessThan(60); // [-50, 150] spans 200 / 1050 of the 256 codes, plus the outlier's
+    await page.getByTestId("q-dist").selectOption("uniform");
+    await page.getByTestId("q-scheme-asymmetric").click();
+    await page.reload();
+    await open("quantize");
+    await screenshot(4, "quantize");
+  });
+
+  it("made no request outside the local server and logged no console error", () => {
+    expect(offsite).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Number formatting for the page: byte sizes in decimal units (the deck's 28 GB is 28 x 10^9 bytes),
+ * values with a fixed number of significant digits, and durations.
+ */
+
+const BYTE_UNITS = ["B", "kB", "MB", "GB", "TB", "PB"] as const;
+
+/**
+ * A byte count in decimal (SI) units, three significant digits: 1 kB = 1000 B, as the deck counts
+ * (7 x 10^9 parameters x 32 bits / (8 x 10^9) = 28 GB).
+ *
+ * @example
+ * formatBytes(28e9)   // "28.0 GB"
+ * formatBytes(358440) // "358 kB"
+ * formatBytes(12)     // "12 B"
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0)
+    throw new RangeError(`bytes must be finite and >= 0, got ${bytes}`);
+  let unit = 0;
+  let v = bytes;
+  while (v >= 999.5 && unit < BYTE_UNITS.length - 1) {
+    v /= 1000;
+    unit++;
+  }
+  if (unit === 0) return `${Math.round(v)} B`;
+  return `${formatSig(v, 3)} ${BYTE_UNITS[unit]}`;
+}
+
+/**
+ * A number with `digits` significant digits, without exponent for magnitudes in [1e-4, 1e9), and
+ * trailing zeros kept (so that 28 prints as "28.0" with 3 digits: the precision is part of the value).
+ *
+ * @example
+ * formatSig(0.0123456, 3) // "0.0123"
+ * formatSig(28, 3)        // "28.0"
+ * formatSig(1.5e-7, 2)    // "1.5e-7"
+ */
+export function formatSig(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const a = Math.abs(value);
+  if (a < 1e-4 || a >= 1e9) {
+    const [m, e] = value.toExponential(digits - 1).split("e");
+    return `${m}e${Number(e)}`;
+  }
+  return value.toPrecision(digits);
+}
+
+/**
+ * An integer with thin thousands separators (narrow no-break spaces, as SI typography does).
+ *
+ * @example
+ * formatInt(89610) // "89 610"
+ */
+export function formatInt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const sign = value < 0 ? "-" : "";
+  const digits = Math.round(Math.abs(value)).toString();
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+}
+
+/**
+ * A duration in the unit that keeps it readable: microseconds, milliseconds or seconds.
+ *
+ * @example
+ * formatMs(0.0421) // "42.1 µs"
+ * formatMs(12.34)  // "12.3 ms"
+ * formatMs(2500)   // "2.50 s"
+ */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 1) return `${formatSig(ms * 1000, 3)} µs`;
+  if (ms < 1000) return `${formatSig(ms, 3)} ms`;
+  return `${formatSig(ms / 1000, 3)} s`;
+}
+
+/**
+ * A fraction in [0, 1] as a percentage with one decimal.
+ *
+ * @example
+ * formatPercent(0.9634) // "96.3 %"
+ */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
+/**
+ * The decimal byte unit that reads best for a size, and its divisor, so that a chart of several
+ * sizes can share one axis unit.
+ *
+ * @example
+ * byteUnit(28e9)   // { unit: "GB", divisor: 1e9 }
+ * byteUnit(358440) // { unit: "kB", divisor: 1e3 }
+ */
+export function byteUnit(bytes: number): { unit: string; divisor: number } {
+  let unit = 0;
+  let v = Math.abs(bytes);
+  while (v >= 999.5 && unit < BYTE_UNITS.length - 1) {
+    v /= 1000;
+    unit++;
+  }
+  return { unit: BYTE_UNITS[unit]!, divisor: 1000 ** unit };
+}
+
+/**
+ * A float32 value without float64 noise: the shortest decimal (up to 9 significant digits) that reads
+ * back as the same float32.
+ *
+ * @example
+ * formatF32(Math.fround(0.1))       // "0.1"
+ * formatF32(Math.fround(200 / 255)) // "0.78431374"
+ */
+export function formatF32(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const f = Math.fround(value);
+  for (let p = 1; p <= 9; p++) {
+    const s = f.toPrecision(p);
+    if (Math.fround(Number(s)) === f) return String(Number(s));
+  }
+  return String(f);
+}

@@ -1,0 +1,27 @@
+/**
+ * The worker's job table: each entry imports its heavy code on first use, so that starting the
+ * worker costs nothing until a section asks for work.
+ */
+import type { JobHandler } from "./dispatcher";
+import type { Jobs, WorkerInfo } from "./jobs";
+
+type Handlers = { [K in keyof Jobs]: JobHandler<Jobs[K]["input"], Jobs[K]["progress"], Jobs[K]["output"]> };
+
+function workerInfo(): WorkerInfo {
+  let offscreenWebgl2 = false;
+  try {
+    offscreenWebgl2 =
+      typeof OffscreenCanvas !== "undefined" && new OffscreenCanvas(1, 1).getContext("webgl2") !== null;
+  } catch {
+    offscreenWebgl2 = false;
+  }
+  return {
+    offscreenWebgl2,
+    hardwareConcurrency: navigator.hardwareConcurrency ?? 1,
+    userAgent: navigator.userAgent,
+  };
+}
+
+export const handlers: Handlers = {
+  info: () => workerInfo(),
+};

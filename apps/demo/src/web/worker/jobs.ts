@@ -1,0 +1,17 @@
+/**
+ * The jobs the compute worker runs, with their input, progress and output types. Shared by the page
+ * (type-only) and the worker.
+ */
+import type { JobSpec } from "./protocol";
+
+/** What the worker can use, as it reports it. */
+export interface WorkerInfo {
+  offscreenWebgl2: boolean;
+  hardwareConcurrency: number;
+  userAgent: string;
+}
+
+export interface Jobs {
+  /** Answers with what the worker can use; the page's first call, which also starts the worker. */
+  info: JobSpec<Record<string, never>, never, WorkerInfo>;
+}
