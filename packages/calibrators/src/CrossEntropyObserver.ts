@@ -28,8 +28,9 @@ const f32 = Math.fround;
  * point (from `calculateQParams`).
  *
  * Rows are kept by reservoir sampling (seeded, uniform over all rows seen, about `maxSamples` values in
- * all), so memory stays bounded over any number of batches; the exact min and max are tracked over
- * everything. Candidates: [minNeg * a, maxPos * b] on a coarse grid refined to 1/gridSize^2 (symmetric
+ * all), so memory and the cost of a candidate stay bounded over any number of batches; a single row
+ * longer than `maxSamples` is represented by `maxSamples` evenly spaced elements of it. The exact min and
+ * max are tracked over everything. Candidates: [minNeg * a, maxPos * b] on a coarse grid refined to 1/gridSize^2 (symmetric
  * qschemes: [-m a, m a]), as {@link MseObserver}.
  *
  * @example
@@ -103,9 +104,11 @@ export class CrossEntropyObserver extends _ObserverBase {
           if (r < this.capacity) slot = r;
         }
         if (slot < 0) continue;
-        const row = new Float32Array(len);
+        // A row longer than maxSamples is represented by maxSamples evenly spaced elements of it.
+        const keep = Math.min(len, this.maxSamples);
+        const row = new Float32Array(keep);
         const base = o * len * inner + i;
-        for (let l = 0; l < len; l++) row[l] = x[base + l * inner]!;
+        for (let k = 0; k < keep; k++) row[k] = x[base + Math.floor((k * len) / keep) * inner]!;
         this.rows[slot] = row;
       }
     }

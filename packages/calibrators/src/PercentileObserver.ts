@@ -122,8 +122,7 @@ export class PercentileObserver extends _ObserverBase {
     let lo: number;
     let hi: number;
     if (this.hist) {
-      lo = this.hist.percentile(this.lowerPercentile);
-      hi = this.hist.percentile(this.percentile);
+      [lo, hi] = this.hist.percentiles([this.lowerPercentile, this.percentile]) as [number, number];
     } else {
       // Selection reorders the kept values, which is harmless: their order does not matter.
       lo = _percentileExact(this.buffer, this.count, this.lowerPercentile);

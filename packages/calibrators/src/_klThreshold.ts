@@ -15,42 +15,44 @@ export function _klThreshold(hist: ArrayLike<number>, levels: number): { bins: n
   let used = hist.length;
   while (used > 0 && hist[used - 1] === 0) used--;
   if (used <= levels) return { bins: Math.max(used, 1), divergence: 0 };
-  const suffix = new Float64Array(used + 1); // suffix[i] = sum of hist[i..used)
-  for (let j = used - 1; j >= 0; j--) suffix[j] = suffix[j + 1]! + hist[j]!;
-  const total = suffix[0]!;
-  const levelMass = new Float64Array(levels);
-  const levelNonEmpty = new Int32Array(levels);
+  // Prefix sums over bins: mass, non-empty bins, and h log h. With them each candidate costs O(levels):
+  // KL = (1 / total) [sum_j p_j log p_j - sum_levels M_g log q_g] + log(qTotal / total), where M_g is the
+  // P-mass of level g and q_g = (Q-mass of g) / (non-empty bins of g) the value Q gives each of them.
+  const mass = new Float64Array(used + 1);
+  const nonEmpty = new Float64Array(used + 1);
+  const hLogH = new Float64Array(used + 1);
+  for (let j = 0; j < used; j++) {
+    const h = hist[j]!;
+    mass[j + 1] = mass[j]! + h;
+    nonEmpty[j + 1] = nonEmpty[j]! + (h > 0 ? 1 : 0);
+    hLogH[j + 1] = hLogH[j]! + (h > 0 ? h * Math.log(h) : 0);
+  }
+  const total = mass[used]!;
   let best = used;
   let bestDiv = Number.POSITIVE_INFINITY;
   for (let i = levels; i <= used; i++) {
-    levelMass.fill(0);
-    levelNonEmpty.fill(0);
-    for (let j = 0; j < i; j++) {
-      const h = hist[j]!;
-      if (h === 0) continue;
-      const g = Math.floor((j * levels) / i);
-      levelMass[g]! += h;
-      levelNonEmpty[g]!++;
+    const outliers = total - mass[i]!;
+    const qTotal = mass[i]!;
+    const hLast = hist[i - 1]!;
+    const pLast = hLast + outliers;
+    // A last bin that only holds outliers has P > 0 where Q = 0: infinite divergence.
+    if (hLast === 0 && pLast > 0) continue;
+    const pLogP = hLogH[i - 1]! + (pLast > 0 ? pLast * Math.log(pLast) : 0);
+    let pLogQ = 0;
+    for (let g = 0; g < levels; g++) {
+      const a = Math.ceil((g * i) / levels); // bin j is in level floor(j * levels / i)
+      const b = Math.ceil(((g + 1) * i) / levels);
+      const m = mass[b]! - mass[a]!;
+      if (m === 0) continue;
+      const q = m / (nonEmpty[b]! - nonEmpty[a]!);
+      const pMass = b === i ? m + outliers : m;
+      pLogQ += pMass * Math.log(q);
     }
-    // P sums to total; Q sums to total - outliers. KL = sum p/P log((p/P) / (q/Q)).
-    const qTotal = total - suffix[i]!;
-    let kl = 0;
-    for (let j = 0; j < i; j++) {
-      const p = j === i - 1 ? hist[j]! + suffix[i]! : hist[j]!;
-      if (p === 0) continue;
-      const g = Math.floor((j * levels) / i);
-      const q = hist[j] === 0 ? 0 : levelMass[g]! / levelNonEmpty[g]!;
-      if (q === 0) {
-        kl = Number.POSITIVE_INFINITY;
-        break;
-      }
-      const pn = p / total;
-      kl += pn * Math.log(pn / (q / qTotal));
-    }
+    const kl = (pLogP - pLogQ) / total + Math.log(qTotal / total);
     if (kl < bestDiv) {
       bestDiv = kl;
       best = i;
     }
   }
-  return { bins: best, divergence: bestDiv };
+  return { bins: best, divergence: Math.max(bestDiv, 0) };
 }
