@@ -23,6 +23,19 @@ describe("measureSet", () => {
     expect([...out.get("slow")!.samplesMs]).toEqual([4, 4, 4, 4, 4]);
   });
 
+  it("sizes the batch from the fastest probe, so that one descheduled call does not shrink it", () => {
+    const clock = fakeClock();
+    let calls = 0;
+    // The first call is slow (cold JIT, or the process lost its core); then 0.5 ms each.
+    const run = () => clock.advance(++calls === 1 ? 50 : 0.5);
+    return measureSet([{ id: "x", run }], { warmupRounds: 0, repetitions: 3, minSampleMs: 10, now: clock.now }).then(
+      (out) => {
+        expect(out.get("x")!.iterationsPerSample).toBe(20);
+        expect([...out.get("x")!.samplesMs]).toEqual([0.5, 0.5, 0.5]);
+      },
+    );
+  });
+
   it("interleaves the variants and rotates which goes first in each round", async () => {
     const clock = fakeClock();
     const order: string[] = [];
@@ -60,7 +73,7 @@ describe("measureSet", () => {
       { warmupRounds: 0, repetitions: 2, minSampleMs: 4, now: clock.now },
     );
     expect([...out.get("async")!.samplesMs]).toEqual([2, 2]);
-    expect(settled).toBe(1 + 2 + 2 * 2); // probe, calibration batch of 2, two samples of 2
+    expect(settled).toBe(1 + 3 + 2 + 2 * 2); // first call, 3 probes, calibration batch of 2, two samples of 2
   });
 
   it("gives the round-by-round samples that a paired ratio needs", async () => {

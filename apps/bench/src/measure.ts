@@ -84,22 +84,25 @@ export async function measureSet(
     return now() - t0;
   };
 
-  // Calibration: one call tells whether the variant is async and roughly how long a call lasts; a
-  // second batch, after the JIT has seen the code, sets the batch size.
+  // Calibration: a first call tells whether the variant is async; the batch size comes from the
+  // fastest of a few probes (a probe that was descheduled on a busy machine would otherwise shrink the
+  // batch to one call), checked again on a whole batch once the JIT has seen the code.
   const plan: { variant: Variant; async: boolean; iterations: number }[] = [];
+  const fit = (perCall: number) =>
+    Math.min(maxIterations, Math.max(1, Math.ceil(minSampleMs / Math.max(perCall, 1e-6))));
   for (const variant of variants) {
     signal?.throwIfAborted();
     const t0 = now();
     const first = variant.run();
     const async = isThenable(first);
     if (async) await first;
-    const once = Math.max(now() - t0, 1e-4);
-    let iterations = Math.min(maxIterations, Math.max(1, Math.ceil(minSampleMs / once)));
-    if (iterations > 1) {
-      const t = await batch(variant, async, iterations);
-      const perCall = Math.max(t / iterations, 1e-6);
-      iterations = Math.min(maxIterations, Math.max(1, Math.ceil(minSampleMs / perCall)));
+    let perCall = Math.max(now() - t0, 1e-6);
+    for (let probe = 0; probe < 3 && perCall < minSampleMs; probe++) {
+      perCall = Math.min(perCall, Math.max(await batch(variant, async, 1), 1e-6));
     }
+    let iterations = fit(perCall);
+    if (iterations > 1)
+      iterations = fit(Math.min(perCall, (await batch(variant, async, iterations)) / iterations));
     plan.push({ variant, async, iterations });
   }
 

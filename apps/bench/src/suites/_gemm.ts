@@ -1,7 +1,13 @@
 import type { Rng } from "@quantkit/tensor";
 import type { MeasuredVariant, SuiteContext } from "../context";
 import type { Kernels, QuantizedConv2dLayer } from "./_kernelsDiscovery";
-import { ortMatmulF32, ortMatmulInteger } from "./_ort";
+import { type OrtGemm, ortMatmulF32, ortMatmulInteger } from "./_ort";
+
+/** Threads a backend runs its GEMMs on (CpuKernels says; 1 otherwise). */
+const threadsOf = (k: Kernels): number => {
+  const t = (k as { threads?: unknown }).threads;
+  return typeof t === "number" && t >= 1 ? t : 1;
+};
 
 /** The shape the headline int8/fp32 and ours-vs-ORT ratios are quoted at. */
 const HEADLINE_SHAPE = "256x256x256";
@@ -30,10 +36,17 @@ export async function measureGemm(
   const b32 = rng.fillNormal(new Float32Array(k * n));
   const outI = new Int32Array(m * n);
   const outF = new Float32Array(m * n);
-  const ortInt = await ortMatmulInteger(a8, b8, m, k, n, aZeroPoint);
-  const ortF32 = await ortMatmulF32(a32, b32, m, k, n);
+  // onnxruntime with the same thread counts as the backends (1, and N for a threaded path).
+  const threadCounts = [...new Set([1, ...backends.map(threadsOf)])].sort((x, y) => x - y);
+  const ort = new Map<number, { int8: OrtGemm; fp32: OrtGemm }>();
+  for (const t of threadCounts) {
+    ort.set(t, {
+      int8: await ortMatmulInteger(a8, b8, m, k, n, aZeroPoint, t),
+      fp32: await ortMatmulF32(a32, b32, m, k, n, t),
+    });
+  }
   // Same inputs, same integers: a kernel that disagrees with onnxruntime is not worth timing.
-  const reference = await ortInt.result();
+  const reference = await ort.get(1)!.int8.result();
   for (const kern of backends) {
     const ours = kern.matmulInteger(a8, b8, { m, k, n, aZeroPoint, bZeroPoint: 0 });
     const bad = ours.findIndex((x, i) => x !== reference[i]);
@@ -44,6 +57,9 @@ export async function measureGemm(
     }
   }
   const common = { op: "", size: m * k * n, sizeUnit: "MACs", shape: label, throughput: GMAC };
+  const ortBackend = (t: number) => (t === 1 ? "ort-cpu" : `ort-cpu x${t} threads`);
+  const ortId = (op: string, t: number) =>
+    `${op}/onnxruntime-node/${ortBackend(t).replace(/ /g, "-")}/${label}`;
   const variants: MeasuredVariant[] = [
     ...backends.flatMap((kern): MeasuredVariant[] => [
       {
@@ -52,7 +68,7 @@ export async function measureGemm(
         op: "gemm.int8",
         impl: "quantkit",
         backend: kern.backend,
-        params: { m, k, n, aZeroPoint },
+        params: { m, k, n, aZeroPoint, threads: threadsOf(kern) },
         run: () => kern.matmulInteger(a8, b8, { m, k, n, aZeroPoint, bZeroPoint: 0, out: outI }),
       },
       {
@@ -61,32 +77,36 @@ export async function measureGemm(
         op: "gemm.fp32",
         impl: "quantkit",
         backend: kern.backend,
-        params: { m, k, n },
+        params: { m, k, n, threads: threadsOf(kern) },
         run: () => kern.matmulF32(a32, b32, { m, k, n, out: outF }),
       },
     ]),
-    {
-      ...common,
-      id: `gemm.int8/onnxruntime-node/cpu/${label}`,
-      op: "gemm.int8",
-      impl: "onnxruntime-node",
-      backend: "ort-cpu",
-      params: { m, k, n, aZeroPoint, threads: 1, op: "MatMulInteger" },
-      run: ortInt.run,
-    },
-    {
-      ...common,
-      id: `gemm.fp32/onnxruntime-node/cpu/${label}`,
-      op: "gemm.fp32",
-      impl: "onnxruntime-node",
-      backend: "ort-cpu",
-      params: { m, k, n, threads: 1, op: "MatMul" },
-      run: ortF32.run,
-    },
+    ...threadCounts.flatMap((t): MeasuredVariant[] => [
+      {
+        ...common,
+        id: ortId("gemm.int8", t),
+        op: "gemm.int8",
+        impl: "onnxruntime-node",
+        backend: ortBackend(t),
+        params: { m, k, n, aZeroPoint, threads: t, op: "MatMulInteger" },
+        run: ort.get(t)!.int8.run,
+      },
+      {
+        ...common,
+        id: ortId("gemm.fp32", t),
+        op: "gemm.fp32",
+        impl: "onnxruntime-node",
+        backend: ortBackend(t),
+        params: { m, k, n, threads: t, op: "MatMul" },
+        run: ort.get(t)!.fp32.run,
+      },
+    ]),
   ];
   const timings = await ctx.measure(variants);
-  await ortInt.release();
-  await ortF32.release();
+  for (const o of ort.values()) {
+    await o.int8.release();
+    await o.fp32.release();
+  }
   const headline = headlineAllowed && label === HEADLINE_SHAPE;
   // The headline quotes the fastest int8 backend of this run.
   const best = timings
@@ -106,28 +126,31 @@ export async function measureGemm(
     );
     ctx.ratio(
       `gemm/int8-vs-ort/${b}/${label}`,
-      `quantkit int8 GEMM (${b}) / onnxruntime MatMulInteger speed, ${label}`,
+      `quantkit int8 GEMM (${b}) / onnxruntime MatMulInteger (${ortBackend(threadsOf(kern))}) speed, ${label}`,
       int8,
-      `gemm.int8/onnxruntime-node/cpu/${label}`,
+      ortId("gemm.int8", threadsOf(kern)),
       isBest,
     );
     ctx.ratio(
       `gemm/fp32-vs-ort/${b}/${label}`,
-      `quantkit fp32 GEMM (${b}) / onnxruntime MatMul speed, ${label}`,
+      `quantkit fp32 GEMM (${b}) / onnxruntime MatMul (${ortBackend(threadsOf(kern))}) speed, ${label}`,
       fp32,
-      `gemm.fp32/onnxruntime-node/cpu/${label}`,
+      ortId("gemm.fp32", threadsOf(kern)),
       isBest,
     );
   }
   ctx.ratio(
     `gemm/ort-int8-vs-fp32/${label}`,
     `onnxruntime MatMulInteger / MatMul speed, ${label}`,
-    `gemm.int8/onnxruntime-node/cpu/${label}`,
-    `gemm.fp32/onnxruntime-node/cpu/${label}`,
+    ortId("gemm.int8", 1),
+    ortId("gemm.fp32", 1),
   );
 }
 
-/** Times quantizedConv2d of every backend on the same layer, after checking they agree bit for bit. */
+/**
+ * Times quantizedConv2d of every backend on the same layer (after checking they agree bit for bit), and
+ * the fp32 conv2dF32 of the backends that have it in the same rounds, with the int8 / fp32 ratio.
+ */
 export async function measureConv(
   ctx: SuiteContext,
   backends: Kernels[],
@@ -159,30 +182,69 @@ export async function measureConv(
     outputMax: 255,
   };
   const x = new Uint8Array(batch * inC * size * size).map(() => rng.int(256));
+  const xf = rng.fillNormal(new Float32Array(batch * inC * size * size));
+  const wf = rng.fillNormal(new Float32Array(outC * inC * kernel * kernel), 0, 0.1);
   const macs = batch * outC * size * size * inC * kernel * kernel;
   const label = `${batch}x${inC}x${size}x${size}->${outC},${kernel}x${kernel}`;
   const out = new Uint8Array(batch * outC * size * size);
-  const first = backends[0]!.quantizedConv2d!(x, layer, { batch, height: size, width: size });
+  const outF = new Float32Array(batch * outC * size * size);
+  const input = { batch, height: size, width: size };
+  const first = backends[0]!.quantizedConv2d!(x, layer, input);
   for (const kern of backends.slice(1)) {
-    const other = kern.quantizedConv2d!(x, layer, { batch, height: size, width: size });
+    const other = kern.quantizedConv2d!(x, layer, input);
     const bad = other.findIndex((v, i) => v !== first[i]);
     if (bad >= 0)
       throw new Error(
         `${kern.backend} quantizedConv2d ${label} differs from ${backends[0]!.backend} at [${bad}]`,
       );
   }
+  const common = {
+    size: macs,
+    sizeUnit: "MACs",
+    shape: label,
+    params: { batch, inChannels: inC, outChannels: outC, height: size, width: size, kernel },
+    throughput: GMAC,
+  };
+  const fp32Options = {
+    batch,
+    inChannels: inC,
+    height: size,
+    width: size,
+    outChannels: outC,
+    kernelSize: kernel,
+    padding: pad,
+    out: outF,
+  };
   await ctx.measure(
-    backends.map((kern) => ({
-      id: `conv2d.int8/quantkit/${kern.backend}/${label}`,
-      op: "conv2d.int8",
-      impl: "quantkit",
-      backend: kern.backend,
-      size: macs,
-      sizeUnit: "MACs",
-      shape: label,
-      params: { batch, inChannels: inC, outChannels: outC, height: size, width: size, kernel },
-      throughput: GMAC,
-      run: () => kern.quantizedConv2d!(x, layer, { batch, height: size, width: size }, out),
-    })),
+    backends.flatMap((kern): MeasuredVariant[] => [
+      {
+        ...common,
+        id: `conv2d.int8/quantkit/${kern.backend}/${label}`,
+        op: "conv2d.int8",
+        impl: "quantkit",
+        backend: kern.backend,
+        run: () => kern.quantizedConv2d!(x, layer, input, out),
+      },
+      ...(kern.conv2dF32
+        ? [
+            {
+              ...common,
+              id: `conv2d.fp32/quantkit/${kern.backend}/${label}`,
+              op: "conv2d.fp32",
+              impl: "quantkit",
+              backend: kern.backend,
+              run: () => kern.conv2dF32!(xf, wf, fp32Options),
+            },
+          ]
+        : []),
+    ]),
   );
+  for (const kern of backends.filter((k) => k.conv2dF32)) {
+    ctx.ratio(
+      `conv2d/int8-vs-fp32/${kern.backend}/${label}`,
+      `int8 / fp32 conv2d speed, ${kern.backend}, ${label}`,
+      `conv2d.int8/quantkit/${kern.backend}/${label}`,
+      `conv2d.fp32/quantkit/${kern.backend}/${label}`,
+    );
+  }
 }

@@ -22,6 +22,22 @@ export interface Kernels {
     b: Float32Array,
     options: { m: number; k: number; n: number; transB?: boolean; bias?: Float32Array; out?: Float32Array },
   ): Float32Array;
+  /** fp32 conv (CpuKernels has it: the baseline of quantizedConv2d). */
+  conv2dF32?(
+    x: Float32Array,
+    weight: Float32Array,
+    options: {
+      batch: number;
+      inChannels: number;
+      height: number;
+      width: number;
+      outChannels: number;
+      kernelSize: number;
+      padding?: number;
+      bias?: Float32Array | null;
+      out?: Float32Array;
+    },
+  ): Float32Array;
   quantizedConv2d?(
     x: Uint8Array,
     layer: QuantizedConv2dLayer,
@@ -84,4 +100,12 @@ export async function discoverKernels(
     }
   }
   return { kernels: [...found.values()], unavailable };
+}
+
+/**
+ * The same kernels under another backend label (e.g. "wasm-simd x2 threads"): what ran, stated fully.
+ * Methods are the original object's (they are closures, not `this`-bound).
+ */
+export function relabel(k: Kernels, backend: string): Kernels {
+  return Object.create(k, { backend: { value: backend, enumerable: true } }) as Kernels;
 }

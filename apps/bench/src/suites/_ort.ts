@@ -10,13 +10,18 @@ export interface OrtGemm {
   release: () => Promise<void>;
 }
 
-/** Session options: single-threaded, to compare with single-threaded JS and WebAssembly kernels. */
-export const ORT_OPTIONS: ort.InferenceSession.SessionOptions = {
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionProviders: ["cpu"],
-  graphOptimizationLevel: "all",
-};
+/**
+ * Session options: `threads` intra-op threads (1 to compare with single-threaded JS and WebAssembly
+ * kernels, N with quantkit's N-thread path), CPU execution provider, all graph optimizations.
+ */
+export function ortOptions(threads = 1): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionProviders: ["cpu"],
+    graphOptimizationLevel: "all",
+  };
+}
 
 /** MatMulInteger of a uint8 [m, k] (zero point aZeroPoint) by b int8 [k, n] (zero point 0). */
 export async function ortMatmulInteger(
@@ -26,8 +31,9 @@ export async function ortMatmulInteger(
   k: number,
   n: number,
   aZeroPoint: number,
+  threads = 1,
 ): Promise<OrtGemm> {
-  const session = await ort.InferenceSession.create(matmulIntegerModel(m, k, n), ORT_OPTIONS);
+  const session = await ort.InferenceSession.create(matmulIntegerModel(m, k, n), ortOptions(threads));
   const feeds = {
     A: new ort.Tensor("uint8", a, [m, k]),
     B: new ort.Tensor("int8", b, [k, n]),
@@ -49,8 +55,9 @@ export async function ortMatmulF32(
   m: number,
   k: number,
   n: number,
+  threads = 1,
 ): Promise<OrtGemm> {
-  const session = await ort.InferenceSession.create(matmulF32Model(m, k, n), ORT_OPTIONS);
+  const session = await ort.InferenceSession.create(matmulF32Model(m, k, n), ortOptions(threads));
   const feeds = { A: new ort.Tensor("float32", a, [m, k]), B: new ort.Tensor("float32", b, [k, n]) };
   const run = () => session.run(feeds);
   return {

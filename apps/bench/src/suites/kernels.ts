@@ -1,8 +1,9 @@
+import os from "node:os";
 import { Rng } from "@quantkit/tensor";
-import type { Suite } from "../context";
+import type { Suite, SuiteContext } from "../context";
 import { importPackage } from "../packageBench";
 import { measureConv, measureGemm } from "./_gemm";
-import { discoverKernels } from "./_kernelsDiscovery";
+import { discoverKernels, type Kernels, relabel } from "./_kernelsDiscovery";
 
 /** GEMM shapes [m, k, n]: cubes for the throughput curve, and the MLP's first layer at batch 32. */
 export const GEMM_SHAPES: Record<"quick" | "full", [number, number, number][]> = {
@@ -31,6 +32,52 @@ export const CONV_SHAPES: Record<"quick" | "full", [number, number, number, numb
   ],
 };
 
+type CpuKernels = Kernels & { threads?: number; dispose?: () => Promise<void> };
+
+/**
+ * Every CPU path of @quantkit/kernels: plain JS (`simd: false`), WebAssembly SIMD (the default) and
+ * WebAssembly SIMD over worker threads (one per core), each labelled with what it reports having run
+ * (a path the machine lacks falls back, and its label says so). Without createCpuKernels, whatever
+ * implements the contract.
+ */
+async function cpuBackends(
+  ctx: SuiteContext,
+  api: Record<string, unknown>,
+): Promise<{ kernels: Kernels[]; dispose: () => Promise<void>; source: string }> {
+  const create = api.createCpuKernels as
+    | ((o?: { simd?: boolean; threads?: number }) => CpuKernels)
+    | undefined;
+  if (typeof create !== "function") {
+    const found = await discoverKernels(api);
+    for (const u of found.unavailable) ctx.note(`backend not available here: ${u}`);
+    return { kernels: found.kernels, dispose: async () => {}, source: "@quantkit/kernels exports" };
+  }
+  const init = api.initWasmKernels as (() => Promise<boolean>) | undefined;
+  if (typeof init === "function") await init();
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const made: CpuKernels[] = [create({ simd: false }), create()];
+  if (cores > 1) made.push(create({ threads: cores }));
+  const kernels: Kernels[] = [];
+  const labels = new Set<string>();
+  for (const k of made) {
+    const label = (k.threads ?? 1) > 1 ? `${k.backend} x${k.threads} threads` : k.backend;
+    if (labels.has(label)) {
+      ctx.note(`a requested CPU path fell back to ${label}, which is measured once`);
+      continue;
+    }
+    labels.add(label);
+    kernels.push(label === k.backend ? k : relabel(k, label));
+  }
+  return {
+    kernels,
+    dispose: async () => {
+      for (const k of made) await k.dispose?.();
+    },
+    source:
+      "@quantkit/kernels createCpuKernels({ simd: false }), createCpuKernels(), createCpuKernels({ threads })",
+  };
+}
+
 /** GEMM (and conv) of @quantkit/kernels on every CPU backend it has, with onnxruntime-node in the same rounds. */
 export const kernelsSuite: Suite = {
   id: "kernels",
@@ -39,14 +86,13 @@ export const kernelsSuite: Suite = {
   async run(ctx) {
     const pkg = await importPackage("@quantkit/kernels");
     if (!pkg.module) return ctx.skip(pkg.error);
-    const { kernels, unavailable } = await discoverKernels(pkg.module);
-    for (const u of unavailable) ctx.note(`backend not available here: ${u}`);
+    const { kernels, dispose, source } = await cpuBackends(ctx, pkg.module);
     if (kernels.length === 0) {
       return ctx.skip(
-        "@quantkit/kernels exports no backend yet: no object implementing the Kernels contract of src/types.ts and no create…Kernels() factory",
+        "@quantkit/kernels exports no backend yet: no createCpuKernels() and no object implementing the Kernels contract of src/types.ts",
       );
     }
-    ctx.source = `@quantkit/kernels public API (${kernels.map((k) => k.backend).join(", ")}) + onnxruntime-node`;
+    ctx.source = `${source} + onnxruntime-node MatMulInteger / MatMul (apps/bench)`;
     ctx.note(
       "onnxruntime-node runs single-threaded (intraOpNumThreads 1), like the JS and WebAssembly kernels; its MatMulInteger result is checked equal to quantkit's before timing.",
     );
@@ -72,6 +118,7 @@ export const kernelsSuite: Suite = {
       }
       done++;
     }
+    await dispose();
     ctx.progress(1, "done");
   },
 };
