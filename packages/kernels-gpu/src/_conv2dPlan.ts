@@ -2,7 +2,7 @@ import type { QuantizedConv2dLayer } from "./_contract";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _convPartialSource, _requantPartialSource } from "./_kernelSources";
 import { _requantParams } from "./_requantParams";
-import { _checkConvLayer, _checkDim, _checkLength, _checkType, _MAX_ELEMENTS } from "./_validate";
+import { _checkConvLayer, _checkDim, _checkLength, _checkSize, _checkType } from "./_validate";
 
 /** Output size of one spatial axis (PyTorch's formula). */
 export function _convOutSize(
@@ -27,16 +27,17 @@ export function* _conv2dPlan(
   shape: { batch: number; height: number; width: number },
   out: Uint8Array | undefined,
 ): _Plan<Uint8Array> {
-  _checkType("x", x, Uint8Array);
   _checkConvLayer("layer", layer);
-  if (shape === null || typeof shape !== "object")
+  if (shape === null || typeof shape !== "object") {
     throw new TypeError("input must be { batch, height, width }");
+  }
   const { batch, height, width } = shape;
-  _checkDim("input.batch", batch);
+  _checkSize("input.batch", batch);
   _checkDim("input.height", height);
   _checkDim("input.width", width);
   const inCount = batch * layer.inChannels * height * width;
-  _checkDim("batch * inChannels * height * width", inCount, _MAX_ELEMENTS);
+  _checkSize("batch * inChannels * height * width", inCount);
+  _checkType("x", x, Uint8Array);
   _checkLength("x", x, inCount, "batch * inChannels * height * width");
   const outH = _convOutSize(height, layer.kernelH, layer.strideH, layer.padH, layer.dilationH);
   const outW = _convOutSize(width, layer.kernelW, layer.strideW, layer.padW, layer.dilationW);
@@ -47,11 +48,12 @@ export function* _conv2dPlan(
   }
   const pixels = outH * outW;
   const rowsOut = batch * layer.outChannels;
-  _checkDim("batch * outChannels * outH * outW", rowsOut * pixels, _MAX_ELEMENTS);
+  _checkSize("batch * outChannels * outH * outW", rowsOut * pixels);
   const result = out ?? new Uint8Array(rowsOut * pixels);
   _checkType("out", result, Uint8Array);
   _checkLength("out", result, rowsOut * pixels, "batch * outChannels * outH * outW");
 
+  if (batch === 0) return result;
   const zx = layer.inputZeroPoint;
   const maxProduct = Math.max(zx, 255 - zx) * 128;
   // A block is whole kernel rows: kernelW <= 514 (checked) fits at least one.

@@ -3,7 +3,7 @@ import type { QuantizedLinearLayer } from "./_contract";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _gemmPartialSource, _requantPartialSource } from "./_kernelSources";
 import { _requantParams } from "./_requantParams";
-import { _checkDim, _checkLength, _checkLinearLayer, _checkType, _MAX_ELEMENTS } from "./_validate";
+import { _checkLength, _checkLinearLayer, _checkSize, _checkType } from "./_validate";
 
 /** A Linear layer's weight and requantization parameters on the device. */
 export interface _DeviceLinear {
@@ -52,8 +52,8 @@ export function* _linearSequencePlan(
   out: Uint8Array | undefined,
   isOnDevice: (layer: QuantizedLinearLayer | _DeviceLinear) => layer is _DeviceLinear,
 ): _Plan<Uint8Array> {
+  _checkSize("batch", batch);
   _checkType("x", x, Uint8Array);
-  _checkDim("batch", batch);
   if (!Array.isArray(layers) || layers.length === 0) {
     throw new RangeError("layers must be a non-empty array of quantized Linear layers");
   }
@@ -66,16 +66,17 @@ export function* _linearSequencePlan(
         `layers[${l}].inFeatures (${layer.inFeatures}) must equal layers[${l - 1}].outFeatures (${plain(layers[l - 1]!).outFeatures})`,
       );
     }
-    _checkDim(`batch * layers[${l}].outFeatures`, batch * layer.outFeatures, _MAX_ELEMENTS);
+    _checkSize(`batch * layers[${l}].outFeatures`, batch * layer.outFeatures);
   }
   const first = plain(layers[0]!);
   const last = plain(layers[layers.length - 1]!);
-  _checkDim("batch * inFeatures", batch * first.inFeatures, _MAX_ELEMENTS);
+  _checkSize("batch * inFeatures", batch * first.inFeatures);
   _checkLength("x", x, batch * first.inFeatures, "batch * inFeatures");
   const result = out ?? new Uint8Array(batch * last.outFeatures);
   _checkType("out", result, Uint8Array);
   _checkLength("out", result, batch * last.outFeatures, "batch * outFeatures of the last layer");
 
+  if (batch === 0) return result;
   const uploaded: _DeviceLinear[] = [];
   const held: _DeviceArray[] = [];
   try {

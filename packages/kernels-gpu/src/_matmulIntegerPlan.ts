@@ -3,11 +3,12 @@ import type { Int8Like, MatmulIntegerOptions } from "./_contract";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _combineSource, _gemmPartialSource } from "./_kernelSources";
 import {
-  _checkDim,
+  _checkFlag,
   _checkInt,
   _checkInt8Like,
   _checkK,
   _checkLength,
+  _checkSize,
   _checkType,
   _rangeOf,
 } from "./_validate";
@@ -24,14 +25,18 @@ export function* _matmulIntegerPlan(
   options: MatmulIntegerOptions,
 ): _Plan<Int32Array> {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+  const { m, k, n } = options;
+  _checkSize("options.m", m);
+  _checkK("options.k", k);
+  _checkSize("options.n", n);
+  _checkSize("m * k", m * k);
+  _checkSize("k * n", k * n);
+  _checkSize("2 * m * n", 2 * m * n);
   _checkInt8Like("a", a);
   _checkInt8Like("b", b);
-  const { m, k, n } = options;
-  _checkDim("options.m", m);
-  _checkK("options.k", k);
-  _checkDim("options.n", n);
+  const transB = _checkFlag("options.transB", options.transB);
   _checkLength("a", a, m * k, "m * k");
-  _checkLength("b", b, k * n, "k * n");
+  _checkLength("b", b, k * n, transB ? "n * k" : "k * n");
   const za = options.aZeroPoint ?? 0;
   const [aMin, aMax] = _rangeOf(a);
   _checkInt("options.aZeroPoint", za, aMin, aMax);
@@ -59,7 +64,8 @@ export function* _matmulIntegerPlan(
   const out = options.out ?? new Int32Array(m * n);
   _checkType("options.out", out, Int32Array);
   _checkLength("options.out", out, m * n, "m * n");
-  const transB = options.transB === true;
+  if (m === 0 || n === 0) return out;
+  if (k === 0) return out.fill(0);
   const { block, nb } = _blockPlan(k, _maxAbsOffset(a, za) * maxB);
 
   const held: _DeviceArray[] = [];

@@ -1,7 +1,7 @@
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _requantLimbsSource } from "./_kernelSources";
 import { _requantParams } from "./_requantParams";
-import { _checkDim, _checkLength, _checkRequant, _checkType, _MAX_ELEMENTS } from "./_validate";
+import { _checkDim, _checkInt, _checkLength, _checkRequant, _checkSize, _checkType } from "./_validate";
 
 /** Parameters of `Kernels.requantize`. */
 export interface _RequantizeParams {
@@ -31,24 +31,15 @@ export function* _requantizePlan(
   if (acc.length % channels !== 0) {
     throw new RangeError(`acc.length (${acc.length}) must be a multiple of params.channels (${channels})`);
   }
-  _checkDim("acc.length", acc.length, _MAX_ELEMENTS / 2);
-  let result: Uint8Array | Int8Array;
-  if (out === undefined) {
-    _checkRequant("params", params, channels, [-128, 255]);
-    result = params.outputMin < 0 ? new Int8Array(acc.length) : new Uint8Array(acc.length);
-  } else {
-    if (!(out instanceof Uint8Array) && !(out instanceof Int8Array)) {
-      throw new TypeError(`out must be a Uint8Array or an Int8Array, got ${String(out)}`);
-    }
-    _checkLength("out", out, acc.length, "acc.length");
-    _checkRequant("params", params, channels, out instanceof Int8Array ? [-128, 127] : [0, 255]);
-    result = out;
+  _checkSize("2 * acc.length", 2 * acc.length);
+  _checkInt("params.outputMin", params.outputMin, -128, 255);
+  const result = out ?? (params.outputMin < 0 ? new Int8Array(acc.length) : new Uint8Array(acc.length));
+  if (!(result instanceof Uint8Array) && !(result instanceof Int8Array)) {
+    throw new TypeError(`out must be a Uint8Array or an Int8Array, got ${String(result)}`);
   }
-  if (params.outputMax > 127 && params.outputMin < 0) {
-    throw new RangeError(
-      `params.outputMin (${params.outputMin}) and outputMax (${params.outputMax}) fit neither uint8 nor int8`,
-    );
-  }
+  _checkLength("out", result, acc.length, "acc.length");
+  _checkRequant("params", params, channels, result instanceof Int8Array ? [-128, 127] : [0, 255]);
+  if (acc.length === 0) return result;
   const limbs = new Float32Array(2 * acc.length);
   for (let e = 0; e < acc.length; e++) {
     const v = acc[e]!;

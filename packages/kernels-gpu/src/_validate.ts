@@ -7,16 +7,29 @@ import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./_contract";
  */
 export const _MAX_ELEMENTS = 2 ** 23;
 
-/** Throws a RangeError unless `value` is an integer in [min, max]. */
+/** Throws a TypeError unless `value` is a number, a RangeError unless it is an integer in [min, max]. */
 export function _checkInt(name: string, value: unknown, min: number, max: number): asserts value is number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
   }
 }
 
-/** Throws a RangeError unless `value` is a positive integer (a dimension). */
-export function _checkDim(name: string, value: unknown, max = 2 ** 24): asserts value is number {
+/** Throws unless `value` is a positive integer up to `max` (a size that may not be 0). */
+export function _checkDim(name: string, value: unknown, max = _MAX_ELEMENTS): asserts value is number {
   _checkInt(name, value, 1, max);
+}
+
+/** Throws unless `value` is a non-negative integer up to `max` (a size that may be 0). */
+export function _checkSize(name: string, value: unknown, max = _MAX_ELEMENTS): asserts value is number {
+  _checkInt(name, value, 0, max);
+}
+
+/** Throws a TypeError unless `value` is a boolean or undefined; returns it, false when undefined. */
+export function _checkFlag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  return value;
 }
 
 /** Throws a TypeError unless `value` is an Int8Array or a Uint8Array. */
@@ -49,14 +62,15 @@ export function _rangeOf(values: Int8Array | Uint8Array): [number, number] {
   return values instanceof Int8Array ? [-128, 127] : [0, 255];
 }
 
-/** Checks the reduction length against what the exact kernels support. */
+/** Checks a reduction length (0 allowed) against what the exact kernels support (2^18). */
 export function _checkK(name: string, k: unknown): asserts k is number {
-  _checkInt(name, k, 1, _MAX_K);
+  _checkInt(name, k, 0, _MAX_K);
 }
 
 /**
  * Checks fixed-point requantization parameters: `multiplier` and `shift` Int32Arrays of length 1
- * or `channels`, shift in [-31, 31], and the output zero point and clamp as integers in `codes`.
+ * or `channels`, shift in [-31, 30] (as @quantkit/kernels), and the output zero point and clamp as
+ * integers in `codes`.
  */
 export function _checkRequant(
   where: string,
@@ -82,18 +96,19 @@ export function _checkRequant(
   }
   for (let c = 0; c < s.length; c++) {
     const v = s[c]!;
-    if (v < -31 || v > 31) throw new RangeError(`${where}.shift[${c}] must be in [-31, 31], got ${v}`);
+    if (v < -31 || v > 30)
+      throw new RangeError(`${where}.shift[${c}] must be an integer in [-31, 30], got ${v}`);
   }
   _checkInt(`${where}.outputMin`, p.outputMin, codes[0], codes[1]);
   _checkInt(`${where}.outputMax`, p.outputMax, p.outputMin as number, codes[1]);
-  _checkInt(`${where}.outputZeroPoint`, p.outputZeroPoint, -(2 ** 16), 2 ** 16);
+  _checkInt(`${where}.outputZeroPoint`, p.outputZeroPoint, codes[0], codes[1]);
 }
 
 /** Checks a {@link QuantizedLinearLayer}. */
 export function _checkLinearLayer(where: string, layer: QuantizedLinearLayer): void {
   if (layer === null || typeof layer !== "object")
     throw new TypeError(`${where} must be a QuantizedLinearLayer`);
-  _checkK(`${where}.inFeatures`, layer.inFeatures);
+  _checkDim(`${where}.inFeatures`, layer.inFeatures, _MAX_K);
   _checkDim(`${where}.outFeatures`, layer.outFeatures);
   _checkType(`${where}.weight`, layer.weight, Int8Array);
   _checkLength(

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGpuKernels, type GpuBackend, type GpuKernels } from "../src/index";
+import { conformanceCases, float32SumIsInexact } from "./_cases";
+import { runCase } from "./_runCase";
+
+// headlessgl needs an X display: run under `xvfb-run -a` (the repo's `pnpm test` does). Without one,
+// createGpuKernels({ backend: "headlessgl" }) throws and these tests fail, as they should: a test
+// that asked for a backend never passes on another.
+const BACKENDS: GpuBackend[] = ["headlessgl", "webasm", "cpu"];
+const cases = conformanceCases();
+
+describe.each(BACKENDS)("conformance on %s", (backend) => {
+  let kernels: GpuKernels;
+  beforeAll(() => {
+    kernels = createGpuKernels({ backend });
+  });
+  afterAll(async () => {
+    await kernels?.destroy();
+  });
+
+  it(`createGpuKernels({ backend: "${backend}" }) runs on ${backend}`, () => {
+    expect(kernels.backend).toBe(backend);
+    expect(kernels.requestedBackend).toBe(backend);
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const r = await runCase(kernels, c, false);
+    expect(r.error).toBeUndefined();
+    expect(r.backend).toBe(backend);
+    expect(r.type).toBe(c.type);
+    expect(r.length).toBe(c.expected.length);
+    expect({ mismatches: r.mismatches, first: r.first }).toEqual({ mismatches: 0, first: [] });
+  });
+
+  it("the *Async twins give the same results", async () => {
+    for (const c of cases.filter((c) => c.op === "quantizedLinear" || c.op === "requantize")) {
+      const r = await runCase(kernels, c, true);
+      expect(r.error).toBeUndefined();
+      expect(r.mismatches).toBe(0);
+    }
+  });
+});
+
+describe("the conformance cases are not friendly ones", () => {
+  // All -128 against 255 is not among them: its products are multiples of 128, and float32 happens
+  // to hold those partial sums exactly. The others (odd products) lose bits past 2^24.
+  it("summing the k = 2,048 and odd-product k = 16,384 cases in float32 loses bits", () => {
+    const hard = cases.filter((c) => c.op === "matmulInteger" && /2,048|all 127|largest/.test(c.name));
+    expect(hard).toHaveLength(3);
+    for (const c of hard) {
+      const [a, b, o] = c.args as [
+        Int8Array | Uint8Array,
+        Int8Array | Uint8Array,
+        { k: number; n: number; aZeroPoint?: number },
+      ];
+      // Row 0 against column 0 (b is [k, n], not transposed, in these cases).
+      const col = Array.from({ length: o.k }, (_, kk) => b[kk * o.n]!);
+      expect(float32SumIsInexact(a.subarray(0, o.k), col, o.aZeroPoint ?? 0, 0), c.name).toBe(true);
+    }
+  });
+});
