@@ -52,8 +52,8 @@ describe("measureSet", () => {
       minSampleMs: 1,
       now: clock.now,
     });
-    // One calibration call each, then rounds: abc, bca, cab.
-    expect(order).toEqual(["a", "b", "c", "a", "b", "c", "b", "c", "a", "c", "a", "b"]);
+    // A first call and one probe each, then rounds: abc, bca, cab.
+    expect(order).toEqual(["a", "a", "b", "b", "c", "c", "a", "b", "c", "b", "c", "a", "c", "a", "b"]);
   });
 
   it("awaits a variant that returns a promise", async () => {

@@ -97,7 +97,7 @@ export async function measureSet(
     const async = isThenable(first);
     if (async) await first;
     let perCall = Math.max(now() - t0, 1e-6);
-    for (let probe = 0; probe < 3 && perCall < minSampleMs; probe++) {
+    for (let probe = 0; probe < 3 && (probe === 0 || perCall < minSampleMs); probe++) {
       perCall = Math.min(perCall, Math.max(await batch(variant, async, 1), 1e-6));
     }
     let iterations = fit(perCall);
