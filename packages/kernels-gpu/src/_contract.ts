@@ -1,7 +1,4 @@
-/**
- * The kernel backend contract of @quantkit/kernels (`packages/kernels/src/types.ts`), re-exported
- * for this package's modules.
- */
+/** The kernel backend contract of @quantkit/kernels, re-exported for this package's modules. */
 export type {
   Int8Like,
   Kernels,
@@ -9,4 +6,4 @@ export type {
   MatmulIntegerOptions,
   QuantizedConv2dLayer,
   QuantizedLinearLayer,
-} from "../../kernels/src/types";
+} from "@quantkit/kernels";

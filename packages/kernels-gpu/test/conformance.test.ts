@@ -1,3 +1,4 @@
+import { createCpuKernels, type Kernels } from "@quantkit/kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGpuKernels, type GpuBackend, type GpuKernels } from "../src/index";
 import { conformanceCases, float32SumIsInexact } from "./_cases";
@@ -8,6 +9,31 @@ import { runCase } from "./_runCase";
 // that asked for a backend never passes on another.
 const BACKENDS: GpuBackend[] = ["headlessgl", "webasm", "cpu"];
 const cases = conformanceCases();
+
+// The CPU kernels are the reference the GPU ones equal bit for bit: both of their engines.
+const cpuKernels: Kernels[] = [createCpuKernels(), createCpuKernels({ simd: false })];
+
+describe("the expected values are @quantkit/kernels' results", () => {
+  it.each(cases.filter((c) => c.tolerance === undefined).map((c) => [c.name, c] as const))(
+    "%s",
+    (_name, c) => {
+      for (const cpu of cpuKernels) {
+        let actual: ArrayLike<number>;
+        if (c.op === "quantizedLinearSequence") {
+          const [x, layers, batch] = c.args as [
+            Uint8Array,
+            Parameters<Kernels["quantizedLinear"]>[1][],
+            number,
+          ];
+          actual = layers.reduce((y, l) => cpu.quantizedLinear(y, l, batch), x);
+        } else {
+          actual = (cpu[c.op] as (...args: unknown[]) => ArrayLike<number>).apply(cpu, c.args);
+        }
+        expect(Array.from(actual), `${cpu.backend}: ${c.name}`).toEqual(Array.from(c.expected));
+      }
+    },
+  );
+});
 
 describe.each(BACKENDS)("conformance on %s", (backend) => {
   let kernels: GpuKernels;

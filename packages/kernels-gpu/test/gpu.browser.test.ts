@@ -48,7 +48,8 @@ beforeAll(async () => {
     logLevel: "silent",
   });
   const js = bundle.outputFiles[0]!.text;
-  const html = '<!doctype html><meta charset="utf-8"><title>kernels-gpu</title><script type="module" src="/bundle.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>kernels-gpu</title><script type="module" src="/bundle.js"></script>';
   server = createServer((req, res) => {
     if (req.url === "/bundle.js") {
       res.writeHead(200, { "content-type": "text/javascript" });
@@ -83,7 +84,9 @@ afterAll(async () => {
 function run(backend: string, useAsync: boolean): Promise<BrowserRun> {
   return page.evaluate(
     ([b, a]) =>
-      (globalThis as unknown as { runConformance(b: string, a: boolean): Promise<BrowserRun> }).runConformance(b, a),
+      (
+        globalThis as unknown as { runConformance(b: string, a: boolean): Promise<BrowserRun> }
+      ).runConformance(b, a),
     [backend, useAsync] as const,
   );
 }
@@ -92,7 +95,13 @@ function expectAllExact(r: BrowserRun, backend: string): void {
   expect(r.backend).toBe(backend);
   expect(r.results.length).toBeGreaterThan(20);
   for (const c of r.results) {
-    expect({ name: c.name, error: c.error, backend: c.backend, mismatches: c.mismatches, first: c.first }).toEqual({
+    expect({
+      name: c.name,
+      error: c.error,
+      backend: c.backend,
+      mismatches: c.mismatches,
+      first: c.first,
+    }).toEqual({
       name: c.name,
       error: undefined,
       backend,
