@@ -16,7 +16,7 @@ function showSigned(v: number): string {
 function showError(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return showSigned(v);
   const a = Math.abs(v);
-  const digits = a < 1e-3 || a >= 1e6 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+  const digits = a < 1e-2 || a >= 1e6 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
   return v > 0 ? `+${digits}` : digits;
 }
 

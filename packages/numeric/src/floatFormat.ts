@@ -434,7 +434,11 @@ class FloatFormatImpl<B extends BitsArray> implements FloatFormat<B> {
         n,
       );
     } else if (p.totalBits <= 16) _decodeWithTable(bits, out32, n, (this.#decodeTable ??= _decodeTable(p)));
-    else _decodeScalarLoop(p, bits, result, n);
+    else {
+      _decodeScalarLoop(p, bits, result, n);
+      const raw = new Int32Array(result.buffer, result.byteOffset, n);
+      _copyFloat32Bits(raw, raw, n); // whatever NaN the engine stored becomes the canonical one
+    }
     return result;
   }
 

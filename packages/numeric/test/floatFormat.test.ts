@@ -11,8 +11,16 @@ import {
   float16,
   float32,
 } from "../src/index";
-import { ALL_FORMATS, SMALL_FORMATS } from "./_formats";
-import { positiveValues, type RefSpec, refDecode, refEncode, sameValue, toNumber } from "./_reference";
+import { ALL_FORMATS, SMALL_FORMATS, seeded } from "./_formats";
+import {
+  positiveValues,
+  type RefSpec,
+  refDecode,
+  refEncode,
+  refEncodeByQuantum,
+  sameValue,
+  toNumber,
+} from "./_reference";
 import vectors from "./vectors/float-known-answers.json";
 
 const BY_NAME = new Map(ALL_FORMATS.map(([f]) => [f.name, f]));
@@ -234,6 +242,7 @@ describe("custom formats from createFloatFormat against the reference", () => {
     { name: "e4m2fnuz", E: 4, m: 2, bias: 8, specials: "fnuz", nanBits: 0x40 },
     { name: "e6m9", E: 6, m: 9, bias: 31, specials: "ieee", nanBits: 0x7f00 },
     { name: "e5m6b20", E: 5, m: 6, bias: 20, specials: "fn", nanBits: 0xfff },
+    { name: "e8m4", E: 8, m: 4, bias: 127, specials: "ieee", nanBits: 0xff8 }, // float32 subnormals matter
   ];
   it.each(specs)("$name: all patterns decode, round-trip, and encode ties like the reference", (r) => {
     const f: FloatFormat = createFloatFormat({
@@ -273,6 +282,54 @@ describe("custom formats from createFloatFormat against the reference", () => {
     const decoded = f.decodeArray(f.encodeArray(Float64Array.from(values.filter((v) => !Number.isNaN(v)))));
     expect(Array.from(decoded)).toEqual(values.filter((v) => !Number.isNaN(v)));
     expect(bad).toEqual([]);
+  });
+});
+
+describe("wide custom formats (17..31 bits: scalar paths), sampled against the quantum reference", () => {
+  const specs: RefSpec[] = [
+    { name: "e6m13", E: 6, m: 13, bias: 31, specials: "ieee", nanBits: 0x7f000 },
+    { name: "e8m20", E: 8, m: 20, bias: 127, specials: "ieee", nanBits: 0xffc0000 },
+    { name: "e5m22fn", E: 5, m: 22, bias: 15, specials: "fn", nanBits: 0x7ffffff },
+  ];
+  it.each(specs)("$name", (r) => {
+    const f = createFloatFormat({
+      name: r.name,
+      exponentBits: r.E,
+      mantissaBits: r.m,
+      bias: r.bias,
+      specials: r.specials,
+      nanBits: r.nanBits,
+    });
+    const next = seeded(r.m);
+    const patterns = Array.from({ length: 5000 }, () => next() % 2 ** f.totalBits);
+    const values = patterns.map((b) => f.decode(b));
+    const bad: string[] = [];
+    patterns.forEach((b, i) => {
+      if (!sameValue(values[i]!, refDecode(r, b))) bad.push(`decode 0x${b.toString(16)}`);
+    });
+    // Around each decoded finite value: the midpoint to its neighbour, and points just off it.
+    const probes: number[] = [];
+    for (const v of values) {
+      if (!Number.isFinite(v)) continue;
+      const up = f.nextUp(v);
+      if (!Number.isFinite(up)) continue;
+      const mid = (v + up) / 2;
+      probes.push(v, mid, -mid, mid + f.ulp(v) / 1024, mid - f.ulp(v) / 1024, Math.fround(mid));
+    }
+    const a64 = f.encodeArray(Float64Array.from(probes));
+    const a32 = f.encodeArray(Float32Array.from(probes));
+    probes.forEach((x, i) => {
+      const want = refEncodeByQuantum(r, x);
+      if (f.encode(x) !== want) bad.push(`encode(${x})`);
+      if (a64[i] !== want) bad.push(`encodeArray64(${x})`);
+      const x32 = Math.fround(x);
+      if (a32[i] !== refEncodeByQuantum(r, x32)) bad.push(`encodeArray32(${x32})`);
+    });
+    const finite = values.filter((v) => !Number.isNaN(v));
+    expect(Array.from(f.decodeArray(f.encodeArray(Float64Array.from(finite))))).toEqual(finite);
+    const nanOut = f.decodeArray(new Uint32Array([r.nanBits]) as never);
+    expect(new Uint32Array(nanOut.buffer)[0]).toBe(0x7fc00000);
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 });
 
