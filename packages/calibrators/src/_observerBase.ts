@@ -142,6 +142,14 @@ export abstract class _ObserverBase implements Observer {
   calculateQParams(): QParams {
     const { minVal, maxVal } = this.range();
     const q = calculateQParams(minVal, maxVal, this.qparamsOptions);
+    for (let c = 0; c < q.scale.length; c++) {
+      const s = q.scale[c]!;
+      if (!(s > 0 && s < Number.POSITIVE_INFINITY)) {
+        throw new RangeError(
+          `${this.name}: the range [${minVal[c]}, ${maxVal[c]}]${q.scale.length > 1 ? ` of channel ${c}` : ""} gives scale ${s}: its span overflows float32, no finite scale exists`,
+        );
+      }
+    }
     return this.decorateQParams(q);
   }
 

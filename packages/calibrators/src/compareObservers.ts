@@ -44,7 +44,7 @@ export interface CompareObserversOptions {
  *
  * @example
  * const x = new Float32Array([-1, 0, 0.5, 1, 40]);
- * const rows = compareObservers(x, { methods: ["minmax", "percentile"], outliers: [4], perMethod: { percentile: { percentile: 80 } } });
+ * const rows = compareObservers(x, { methods: ["minmax", "percentile"], outliers: [4], perMethod: { percentile: { percentile: 75 } } });
  * rows.map((r) => r.maxVal); // [40, 1]
  */
 export function compareObservers(
