@@ -28,12 +28,15 @@ describe("measureSet", () => {
     let calls = 0;
     // The first call is slow (cold JIT, or the process lost its core); then 0.5 ms each.
     const run = () => clock.advance(++calls === 1 ? 50 : 0.5);
-    return measureSet([{ id: "x", run }], { warmupRounds: 0, repetitions: 3, minSampleMs: 10, now: clock.now }).then(
-      (out) => {
-        expect(out.get("x")!.iterationsPerSample).toBe(20);
-        expect([...out.get("x")!.samplesMs]).toEqual([0.5, 0.5, 0.5]);
-      },
-    );
+    return measureSet([{ id: "x", run }], {
+      warmupRounds: 0,
+      repetitions: 3,
+      minSampleMs: 10,
+      now: clock.now,
+    }).then((out) => {
+      expect(out.get("x")!.iterationsPerSample).toBe(20);
+      expect([...out.get("x")!.samplesMs]).toEqual([0.5, 0.5, 0.5]);
+    });
   });
 
   it("interleaves the variants and rotates which goes first in each round", async () => {

@@ -1,6 +1,6 @@
 import { Float16Array } from "@petamoriken/float16";
 import { Rng } from "@quantkit/tensor";
-import type { Suite, SuiteContext } from "../context";
+import type { MeasuredVariant, Suite, SuiteContext } from "../context";
 import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
 import { formatCount } from "../views";
 import { addUnlessMeasured, caseTiming, type PackageCase, slug } from "./_cases";
@@ -8,49 +8,61 @@ import { addUnlessMeasured, caseTiming, type PackageCase, slug } from "./_cases"
 /** Values per array. */
 const SIZES = { quick: [1 << 16, 1 << 20], full: [1 << 16, 1 << 20, 1 << 24] };
 
+type Bits = Uint16Array | Uint8Array;
+
 interface FloatFormatApi {
-  encodeArray(values: Float32Array, out?: Uint16Array): Uint16Array;
-  decodeArray(bits: Uint16Array, out?: Float32Array): Float32Array;
+  encodeArray(values: Float32Array, out?: Bits): Bits;
+  decodeArray(bits: Bits, out?: Float32Array): Float32Array;
 }
+
+/** The other formats timed in the same rounds (no npm peer to compare them with). */
+const OTHER_FORMATS = ["bfloat16", "float8e4m3fn", "float8e5m2"] as const;
+
+const MELEM = { unit: "Melem/s", per: 1e6 };
 
 /**
  * float16 encode and decode of @quantkit/numeric against @petamoriken/float16 in the same rounds, on
- * normal values spread over float16's range. The peer's fastest bulk paths: encode is
- * `Float16Array.prototype.set(float32Array)` into a preallocated array (no allocation, like ours with
- * `out`); decode is an indexed read loop `out[i] = f16[i]` (measured on 64K values: 17 ms, against
- * 31 ms for Float32Array.from, 39 ms for Float32Array#set and 217 ms for a getFloat16 loop).
+ * normal values spread over float16's binades (and bfloat16 / float8 encode and decode beside them).
+ * The peer's fastest bulk paths: encode is `Float16Array.prototype.set(float32Array)` into a
+ * preallocated array (no allocation, like ours with `out`); decode is an indexed read loop
+ * `out[i] = f16[i]` (measured on 64K values: 17 ms, against 31 ms for Float32Array.from, 39 ms for
+ * Float32Array#set and 217 ms for a getFloat16 loop).
  */
-export async function measureFloat16AgainstPeer(ctx: SuiteContext, float16: FloatFormatApi, n: number) {
+export async function measureFloat16AgainstPeer(
+  ctx: SuiteContext,
+  float16: FloatFormatApi,
+  n: number,
+  others: Record<string, FloatFormatApi> = {},
+): Promise<void> {
   const rng = new Rng(16);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = rng.normal(0, 1) * 2 ** (rng.int(24) - 12);
   const bits = new Uint16Array(n);
   const back = new Float32Array(n);
   const peer = new Float16Array(n);
-  const peerBits = float16.encodeArray(x);
+  const ours = float16.encodeArray(x) as Uint16Array;
   peer.set(x);
   const peerRaw = new Uint16Array(peer.buffer);
-  const bad = peerRaw.findIndex((b, i) => b !== peerBits[i]);
+  const bad = peerRaw.findIndex((b, i) => b !== ours[i]);
   if (bad >= 0) {
     ctx.note(
-      `float16 encode: quantkit and @petamoriken/float16 differ at [${bad}] for ${x[bad]}: ${peerBits[bad]} vs ${peerRaw[bad]}`,
+      `float16 encode: quantkit and @petamoriken/float16 differ at [${bad}] (${x[bad]}): ${ours[bad]} vs ${peerRaw[bad]}`,
     );
   }
   const label = formatCount(n);
-  const common = { size: n, sizeUnit: "elements", shape: null, throughput: { unit: "Melem/s", per: 1e6 } };
+  const common = { size: n, sizeUnit: "elements", shape: null, throughput: MELEM, backend: "js" };
   const ids = {
     encode: `float16.encode/quantkit/${n}`,
     encodePeer: `float16.encode/@petamoriken/float16/${n}`,
     decode: `float16.decode/quantkit/${n}`,
     decodePeer: `float16.decode/@petamoriken/float16/${n}`,
   };
-  await ctx.measure([
+  const variants: MeasuredVariant[] = [
     {
       ...common,
       id: ids.encode,
       op: "float16.encode",
       impl: "quantkit",
-      backend: "js",
       run: () => float16.encodeArray(x, bits),
     },
     {
@@ -58,7 +70,6 @@ export async function measureFloat16AgainstPeer(ctx: SuiteContext, float16: Floa
       id: ids.encodePeer,
       op: "float16.encode",
       impl: "@petamoriken/float16",
-      backend: "js",
       run: () => peer.set(x),
     },
     {
@@ -66,7 +77,6 @@ export async function measureFloat16AgainstPeer(ctx: SuiteContext, float16: Floa
       id: ids.decode,
       op: "float16.decode",
       impl: "quantkit",
-      backend: "js",
       run: () => float16.decodeArray(bits, back),
     },
     {
@@ -74,12 +84,31 @@ export async function measureFloat16AgainstPeer(ctx: SuiteContext, float16: Floa
       id: ids.decodePeer,
       op: "float16.decode",
       impl: "@petamoriken/float16",
-      backend: "js",
       run: () => {
         for (let i = 0; i < n; i++) back[i] = peer[i]!;
       },
     },
-  ]);
+  ];
+  for (const [name, format] of Object.entries(others)) {
+    const codes = format.encodeArray(x);
+    variants.push(
+      {
+        ...common,
+        id: `${name}.encode/quantkit/${n}`,
+        op: `${name}.encode`,
+        impl: "quantkit",
+        run: () => format.encodeArray(x, codes),
+      },
+      {
+        ...common,
+        id: `${name}.decode/quantkit/${n}`,
+        op: `${name}.decode`,
+        impl: "quantkit",
+        run: () => format.decodeArray(codes, back),
+      },
+    );
+  }
+  await ctx.measure(variants);
   ctx.ratio(
     `float16.encode/vs-petamoriken/${n}`,
     `float16 encodeArray, quantkit / @petamoriken/float16 speed, ${label}`,
@@ -95,19 +124,19 @@ export async function measureFloat16AgainstPeer(ctx: SuiteContext, float16: Floa
   );
 }
 
-/** @quantkit/numeric's float array codecs: its own bench function, and float16 against @petamoriken/float16. */
+/** @quantkit/numeric's float array codecs: its benchFloat16 (every path of both libraries), and the paired ratios. */
 export const numericSuite: Suite = {
   id: "numeric",
   title: "float16 / bfloat16 / float8 array encode and decode",
   package: "@quantkit/numeric",
   async run(ctx) {
     const modules = await loadBenchModules(ctx.repoRoot, "numeric");
-    const bench = findBenchFunction(modules, /^bench/);
+    const bench = findBenchFunction(modules, /^benchFloat16/);
     if (!bench) {
       return ctx.skip(
         modules.length === 0
           ? "packages/numeric/bench/*.bench.ts does not exist yet (@quantkit/numeric has not landed its bench)"
-          : "packages/numeric/bench exports no bench… function yet",
+          : "packages/numeric/bench exports no benchFloat16 function yet",
       );
     }
     const api = await importPackage("@quantkit/numeric");
@@ -115,32 +144,42 @@ export const numericSuite: Suite = {
     const float16 = api.module.float16 as FloatFormatApi | undefined;
     if (typeof float16?.encodeArray !== "function")
       return ctx.skip("@quantkit/numeric exports no float16.encodeArray");
-    ctx.source = `${bench.source} + float16 paired with @petamoriken/float16 (apps/bench)`;
+    const others: Record<string, FloatFormatApi> = {};
+    for (const name of OTHER_FORMATS) {
+      const f = api.module[name] as FloatFormatApi | undefined;
+      if (typeof f?.encodeArray === "function" && typeof f.decodeArray === "function") others[name] = f;
+      else ctx.note(`@quantkit/numeric exports no ${name}.encodeArray/decodeArray: not measured`);
+    }
+    ctx.source = `${bench.source} (every path) + paired rounds of float16 against @petamoriken/float16, bfloat16, float8 (apps/bench)`;
     const sizes = SIZES[ctx.mode];
     for (const [i, n] of sizes.entries()) {
-      ctx.progress(i / sizes.length, `${formatCount(n)} values: float16 vs @petamoriken/float16`);
-      await measureFloat16AgainstPeer(ctx, float16, n);
+      ctx.progress(i / sizes.length, `${formatCount(n)} values: paired rounds`);
+      await measureFloat16AgainstPeer(ctx, float16, n, others);
       ctx.progress((i + 0.5) / sizes.length, `${formatCount(n)} values: ${bench.name}`);
       const results = (await bench.fn({
         n,
         repeats: ctx.method.repetitions,
         warmup: ctx.method.warmupRounds,
+        // The peer's per-element paths run at about 1M values/s or less (their rate is per value): a
+        // quick run times them on 16K values to stay within its budget.
+        ...(ctx.mode === "quick" ? { slowValues: Math.min(n, 1 << 14) } : {}),
       })) as PackageCase[];
       for (const c of results) {
         const name = String(c.name ?? "");
-        const size = typeof c.values === "number" ? c.values : typeof c.n === "number" ? c.n : n;
-        const impl = /petamoriken/i.test(name)
-          ? "@petamoriken/float16"
-          : /copy/i.test(name)
-            ? "copy"
-            : "quantkit";
+        const size = typeof c.values === "number" ? c.values : n;
+        const library = String(c.library ?? "");
+        // "float16 encode, @petamoriken/float16 Float16Array#set (preallocated)": the path is the impl.
+        const path = name.includes(",") ? name.slice(name.indexOf(",") + 1).trim() : library || name;
         addUnlessMeasured(
           ctx,
           caseTiming(c, {
             id: `${slug(name)}/${size}`,
-            impl,
+            op: `float16.${String(c.op ?? "encode")}, every path (${bench.name})`,
+            impl: path,
+            backend: "js",
             size,
             sizeUnit: "elements",
+            params: { library },
             samples: ctx.method.repetitions,
           }),
         );
