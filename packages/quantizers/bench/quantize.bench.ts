@@ -2,7 +2,9 @@
 //   tsx --conditions=@quantkit/source packages/quantizers/bench/quantize.bench.ts [--n 16777216] [--repeats 9]
 // Each case: warm-up runs, then `repeats` timed runs; median, min and max in ms and M values/s. The copy
 // (Float32Array.prototype.set into a preallocated array) is the memory-bound limit the issue's goal
-// refers to; `slice` (which also allocates and faults in 4n fresh bytes) is shown too.
+// refers to; it is timed right before every timed run of every case and "x copy" is the median of the
+// per-run ratios, so the ratio holds even when other processes load the machine. `slice` (which also
+// allocates and faults in 4n fresh bytes, as every function that returns a new array does) is shown too.
 import { pathToFileURL } from "node:url";
 import { Rng } from "@quantkit/tensor";
 import { _setSimdEnabled } from "../src/_simd";
@@ -28,7 +30,10 @@ export interface QuantizeBenchResult {
   maxMs: number;
   /** Million values per second at the median time. */
   mValuesPerSec: number;
-  /** Median throughput divided by that of the `Float32Array.prototype.set` copy in the same run. */
+  /**
+   * Throughput relative to `Float32Array.prototype.set` of the same array: the median over the timed
+   * runs of (copy time / case time), each copy timed right before the case.
+   */
   ratioToCopy: number;
   /** "wasm-simd" or "js" for the cases where quantkit picks a kernel. */
   kernel?: string;
@@ -45,20 +50,32 @@ export interface QuantizeBenchOptions {
   onResult?: (result: QuantizeBenchResult) => void;
 }
 
+/**
+ * Times `fn` `repeats` times after `warmup` untimed runs; each timed run is preceded by a timed copy
+ * (`baseline`), so that the ratio to the copy is taken in the same moment even on a busy machine.
+ */
 function time(
   fn: () => unknown,
+  baseline: () => unknown,
   repeats: number,
   warmup: number,
-): { median: number; min: number; max: number } {
+): { median: number; min: number; max: number; ratio: number } {
   for (let i = 0; i < warmup; i++) fn();
   const ts: number[] = [];
+  const ratios: number[] = [];
   for (let i = 0; i < repeats; i++) {
+    const c0 = performance.now();
+    baseline();
     const t0 = performance.now();
     fn();
-    ts.push(performance.now() - t0);
+    const t1 = performance.now();
+    ts.push(t1 - t0);
+    ratios.push((t0 - c0) / (t1 - t0));
   }
   ts.sort((a, b) => a - b);
-  return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]!, max: ts[ts.length - 1]! };
+  ratios.sort((a, b) => a - b);
+  const mid = Math.floor(repeats / 2);
+  return { median: ts[mid]!, min: ts[0]!, max: ts[ts.length - 1]!, ratio: ratios[mid]! };
 }
 
 /**
@@ -81,19 +98,17 @@ export async function benchQuantize(options: QuantizeBenchOptions = {}): Promise
   const x = new Rng(42).fillUniform(new Float32Array(n), -50, 150);
   const copy = new Float32Array(n);
   const results: QuantizeBenchResult[] = [];
-  let copyRate = 0;
+  const baseline = () => copy.set(x);
   const add = async (name: string, fn: () => unknown, kernel?: string): Promise<void> => {
-    const t = time(fn, repeats, warmup);
-    const mValuesPerSec = n / t.median / 1e3;
-    if (name.startsWith("copy: Float32Array.prototype.set")) copyRate = mValuesPerSec;
+    const t = time(fn, baseline, repeats, warmup);
     const result: QuantizeBenchResult = {
       name,
       values: n,
       medianMs: t.median,
       minMs: t.min,
       maxMs: t.max,
-      mValuesPerSec,
-      ratioToCopy: copyRate > 0 ? mValuesPerSec / copyRate : Number.NaN,
+      mValuesPerSec: n / t.median / 1e3,
+      ratioToCopy: t.ratio,
     };
     if (kernel !== undefined) result.kernel = kernel;
     results.push(result);
