@@ -3,6 +3,9 @@
  * the worker it may start, arrive only when the learner opens it).
  */
 import type { ComponentType } from "preact";
+// The first section is part of the entry chunk (so it is preloaded with it, no request waterfall);
+// the others load when opened.
+import * as why from "./sections/why";
 
 export interface SectionInfo {
   /** The URL hash, e.g. "#floats". */
@@ -26,7 +29,7 @@ export const SECTIONS: readonly SectionInfo[] = [
     title: "Why quantize",
     part: "What is quantization",
     blurb: "Parameters x bits: what a model weighs",
-    load: () => import("./sections/why"),
+    load: () => Promise.resolve(why),
   },
   {
     id: "integers",

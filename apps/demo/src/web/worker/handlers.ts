@@ -24,4 +24,5 @@ function workerInfo(): WorkerInfo {
 
 export const handlers: Handlers = {
   info: () => workerInfo(),
+  gemmBench: async (input, ctx) => (await import("./gemmBench")).gemmBench(input, ctx),
 };

@@ -2,6 +2,7 @@
  * The jobs the compute worker runs, with their input, progress and output types. Shared by the page
  * (type-only) and the worker.
  */
+import type { GemmBenchInput, GemmBenchOutput, GemmBenchProgress } from "./gemmBench";
 import type { JobSpec } from "./protocol";
 
 /** What the worker can use, as it reports it. */
@@ -14,4 +15,6 @@ export interface WorkerInfo {
 export interface Jobs {
   /** Answers with what the worker can use; the page's first call, which also starts the worker. */
   info: JobSpec<Record<string, never>, never, WorkerInfo>;
+  /** Section 7: CPU and GPU GEMMs, timed and checked equal. */
+  gemmBench: JobSpec<GemmBenchInput, GemmBenchProgress, GemmBenchOutput>;
 }
