@@ -28,10 +28,11 @@ const f32 = Math.fround;
  * bins / 4 of them) rather than exactly 2048.
  *
  * @example
+ * import { Rng } from "@quantkit/tensor";
  * const obs = new EntropyObserver();
- * const x = new Float32Array(100_000).map((_, i) => Math.tan(((i + 0.5) / 100_000 - 0.5) * 3)); // heavy tails
- * obs.observe(x);
- * obs.range().maxVal[0]; // far below max|x| = 14.1
+ * obs.observe(new Rng(0).fillNormal(new Float32Array(100_000))); // max|x| = 4.39
+ * obs.range();            // { minVal: [-4.08], maxVal: [4.08] }
+ * obs.calculateQParams(); // qint8, scale 4.08 / 127.5, zeroPoint 0
  */
 export class EntropyObserver extends _ObserverBase {
   readonly bins: number;

@@ -204,12 +204,16 @@ export function _nonLinearParamSearch(
  * (tested against torch 2.13's own outputs). Unlike PyTorch, NaN or Infinity in a batch is an error, not
  * silently skipped.
  *
+ * Like PyTorch's, the search is greedy and stops at the first step that raises its error estimate: it
+ * trims sparse tails of a smooth distribution but usually keeps a lone far outlier.
+ *
  * @example
+ * import { Rng } from "@quantkit/tensor";
  * const obs = new HistogramObserver();
- * const x = new Float32Array(10_000).map((_, i) => Math.sin(i) * 2);
- * x[0] = 50; // an outlier
- * obs.observe(x);
- * const { maxVal } = obs.range(); // about 2, not 50: the search clips the outlier
+ * obs.observe(new Rng(0).fillNormal(new Float32Array(100_000)));
+ * [obs.minVal, obs.maxVal]; // [-4.39, 4.03]: the histogram's range
+ * obs.range();              // { minVal: [-4.39], maxVal: [3.66] }: the searched range
+ * obs.calculateQParams();   // scale 0.0316, zeroPoint 139 (quint8)
  */
 export class HistogramObserver extends _ObserverBase {
   readonly bins: number;

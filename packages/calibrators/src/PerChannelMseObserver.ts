@@ -25,11 +25,12 @@ const f32 = Math.fround;
  * `{ dtype: "qint8", qscheme: "per_channel_symmetric" }`, a one-parameter search per channel.
  *
  * @example
+ * import { Rng } from "@quantkit/tensor";
  * const obs = new PerChannelMseObserver({ chAxis: 0, dtype: "qint8", qscheme: "per_channel_symmetric" });
- * const w = new Float32Array(2 * 1000).map((_, i) => Math.sin(i));
- * w[5] = 40; // an outlier in channel 0 only
- * obs.observe(w, [2, 1000]);
- * Array.from(obs.range().maxVal); // channel 0 clipped well below 40, channel 1 about 1
+ * const w = new Rng(0).fillNormal(new Float32Array(2 * 50_000));
+ * for (let i = 50_000; i < 100_000; i++) w[i] *= 0.1; // channel 1 ten times narrower
+ * obs.observe(w, [2, 50_000]);
+ * Array.from(obs.range().maxVal); // [3.84, 0.366]
  */
 export class PerChannelMseObserver extends _ObserverBase {
   readonly chAxis: number;
