@@ -1,18 +1,150 @@
-import type { Suite } from "../context";
-import { benchFunctionNames, loadBenchModules } from "../packageBench";
+import { Rng } from "@quantkit/tensor";
+import type { Suite, SuiteContext } from "../context";
+import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
+import type { PackageCase } from "./_cases";
+import { measureGemm } from "./_gemm";
+import { type Kernels, relabel } from "./_kernelsDiscovery";
 
-/** Placeholder until @quantkit/kernels-gpu lands its bench: reports itself skipped, with the reason. */
+/** Shapes of benchGpu per mode (names as GPU_BENCH_SHAPES has them); quick keeps the smallest cube and the MLP layer. */
+const QUICK_SHAPES = new Set(["256^3", "MLP 10x784x100"]);
+/** The shape of the paired rounds against the CPU's onnxruntime (a software GL makes larger ones slow). */
+const PAIRED_SHAPES: Record<"quick" | "full", [number, number, number][]> = {
+  quick: [[128, 128, 128]],
+  full: [
+    [128, 128, 128],
+    [256, 256, 256],
+  ],
+};
+
+type GpuKernels = Kernels & { destroy?: () => Promise<void> };
+
+interface StageTime {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+const GMAC = { unit: "GMAC/s", per: 1e9 };
+
+function stageTiming(
+  ctx: SuiteContext,
+  r: PackageCase,
+  stage: "upload" | "compute" | "readback" | "total",
+  repeats: number,
+): void {
+  const t = r[stage] as StageTime | undefined;
+  if (!t || !(t.medianMs >= 0)) return;
+  const m = Number(r.m);
+  const k = Number(r.k);
+  const n = Number(r.n);
+  const macs = m * k * n;
+  const kernel = String(r.kernel);
+  const op =
+    { matmulInteger: "gemm.int8", matmulF32: "gemm.fp32", quantizedLinear: "linear.int8" }[kernel] ?? kernel;
+  const withThroughput = (stage === "total" || stage === "compute") && t.medianMs > 0;
+  const tp = (ms: number) => macs / (ms / 1000) / GMAC.per;
+  ctx.addTiming({
+    id: `${op}/${String(r.backend)}/${String(r.shape)}/${stage}`,
+    op: `${op} on gpu.js: ${stage === "total" ? "upload + compute + readback" : stage}`,
+    impl: "quantkit",
+    backend: `gpu.js ${String(r.backend)}`,
+    size: macs,
+    sizeUnit: "MACs",
+    shape: `${m}x${k}x${n}`,
+    params: { kernel, stage, renderer: String(r.renderer ?? ""), note: String(r.note ?? "") },
+    samples: repeats,
+    iterationsPerSample: 1,
+    medianMs: t.medianMs,
+    minMs: Math.min(t.minMs, t.medianMs),
+    maxMs: Math.max(t.maxMs, t.medianMs),
+    throughput:
+      withThroughput && t.minMs > 0
+        ? {
+            unit: GMAC.unit,
+            median: tp(t.medianMs),
+            min: tp(Math.max(t.maxMs, t.medianMs)),
+            max: tp(Math.min(t.minMs, t.medianMs)),
+          }
+        : null,
+  });
+}
+
+/**
+ * @quantkit/kernels-gpu per gpu.js backend present: its benchGpu (upload, compute and readback timed
+ * apart, per shape), and paired rounds of the GPU GEMMs against onnxruntime-node on the CPU, whose
+ * integers they must equal.
+ */
 export const kernelsGpuSuite: Suite = {
-  id: "kernelsGpu",
-  title: "",
+  id: "kernels-gpu",
+  title: "gpu.js GEMM per backend: upload, compute, readback",
   package: "@quantkit/kernels-gpu",
   async run(ctx) {
     const modules = await loadBenchModules(ctx.repoRoot, "kernels-gpu");
-    const names = benchFunctionNames(modules);
-    ctx.skip(
-      names.length === 0
-        ? "packages/kernels-gpu/bench/*.bench.ts does not exist yet (@quantkit/kernels-gpu has not landed its bench function)"
-        : `no adapter yet for ${names.join(", ")}`,
-    );
+    const bench = findBenchFunction(modules, /^benchGpu/);
+    if (!bench) {
+      return ctx.skip(
+        modules.length === 0
+          ? "packages/kernels-gpu/bench/*.bench.ts does not exist yet (@quantkit/kernels-gpu has not landed its bench)"
+          : "packages/kernels-gpu/bench exports no benchGpu function yet",
+      );
+    }
+    const api = await importPackage("@quantkit/kernels-gpu");
+    if (!api.module) return ctx.skip(api.error);
+    const available = api.module.availableGpuBackends as (() => string[]) | undefined;
+    const create = api.module.createGpuKernels as ((o: { backend: string }) => GpuKernels) | undefined;
+    if (typeof available !== "function" || typeof create !== "function") {
+      return ctx.skip("@quantkit/kernels-gpu exports no availableGpuBackends() / createGpuKernels()");
+    }
+    // WebGPU runs only asynchronously and only in a browser; the rest are synchronous.
+    const backends = available().filter((b) => b !== "webgpu");
+    if (backends.length === 0) return ctx.skip("gpu.js reports no backend available on this machine");
+    if (!backends.includes("headlessgl")) {
+      ctx.note(
+        `no headless-gl here (${process.env.DISPLAY ? `DISPLAY=${process.env.DISPLAY}` : "no X display"}): gpu.js runs on ${backends.join(", ")}`,
+      );
+    }
+    ctx.source = `${bench.source} + paired GEMM rounds of createGpuKernels({ backend }) against onnxruntime-node (apps/bench)`;
+
+    const shapesAll = (modules.find((m) => m.file === bench.file)?.exports.GPU_BENCH_SHAPES ?? {}) as Record<
+      string,
+      { name: string }[]
+    >;
+    const shapes =
+      ctx.mode === "quick" ? (shapesAll.quick ?? []).filter((s) => QUICK_SHAPES.has(s.name)) : shapesAll.full;
+    const repeats = ctx.mode === "quick" ? 3 : ctx.method.repetitions;
+    let lines = 0;
+    const expected = backends.length * (shapes?.length || 6);
+    const results = (await bench.fn({
+      backends,
+      ...(shapes && shapes.length > 0 ? { shapes } : {}),
+      repeats,
+      warmup: 1,
+      signal: ctx.signal,
+      onProgress: (line: string) =>
+        ctx.progress((0.6 * ++lines) / expected, line.replace(/\s+/g, " ").slice(0, 40)),
+    })) as PackageCase[];
+    for (const r of results)
+      for (const stage of ["total", "compute", "upload", "readback"] as const)
+        stageTiming(ctx, r, stage, repeats);
+    const renderers = [...new Set(results.map((r) => `${String(r.backend)}: ${String(r.renderer)}`))];
+    if (renderers.length > 0) ctx.note(`renderers: ${renderers.join("; ")}`);
+
+    const rng = new Rng(7);
+    const kernels: GpuKernels[] = [];
+    for (const b of backends) {
+      try {
+        const k = create({ backend: b });
+        kernels.push(relabel(k, `gpu.js ${k.backend}`) as GpuKernels);
+      } catch (err) {
+        ctx.note(`createGpuKernels({ backend: "${b}" }) failed: ${(err as Error).message.split("\n")[0]}`);
+      }
+    }
+    const paired = PAIRED_SHAPES[ctx.mode];
+    for (const [i, shape] of paired.entries()) {
+      ctx.progress(0.6 + (0.4 * i) / paired.length, `paired ${shape.join("x")}`);
+      await measureGemm(ctx, kernels, shape, rng, false);
+    }
+    for (const k of kernels) await (Object.getPrototypeOf(k) as GpuKernels).destroy?.();
+    ctx.progress(1, "done");
   },
 };
