@@ -1,7 +1,8 @@
 import os from "node:os";
 import { Rng } from "@quantkit/tensor";
 import type { Suite, SuiteContext } from "../context";
-import { importPackage } from "../packageBench";
+import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
+import { addUnlessMeasured, caseTiming } from "./_cases";
 import { measureConv, measureGemm } from "./_gemm";
 import { discoverKernels, type Kernels, relabel } from "./_kernelsDiscovery";
 
@@ -78,6 +79,94 @@ async function cpuBackends(
   };
 }
 
+/** The larger shapes, measured by the package's own benchGemm (names as its GEMM_SHAPES has them). */
+const PACKAGE_SHAPES = { quick: ["512^3", "mnist b1000"], full: ["512^3", "1024^3", "mnist b1000"] };
+
+/**
+ * Runs @quantkit/kernels' benchGemm (interleaved rounds, int8/fp32 paired per backend, onnxruntime in
+ * the same rounds) on the shapes this suite does not measure itself, and records its timings and its
+ * paired int8/fp32 ratios. Skipped, with a note, when the package has no bench.
+ */
+async function packageGemm(ctx: SuiteContext): Promise<void> {
+  const modules = await loadBenchModules(ctx.repoRoot, "kernels");
+  const bench = findBenchFunction(modules, /^benchGemm/);
+  if (!bench) {
+    ctx.note("packages/kernels/bench has no benchGemm: the larger shapes are not measured");
+    return;
+  }
+  const all = (modules.find((m) => m.file === bench.file)?.exports.GEMM_SHAPES ?? []) as { name: string }[];
+  const shapes = all.filter((s) => PACKAGE_SHAPES[ctx.mode].includes(s.name));
+  if (shapes.length === 0) return;
+  ctx.source = `${ctx.source}; ${shapes.map((s) => s.name).join(", ")} by ${bench.source}`;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  let lines = 0;
+  const report = (await bench.fn({
+    shapes,
+    repetitions: ctx.method.repetitions,
+    warmupRounds: ctx.method.warmupRounds,
+    minSampleMs: ctx.method.minSampleMs,
+    threads: ctx.mode === "full" ? cores : 1,
+    // The plain-JS kernels take seconds per call at these sizes: a quick run leaves them to the curve above.
+    includeJs: ctx.mode === "full",
+    signal: ctx.signal,
+    onProgress: (line: string) => ctx.progress(0.8 + Math.min(0.19, ++lines / 100), line.slice(0, 40)),
+  })) as { results?: Record<string, unknown>[]; ratios?: Record<string, unknown>[] };
+  const label = (r: Record<string, unknown>) => `${String(r.m)}x${String(r.k)}x${String(r.n)}`;
+  const backendOf = (r: Record<string, unknown>) => {
+    const t = Number(r.threads ?? 1);
+    return t > 1 ? `${String(r.backend)} x${t} threads` : String(r.backend);
+  };
+  const shapeOf = new Map<string, string>();
+  for (const r of report.results ?? []) {
+    const m = Number(r.m);
+    const k = Number(r.k);
+    const n = Number(r.n);
+    shapeOf.set(String(r.shape), label(r));
+    const impl = r.impl === "onnxruntime" ? "onnxruntime-node" : String(r.impl);
+    const backend = backendOf(r);
+    const op = `gemm.${String(r.dtype)}`;
+    addUnlessMeasured(
+      ctx,
+      caseTiming(
+        { ...r, name: `${op} ${impl} ${backend} ${label(r)}` },
+        {
+          // The same ids as measureGemm's (onnxruntime's backend with dashes, quantkit's as reported).
+          id: `${op}/${impl}/${impl === "onnxruntime-node" ? backend.replace(/ /g, "-") : backend}/${label(r)}`,
+          op,
+          impl,
+          backend,
+          size: m * k * n,
+          sizeUnit: "MACs",
+          shape: label(r),
+          throughput: { unit: "GMAC/s", per: 1e9 },
+          params: { m, k, n, threads: Number(r.threads ?? 1), by: bench.name },
+          samples: ctx.method.repetitions,
+        },
+      ),
+    );
+  }
+  for (const r of report.ratios ?? []) {
+    const shape = shapeOf.get(String(r.shape));
+    const backend = backendOf(r);
+    const subject = `gemm.int8/quantkit/${backend}/${shape}`;
+    const reference = `gemm.fp32/quantkit/${backend}/${shape}`;
+    const [median, min, max] = [Number(r.median), Number(r.min), Number(r.max)];
+    if (!shape || ![median, min, max].every((x) => Number.isFinite(x) && x > 0)) continue;
+    if (!ctx.timings.some((t) => t.id === subject) || !ctx.timings.some((t) => t.id === reference)) continue;
+    ctx.addRatio({
+      id: `gemm/int8-vs-fp32/${backend}/${shape}`,
+      label: `int8 / fp32 GEMM speed, ${backend}, ${shape}`,
+      subject,
+      reference,
+      median,
+      min: Math.min(min, median),
+      max: Math.max(max, median),
+      pairs: ctx.method.repetitions,
+      headline: false,
+    });
+  }
+}
+
 /** GEMM (and conv) of @quantkit/kernels on every CPU backend it has, with onnxruntime-node in the same rounds. */
 export const kernelsSuite: Suite = {
   id: "kernels",
@@ -119,6 +208,7 @@ export const kernelsSuite: Suite = {
       done++;
     }
     await dispose();
+    await packageGemm(ctx);
     ctx.progress(1, "done");
   },
 };
