@@ -21,18 +21,30 @@ export function _packF32B(
 ): Float32Array {
   const panels = _panels4(n);
   const packed = out ?? new Float32Array(panels * k * 4);
-  for (let jp = 0; jp < panels; jp++) {
-    for (let c = 0; c < 4; c++) {
-      const j = jp * 4 + c;
-      let p = jp * k * 4 + c;
-      if (j >= n) {
-        for (let kk = 0; kk < k; kk++, p += 4) packed[p] = 0;
-      } else if (transB) {
-        const r = bOff + j * ldb;
-        for (let kk = 0; kk < k; kk++, p += 4) packed[p] = b[r + kk]!;
-      } else {
-        for (let kk = 0, r = bOff + j; kk < k; kk++, p += 4, r += ldb) packed[p] = b[r]!;
+  const full = n >> 2;
+  if (!transB) {
+    // Row by row: contiguous reads, four contiguous writes per panel.
+    for (let kk = 0; kk < k; kk++) {
+      const row = bOff + kk * ldb;
+      for (let jp = 0; jp < full; jp++) {
+        const r = row + jp * 4;
+        const p = (jp * k + kk) * 4;
+        packed[p] = b[r]!;
+        packed[p + 1] = b[r + 1]!;
+        packed[p + 2] = b[r + 2]!;
+        packed[p + 3] = b[r + 3]!;
       }
+      if (full < panels) {
+        const p = (full * k + kk) * 4;
+        for (let c = 0; c < 4; c++) packed[p + c] = full * 4 + c < n ? b[row + full * 4 + c]! : 0;
+      }
+    }
+  } else {
+    if (full < panels) packed.fill(0, full * k * 4);
+    for (let j = 0; j < n; j++) {
+      const row = bOff + j * ldb;
+      let p = (j >> 2) * k * 4 + (j & 3);
+      for (let kk = 0; kk < k; kk++, p += 4) packed[p] = b[row + kk]!;
     }
   }
   return packed;

@@ -22,7 +22,9 @@ export function _panels8(n: number): number {
 /**
  * Packs B for {@link _gemmS8Js}: panels of 8 columns, per k four doubles (columns c and c + 4).
  * `b` is [K, N] (element (kk, j) at bOff + kk * ldb + j) or, with transB, [N, K] (at bOff + j * ldb + kk).
- * `zeroPoints[j]` is subtracted from column j. Columns past n pack to 0.
+ * `zeroPoints[j]` is subtracted from column j. Columns past n pack to 0. When `colSums` is given, it
+ * receives sum over k of (b[k, j] - zeroPoints[j]) per column (exact: |sum| <= 255 k).
+ * Rows are read in storage order (contiguous); the full panels take a branch-free path.
  */
 export function _packS8Swar(
   b: Int8Like,
@@ -33,56 +35,60 @@ export function _packS8Swar(
   n: number,
   zeroPoints: Int32Array | null,
   out?: Float64Array,
+  colSums?: Float64Array,
 ): Float64Array {
   const panels = _panels8(n);
   const packed = out ?? new Float64Array(panels * k * 4);
-  for (let jp = 0; jp < panels; jp++) {
-    const j0 = jp * 8;
-    for (let c = 0; c < 4; c++) {
-      const jl = j0 + c;
-      const jh = j0 + 4 + c;
-      const zl = jl < n && zeroPoints ? zeroPoints[jl]! : 0;
-      const zh = jh < n && zeroPoints ? zeroPoints[jh]! : 0;
-      let p = jp * k * 4 + c;
-      if (transB) {
-        const rl = bOff + jl * ldb;
-        const rh = bOff + jh * ldb;
-        for (let kk = 0; kk < k; kk++, p += 4) {
-          const lo = jl < n ? b[rl + kk]! - zl : 0;
-          const hi = jh < n ? b[rh + kk]! - zh : 0;
-          packed[p] = lo + hi * SHIFT;
-        }
-      } else {
-        let r = bOff;
-        for (let kk = 0; kk < k; kk++, p += 4, r += ldb) {
-          const lo = jl < n ? b[r + jl]! - zl : 0;
-          const hi = jh < n ? b[r + jh]! - zh : 0;
-          packed[p] = lo + hi * SHIFT;
+  const zp = new Int32Array(panels * 8);
+  if (zeroPoints) zp.set(zeroPoints.subarray(0, n));
+  const full = n >> 3; // panels with all 8 columns inside n
+  if (!transB) {
+    for (let kk = 0; kk < k; kk++) {
+      const row = bOff + kk * ldb;
+      for (let jp = 0; jp < full; jp++) {
+        const j = jp * 8;
+        const r = row + j;
+        const p = (jp * k + kk) * 4;
+        packed[p] = b[r]! - zp[j]! + (b[r + 4]! - zp[j + 4]!) * SHIFT;
+        packed[p + 1] = b[r + 1]! - zp[j + 1]! + (b[r + 5]! - zp[j + 5]!) * SHIFT;
+        packed[p + 2] = b[r + 2]! - zp[j + 2]! + (b[r + 6]! - zp[j + 6]!) * SHIFT;
+        packed[p + 3] = b[r + 3]! - zp[j + 3]! + (b[r + 7]! - zp[j + 7]!) * SHIFT;
+      }
+      if (full < panels) {
+        const j0 = full * 8;
+        const p = (full * k + kk) * 4;
+        for (let c = 0; c < 4; c++) {
+          const lo = j0 + c < n ? b[row + j0 + c]! - zp[j0 + c]! : 0;
+          const hi = j0 + 4 + c < n ? b[row + j0 + 4 + c]! - zp[j0 + 4 + c]! : 0;
+          packed[p + c] = lo + hi * SHIFT;
         }
       }
     }
+  } else {
+    packed.fill(0);
+    for (let j = 0; j < n; j++) {
+      const row = bOff + j * ldb;
+      const z = zp[j]!;
+      const scale = (j & 7) < 4 ? 1 : SHIFT;
+      let p = (j >> 3) * k * 4 + (j & 3);
+      for (let kk = 0; kk < k; kk++, p += 4) packed[p]! += (b[row + kk]! - z) * scale;
+    }
+  }
+  if (colSums) {
+    colSums.fill(0, 0, n);
+    if (transB) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let kk = 0, r = bOff + j * ldb; kk < k; kk++) sum += b[r + kk]!;
+        colSums[j] = sum;
+      }
+    } else {
+      for (let kk = 0; kk < k; kk++)
+        for (let j = 0, r = bOff + kk * ldb; j < n; j++) colSums[j]! += b[r + j]!;
+    }
+    for (let j = 0; j < n; j++) colSums[j]! -= k * zp[j]!;
   }
   return packed;
-}
-
-/** sum over k of (b[k, j] - zeroPoints[j]) per column j, exact (|sum| <= 255 K). */
-export function _columnSums(
-  b: Int8Like,
-  bOff: number,
-  ldb: number,
-  transB: boolean,
-  k: number,
-  n: number,
-  zeroPoints: Int32Array | null,
-): Float64Array {
-  const sums = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    let s = 0;
-    if (transB) for (let kk = 0, r = bOff + j * ldb; kk < k; kk++) s += b[r + kk]!;
-    else for (let kk = 0, r = bOff + j; kk < k; kk++, r += ldb) s += b[r]!;
-    sums[j] = s - k * (zeroPoints ? zeroPoints[j]! : 0);
-  }
-  return sums;
 }
 
 /**

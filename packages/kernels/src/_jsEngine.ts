@@ -1,7 +1,7 @@
 import { _im2colInto } from "./_convShape";
 import type { _ConvGeometry, _Engine } from "./_engine";
 import { _addBiasF32Js, _gemmF32Js, _packF32B } from "./_gemmF32Js";
-import { _columnSums, _gemmS8Js, _packS8Swar } from "./_gemmS8Js";
+import { _gemmS8Js, _packS8Swar } from "./_gemmS8Js";
 import { _convPlan, _convReduction, _linearSwar } from "./_plans";
 import { _requantizeJs } from "./_requantizeJs";
 import type { Int8Like, QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
@@ -12,9 +12,9 @@ export const _jsEngine: _Engine = {
 
   matmulInteger(a, b, m, k, n, aZeroPoint, bZeroPoints, transB, out) {
     const ldb = transB ? k : n;
-    const packed = _packS8Swar(b, 0, ldb, transB, k, n, bZeroPoints);
-    const colSums = aZeroPoint !== 0 ? _columnSums(b, 0, ldb, transB, k, n, bZeroPoints) : null;
-    _gemmS8Js(a, 0, k, m, k, aZeroPoint, packed, colSums, n, out, 0, n);
+    const colSums = aZeroPoint !== 0 ? new Float64Array(n) : undefined;
+    const packed = _packS8Swar(b, 0, ldb, transB, k, n, bZeroPoints, undefined, colSums);
+    _gemmS8Js(a, 0, k, m, k, aZeroPoint, packed, colSums ?? null, n, out, 0, n);
   },
 
   matmulF32(a, b, m, k, n, transB, bias, out) {
