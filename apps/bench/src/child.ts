@@ -5,7 +5,7 @@
  *
  * argv: <suite id> <JSON { mode, method, repoRoot }>. Messages to the parent: progress, then one result.
  */
-import { type Method, type Mode, SuiteContext } from "./context";
+import { type Method, type Mode, type Suite, SuiteContext } from "./context";
 import { suiteEntry } from "./registry";
 import type { SuiteResult } from "./schema";
 
@@ -17,8 +17,20 @@ const send = (m: ChildMessage) => process.send?.(m);
 
 async function main() {
   const [id, json] = process.argv.slice(2);
-  const config = JSON.parse(json ?? "{}") as { mode: Mode; method: Method; repoRoot: string };
-  const entry = suiteEntry(id ?? "");
+  const config = JSON.parse(json ?? "{}") as {
+    mode: Mode;
+    method: Method;
+    repoRoot: string;
+    moduleUrl?: string;
+  };
+  const entry = config.moduleUrl
+    ? {
+        id: id ?? "",
+        title: id ?? "",
+        package: "",
+        load: async () => ((await import(config.moduleUrl!)) as { suite: Suite }).suite,
+      }
+    : suiteEntry(id ?? "");
   const controller = new AbortController();
   process.on("disconnect", () => controller.abort(new Error("parent went away")));
   const ctx = new SuiteContext(
@@ -28,11 +40,12 @@ async function main() {
     controller.signal,
     (fraction, label) => send({ type: "progress", fraction, label }),
   );
-  const meta = { id: entry.id, title: entry.title, package: entry.package };
   const t0 = performance.now();
+  let meta = { id: entry.id, title: entry.title, package: entry.package };
   let result: SuiteResult;
   try {
     const suite = await entry.load();
+    meta = { id: suite.id, title: suite.title, package: suite.package };
     await suite.run(ctx);
     result = ctx.result(meta, performance.now() - t0);
   } catch (err) {

@@ -8,6 +8,11 @@ export interface SuiteEntry {
   /** Per-suite time limit of a quick run, ms: past it the suite is stopped and recorded as failed. */
   quickLimitMs: number;
   load: () => Promise<Suite>;
+  /**
+   * For suites outside this registry (tests): a module URL whose `suite` export the child runs. The
+   * child of a registered suite finds it by id instead (functions do not cross processes).
+   */
+  moduleUrl?: string;
 }
 
 /** Every suite, in run order (cheap first, so that a Ctrl-C late in a run has lost the least). */

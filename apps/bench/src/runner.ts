@@ -35,15 +35,21 @@ function runSuite(
   config: { mode: Mode; method: Method; repoRoot: string },
   signal: AbortSignal,
   onProgress: (fraction: number, label: string) => void,
+  execArgv: string[],
 ): Promise<SuiteResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    // The child inherits this process's flags (--conditions=@quantkit/source --import tsx). Its output
+    // The child gets this process's flags (--conditions=@quantkit/source --import tsx). Its output
     // is kept, not shown: a package's console.log would tear the progress bar.
-    const child: ChildProcess = fork(CHILD, [entry.id, JSON.stringify(config)], {
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      env: { ...process.env, QUANTKIT_BENCH_CHILD: "1" },
-    });
+    const child: ChildProcess = fork(
+      CHILD,
+      [entry.id, JSON.stringify({ ...config, moduleUrl: entry.moduleUrl })],
+      {
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        execArgv,
+        env: { ...process.env, QUANTKIT_BENCH_CHILD: "1" },
+      },
+    );
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-4000);
@@ -98,7 +104,15 @@ function runSuite(
  */
 export async function runSuites(
   entries: readonly SuiteEntry[],
-  options: { mode: Mode; repoRoot: string; argv: string[]; signal: AbortSignal; method?: Method },
+  options: {
+    mode: Mode;
+    repoRoot: string;
+    argv: string[];
+    signal: AbortSignal;
+    method?: Method;
+    /** Node flags of the suites' processes; default this process's (which bin/bench.mjs sets). */
+    execArgv?: string[];
+  },
   hooks: RunHooks = {},
 ): Promise<BenchResultFile> {
   const method = options.method ?? METHODS[options.mode];
@@ -114,6 +128,7 @@ export async function runSuites(
       { mode: options.mode, method, repoRoot: options.repoRoot },
       options.signal,
       (fraction, label) => hooks.onProgress?.(entry, i, fraction, label),
+      options.execArgv ?? process.execArgv,
     );
     suites.push(result);
     hooks.onSuiteEnd?.(entry, i, result);
