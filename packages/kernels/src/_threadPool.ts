@@ -87,6 +87,11 @@ export class _ThreadPool implements _GemmRunner {
     }
   }
 
+  /** Whether worker threads and shared memory exist here (Node >= 20.16; not browsers' window threads). */
+  static supported(): boolean {
+    return workerConstructor() !== null && typeof SharedArrayBuffer === "function";
+  }
+
   /** A pool over a runtime with shared memory, or null where Worker or SharedArrayBuffer is missing. */
   static create(rt: _WasmRuntime, module: WebAssembly.Module, threads: number): _ThreadPool | null {
     const Worker = workerConstructor();

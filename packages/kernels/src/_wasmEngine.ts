@@ -93,14 +93,14 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       u8.fill(aZeroPoint & 0xff, padRow, padRow + k + 1);
       (a instanceof Int8Array ? x.pack_a_s8 : x.pack_a_u8)(srcA, k, m, k, aZeroPoint, padRow, packedA);
       u8.set(bytesOf(b), srcB);
-      i16.fill(0, zp >> 1, (zp >> 1) + np * 8);
-      if (bZeroPoints) for (let j = 0; j < n; j++) i16[(zp >> 1) + j] = bZeroPoints[j]!;
+      i16.fill(0, zp >>> 1, (zp >>> 1) + np * 8);
+      if (bZeroPoints) for (let j = 0; j < n; j++) i16[(zp >>> 1) + j] = bZeroPoints[j]!;
       const signedB = b instanceof Int8Array;
       const pack = transB ? (signedB ? x.pack_bt_s8 : x.pack_bt_u8) : signedB ? x.pack_b_s8 : x.pack_b_u8;
       pack(srcB, transB ? k : n, k, n, zp, packedB);
       gemm("s16", packedA, steps * 16, packedB, steps * 32, c, ldc, mp, np, steps);
       rt.x.compact_rows(c, ldc, m, n * 4);
-      out.set(rt.i32.subarray(c >> 2, (c >> 2) + m * n));
+      out.set(rt.i32.subarray(c >>> 2, (c >>> 2) + m * n));
     },
 
     matmulF32(a, b, m, k, n, transB, bias, out) {
@@ -117,19 +117,19 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       const c = arena.take(mp * 4 * ldc);
       rt.ensure(arena.end);
       const { f32, x } = rt;
-      f32.set(a, srcA >> 2);
-      f32.fill(0, padRow >> 2, (padRow >> 2) + k);
+      f32.set(a, srcA >>> 2);
+      f32.fill(0, padRow >>> 2, (padRow >>> 2) + k);
       x.pack_a_f32(srcA, k * 4, m, k, padRow, packedA);
-      f32.set(b, srcB >> 2);
+      f32.set(b, srcB >>> 2);
       (transB ? x.pack_bt_f32 : x.pack_b_f32)(srcB, (transB ? k : n) * 4, k, n, packedB);
       gemm("f32", packedA, k * 16, packedB, k * 32, c, ldc, mp, np, k);
       if (bias) {
-        f32.fill(0, biasPtr >> 2, (biasPtr >> 2) + np * 8);
-        f32.set(bias, biasPtr >> 2);
+        f32.fill(0, biasPtr >>> 2, (biasPtr >>> 2) + np * 8);
+        f32.set(bias, biasPtr >>> 2);
         x.bias_f32(c, ldc, m, np * 8, biasPtr, 0);
       }
       x.compact_rows(c, ldc, m, n * 4);
-      out.set(rt.f32.subarray(c >> 2, (c >> 2) + m * n));
+      out.set(rt.f32.subarray(c >>> 2, (c >>> 2) + m * n));
     },
 
     quantizedLinear(input: Uint8Array, layer: QuantizedLinearLayer, batch: number, out: Uint8Array) {
@@ -202,7 +202,7 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       const y = arena.take(g.batch * g.outChannels * p);
       rt.ensure(arena.end);
       const { u8, i16, x } = rt;
-      i16.fill(0, zp >> 1, (zp >> 1) + np * 8);
+      i16.fill(0, zp >>> 1, (zp >>> 1) + np * 8);
       for (let img = 0; img < g.batch; img++) {
         im2colInto(input, img, g, layer.inputZeroPoint, u8, col);
         for (let grp = 0; grp < g.groups; grp++) {
@@ -257,20 +257,20 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       const c = arena.take(mp * 4 * ldc);
       rt.ensure(arena.end);
       const { f32, x } = rt;
-      f32.set(weight, w >> 2);
-      f32.fill(0, padRow >> 2, (padRow >> 2) + q);
+      f32.set(weight, w >>> 2);
+      f32.fill(0, padRow >>> 2, (padRow >>> 2) + q);
       for (let grp = 0; grp < g.groups; grp++) {
         x.pack_a_f32(w + grp * og * q * 4, q * 4, og, q, padRow, packedW + grp * mp * q * 16);
       }
-      if (bias) f32.set(bias, biasPtr >> 2);
+      if (bias) f32.set(bias, biasPtr >>> 2);
       for (let img = 0; img < g.batch; img++) {
-        im2colInto(input, img, g, 0, f32, col >> 2);
+        im2colInto(input, img, g, 0, f32, col >>> 2);
         for (let grp = 0; grp < g.groups; grp++) {
           x.pack_b_f32(col + grp * q * p * 4, p * 4, q, p, packedB);
           gemm("f32", packedW + grp * mp * q * 16, q * 16, packedB, q * 32, c, ldc, mp, np, q);
           if (bias) x.bias_f32(c, ldc, og, np * 8, biasPtr + grp * og * 4, 1);
           x.compact_rows(c, ldc, og, p * 4);
-          out.set(f32.subarray(c >> 2, (c >> 2) + og * p), (img * g.outChannels + grp * og) * p);
+          out.set(f32.subarray(c >>> 2, (c >>> 2) + og * p), (img * g.outChannels + grp * og) * p);
         }
       }
     },
@@ -283,9 +283,9 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       const y = arena.take(acc.length);
       rt.ensure(arena.end);
       const { i32, x } = rt;
-      i32.set(acc, c >> 2);
-      i32.set(params.multiplier, mult >> 2);
-      i32.set(params.shift, shift >> 2);
+      i32.set(acc, c >>> 2);
+      i32.set(params.multiplier, mult >>> 2);
+      i32.set(params.shift, shift >>> 2);
       x.requant(
         c,
         cols * 4,

@@ -150,8 +150,12 @@ export class _WasmRuntime {
   static create(shared = false): _WasmRuntime | null {
     const module = _wasmModule(shared);
     if (!module) return null;
-    const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
-    return new _WasmRuntime(module, memory);
+    try {
+      const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+      return new _WasmRuntime(module, memory);
+    } catch {
+      return null; // e.g. a shared memory outside a cross-origin isolated page
+    }
   }
 
   private refreshViews(): void {

@@ -64,7 +64,7 @@ export function createCpuKernels(options: CpuKernelsOptions = {}): CpuKernels {
   let engine: _Engine = _jsEngine;
   let pool: _ThreadPool | null = null;
   if (simd) {
-    if (threads > 1) {
+    if (threads > 1 && _ThreadPool.supported()) {
       const module = _wasmModule(true);
       const rt = module ? _WasmRuntime.create(true) : null;
       pool = rt && module ? _ThreadPool.create(rt, module, threads) : null;
