@@ -50,7 +50,12 @@ describe("runSuites", () => {
     ]);
     expect(ok!.backends).toEqual(["js"]);
     // No assertion on the value itself (timings are not tested here): its links and its pairing.
-    expect(ok!.ratios[0]).toMatchObject({ subject: "copy-once", reference: "copy-8x", pairs: 5, headline: true });
+    expect(ok!.ratios[0]).toMatchObject({
+      subject: "copy-once",
+      reference: "copy-8x",
+      pairs: 5,
+      headline: true,
+    });
     expect(skipped!.reason).toBe("packages/nothing/bench/*.bench.ts does not exist yet");
     expect(skipped!.timings).toEqual([]);
     expect(failed!.reason).toMatch(/^RangeError: kernel differs from onnxruntime at \[3\]/);
