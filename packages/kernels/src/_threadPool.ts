@@ -9,16 +9,28 @@ import type { _WasmRuntime } from "./_wasmRuntime";
  * same bytes. Workers are unref'd: they do not keep a process alive.
  */
 
-// Control block (Int32Array): [0] generation, [1] workers done, [2] stop, [3..12] job, [16 + 2w, 17 + 2w] slice of worker w.
+// Control block (Int32Array): [0] generation, [1] workers done, [2] stop, [3..11] job,
+// [16 + 2w, 17 + 2w] slice of worker w, [READY + w] 1 once worker w has instantiated the module (-1: failed).
 const JOB = 3;
 const SLICES = 16;
+const READY = 272;
+const MAX_WORKERS = 128;
 
 /** Blocking constants must match _wasmEngine's _gemmBlocked (checked by the tests: same results). */
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
-const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
+let x;
+try {
+  x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  Atomics.store(ctl, ${READY} + index, 1);
+} catch (error) {
+  Atomics.store(ctl, ${READY} + index, -1);
+  throw error;
+} finally {
+  Atomics.notify(ctl, ${READY} + index);
+}
 const KC_STEPS = 256, MC_PANELS = 32;
 let gen = 0;
 for (;;) {
@@ -66,6 +78,8 @@ export class _ThreadPool implements _GemmRunner {
   private readonly rt: _WasmRuntime;
   private readonly ctl: Int32Array;
   private readonly workers: WorkerLike[] = [];
+  /** null until every worker has reported; false when one failed to start (then the caller runs alone). */
+  private ready: boolean | null = null;
 
   private constructor(
     rt: _WasmRuntime,
@@ -75,7 +89,7 @@ export class _ThreadPool implements _GemmRunner {
   ) {
     this.rt = rt;
     this.threads = threads;
-    const control = new SharedArrayBuffer((SLICES + 2 * threads) * 4);
+    const control = new SharedArrayBuffer((READY + MAX_WORKERS) * 4);
     this.ctl = new Int32Array(control);
     for (let index = 0; index < threads - 1; index++) {
       const worker = new Worker(WORKER_SOURCE, {
@@ -96,7 +110,7 @@ export class _ThreadPool implements _GemmRunner {
   static create(rt: _WasmRuntime, module: WebAssembly.Module, threads: number): _ThreadPool | null {
     const Worker = workerConstructor();
     if (!Worker || typeof SharedArrayBuffer !== "function" || threads < 2) return null;
-    return new _ThreadPool(rt, module, threads, Worker);
+    return new _ThreadPool(rt, module, Math.min(threads, MAX_WORKERS + 1), Worker);
   }
 
   run(
@@ -112,7 +126,7 @@ export class _ThreadPool implements _GemmRunner {
     steps: number,
   ): void {
     const macs = mPanels * 4 * nPanels * 8 * steps * (kind === "s16" ? 2 : 1);
-    if (macs < MIN_PARALLEL_MACS || nPanels < 2 || this.workers.length === 0) {
+    if (macs < MIN_PARALLEL_MACS || nPanels < 2 || this.workers.length === 0 || !this.awaitWorkers()) {
       _gemmBlocked(this.rt, kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps);
       return;
     }
@@ -144,6 +158,23 @@ export class _ThreadPool implements _GemmRunner {
       if (done >= this.workers.length) break;
       Atomics.wait(ctl, 1, done, 1000);
     }
+  }
+
+  /**
+   * Blocks until every worker has instantiated the module (the first call only; ~80 ms on Node 20),
+   * so that a job is never handed to a worker that cannot run it. False if one failed.
+   */
+  private awaitWorkers(): boolean {
+    if (this.ready !== null) return this.ready;
+    let ok = true;
+    for (let w = 0; w < this.workers.length; w++) {
+      const deadline = Date.now() + 30_000;
+      while (Atomics.load(this.ctl, READY + w) === 0 && Date.now() < deadline)
+        Atomics.wait(this.ctl, READY + w, 0, 100);
+      if (Atomics.load(this.ctl, READY + w) !== 1) ok = false;
+    }
+    this.ready = ok;
+    return ok;
   }
 
   /** Stops the workers. */
