@@ -29,6 +29,7 @@ async function text(id: string): Promise<string> {
 
 /** Opens a section through the sidebar and waits for it to render. */
 async function open(id: string): Promise<void> {
+  if (!page.url().startsWith(server.url)) await page.goto(server.url);
   await page.getByTestId(`nav-${id}`).click();
   await page.getByTestId(`section-${id}`).waitFor({ state: "visible", timeout: 30_000 });
 }
@@ -187,6 +188,34 @@ describe("the explainer in chromium", () => {
     await page.reload();
     await open("quantize");
     await screenshot(4, "quantize");
+  });
+
+  it("5. choosing the range: the deck's min-max vs percentile figures, then other data", async () => {
+    await open("range");
+    // the deck's notebook: MSE without the outlier 1.39 (min-max) vs 0.05 (percentile); quantkit's
+    // seeded data gives 1.41 and 0.0508
+    await page.getByTestId("r-mse-minmax").waitFor({ timeout: 60_000 });
+    expect(await text("r-mse-minmax")).toBe("1.41");
+    expect(await text("r-mse-percentile")).toBe("0.0508");
+    await page.getByTestId("r-view-bulk").click();
+    await screenshot(5, "range");
+    // a coarser percentile clips more of the ordinary values: the error grows
+    await page.getByTestId("r-percentile").selectOption("99");
+    await expect.poll(() => text("r-mse-percentile"), { timeout: 30_000 }).not.toBe("0.0508");
+    expect(Number(await text("r-mse-percentile"))).toBeGreaterThan(0.0508);
+    // a bell curve at 4 bits: the MSE search beats min-max
+    await page.getByTestId("r-dist").selectOption("normal");
+    await page.getByTestId("r-bits").fill("4");
+    await expect
+      .poll(async () => (await page.getByTestId("r-table").locator("thead").textContent()) ?? "", {
+        timeout: 30_000,
+      })
+      .not.toContain("w/o");
+    await expect
+      .poll(async () => Number(await text("r-mse-mse")) < Number(await text("r-mse-minmax")), {
+        timeout: 30_000,
+      })
+      .toBe(true);
   });
 
   it("7. integer matmul: the MAC walk, requantization, and CPU vs gpu.js WebGL2 kernels", async () => {

@@ -1,5 +1,6 @@
+import { minMaxVsPercentile } from "@quantkit/calibrators";
 import { describe, expect, it } from "vitest";
-import { deckVector, makeDistribution, OUTLIER } from "./distributions";
+import { deckTensor, deckVector, makeDistribution, OUTLIER } from "./distributions";
 import { extent } from "./histogram";
 
 describe("makeDistribution", () => {
@@ -42,5 +43,19 @@ describe("deckVector", () => {
     const x = deckVector();
     expect(x.length).toBe(20);
     expect(extent(x)).toEqual([-50, 150]);
+  });
+});
+
+describe("deckTensor", () => {
+  it("is the calibrators' min-max vs percentile data: 10,000 uniform values then the outlier", () => {
+    const { x, outliers } = deckTensor("outlier");
+    const deck = minMaxVsPercentile({ methods: ["minmax"] });
+    expect(x).toEqual(deck.x);
+    expect(outliers).toEqual([deck.outlierIndex]);
+  });
+  it("has 10,000 values and no outlier for the other distributions", () => {
+    const { x, outliers } = deckTensor("normal");
+    expect(x.length).toBe(10_000);
+    expect(outliers).toEqual([]);
   });
 });

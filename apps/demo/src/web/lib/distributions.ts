@@ -71,6 +71,25 @@ export function makeDistribution(kind: DistributionKind, n: number, seed = 0): F
   }
 }
 
+/** How many values sections 4 and 5 quantize (plus the outlier, for the "outlier" tensor). */
+export const DECK_TENSOR_SIZE = 10_000;
+
+/**
+ * The tensor sections 4 and 5 quantize: 10,000 values of the distribution, and for "outlier" the
+ * deck's notebook exactly: 10,000 uniform values in [-50, 150] then the outlier 1000 (index 10,000),
+ * the data of @quantkit/calibrators' `minMaxVsPercentile` (same seed, same generator).
+ *
+ * @example
+ * const { x, outliers } = deckTensor("outlier");
+ * x.length    // 10001
+ * outliers    // [10000]
+ */
+export function deckTensor(kind: DistributionKind, seed = 0): { x: Float32Array; outliers: number[] } {
+  if (kind === "outlier")
+    return { x: makeDistribution("outlier", DECK_TENSOR_SIZE + 1, seed), outliers: [DECK_TENSOR_SIZE] };
+  return { x: makeDistribution(kind, DECK_TENSOR_SIZE, seed), outliers: [] };
+}
+
 /**
  * The deck's "quantization from scratch" input: 20 values uniform in [-50, 150], rounded to two
  * decimals so that they read well in a table.

@@ -10,7 +10,13 @@ import type { ChartConfiguration } from "chart.js";
 import { h, type JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { gridValues, quantizeReport, type Scheme } from "../lib/deckQuantize";
-import { DISTRIBUTIONS, type DistributionKind, deckVector, makeDistribution } from "../lib/distributions";
+import {
+  DECK_TENSOR_SIZE,
+  DISTRIBUTIONS,
+  type DistributionKind,
+  deckTensor,
+  deckVector,
+} from "../lib/distributions";
 import { formatF32, formatInt, formatSig } from "../lib/format";
 import { histogram, histogramSteps } from "../lib/histogram";
 import { parseValues } from "../lib/parseValues";
@@ -30,7 +36,6 @@ import {
 } from "../ui/layout";
 import { palette } from "../ui/palette";
 
-const TENSOR_SIZE = 10_000;
 const DEFAULT_VALUES = [...deckVector()].map(formatF32).join(", ");
 
 function SchemeFormula(props: {
@@ -119,7 +124,7 @@ export default function Quantize(props: { info: SectionInfo }): JSX.Element {
     };
   }, [small]);
 
-  const tensor = useMemo(() => makeDistribution(kind, TENSOR_SIZE, 0), [kind]);
+  const tensor = useMemo(() => deckTensor(kind).x, [kind]);
   const report = useMemo(() => quantizeReport(tensor, bits, scheme), [tensor, bits, scheme]);
 
   const histChart = useMemo<ChartConfiguration>(() => {
@@ -328,7 +333,7 @@ export default function Quantize(props: { info: SectionInfo }): JSX.Element {
       Panel,
       {
         title: "A whole tensor",
-        sub: `${formatInt(TENSOR_SIZE)} values; the orange lines are the real values the ${2 ** bits - (scheme === "symmetric" ? 1 : 0)} codes stand for.`,
+        sub: `${formatInt(DECK_TENSOR_SIZE)} values${kind === "outlier" ? " and the outlier" : ""}; the orange lines are the real values the ${2 ** bits - (scheme === "symmetric" ? 1 : 0)} codes stand for.`,
       },
       h(
         Controls,

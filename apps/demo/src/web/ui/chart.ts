@@ -42,6 +42,8 @@ export interface MarkersOptions {
   grid?: { xs: ArrayLike<number>; color: string };
   /** Shaded x intervals (what a range clips away). */
   bands?: { from: number; to: number; color: string }[];
+  /** Rows the line labels are staggered over, so that close lines keep readable labels. Default 4. */
+  labelRows?: number;
 }
 
 declare module "chart.js" {
@@ -90,7 +92,9 @@ const markersPlugin: Plugin = {
     ctx.font = "600 11px system-ui, sans-serif";
     ctx.textBaseline = "top";
     const lines = options.lines ?? [];
-    lines.forEach((line, i) => {
+    const rows = options.labelRows ?? 4;
+    let labelled = 0;
+    lines.forEach((line) => {
       const px = x.getPixelForValue(line.x);
       if (px < area.left - 1 || px > area.right + 1) return;
       ctx.strokeStyle = line.color;
@@ -105,7 +109,7 @@ const markersPlugin: Plugin = {
         ctx.fillStyle = line.color;
         const w = ctx.measureText(line.label).width;
         const tx = Math.min(Math.max(px + 4, area.left + 2), area.right - w - 2);
-        ctx.fillText(line.label, tx, area.top + 4 + (i % 4) * 13);
+        ctx.fillText(line.label, tx, area.top + 4 + (labelled++ % rows) * 13);
       }
     });
     ctx.restore();
@@ -135,6 +139,8 @@ Chart.defaults.borderColor = palette.gridline;
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.plugins.legend.labels.boxWidth = 12;
+// Axes with an explicit min/max (set from the data) should not print those odd bounds as ticks.
+Chart.defaults.scales.linear.ticks.includeBounds = false;
 Chart.defaults.plugins.legend.labels.boxHeight = 12;
 
 /**

@@ -24,5 +24,6 @@ function workerInfo(): WorkerInfo {
 
 export const handlers: Handlers = {
   info: () => workerInfo(),
+  compareRanges: async (input) => (await import("../lib/rangeExperiment")).runRangeExperiment(input),
   gemmBench: async (input, ctx) => (await import("./gemmBench")).gemmBench(input, ctx),
 };

@@ -2,6 +2,7 @@
  * The jobs the compute worker runs, with their input, progress and output types. Shared by the page
  * (type-only) and the worker.
  */
+import type { RangeExperimentInput, RangeExperimentOutput } from "../lib/rangeExperiment";
 import type { GemmBenchInput, GemmBenchOutput, GemmBenchProgress } from "./gemmBench";
 import type { JobSpec } from "./protocol";
 
@@ -15,6 +16,8 @@ export interface WorkerInfo {
 export interface Jobs {
   /** Answers with what the worker can use; the page's first call, which also starts the worker. */
   info: JobSpec<Record<string, never>, never, WorkerInfo>;
+  /** Section 5: every range strategy on one tensor. */
+  compareRanges: JobSpec<RangeExperimentInput, never, RangeExperimentOutput>;
   /** Section 7: CPU and GPU GEMMs, timed and checked equal. */
   gemmBench: JobSpec<GemmBenchInput, GemmBenchProgress, GemmBenchOutput>;
 }
