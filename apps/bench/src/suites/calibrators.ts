@@ -6,6 +6,12 @@ import { caseTiming, type PackageCase } from "./_cases";
 /** Tensor sizes: the issue's 1M and 16M; the quick run keeps 1M (16M of the MSE/entropy searches alone takes minutes here). */
 const SIZES = { quick: [1 << 20], full: [1 << 20, 1 << 24] };
 
+/**
+ * Timed rounds of benchObservers (after its one warm-up round). A quick run takes one: the searching
+ * per-channel observers take seconds per call over 1M values (PerChannelMseObserver about 13 s here).
+ */
+const REPEATS = { quick: 1, full: 5 };
+
 /** The data benchObservers draws (see packages/calibrators/bench/observers.bench.ts). */
 const DISTRIBUTION = "normal(0,1), 1 in 10^4 an outlier in ±[8,16]";
 
@@ -35,7 +41,7 @@ export const calibratorsSuite: Suite = {
     const expected = sizes.length * 7;
     const rows = (await bench.fn({
       sizes,
-      repeats: ctx.mode === "quick" ? 3 : ctx.method.repetitions,
+      repeats: REPEATS[ctx.mode],
       onProgress: (r: { observer?: string; n?: number }) =>
         ctx.progress(Math.min(1, ++done / expected), `${r.observer ?? ""} over ${formatCount(r.n ?? 0)}`),
     })) as PackageCase[];
@@ -53,7 +59,7 @@ export const calibratorsSuite: Suite = {
           size: n,
           sizeUnit: "elements",
           params: { method, distribution: DISTRIBUTION },
-          samples: ctx.mode === "quick" ? 3 : ctx.method.repetitions,
+          samples: REPEATS[ctx.mode],
         },
       );
       if (timing) ctx.addTiming(timing);
