@@ -1,4 +1,4 @@
-import { createCpuKernels, type Kernels } from "@quantkit/kernels";
+import { createCpuKernels, type Kernels, prepareQuantizedLinear } from "@quantkit/kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGpuKernels, type GpuBackend, type GpuKernels } from "../src/index";
 import { conformanceCases, float32SumIsInexact } from "./_cases";
@@ -56,6 +56,29 @@ describe.each(BACKENDS)("conformance on %s", (backend) => {
     expect(r.type).toBe(c.type);
     expect(r.length).toBe(c.expected.length);
     expect({ mismatches: r.mismatches, first: r.first }).toEqual({ mismatches: 0, first: [] });
+  });
+
+  it("layers from @quantkit/kernels' prepareQuantizedLinear (per-channel scales, ReLU) give the CPU's codes", () => {
+    const inFeatures = 96;
+    const outFeatures = 12;
+    const weight = new Int8Array(inFeatures * outFeatures).map((_, i) => ((i * 53) % 255) - 127);
+    const layer = prepareQuantizedLinear({
+      weight,
+      inFeatures,
+      outFeatures,
+      weightScale: new Float32Array(outFeatures).map((_, c) => 0.002 + c * 0.0005),
+      inputScale: 0.03,
+      inputZeroPoint: 110,
+      bias: new Float32Array(outFeatures).map((_, c) => (c - 6) * 0.25),
+      outputScale: 0.08,
+      outputZeroPoint: 20,
+      relu: true,
+    });
+    const batch = 7;
+    const x = new Uint8Array(batch * inFeatures).map((_, i) => (i * 97) % 256);
+    const expected = Array.from(cpuKernels[0]!.quantizedLinear(x, layer, batch));
+    expect(new Set(expected).size).toBeGreaterThan(20);
+    expect(Array.from(kernels.quantizedLinear(x, layer, batch))).toEqual(expected);
   });
 
   it("the *Async twins give the same results", async () => {
