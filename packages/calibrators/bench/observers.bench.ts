@@ -2,7 +2,8 @@
  * Observer benchmark: each observer over 1M and 16M float32 values (one batch), time of observe +
  * calculateQParams (warm-up, repetitions, median with min and max) and the error of the range it picks
  * (MSE and SQNR of fakeQuantize(x) against x). Ratios to MinMaxObserver are taken in the same run.
- * The cross-entropy observer sees the data as rows of 1024 logits.
+ * The cross-entropy observer sees the data as rows of 1024 logits, the per-channel ones as 1024 channels;
+ * a per-channel row reports the widest channel range.
  *
  *   npx tsx --conditions=@quantkit/source packages/calibrators/bench/observers.bench.ts [--sizes 1M,16M] [--repeats 5] [--json]
  *
@@ -54,7 +55,21 @@ const DEFAULT_METHODS: readonly ObserverName[] = [
   "mse",
   "entropy",
   "crossentropy",
+  "per_channel_minmax",
+  "per_channel_percentile",
+  "per_channel_mse",
 ];
+
+/**
+ * The shape an observer sees: rows of 1024 logits for the softmax observer, 1024 channels (axis 0) for
+ * the per-channel ones, one flat batch otherwise.
+ */
+export function benchShape(method: ObserverName, n: number): number[] {
+  if (n % 1024 !== 0) return [n];
+  if (method === "crossentropy") return [n / 1024, 1024];
+  if (method.includes("per_channel")) return [1024, n / 1024];
+  return [n];
+}
 
 /** Builds the benchmark's data: normal(0, 1) with rare outliers. */
 export function benchData(n: number, seed = 0): Float32Array {
@@ -84,8 +99,7 @@ export async function benchObservers(options: BenchObserversOptions = {}): Promi
     const last = new Array<Observer | undefined>(methods.length);
     for (let r = 0; r <= repeats; r++) {
       for (const [m, method] of methods.entries()) {
-        // Softmax observers see rows of 1024 logits; the others one flat batch.
-        const shape = method === "crossentropy" && n % 1024 === 0 ? [n / 1024, 1024] : [n];
+        const shape = benchShape(method, n);
         const obs = createObserver(method);
         const t0 = performance.now();
         obs.observe(x, shape);
@@ -103,7 +117,13 @@ export async function benchObservers(options: BenchObserversOptions = {}): Promi
       const obs = last[m]!;
       const qparams = obs.calculateQParams();
       const { minVal, maxVal } = obs.range();
-      const y = fakeQuantize(x, [n], qparams);
+      let lo = minVal[0]!;
+      let hi = maxVal[0]!;
+      for (let c = 1; c < minVal.length; c++) {
+        lo = Math.min(lo, minVal[c]!);
+        hi = Math.max(hi, maxVal[c]!);
+      }
+      const y = fakeQuantize(x, benchShape(method, n), qparams);
       const row: ObserverBenchResult = {
         method,
         observer: obs.name,
@@ -113,8 +133,8 @@ export async function benchObservers(options: BenchObserversOptions = {}): Promi
         maxMs: t[t.length - 1]!,
         mValuesPerS: n / median / 1000,
         ratioToMinMax: Number.NaN,
-        minVal: minVal[0]!,
-        maxVal: maxVal[0]!,
+        minVal: lo,
+        maxVal: hi,
         mse: mse(x, y),
         sqnrDb: sqnr(x, y),
       };

@@ -22,13 +22,7 @@ const f32 = Math.fround;
  * v == max goes into the last bin, values outside [min, max] are skipped, and min == max widens the
  * range to [min - 1, max + 1] as histc does. Valid for finite min <= max.
  */
-export function _histc(
-  x: ArrayLike<number>,
-  bins: number,
-  min: number,
-  max: number,
-  out: Float64Array,
-): void {
+export function _histc(x: Float32Array, bins: number, min: number, max: number, out: Float64Array): void {
   let lo = f32(min);
   let hi = f32(max);
   if (lo === hi) {
@@ -273,7 +267,7 @@ export class HistogramObserver extends _ObserverBase {
       let mass = 0;
       for (let k = 0; k < old.length; k++) mass += old[k]!;
       const one = new Float64Array(this.bins);
-      _histc([this.minVal], this.bins, newMin, newMax, one);
+      _histc(Float32Array.of(this.minVal), this.bins, newMin, newMax, one);
       moved = new Float32Array(this.bins);
       for (let k = 0; k < this.bins; k++) moved[k] = f32(one[k]! * f32(mass));
     } else {

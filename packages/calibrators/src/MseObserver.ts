@@ -100,9 +100,19 @@ export function _mseSearch(
   const err = new _HistogramError(hist);
   const minNeg = Math.min(hist.min, 0);
   const maxPos = Math.max(hist.max, 0);
-  const r = _searchClipRange(minNeg, maxPos, symmetric, gridSize, (lo, hi) => {
-    const q = calculateQParams(f32(lo), f32(hi), qparamsOptions);
-    return err.squaredError(q.scale[0]!, q.zeroPoint[0]!, quantMin, quantMax);
-  });
+  const r = _searchClipRange(
+    minNeg,
+    maxPos,
+    symmetric,
+    gridSize,
+    (lo, hi) => {
+      const q = calculateQParams(f32(lo), f32(hi), qparamsOptions);
+      return err.squaredError(q.scale[0]!, q.zeroPoint[0]!, quantMin, quantMax);
+    },
+    (lo, hi) => {
+      const q = calculateQParams(f32(lo), f32(hi), qparamsOptions);
+      return err.approxSquaredError(q.scale[0]!, q.zeroPoint[0]!, quantMin, quantMax);
+    },
+  );
   return { lo: r.lo, hi: r.hi, mse: r.cost / hist.total };
 }

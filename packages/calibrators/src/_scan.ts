@@ -16,8 +16,10 @@ export function _firstNonFinite(x: Float32Array, from = 0, to = x.length): numbe
  * min and max of a non-empty Float32Array in one pass, and the index of the first non-finite value
  * (-1 when all are finite; min/max are then meaningless).
  *
- * Two interleaved accumulator pairs and a NaN-propagating sum of `v - v` instead of a branch per value:
- * about 1 ns a value here, 2x faster than one pair with an `v !== v` test (measured on 16M values).
+ * Math.min/Math.max propagate NaN and keep ±Infinity, so min and max are both finite exactly when every
+ * value is: no per-value test. Two accumulator pairs: about 1.1 ms per 1M values here, against 1.0 ms
+ * for the same loop without any NaN handling and 2-8 ms for a NaN-propagating `v - v` sum (which V8
+ * sometimes leaves unoptimized; measured, 30 rounds, median).
  */
 export function _minMax(x: Float32Array): { min: number; max: number; firstBad: number } {
   const n = x.length;
@@ -25,37 +27,29 @@ export function _minMax(x: Float32Array): { min: number; max: number; firstBad: 
   let mx0 = Number.NEGATIVE_INFINITY;
   let mn1 = Number.POSITIVE_INFINITY;
   let mx1 = Number.NEGATIVE_INFINITY;
-  let bad = 0;
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
     const v0 = x[i]!;
     const v1 = x[i + 1]!;
-    const v2 = x[i + 2]!;
-    const v3 = x[i + 3]!;
-    if (v0 < mn0) mn0 = v0;
-    if (v0 > mx0) mx0 = v0;
-    if (v1 < mn1) mn1 = v1;
-    if (v1 > mx1) mx1 = v1;
-    if (v2 < mn0) mn0 = v2;
-    if (v2 > mx0) mx0 = v2;
-    if (v3 < mn1) mn1 = v3;
-    if (v3 > mx1) mx1 = v3;
-    bad += v0 - v0 + (v1 - v1) + (v2 - v2) + (v3 - v3);
+    mn0 = Math.min(mn0, v0);
+    mx0 = Math.max(mx0, v0);
+    mn1 = Math.min(mn1, v1);
+    mx1 = Math.max(mx1, v1);
   }
-  for (; i < n; i++) {
-    const v = x[i]!;
-    if (v < mn0) mn0 = v;
-    if (v > mx0) mx0 = v;
-    bad += v - v;
+  if (n2 < n) {
+    mn0 = Math.min(mn0, x[n2]!);
+    mx0 = Math.max(mx0, x[n2]!);
   }
-  const firstBad = bad === 0 ? -1 : _firstNonFinite(x);
-  return { min: Math.min(mn0, mn1), max: Math.max(mx0, mx1), firstBad };
+  const min = Math.min(mn0, mn1);
+  const max = Math.max(mx0, mx1);
+  const firstBad = Number.isFinite(min) && Number.isFinite(max) ? -1 : _firstNonFinite(x);
+  return { min, max, firstBad };
 }
 
 /**
  * Per-channel min and max of a tensor viewed as (outer, channels, inner) (see `splitAtAxis`), written
- * into `mins`/`maxs` (length `channels`). Returns the first non-finite index or -1.
+ * into `mins`/`maxs` (length `channels`). Returns the first non-finite index or -1 (NaN and ±Infinity
+ * survive Math.min/Math.max, so one check at the end finds them).
  */
 export function _minMaxAlongAxis(
   x: Float32Array,
@@ -65,38 +59,41 @@ export function _minMaxAlongAxis(
   mins: Float32Array,
   maxs: Float32Array,
 ): number {
-  mins.fill(Number.POSITIVE_INFINITY);
-  maxs.fill(Number.NEGATIVE_INFINITY);
-  let bad = 0;
+  const lo = new Float64Array(channels).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(channels).fill(Number.NEGATIVE_INFINITY);
   if (inner === 1) {
     // Channels on the last axis: walk rows, each element updates its own channel.
     for (let o = 0; o < outer; o++) {
       const base = o * channels;
       for (let c = 0; c < channels; c++) {
         const v = x[base + c]!;
-        if (v < mins[c]!) mins[c] = v;
-        if (v > maxs[c]!) maxs[c] = v;
-        bad += v - v;
+        lo[c] = Math.min(lo[c]!, v);
+        hi[c] = Math.max(hi[c]!, v);
       }
     }
   } else {
     for (let o = 0; o < outer; o++) {
       for (let c = 0; c < channels; c++) {
         const base = (o * channels + c) * inner;
-        let mn = mins[c]!;
-        let mx = maxs[c]!;
+        let mn = lo[c]!;
+        let mx = hi[c]!;
         for (let i = base; i < base + inner; i++) {
           const v = x[i]!;
-          if (v < mn) mn = v;
-          if (v > mx) mx = v;
-          bad += v - v;
+          mn = Math.min(mn, v);
+          mx = Math.max(mx, v);
         }
-        mins[c] = mn;
-        maxs[c] = mx;
+        lo[c] = mn;
+        hi[c] = mx;
       }
     }
   }
-  return bad === 0 ? -1 : _firstNonFinite(x);
+  let finite = true;
+  for (let c = 0; c < channels; c++) {
+    if (!(Number.isFinite(lo[c]!) && Number.isFinite(hi[c]!))) finite = false;
+    mins[c] = lo[c]!;
+    maxs[c] = hi[c]!;
+  }
+  return finite ? -1 : _firstNonFinite(x);
 }
 
 /** Calls `visit(channel, from, to)` for every contiguous run of one channel in an (outer, channels, inner) view. */

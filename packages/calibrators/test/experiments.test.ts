@@ -72,6 +72,9 @@ describe("the deck's experiments", () => {
       "mse",
       "entropy",
       "crossentropy",
+      "per_channel_minmax",
+      "per_channel_percentile",
+      "per_channel_mse",
     ]);
     expect(rows[0]!.ratioToMinMax).toBe(1);
     for (const r of rows) expect(Number.isFinite(r.mse) && r.mse > 0).toBe(true);

@@ -77,10 +77,10 @@ function slowSearch(hist: number[], min: number, max: number, dst: number): [num
 describe("HistogramObserver: PyTorch's histogram and search", () => {
   it("_histc bins like torch.histc: last bin holds max, min == max widens to [min - 1, max + 1]", () => {
     const h = new Float64Array(4);
-    _histc([0, 0.99, 1, 2.5, 3.999, 4, -1, 5], 4, 0, 4, h);
+    _histc(Float32Array.of(0, 0.99, 1, 2.5, 3.999, 4, -1, 5), 4, 0, 4, h);
     expect(Array.from(h)).toEqual([2, 1, 1, 2]); // -1 and 5 are outside and skipped
     const c = new Float64Array(4);
-    _histc([2, 2], 4, 2, 2, c); // [1, 3]: 2 sits at the start of bin 2
+    _histc(Float32Array.of(2, 2), 4, 2, 2, c); // [1, 3]: 2 sits at the start of bin 2
     expect(Array.from(c)).toEqual([0, 0, 2, 0]);
   });
 
