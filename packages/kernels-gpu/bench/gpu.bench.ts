@@ -276,7 +276,13 @@ function ms(s: StageTime): string {
   return `${s.medianMs.toFixed(2)} (${s.minMs.toFixed(2)}-${s.maxMs.toFixed(2)})`;
 }
 
-/** One result as a table row. */
+/**
+ * One result as a table row: backend, kernel, shape, GOP/s, then median (min-max) ms per stage.
+ *
+ * @example
+ * (await benchGpu({ backends: ["cpu"], shapes: GPU_BENCH_SHAPES.quick.slice(0, 1) })).map(formatResult)
+ * // ["cpu  matmulInteger  256^3  0.586 GOP/s  compute 0.587 GOP/s  upload 0.00 (0.00-0.00) ms ..."]
+ */
 export function formatResult(r: GpuBenchResult): string {
   return [
     r.backend.padEnd(10),
