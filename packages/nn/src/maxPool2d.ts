@@ -1,0 +1,130 @@
+import type { Shape, Tensor } from "@quantkit/tensor";
+import type { Size2 } from "./conv2d";
+import { _checkGrad, _checkInput, _noForward, Module } from "./module";
+
+/** Options of {@link MaxPool2d}, PyTorch's arguments in camelCase. */
+export interface MaxPool2dOptions {
+  /** Default: the kernel size. */
+  stride?: Size2;
+  /** Implicit -Infinity padding on each side, at most half the kernel. Default 0. */
+  padding?: Size2;
+  /** Default 1. */
+  dilation?: Size2;
+  /** Round the output size up instead of down (a last window must still start inside the input or left padding). Default false. */
+  ceilMode?: boolean;
+}
+
+function pair(v: Size2, name: string, min: number): [number, number] {
+  const [a, b] = typeof v === "number" ? [v, v] : v;
+  for (const x of [a, b]) {
+    if (!Number.isInteger(x) || x < min)
+      throw new RangeError(`${name} must be an integer >= ${min} or a pair of them, got ${String(v)}`);
+  }
+  return [a, b];
+}
+
+/** PyTorch's pooling output size, with its ceil-mode rule. */
+function outSize(input: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = input + 2 * p - d * (k - 1) - 1;
+  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  if (ceil && (out - 1) * s >= input + p) out--;
+  return out;
+}
+
+/**
+ * The maximum over each window of NCHW input (PyTorch's `nn.MaxPool2d`). The gradient goes to the
+ * first maximum of each window (row-major), as PyTorch's CPU kernel does; NaN wins a window.
+ *
+ * @example
+ * new MaxPool2d(2).forward(new Float32Array([1, 2, 5, 3, 4, 0, 7, 8, 9, 1, 2, 3, 6, 5, 4, 8]), [1, 1, 4, 4]).data
+ * // Float32Array [4, 8, 9, 8]
+ */
+export class MaxPool2d extends Module {
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+  readonly ceilMode: boolean;
+  private lastArgmax: Int32Array | undefined;
+  private lastInLength = 0;
+
+  constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+    super();
+    this.kernelSize = pair(kernelSize, "kernelSize", 1);
+    this.stride = pair(options.stride ?? kernelSize, "stride", 1);
+    this.padding = pair(options.padding ?? 0, "padding", 0);
+    this.dilation = pair(options.dilation ?? 1, "dilation", 1);
+    this.ceilMode = options.ceilMode ?? false;
+    for (const a of [0, 1] as const) {
+      if (this.padding[a] > this.kernelSize[a] / 2) {
+        throw new RangeError(
+          `padding must be at most half the kernel size, got padding ${this.padding[a]} for kernel ${this.kernelSize[a]}`,
+        );
+      }
+    }
+  }
+
+  forward(x: Float32Array, shape: Shape): Tensor {
+    _checkInput(this, x, shape);
+    if (shape.length !== 4)
+      throw new RangeError(`MaxPool2d.forward: input must be NCHW, got [${shape.join(", ")}]`);
+    const [n, c, h, w] = shape as [number, number, number, number];
+    const [kh, kw] = this.kernelSize;
+    const [sh, sw] = this.stride;
+    const [ph, pw] = this.padding;
+    const [dh, dw] = this.dilation;
+    const outH = outSize(h, kh, sh, ph, dh, this.ceilMode);
+    const outW = outSize(w, kw, sw, pw, dw, this.ceilMode);
+    if (outH <= 0 || outW <= 0)
+      throw new RangeError(
+        `MaxPool2d: input ${h}x${w} is too small for the window; output would be ${outH}x${outW}`,
+      );
+    const out = new Float32Array(n * c * outH * outW);
+    const argmax = new Int32Array(out.length);
+    let o = 0;
+    for (let plane = 0; plane < n * c; plane++) {
+      const base = plane * h * w;
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, o++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let i = 0; i < kh; i++) {
+            const ih = oh * sh - ph + i * dh;
+            if (ih < 0 || ih >= h) continue;
+            for (let j = 0; j < kw; j++) {
+              const iw = ow * sw - pw + j * dw;
+              if (iw < 0 || iw >= w) continue;
+              const v = x[base + ih * w + iw]!;
+              if (v > best || (Number.isNaN(v) && !Number.isNaN(best)) || at < 0) {
+                best = v;
+                at = base + ih * w + iw;
+              }
+            }
+          }
+          out[o] = best;
+          argmax[o] = at;
+        }
+      }
+    }
+    this.lastArgmax = argmax;
+    this.lastInLength = x.length;
+    return { data: out, shape: [n, c, outH, outW] };
+  }
+
+  backward(gradOut: Float32Array): Float32Array {
+    const argmax = this.lastArgmax;
+    if (argmax === undefined) throw _noForward(this);
+    _checkGrad(this, gradOut, argmax.length);
+    const dx = new Float32Array(this.lastInLength);
+    for (let i = 0; i < argmax.length; i++) {
+      const at = argmax[i]!;
+      if (at >= 0) dx[at] = dx[at]! + gradOut[i]!;
+    }
+    return dx;
+  }
+
+  override extraRepr(): string {
+    const f = (p: [number, number]) => (p[0] === p[1] ? `${p[0]}` : `(${p[0]}, ${p[1]})`);
+    return `kernel_size=${f(this.kernelSize)}, stride=${f(this.stride)}, padding=${f(this.padding)}, dilation=${f(this.dilation)}, ceil_mode=${this.ceilMode ? "True" : "False"}`;
+  }
+}
