@@ -9,6 +9,8 @@ import {
   formatPercent,
   headlines,
   ratioGroups,
+  stageBreakdown,
+  throughputBars,
   throughputCharts,
 } from "../src/views";
 import { chartCard, color, destroyAll, live, logTick, unitLine, whiskers } from "./charts";
@@ -201,6 +203,8 @@ function renderHeadlines(run: BenchResultFile) {
   s.append(t);
 }
 
+const wide = (values: number[]) => Math.max(...values) / Math.min(...values) > 20;
+
 function renderThroughput(run: BenchResultFile) {
   const charts = throughputCharts(run);
   if (charts.length === 0) return;
@@ -224,7 +228,11 @@ function renderThroughput(run: BenchResultFile) {
         responsive: true,
         maintainAspectRatio: false,
         plugins: {
-          title: { display: true, text: `${c.title}: throughput against size`, font: { size: 14 } },
+          title: {
+            display: true,
+            text: `${c.title}: throughput against size (higher is better)`,
+            font: { size: 14 },
+          },
           legend: { position: "bottom" },
           tooltip: {
             callbacks: {
@@ -237,7 +245,10 @@ function renderThroughput(run: BenchResultFile) {
         },
         scales: {
           x: { type: "logarithmic", title: { display: true, text: c.xLabel }, ticks: { callback: logTick } },
-          y: { type: "logarithmic", title: { display: true, text: c.yLabel }, ticks: { callback: logTick } },
+          // A log axis only where the values span more than a factor of 20 (else it shows no labels).
+          y: wide(c.series.flatMap((x) => x.points.map((p) => p.y)))
+            ? { type: "logarithmic", title: { display: true, text: c.yLabel }, ticks: { callback: logTick } }
+            : { type: "linear", title: { display: true, text: c.yLabel } },
         },
       },
     };
@@ -245,6 +256,98 @@ function renderThroughput(run: BenchResultFile) {
       note: "Dashed lines: the peers quantkit is measured against. Log-log axes.",
     });
   });
+}
+
+const implColor = (impl: string) =>
+  impl === "quantkit" ? "#0072B2" : impl === "copy" ? "#999999" : "#E69F00";
+
+function renderThroughputBars(run: BenchResultFile) {
+  const groups = throughputBars(run);
+  if (groups.length === 0) return;
+  const s = section("Throughput per case (one size)", "throughput-bars");
+  for (const g of groups) {
+    const lo = Math.min(...g.bars.map((b) => b.min));
+    const hi = Math.max(...g.bars.map((b) => b.max));
+    chartCard(
+      s,
+      `bars-${g.key.replace(/[^a-z0-9]+/gi, "-")}`,
+      {
+        type: "bar",
+        data: {
+          labels: g.bars.map((b) => b.label),
+          datasets: [
+            {
+              label: `median throughput (${g.unit}); blue: quantkit, grey: plain copy, orange: peer library; whiskers: min–max`,
+              data: g.bars.map((b) => b.median),
+              backgroundColor: g.bars.map((b) => implColor(b.impl)),
+              whiskers: g.bars.map((b) => [b.min, b.max]),
+            } as never,
+          ],
+        },
+        options: {
+          indexAxis: "y",
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: {
+            title: { display: true, text: g.title, font: { size: 14 } },
+            legend: { position: "bottom" },
+          },
+          scales: {
+            x: {
+              type: "logarithmic",
+              min: lo / 1.5,
+              max: hi * 1.5,
+              title: { display: true, text: `throughput (${g.unit}, log scale)` },
+              ticks: { callback: logTick },
+            },
+            y: { ticks: { autoSkip: false, font: { size: 11 } } },
+          },
+        },
+        plugins: [whiskers],
+      } as ChartConfiguration,
+      { height: 90 + 22 * g.bars.length },
+    );
+  }
+}
+
+function renderStages(run: BenchResultFile) {
+  const rows = stageBreakdown(run);
+  if (rows.length === 0) return;
+  const s = section("GPU calls by stage", "gpu-stages");
+  const stages = ["upload", "compute", "readback"];
+  chartCard(
+    s,
+    "gpu-stages-chart",
+    {
+      type: "bar",
+      data: {
+        labels: rows.map((r) => r.label),
+        datasets: stages.map((stage, i) => ({
+          label: `${stage} (ms, median)`,
+          data: rows.map((r) => r.stages[stage] ?? 0),
+          backgroundColor: ["#56B4E9", "#0072B2", "#E69F00"][i],
+        })),
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: {
+          title: {
+            display: true,
+            text: "Time of one GPU call, by stage (stacked; lower is better)",
+            font: { size: 14 },
+          },
+          legend: { position: "bottom" },
+        },
+        scales: {
+          x: { stacked: true, title: { display: true, text: "time per call (ms)" } },
+          y: { stacked: true, ticks: { autoSkip: false, font: { size: 11 } } },
+        },
+      },
+    } as ChartConfiguration,
+    { height: 90 + 26 * rows.length },
+  );
 }
 
 function renderRatios(run: BenchResultFile) {
@@ -541,6 +644,8 @@ function render() {
   renderHeadlines(a.run);
   if (b) renderComparison(a, b);
   renderThroughput(a.run);
+  renderThroughputBars(a.run);
+  renderStages(a.run);
   renderRatios(a.run);
   renderAccuracy(a.run);
   renderCalibrators(a.run);

@@ -20,7 +20,7 @@ describe("throughputCharts", () => {
     ]);
     const gemm = charts[1]!;
     expect(gemm.xLabel).toBe("problem size (MACs)");
-    expect(gemm.yLabel).toBe("throughput (GMAC/s, higher is better)");
+    expect(gemm.yLabel).toBe("throughput (GMAC/s)");
     expect(gemm.series.map((s) => s.label)).toEqual(["quantkit · js", "onnxruntime-node · ort-cpu"]);
     // 64^3 MACs in 1 ms = 0.262144 GMAC/s; 256^3 in 40 ms = 0.4194304 GMAC/s.
     expect(gemm.series[0]!.points.map((p) => [p.x, p.y])).toEqual([

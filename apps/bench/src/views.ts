@@ -2,7 +2,7 @@
  * What the dashboard draws, derived from result files: plain data, no DOM, no chart.js, so that it is
  * unit-tested here and the page only renders it.
  */
-import type { BenchResultFile, Metric, Ratio } from "./schema";
+import type { BenchResultFile, Metric, Ratio, Timing } from "./schema";
 
 /** One point of a throughput curve. */
 export interface ThroughputPoint {
@@ -22,18 +22,94 @@ export interface ThroughputChart {
   series: { label: string; impl: string; backend: string; points: ThroughputPoint[] }[];
 }
 
+/** Stages of a GPU call, timed apart (drawn as stacked bars, not as throughput). */
+const STAGES = ["upload", "compute", "readback"];
+const isStage = (t: Timing) => STAGES.includes(String(t.params.stage));
+
 /**
  * Groups every timing that has a throughput by suite and op (and size unit); within a group one series
- * per `impl · backend`, points sorted by size. Groups keep file order.
+ * per `impl · backend`, points sorted by size. Only ops measured at two sizes or more make a curve (the
+ * others are in {@link throughputBars}). Groups keep file order.
  *
  * @example
  * throughputCharts(run).map((c) => c.title); // ["kernels: gemm.int8", "kernels: gemm.fp32", …]
  */
 export function throughputCharts(run: BenchResultFile): ThroughputChart[] {
+  return allThroughputCharts(run).filter(
+    (c) => new Set(c.series.flatMap((s) => s.points.map((p) => p.x))).size > 1,
+  );
+}
+
+/** One bar chart of the ops of a suite measured at a single size: one bar per op, impl and backend. */
+export interface ThroughputBars {
+  key: string;
+  title: string;
+  unit: string;
+  bars: { label: string; median: number; min: number; max: number; impl: string }[];
+}
+
+/**
+ * The ops measured at one size only, per suite and throughput unit, as bars (a one-point curve says
+ * nothing about size).
+ *
+ * @example
+ * throughputBars(run).map((b) => b.title); // ["quantizers: throughput per case (Melem/s)"]
+ */
+export function throughputBars(run: BenchResultFile): ThroughputBars[] {
+  const out = new Map<string, ThroughputBars>();
+  for (const c of allThroughputCharts(run)) {
+    if (new Set(c.series.flatMap((s) => s.points.map((p) => p.x))).size > 1) continue;
+    const suite = c.title.slice(0, c.title.indexOf(":"));
+    const unit = c.yLabel.replace(/^throughput \((.*)\)$/, "$1");
+    const key = `${suite}/${unit}`;
+    let group = out.get(key);
+    if (!group) {
+      group = {
+        key,
+        title: `${suite}: throughput per case at one size (${unit}, higher is better)`,
+        unit,
+        bars: [],
+      };
+      out.set(key, group);
+    }
+    for (const s of c.series) {
+      for (const p of s.points) {
+        group.bars.push({
+          label: `${c.title.slice(suite.length + 2)} · ${s.label}${p.shape ? ` · ${p.shape}` : ""}`,
+          median: p.y,
+          min: p.min,
+          max: p.max,
+          impl: s.impl,
+        });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Upload / compute / readback medians (ms) of each GPU call timed by stages. */
+export function stageBreakdown(run: BenchResultFile): { label: string; stages: Record<string, number> }[] {
+  const rows = new Map<string, { label: string; stages: Record<string, number> }>();
+  for (const suite of run.suites) {
+    for (const t of suite.timings) {
+      if (!isStage(t)) continue;
+      const label = `${t.op.replace(/ on gpu\.js:.*$|:.*$/, "")} · ${t.backend} · ${t.shape ?? t.size}`;
+      let row = rows.get(label);
+      if (!row) {
+        row = { label, stages: {} };
+        rows.set(label, row);
+      }
+      row.stages[String(t.params.stage)] = t.medianMs;
+    }
+  }
+  return [...rows.values()];
+}
+
+function allThroughputCharts(run: BenchResultFile): ThroughputChart[] {
   const charts = new Map<string, ThroughputChart>();
   for (const suite of run.suites) {
     for (const t of suite.timings) {
-      if (!t.throughput) continue;
+      if (!t.throughput || isStage(t)) continue;
       const key = `${suite.id}/${t.op}/${t.sizeUnit}/${t.throughput.unit}`;
       let chart = charts.get(key);
       if (!chart) {
@@ -41,7 +117,7 @@ export function throughputCharts(run: BenchResultFile): ThroughputChart[] {
           key,
           title: `${suite.id}: ${t.op}`,
           xLabel: `problem size (${t.sizeUnit})`,
-          yLabel: `throughput (${t.throughput.unit}, higher is better)`,
+          yLabel: `throughput (${t.throughput.unit})`,
           series: [],
         };
         charts.set(key, chart);

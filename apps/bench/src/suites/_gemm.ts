@@ -117,23 +117,17 @@ export async function measureGemm(
     const int8 = `gemm.int8/quantkit/${b}/${label}`;
     const fp32 = `gemm.fp32/quantkit/${b}/${label}`;
     const isBest = headline && b === best;
-    ctx.ratio(
-      `gemm/int8-vs-fp32/${b}/${label}`,
-      `int8 / fp32 GEMM speed, ${b}, ${label}`,
-      int8,
-      fp32,
-      isBest,
-    );
+    ctx.ratio(`gemm/int8-vs-fp32/${b}/${label}`, `int8 / fp32 GEMM, ${b}, ${label}`, int8, fp32, isBest);
     ctx.ratio(
       `gemm/int8-vs-ort/${b}/${label}`,
-      `quantkit int8 GEMM (${b}) / onnxruntime MatMulInteger (${ortBackend(threadsOf(kern))}) speed, ${label}`,
+      `int8 GEMM, quantkit ${b} / onnxruntime MatMulInteger${threadsOf(kern) > 1 ? ` x${threadsOf(kern)} threads` : ""}, ${label}`,
       int8,
       ortId("gemm.int8", threadsOf(kern)),
       isBest,
     );
     ctx.ratio(
       `gemm/fp32-vs-ort/${b}/${label}`,
-      `quantkit fp32 GEMM (${b}) / onnxruntime MatMul (${ortBackend(threadsOf(kern))}) speed, ${label}`,
+      `fp32 GEMM, quantkit ${b} / onnxruntime MatMul${threadsOf(kern) > 1 ? ` x${threadsOf(kern)} threads` : ""}, ${label}`,
       fp32,
       ortId("gemm.fp32", threadsOf(kern)),
       isBest,
@@ -141,7 +135,7 @@ export async function measureGemm(
   }
   ctx.ratio(
     `gemm/ort-int8-vs-fp32/${label}`,
-    `onnxruntime MatMulInteger / MatMul speed, ${label}`,
+    `onnxruntime MatMulInteger / MatMul, ${label}`,
     ortId("gemm.int8", 1),
     ortId("gemm.fp32", 1),
   );
@@ -242,7 +236,7 @@ export async function measureConv(
   for (const kern of backends.filter((k) => k.conv2dF32)) {
     ctx.ratio(
       `conv2d/int8-vs-fp32/${kern.backend}/${label}`,
-      `int8 / fp32 conv2d speed, ${kern.backend}, ${label}`,
+      `int8 / fp32 conv2d, ${kern.backend}, ${label}`,
       `conv2d.int8/quantkit/${kern.backend}/${label}`,
       `conv2d.fp32/quantkit/${kern.backend}/${label}`,
     );

@@ -155,7 +155,7 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
     if (!ctx.timings.some((t) => t.id === subject) || !ctx.timings.some((t) => t.id === reference)) continue;
     ctx.addRatio({
       id: `gemm/int8-vs-fp32/${backend}/${shape}`,
-      label: `int8 / fp32 GEMM speed, ${backend}, ${shape}`,
+      label: `int8 / fp32 GEMM, ${backend}, ${shape}`,
       subject,
       reference,
       median,

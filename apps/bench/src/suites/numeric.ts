@@ -111,14 +111,14 @@ export async function measureFloat16AgainstPeer(
   await ctx.measure(variants);
   ctx.ratio(
     `float16.encode/vs-petamoriken/${n}`,
-    `float16 encodeArray, quantkit / @petamoriken/float16 speed, ${label}`,
+    `float16 encodeArray, quantkit / @petamoriken/float16, ${label}`,
     ids.encode,
     ids.encodePeer,
     n === 1 << 20,
   );
   ctx.ratio(
     `float16.decode/vs-petamoriken/${n}`,
-    `float16 decodeArray, quantkit / @petamoriken/float16 speed, ${label}`,
+    `float16 decodeArray, quantkit / @petamoriken/float16, ${label}`,
     ids.decode,
     ids.decodePeer,
   );
@@ -174,7 +174,7 @@ export const numericSuite: Suite = {
           ctx,
           caseTiming(c, {
             id: `${slug(name)}/${size}`,
-            op: `float16.${String(c.op ?? "encode")}, every path (${bench.name})`,
+            op: `float16.${String(c.op ?? "encode")}, all paths (${bench.name})`,
             impl: path,
             backend: "js",
             size,

@@ -78,7 +78,7 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
     },
   ]);
   const copy = id("copy: Float32Array.prototype.set");
-  const label = (what: string) => `${what} / copy speed, ${n >= 1 << 20 ? `${n / (1 << 20)}M` : n} float32`;
+  const label = (what: string) => `${what} / copy, ${n >= 1 << 20 ? `${n / (1 << 20)}M` : n} float32`;
   ctx.ratio(
     `quantize-vs-copy/${n}`,
     label("quantizePerTensor quint8"),
