@@ -197,8 +197,8 @@ describe("the explainer in chromium", () => {
     await page.getByTestId("r-mse-minmax").waitFor({ timeout: 60_000 });
     expect(await text("r-mse-minmax")).toBe("1.41");
     expect(await text("r-mse-percentile")).toBe("0.0508");
-    await page.getByTestId("r-view-bulk").click();
     await screenshot(5, "range");
+    await page.getByTestId("r-view-bulk").click();
     // a coarser percentile clips more of the ordinary values: the error grows
     await page.getByTestId("r-percentile").selectOption("99");
     await expect.poll(() => text("r-mse-percentile"), { timeout: 30_000 }).not.toBe("0.0508");
@@ -216,6 +216,22 @@ describe("the explainer in chromium", () => {
         timeout: 30_000,
       })
       .toBe(true);
+  });
+
+  it("6. granularity: a trained layer per tensor, per channel, per group", async () => {
+    await open("granularity");
+    // the worker trains the MLP first (one epoch on the bundled digits)
+    await page.getByTestId("g-results").waitFor({ timeout: 150_000 });
+    const mse = async (k: string) => Number(await text(`g-mse-${k}`));
+    expect(await mse("per_channel")).toBeLessThan(await mse("per_tensor"));
+    expect(await mse("per_group")).toBeLessThan(await mse("per_channel"));
+    const at4 = await mse("per_tensor");
+    await page.getByTestId("g-bits").fill("8");
+    await expect.poll(() => mse("per_tensor")).toBeLessThan(at4 / 100); // 4 more bits: about 16x smaller steps
+    await page.getByTestId("g-bits").fill("4");
+    await screenshot(6, "granularity");
+    await page.getByTestId("g-layer-fc2").click();
+    await expect.poll(async () => (await text("g-table")).includes("fc2: 10\u202f000 weights")).toBe(true);
   });
 
   it("7. integer matmul: the MAC walk, requantization, and CPU vs gpu.js WebGL2 kernels", async () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { byteUnit, formatBytes, formatF32, formatInt, formatMs, formatPercent, formatSig } from "./format";
+import {
+  byteUnit,
+  formatBytes,
+  formatF32,
+  formatInt,
+  formatLogTick,
+  formatMs,
+  formatPercent,
+  formatSig,
+} from "./format";
 
 describe("formatBytes", () => {
   it("uses decimal units, as the deck's 28 GB does", () => {
@@ -61,5 +70,16 @@ describe("formatF32", () => {
     expect(formatF32(0.15625)).toBe("0.15625");
     expect(formatF32(-50)).toBe("-50");
     expect(formatF32(Math.fround(1 / 3))).toBe("0.33333334");
+  });
+});
+
+describe("formatLogTick", () => {
+  it("labels 1, 2 and 5 times a power of ten, and nothing else", () => {
+    expect(formatLogTick(0.00005)).toBe("5e-5");
+    expect(formatLogTick(0.02)).toBe("0.02");
+    expect(formatLogTick(100)).toBe("100");
+    expect(formatLogTick(2e6)).toBe("2e6");
+    expect(formatLogTick(0.0003)).toBe("");
+    expect(formatLogTick(0)).toBe("");
   });
 });

@@ -120,3 +120,19 @@ export function formatF32(value: number): string {
   }
   return String(f);
 }
+
+/**
+ * A log axis tick: 1, 2 and 5 times a power of ten, short ("5e-5", "0.02", "100"), others blank.
+ *
+ * @example
+ * formatLogTick(0.00005) // "5e-5"
+ * formatLogTick(0.0003)  // ""
+ */
+export function formatLogTick(value: number): string {
+  if (!(value > 0)) return "";
+  const e = Math.floor(Math.log10(value) + 1e-9);
+  const m = Math.round(value / 10 ** e);
+  if (![1, 2, 5].includes(m) || Math.abs(value / 10 ** e - m) > 1e-6 * m) return "";
+  if (e >= -3 && e <= 5) return String(Number((m * 10 ** e).toPrecision(1)));
+  return `${m}e${e}`;
+}

@@ -24,6 +24,7 @@ import {
 } from "chart.js";
 import { h, type JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { formatLogTick } from "../lib/format";
 import { palette } from "./palette";
 
 /** A vertical line at x (in data units) with an optional label at its top. */
@@ -141,6 +142,8 @@ Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.plugins.legend.labels.boxWidth = 12;
 // Axes with an explicit min/max (set from the data) should not print those odd bounds as ticks.
 Chart.defaults.scales.linear.ticks.includeBounds = false;
+Chart.defaults.scales.logarithmic.ticks.callback = (value) => formatLogTick(Number(value));
+
 Chart.defaults.plugins.legend.labels.boxHeight = 12;
 
 /**

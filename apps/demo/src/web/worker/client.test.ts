@@ -138,6 +138,25 @@ describe("ComputeClient + createDispatcher", () => {
   });
 });
 
+describe("JobContext.signal", () => {
+  it("aborts when the page cancels the job", async () => {
+    const { client } = connect({
+      wait: (_: unknown, ctx: JobContext<never>) =>
+        new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
+        ),
+    });
+    const controller = new AbortController();
+    const run = (client as unknown as ComputeClient<{ wait: JobSpec }>).run(
+      "wait",
+      {},
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 5);
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
 describe("JobContext.checkpoint", () => {
   it("yields only when yieldEveryMs have passed", async () => {
     let clock = 0;

@@ -6,6 +6,8 @@ export interface JobContext<P> {
   progress(data: P): void;
   /** True once the page asked to cancel this job. */
   readonly cancelled: boolean;
+  /** Aborted when the page cancels this job (for APIs that take a signal, such as nn's `fit`). */
+  readonly signal: AbortSignal;
   /**
    * Lets the worker's event loop run, so that a cancel message can arrive, and throws a
    * CancelledError when one did. Cheap to call often: it yields only when `yieldEveryMs` have passed
@@ -44,12 +46,15 @@ export function createDispatcher(
 ): (message: ToWorker) => void {
   const yieldEveryMs = options.yieldEveryMs ?? 30;
   const now = options.now ?? (() => performance.now());
-  const running = new Map<number, { cancelled: boolean }>();
+  const running = new Map<number, { cancelled: boolean; controller: AbortController }>();
 
   return (message) => {
     if (message.type === "cancel") {
       const state = running.get(message.id);
-      if (state) state.cancelled = true;
+      if (state) {
+        state.cancelled = true;
+        state.controller.abort(new CancelledError());
+      }
       return;
     }
     const { id, job, input } = message;
@@ -63,7 +68,7 @@ export function createDispatcher(
       });
       return;
     }
-    const state = { cancelled: false };
+    const state = { cancelled: false, controller: new AbortController() };
     running.set(id, state);
     let lastYield = now();
     const ctx: JobContext<unknown> = {
@@ -73,6 +78,7 @@ export function createDispatcher(
       get cancelled() {
         return state.cancelled;
       },
+      signal: state.controller.signal,
       async checkpoint() {
         if (now() - lastYield >= yieldEveryMs) {
           await yieldToEventLoop();

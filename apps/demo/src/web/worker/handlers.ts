@@ -25,5 +25,7 @@ function workerInfo(): WorkerInfo {
 export const handlers: Handlers = {
   info: () => workerInfo(),
   compareRanges: async (input) => (await import("../lib/rangeExperiment")).runRangeExperiment(input),
+  layerWeights: async (input, ctx) => (await import("./layerWeights")).layerWeights(input, ctx),
+  trainMlp: async (input, ctx) => (await import("./training")).trainMlp(input, ctx),
   gemmBench: async (input, ctx) => (await import("./gemmBench")).gemmBench(input, ctx),
 };

@@ -4,7 +4,9 @@
  */
 import type { RangeExperimentInput, RangeExperimentOutput } from "../lib/rangeExperiment";
 import type { GemmBenchInput, GemmBenchOutput, GemmBenchProgress } from "./gemmBench";
+import type { LayerWeightsInput, LayerWeightsOutput } from "./layerWeights";
 import type { JobSpec } from "./protocol";
+import type { TrainInput, TrainOutput, TrainProgress } from "./training";
 
 /** What the worker can use, as it reports it. */
 export interface WorkerInfo {
@@ -18,6 +20,10 @@ export interface Jobs {
   info: JobSpec<Record<string, never>, never, WorkerInfo>;
   /** Section 5: every range strategy on one tensor. */
   compareRanges: JobSpec<RangeExperimentInput, never, RangeExperimentOutput>;
+  /** Section 6: a trained layer's weights (training the MLP first if needed). */
+  layerWeights: JobSpec<LayerWeightsInput, TrainProgress, LayerWeightsOutput>;
+  /** Sections 8-9: train the float MLP on the bundled digits. */
+  trainMlp: JobSpec<TrainInput, TrainProgress, TrainOutput>;
   /** Section 7: CPU and GPU GEMMs, timed and checked equal. */
   gemmBench: JobSpec<GemmBenchInput, GemmBenchProgress, GemmBenchOutput>;
 }
