@@ -118,7 +118,12 @@ export function fromScratchReport(seed = 0): string {
   return lines.join("\n");
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a script (not when imported, nor when bundled into a file of another name).
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  import.meta.url.includes("from-scratch")
+) {
   const i = process.argv.indexOf("--seed");
   console.log(fromScratchReport(i > 0 ? Number(process.argv[i + 1]) : 0));
 }

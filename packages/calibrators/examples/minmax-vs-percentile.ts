@@ -25,7 +25,12 @@ export function minMaxVsPercentileReport(seed = 0): { result: MinMaxVsPercentile
   return { result, text };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a script (not when imported, nor when bundled into a file of another name).
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  import.meta.url.includes("minmax-vs-percentile")
+) {
   const i = process.argv.indexOf("--seed");
   console.log(minMaxVsPercentileReport(i > 0 ? Number(process.argv[i + 1]) : 0).text);
 }
