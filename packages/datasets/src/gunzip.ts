@@ -1,3 +1,5 @@
+import { _importNode } from "./_importNode";
+
 /**
  * True when `bytes` start with the gzip magic number 1f 8b.
  *
@@ -39,7 +41,7 @@ function hex2(bytes: Uint8Array): string {
 
 /** node:zlib's one-shot inflate (native, and it reports truncation precisely). */
 export async function _gunzipNode(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  const zlib = await import("node:zlib");
+  const zlib = await _importNode<typeof import("node:zlib")>("node:zlib");
   try {
     const out = zlib.gunzipSync(bytes);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

@@ -1,3 +1,4 @@
+import { _importNode } from "./_importNode";
 import type { DatasetSplit } from "./dataset";
 import { datasetFromIdx } from "./datasetFromIdx";
 import { _isNode } from "./gunzip";
@@ -26,7 +27,7 @@ function candidates(dir: string, prefix: string, stem: string): string[] {
 }
 
 async function readFirst(paths: string[]): Promise<{ path: string; bytes: Uint8Array }> {
-  const { readFile } = await import("node:fs/promises");
+  const { readFile } = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
   for (const path of paths) {
     try {
       const buf = await readFile(path);

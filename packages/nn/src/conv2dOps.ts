@@ -26,7 +26,7 @@ export interface Conv2dGeometry {
  * Output height and width: floor((in + padding - dilation * (kernel - 1) - 1) / stride) + 1.
  *
  * @example
- * conv2dOutputSize(geometry3x3Pad1, 28, 28) // { outH: 28, outW: 28 }
+ * conv2dOutputSize(new Conv2d(1, 8, 3, { padding: 1 }).geometry, 28, 28) // { outH: 28, outW: 28 }
  */
 export function conv2dOutputSize(
   g: Conv2dGeometry,
@@ -138,6 +138,8 @@ function col2im(
  *
  * @example
  * // a 2x2 kernel of ones over a 3x3 image 1..9: each output is the sum of a 2x2 window
+ * const geometry = { inChannels: 1, outChannels: 1, kernelH: 2, kernelW: 2, strideH: 1, strideW: 1, padTop: 0,
+ *   padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 };
  * const y = conv2dForward(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3], new Float32Array([1, 1, 1, 1]), null, geometry);
  * y.data // Float32Array [12, 16, 24, 28]
  */
@@ -184,7 +186,12 @@ export function conv2dForward(
  * given) and returns dL/dx (unless `needInput` is false).
  *
  * @example
- * const gx = conv2dBackward(gradOut, x, [1, 1, 3, 3], weight, gradWeight, gradBias, geometry);
+ * const x = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * const gradWeight = new Float32Array(4);
+ * // geometry as in conv2dForward's example; dL/dy all ones
+ * const gx = conv2dBackward(new Float32Array(4).fill(1), x, [1, 1, 3, 3], new Float32Array(4).fill(1), gradWeight, null, geometry);
+ * gradWeight // Float32Array [12, 16, 24, 28]: each weight's window sums
+ * gx         // Float32Array [1, 2, 1, 2, 4, 2, 1, 2, 1]: how many windows cover each pixel
  */
 export function conv2dBackward(
   gradOut: Float32Array,

@@ -49,9 +49,11 @@ export function linearForward(
  * (unless `needInput` is false, e.g. for a first layer).
  *
  * @example
+ * const w = new Float32Array([1, 0, 0, 1, 1, 1]); // [3, 2]
  * const gw = new Float32Array(6);
  * const gx = linearBackward(new Float32Array([1, 0, 0]), new Float32Array([1, 2]), [1, 2], w, gw, null);
- * // gx = row 0 of w; gw row 0 = [1, 2]
+ * gx // Float32Array [1, 0] (row 0 of w)
+ * gw // Float32Array [1, 2, 0, 0, 0, 0]
  */
 export function linearBackward(
   gradOut: Float32Array,

@@ -68,10 +68,15 @@ export abstract class Module {
    */
   parameters(): Parameter[] {
     const out: Parameter[] = [];
+    // A module reached twice (shared weights) contributes once, under its first name, as in PyTorch.
+    const seen = new Set<Float32Array>();
     for (const [path, m] of this.namedModules()) {
       const prefix = path === "" ? "" : `${path}.`;
-      for (const p of m.ownParameters())
+      for (const p of m.ownParameters()) {
+        if (seen.has(p.data)) continue;
+        seen.add(p.data);
         out.push({ name: prefix + p.name, data: p.data, grad: p.grad, shape: p.shape });
+      }
     }
     return out;
   }

@@ -1,3 +1,4 @@
+import { _importNode } from "./_importNode";
 import {
   parseSafetensors,
   type SafetensorsFile,
@@ -22,7 +23,7 @@ export async function saveSafetensors(
   if (typeof path !== "string" || path === "")
     throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
   const bytes = serializeSafetensors(tensors, metadata);
-  const fs = await import("node:fs/promises");
+  const fs = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
   const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   const dir = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
@@ -51,7 +52,7 @@ export async function saveSafetensors(
  * loadStateDict(model, tensors);
  */
 export async function loadSafetensors(path: string): Promise<SafetensorsFile> {
-  const { readFile } = await import("node:fs/promises");
+  const { readFile } = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
   const buf = await readFile(path);
   return parseSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
 }

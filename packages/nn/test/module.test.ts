@@ -205,3 +205,14 @@ describe("forward hooks: PTQ's way to observe without patching", () => {
     ]);
   });
 });
+
+describe("shared modules", () => {
+  it("a module reached twice contributes its parameters once, under its first name (as in PyTorch)", () => {
+    const shared = new Linear(2, 2);
+    const model = new Sequential([
+      ["a", shared],
+      ["b", shared],
+    ]);
+    expect(model.parameters().map((p) => p.name)).toEqual(["a.weight", "a.bias"]);
+  });
+});
