@@ -99,7 +99,7 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       const pack = transB ? (signedB ? x.pack_bt_s8 : x.pack_bt_u8) : signedB ? x.pack_b_s8 : x.pack_b_u8;
       pack(srcB, transB ? k : n, k, n, zp, packedB);
       gemm("s16", packedA, steps * 16, packedB, steps * 32, c, ldc, mp, np, steps);
-      rt.x.compact_rows(c, ldc, m, n * 4);
+      if (ldc !== n * 4) x.compact_rows(c, ldc, m, n * 4);
       out.set(rt.i32.subarray(c >>> 2, (c >>> 2) + m * n));
     },
 
@@ -128,7 +128,7 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
         f32.set(bias, biasPtr >>> 2);
         x.bias_f32(c, ldc, m, np * 8, biasPtr, 0);
       }
-      x.compact_rows(c, ldc, m, n * 4);
+      if (ldc !== n * 4) x.compact_rows(c, ldc, m, n * 4);
       out.set(rt.f32.subarray(c >>> 2, (c >>> 2) + m * n));
     },
 
@@ -269,7 +269,7 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
           x.pack_b_f32(col + grp * q * p * 4, p * 4, q, p, packedB);
           gemm("f32", packedW + grp * mp * q * 16, q * 16, packedB, q * 32, c, ldc, mp, np, q);
           if (bias) x.bias_f32(c, ldc, og, np * 8, biasPtr + grp * og * 4, 1);
-          x.compact_rows(c, ldc, og, p * 4);
+          if (ldc !== p * 4) x.compact_rows(c, ldc, og, p * 4);
           out.set(f32.subarray(c >>> 2, (c >>> 2) + og * p), (img * g.outChannels + grp * og) * p);
         }
       }
