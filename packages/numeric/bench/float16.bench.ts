@@ -279,11 +279,13 @@ if (isMain) {
   const n = Number(arg("n") ?? 2 ** 24);
   const repeats = Number(arg("repeats") ?? 9);
   const dists = (arg("distribution") ?? "spread,normal,bits").split(",") as Float16BenchDistribution[];
+  const { cpus, loadavg } = await import("node:os");
   console.log(
-    `node ${process.version}, ${n.toLocaleString("en")} values, ${repeats} timed repetitions after 2 warm-up rounds`,
+    `node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} x ${cpus().length}; ` +
+      `${n.toLocaleString("en")} values, ${repeats} timed repetitions after 2 warm-up rounds`,
   );
   for (const distribution of dists) {
-    console.log(`\ninput: ${distribution}`);
+    console.log(`\ninput: ${distribution} (load average ${loadavg()[0]!.toFixed(1)})`);
     console.log(table(await benchFloat16({ n, repeats, distribution })));
   }
 }
