@@ -166,6 +166,7 @@ export function formatObserverBench(results: readonly ObserverBenchResult[]): st
     "max",
     "Mval/s",
     "x minmax",
+    "x minmax (fastest)",
     "range",
     "MSE",
     "SQNR dB",

@@ -46,8 +46,6 @@ export abstract class _ObserverBase implements Observer {
   readonly eps: number;
   /** The options handed to `calculateQParams` (custom range before reduceRange, as PyTorch keeps it). */
   protected readonly qparamsOptions: QParamsOptions;
-  /** True when quantMin/quantMax (or bits) were given: PyTorch's `has_customized_qrange`. */
-  protected readonly customRange: boolean;
   private nBatches = 0;
   private cachedRange: ObserverRange | undefined;
 
@@ -109,7 +107,6 @@ export abstract class _ObserverBase implements Observer {
     this.eps = eps;
     this.quantMin = range.quantMin;
     this.quantMax = range.quantMax;
-    this.customRange = quantMin !== undefined;
     this.qparamsOptions = { dtype, qscheme, reduceRange, eps };
     if (quantMin !== undefined && quantMax !== undefined) {
       this.qparamsOptions.quantMin = quantMin;
