@@ -268,6 +268,36 @@ describe("the explainer in chromium", () => {
     await screenshot(7, "matmul");
   });
 
+  it("8. PTQ: train on a slice, calibrate, convert, compare accuracy and size", async () => {
+    await open("ptq");
+    await page.getByTestId("p8-train-size-2000").click();
+    await page.getByTestId("p8-epochs-1").click();
+    await page.getByTestId("p8-train").click();
+    await expect.poll(() => text("p8-fp32-acc"), { timeout: 150_000 }).toMatch(/%$/);
+    await page.getByTestId("p8-train").getByText("Train again").waitFor({ timeout: 150_000 });
+    const fp32 = Number.parseFloat(await text("p8-fp32-acc"));
+    expect(fp32).toBeGreaterThan(80);
+    // int8, min-max, 100 calibration digits
+    await page.getByTestId("p8-calibrator").selectOption("minmax");
+    await page.getByTestId("p8-bits-8").click();
+    await page.getByTestId("p8-calib-100").click();
+    await page.getByTestId("p8-run").click();
+    await page.getByTestId("p8-result").waitFor({ timeout: 120_000 });
+    const int8 = Number.parseFloat(await text("p8-acc-int"));
+    expect(Math.abs(int8 - fp32)).toBeLessThan(2);
+    expect(Number.parseFloat(await text("p8-agree"))).toBeGreaterThan(95);
+    // 358 kB of float32 parameters (plus the file header) against about a quarter in int8
+    expect(await text("p8-size")).toMatch(/^3(5[89]|60) kB → (9\d(\.\d)?|1[01]\d) kB$/);
+    // another calibrator, 4 bits: a second run in the table
+    await page.getByTestId("p8-calibrator").selectOption("percentile");
+    await page.getByTestId("p8-bits-4").click();
+    await page.getByTestId("p8-run").click();
+    await expect
+      .poll(() => page.getByTestId("p8-runs").locator("tbody tr").count(), { timeout: 120_000 })
+      .toBe(2);
+    await screenshot(8, "ptq");
+  });
+
   it("made no request outside the local server and logged no console error", () => {
     expect(offsite).toEqual([]);
     expect(consoleErrors).toEqual([]);

@@ -27,5 +27,8 @@ export const handlers: Handlers = {
   compareRanges: async (input) => (await import("../lib/rangeExperiment")).runRangeExperiment(input),
   layerWeights: async (input, ctx) => (await import("./layerWeights")).layerWeights(input, ctx),
   trainMlp: async (input, ctx) => (await import("./training")).trainMlp(input, ctx),
+  modelInfo: async () => (await import("./ptq")).modelInfo(),
+  loadCheckpoint: async (input) => (await import("./ptq")).loadCheckpoint(input),
+  ptq: async (input, ctx) => (await import("./ptq")).runPtq(input, ctx),
   gemmBench: async (input, ctx) => (await import("./gemmBench")).gemmBench(input, ctx),
 };

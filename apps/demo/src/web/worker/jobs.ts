@@ -6,6 +6,7 @@ import type { RangeExperimentInput, RangeExperimentOutput } from "../lib/rangeEx
 import type { GemmBenchInput, GemmBenchOutput, GemmBenchProgress } from "./gemmBench";
 import type { LayerWeightsInput, LayerWeightsOutput } from "./layerWeights";
 import type { JobSpec } from "./protocol";
+import type { LoadCheckpointInput, ModelInfo, PtqInput, PtqOutput, PtqProgress } from "./ptq";
 import type { TrainInput, TrainOutput, TrainProgress } from "./training";
 
 /** What the worker can use, as it reports it. */
@@ -24,6 +25,12 @@ export interface Jobs {
   layerWeights: JobSpec<LayerWeightsInput, TrainProgress, LayerWeightsOutput>;
   /** Sections 8-9: train the float MLP on the bundled digits. */
   trainMlp: JobSpec<TrainInput, TrainProgress, TrainOutput>;
+  /** What float model the worker holds. */
+  modelInfo: JobSpec<Record<string, never>, never, ModelInfo>;
+  /** Section 8: load a float checkpoint saved by the command line. */
+  loadCheckpoint: JobSpec<LoadCheckpointInput, never, ModelInfo>;
+  /** Section 8: prepare, calibrate, convert, evaluate. */
+  ptq: JobSpec<PtqInput, PtqProgress, PtqOutput>;
   /** Section 7: CPU and GPU GEMMs, timed and checked equal. */
   gemmBench: JobSpec<GemmBenchInput, GemmBenchProgress, GemmBenchOutput>;
 }

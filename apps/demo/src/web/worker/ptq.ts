@@ -1,0 +1,183 @@
+/**
+ * Section 8's jobs: post-training quantization of the worker's float MLP with @quantkit/ptq (prepare
+ * with a qconfig, calibrate on a slice of the training digits, convert to the integer-only model),
+ * then accuracy, agreement, sizes, inference time and the per-layer report; and loading a float
+ * checkpoint saved by the command line.
+ */
+import type { ObserverName } from "@quantkit/calibrators";
+import type { LayerReport } from "@quantkit/ptq";
+import { MLP_LAYERS } from "../lib/modelSize";
+import type { JobContext } from "./dispatcher";
+import { loadMnist, store } from "./modelStore";
+import { CancelledError } from "./protocol";
+
+/** The activation observers a learner can pick (those `createQConfig` takes). */
+export type Calibrator = Extract<
+  ObserverName,
+  "minmax" | "histogram" | "percentile" | "mse" | "entropy" | "moving_average_minmax"
+>;
+
+export interface PtqInput {
+  calibrator: Calibrator;
+  perChannel: boolean;
+  /** Weight and activation bits, 2..8. */
+  bits: number;
+  /** Training digits the observers see, 10..7,996. */
+  calibSize: number;
+  seed?: number;
+}
+
+export interface PtqProgress {
+  phase: "calibrating" | "converting" | "evaluating";
+  fraction: number;
+}
+
+export interface PtqOutput {
+  qconfig: string;
+  calibrator: Calibrator;
+  perChannel: boolean;
+  bits: number;
+  calibSize: number;
+  testCount: number;
+  accuracyFp32: number;
+  accuracyInt: number;
+  /** The fraction of test digits both models classify the same. */
+  agreement: number;
+  /** Bytes of the float state dict and of the integer model, both as safetensors files. */
+  fp32Bytes: number;
+  intBytes: number;
+  /** Inference over the whole test set, ms. */
+  fp32Ms: number;
+  intMs: number;
+  intBackend: string;
+  report: LayerReport[];
+}
+
+export interface ModelInfo {
+  trained: boolean;
+  accuracy: number | null;
+  trainSize: number | null;
+  epochs: number | null;
+  source: string | null;
+}
+
+/** What the worker holds now (a section that opens later shows the model already trained). */
+export function modelInfo(): ModelInfo {
+  const f = store.fp32;
+  return f
+    ? {
+        trained: true,
+        accuracy: f.accuracy,
+        trainSize: f.trainSize,
+        epochs: f.epochs,
+        source: f.trainSize > 0 ? "trained here" : "loaded checkpoint",
+      }
+    : { trained: false, accuracy: null, trainSize: null, epochs: null, source: null };
+}
+
+/** The latest PTQ model of each bit width, for section 10. */
+export const PTQ_KEY = (bits: number) => `ptq-w${bits}a${bits}`;
+
+export async function runPtq(input: PtqInput, ctx: JobContext<PtqProgress>): Promise<PtqOutput> {
+  const fp = store.fp32;
+  if (!fp) throw new Error("there is no float model yet: train it first (step 1)");
+  const { calibrator, perChannel, bits, calibSize, seed = 1 } = input;
+  const [{ train, test }, ptq, nn, ds, kernels] = await Promise.all([
+    loadMnist(),
+    import("@quantkit/ptq"),
+    import("@quantkit/nn"),
+    import("@quantkit/datasets"),
+    import("@quantkit/kernels"),
+  ]);
+  if (!Number.isInteger(calibSize) || calibSize < 10 || calibSize > train.count) {
+    throw new RangeError(`calibSize must be an integer in 10..${train.count}, got ${calibSize}`);
+  }
+  const qconfig = ptq.createQConfig({ bits, activationObserver: calibrator, perChannel });
+  const prepared = ptq.prepare(fp.model, qconfig);
+  const calib = ds.sliceDataset(ds.shuffleDataset(train, seed), 0, calibSize);
+  const batchSize = 100;
+  const nBatches = Math.ceil(calibSize / batchSize);
+  const cal = await ptq.calibrate(prepared, ds.batches(calib, { batchSize }), {
+    signal: ctx.signal,
+    yieldEveryMs: 40,
+    onProgress: (p) => ctx.progress({ phase: "calibrating", fraction: (0.8 * p.batch) / nBatches }),
+  });
+  if (cal.aborted) throw new CancelledError("calibration was stopped");
+  ctx.progress({ phase: "converting", fraction: 0.8 });
+  await ctx.checkpoint();
+  await kernels.initWasmKernels();
+  const cpu = kernels.createCpuKernels();
+  const quantized = ptq.convert(prepared, {
+    inputShape: [MLP_LAYERS[0]],
+    info: { qconfig: qconfig.name ?? "", calibrator },
+  });
+  ctx.progress({ phase: "evaluating", fraction: 0.85 });
+  await ctx.checkpoint();
+
+  const n = test.count;
+  let t = performance.now();
+  const fpPred = nn.predict(fp.model, test.images, [n, MLP_LAYERS[0]]);
+  const fp32Ms = performance.now() - t;
+  t = performance.now();
+  const intPred = quantized.predict(test.images, n, { kernels: cpu });
+  const intMs = performance.now() - t;
+  let okF = 0;
+  let okI = 0;
+  let same = 0;
+  for (let i = 0; i < n; i++) {
+    if (fpPred[i] === test.labels[i]) okF++;
+    if (intPred[i] === test.labels[i]) okI++;
+    if (intPred[i] === fpPred[i]) same++;
+  }
+  ctx.progress({ phase: "evaluating", fraction: 0.95 });
+  await ctx.checkpoint();
+  const sample = 200;
+  const report = ptq.quantizationReport(
+    quantized,
+    fp.model,
+    test.images.subarray(0, sample * MLP_LAYERS[0]),
+    sample,
+    { kernels: cpu },
+  );
+  const fp32Bytes = nn.serializeSafetensors(nn.stateDict(fp.model)).length;
+  const intBytes = ptq.serializeQuantizedModel(quantized).length;
+  store.extra.set(PTQ_KEY(bits), quantized);
+  return {
+    qconfig: qconfig.name ?? `w${bits}a${bits} ${calibrator}`,
+    calibrator,
+    perChannel,
+    bits,
+    calibSize,
+    testCount: n,
+    accuracyFp32: okF / n,
+    accuracyInt: okI / n,
+    agreement: same / n,
+    fp32Bytes,
+    intBytes,
+    fp32Ms,
+    intMs,
+    intBackend: cpu.backend,
+    report,
+  };
+}
+
+export interface LoadCheckpointInput {
+  /** A safetensors file with the MLP's state dict (fc1.weight, fc1.bias, ..., as `quantkit train` saves). */
+  bytes: Uint8Array;
+  name: string;
+}
+
+/** Loads a float checkpoint into a fresh MLP and evaluates it; it becomes the worker's float model. */
+export async function loadCheckpoint(input: LoadCheckpointInput): Promise<ModelInfo> {
+  const [{ test }, nn, ds] = await Promise.all([
+    loadMnist(),
+    import("@quantkit/nn"),
+    import("@quantkit/datasets"),
+  ]);
+  const { tensors } = nn.parseSafetensors(input.bytes, input.name);
+  const model = nn.createMlp(MLP_LAYERS, { seed: 0 });
+  nn.loadStateDict(model, tensors);
+  const { accuracy } = nn.evaluate(model, ds.batches(test, { batchSize: 500 }));
+  store.fp32 = { model, accuracy, trainSize: 0, epochs: 0, seed: 0 };
+  return modelInfo();
+}
