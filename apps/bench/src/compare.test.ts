@@ -78,6 +78,19 @@ describe("formatComparison", () => {
     );
   });
 
+  it("counts the ratios of suites not run instead of listing them, and lists those of skipped suites", () => {
+    const current = fixtureRun();
+    current.suites = current.suites.filter((s) => s.id !== "kernels");
+    const numeric = current.suites.find((s) => s.id === "numeric")!;
+    Object.assign(numeric, { status: "skipped", reason: "no bench yet\nmore", timings: [], ratios: [] });
+    expect(formatComparison(compareRuns(fixtureRun(), current, 0.1))).toEqual([
+      "no ratio fell by more than 10.0% (0 compared)",
+      "  missing   numeric/f16/vs-peta/1M (suite skipped: no bench yet)",
+      "  missing   numeric/f16/vs-peta/4M (suite skipped: no bench yet)",
+      "  not run   kernels: 2 ratio(s) of the base not compared",
+    ]);
+  });
+
   it("says so when nothing regressed", () => {
     expect(formatComparison(compareRuns(fixtureRun(), fixtureRun(), 0.1))).toEqual([
       "no ratio fell by more than 10.0% (4 compared)",

@@ -103,9 +103,14 @@ export function formatComparison(cmp: Comparison): string[] {
   for (const r of improved) {
     lines.push(`  improved  ${r.suite}/${r.id}: ${fmt(r.base)} -> ${fmt(r.current)} (${pct(r.change)})`);
   }
+  // Ratios of suites this run did not include are counted per suite, not listed one by one.
+  const notRun = new Map<string, number>();
   for (const m of cmp.missing) {
-    lines.push(`  missing   ${m.suite}/${m.id}${m.why ? ` (${m.why})` : ""}`);
+    if (m.why === "suite not run") notRun.set(m.suite, (notRun.get(m.suite) ?? 0) + 1);
+    else lines.push(`  missing   ${m.suite}/${m.id}${m.why ? ` (${m.why.split("\n")[0]})` : ""}`);
   }
+  for (const [suite, count] of notRun)
+    lines.push(`  not run   ${suite}: ${count} ratio(s) of the base not compared`);
   if (cmp.added.length > 0) lines.push(`  ${cmp.added.length} ratio(s) new in this run`);
   return lines;
 }
