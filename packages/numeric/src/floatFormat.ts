@@ -69,7 +69,7 @@ export interface FloatExplanation extends FloatFields {
   readonly input: number;
   /** value - input: 0 when exact, ±Infinity on overflow to infinity, NaN when the input or the result is NaN. */
   readonly error: number;
-  /** error / |input| (0 when exact; ±Infinity for a nonzero error on input 0 cannot happen: 0 is exact). */
+  /** error / |input|: 0 when exact (a zero input is always exact, so there is no division by zero). */
   readonly relativeError: number;
   /** exact, rounded (to a nonzero value), underflow (a nonzero input became zero), overflow, or nan (the input was NaN). */
   readonly outcome: FloatOutcome;
