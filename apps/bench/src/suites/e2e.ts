@@ -148,12 +148,41 @@ const BITS = [8, 6, 4, 3, 2];
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   typeof x === "object" && x !== null && !Array.isArray(x);
 
-/** The rows of whatever a bench function returned: an array, or the arrays inside an object report. */
-function rowsOf(value: unknown): Record<string, unknown>[] {
-  if (Array.isArray(value)) return value.filter(isRecord);
-  if (!isRecord(value)) return [];
-  const nested = Object.values(value).flatMap((v) => (Array.isArray(v) ? v.filter(isRecord) : []));
-  return nested.length > 0 ? nested : [value];
+/** Method names for the keys of a seed-experiment summary ({ fp32, ptq, ptqBest, qat, qatFinetune }). */
+const METHOD_OF_KEY: Record<string, string> = {
+  fp32: "fp32",
+  ptq: "ptq",
+  ptqBest: "ptq-best",
+  qat: "qat",
+  qatFinetune: "qat-finetune",
+};
+
+/**
+ * The rows of whatever a bench function returned: every object with a numeric `accuracy` or `medianMs`
+ * found in it (arrays and nested objects walked, 5 levels deep), a row without a `method` taking it from
+ * its key (`ptq`, `qatFinetune`…), and without `bits` from `weightBits`.
+ */
+export function rowsOf(
+  value: unknown,
+  key = "",
+  depth = 0,
+  out: Record<string, unknown>[] = [],
+): Record<string, unknown>[] {
+  if (depth > 5) return out;
+  if (Array.isArray(value)) {
+    for (const v of value) rowsOf(v, key, depth + 1, out);
+    return out;
+  }
+  if (!isRecord(value)) return out;
+  if (typeof value.accuracy === "number" || typeof value.medianMs === "number") {
+    const row: Record<string, unknown> = { ...value };
+    if (row.method === undefined && METHOD_OF_KEY[key]) row.method = METHOD_OF_KEY[key];
+    if (row.bits === undefined && typeof row.weightBits === "number") row.bits = row.weightBits;
+    out.push(row);
+    if (typeof value.accuracy === "number") return out;
+  }
+  for (const [k, v] of Object.entries(value)) rowsOf(v, k, depth + 1, out);
+  return out;
 }
 
 const fraction = (x: number) => (x > 1 ? x / 100 : x);
