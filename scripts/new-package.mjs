@@ -59,7 +59,10 @@ write(
   "tsconfig.json",
   `${JSON.stringify({ extends: "../../tsconfig.base.json", include: ["src", "test", "bench"] }, null, 2)}\n`,
 );
-write("tsup.config.ts", 'import { quantkitTsup } from "../../tsup.config.base";\n\nexport default quantkitTsup();\n');
+write(
+  "tsup.config.ts",
+  'import { quantkitTsup } from "../../tsup.config.base";\n\nexport default quantkitTsup();\n',
+);
 write("README.md", `# @quantkit/${name}\n\n${description}\n`);
 write("src/index.ts", "export {};\n");
 if (!existsSync(join(dir, "LICENSE"))) copyFileSync(join(root, "LICENSE"), join(dir, "LICENSE"));

@@ -6,7 +6,8 @@
 import { spawnSync } from "node:child_process";
 
 const hasCommand = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-const wrap = !process.env.DISPLAY && hasCommand("xvfb-run") ? ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24"] : [];
+const wrap =
+  !process.env.DISPLAY && hasCommand("xvfb-run") ? ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24"] : [];
 if (!process.env.DISPLAY && wrap.length === 0) {
   console.warn("test: no DISPLAY and no xvfb-run: gpu.js's headlessgl tests will fail (install xvfb)");
 }

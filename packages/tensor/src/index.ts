@@ -1,3 +1,3 @@
+export { Rng } from "./rng";
 export { assertShape, normalizeAxis, type Shape, sizeOf, splitAtAxis, stridesOf } from "./shape";
 export { assertFinite, type Tensor, type TypedArray, tensor } from "./tensor";
-export { Rng } from "./rng";

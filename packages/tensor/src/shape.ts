@@ -12,7 +12,9 @@ export function sizeOf(shape: Shape): number {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;
     if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`shape[${i}] must be a non-negative integer, got ${d} (shape [${shape.join(", ")}])`);
+      throw new RangeError(
+        `shape[${i}] must be a non-negative integer, got ${d} (shape [${shape.join(", ")}])`,
+      );
     }
     n *= d;
   }
@@ -43,7 +45,9 @@ export function stridesOf(shape: Shape): number[] {
  */
 export function normalizeAxis(axis: number, rank: number, name = "axis"): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new RangeError(`${name} must be an integer in [${-rank}, ${rank - 1}] for a rank-${rank} tensor, got ${axis}`);
+    throw new RangeError(
+      `${name} must be an integer in [${-rank}, ${rank - 1}] for a rank-${rank} tensor, got ${axis}`,
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { assertFinite, assertShape, normalizeAxis, Rng, sizeOf, splitAtAxis, stridesOf, tensor } from "./index";
+import {
+  assertFinite,
+  assertShape,
+  normalizeAxis,
+  Rng,
+  sizeOf,
+  splitAtAxis,
+  stridesOf,
+  tensor,
+} from "./index";
 
 describe("shape helpers", () => {
   it("sizeOf multiplies dimensions; a scalar shape holds one element", () => {
@@ -32,7 +41,9 @@ describe("shape helpers", () => {
     expect(() => tensor(data, [4, 2])).toThrow(RangeError);
   });
   it("assertFinite names the first bad index", () => {
-    expect(() => assertFinite(new Float32Array([1, 2, Number.POSITIVE_INFINITY, Number.NaN]), "x")).toThrow("x[2] is Infinity");
+    expect(() => assertFinite(new Float32Array([1, 2, Number.POSITIVE_INFINITY, Number.NaN]), "x")).toThrow(
+      "x[2] is Infinity",
+    );
     expect(() => assertFinite(new Float32Array([0, -3]))).not.toThrow();
   });
 });
@@ -53,7 +64,7 @@ describe("Rng", () => {
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       const u = rng.next();
-      expect(u >= 0 && u < 1).toBe(true);
+      if (!(u >= 0 && u < 1)) throw new Error(`next() gave ${u}, outside [0, 1)`);
       s += u;
       s2 += u * u;
     }
