@@ -63,6 +63,49 @@ describe("requantize", () => {
     });
   }
 
+  for (const { name, kernels } of backends) {
+    it(`on ${name}: equals the BigInt reference on rows of 16+ (the SIMD loop and its tail), any int32 multiplier`, () => {
+      const rng = new TestRng(22);
+      const specials = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 30, -(2 ** 30), 3, -3, 5, -5];
+      for (const channels of [16, 37, 100]) {
+        const acc = new Int32Array(channels * 9);
+        for (let i = 0; i < acc.length; i++)
+          acc[i] = i % 4 === 0 ? specials[i % specials.length]! : (rng.next() | 0) >> rng.int(0, 20);
+        for (const multiplier of [2 ** 30, 1_518_500_250, -(2 ** 31), 2 ** 31 - 1, -123_456_789, 0]) {
+          for (const shift of [-31, -20, -9, -1, 0, 3, 30]) {
+            for (const [outputMin, outputMax, outputZeroPoint, Out] of [
+              [0, 255, 77, Uint8Array],
+              [-128, 127, 0, Int8Array],
+              [5, 250, 5, Uint8Array],
+            ] as const) {
+              const params = {
+                multiplier: new Int32Array([multiplier]),
+                shift: new Int32Array([shift]),
+                outputZeroPoint,
+                outputMin,
+                outputMax,
+                channels,
+              };
+              const y = kernels.requantize(acc, params, new Out(acc.length));
+              for (let i = 0; i < acc.length; i++) {
+                const want = refRequantizeOne(
+                  acc[i]!,
+                  multiplier,
+                  shift,
+                  outputZeroPoint,
+                  outputMin,
+                  outputMax,
+                );
+                if (y[i] !== want)
+                  expect({ i, multiplier, shift, got: y[i] }).toEqual({ i, multiplier, shift, got: want });
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
   it("adds the zero point without int32 wrap-around: INT32_MAX stays at the top of the range", () => {
     // multiplier 2^31 - 1 with shift 0 is ~1.0: INT32_MAX maps to INT32_MAX - 1; + 255 must not wrap.
     for (const { kernels } of backends) {
