@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `quantkit` command. It runs the TypeScript sources directly: a resolve hook picks the
+// workspace packages' "@quantkit/source" condition and tsx compiles on the fly, so no build step is
+// needed on a fresh clone (start-up cost measured in src/cli/README.md).
+import { register } from "node:module";
+
+register("./source-condition.mjs", import.meta.url);
+const { register: registerTsx } = await import("tsx/esm/api");
+registerTsx();
+const { main } = await import("../src/cli/main.ts");
+// `pnpm quantkit run ...` (the root script ends in `--`) hands the arguments over after a literal "--".
+const argv = process.argv.slice(2);
+process.exitCode = await main(argv[0] === "--" ? argv.slice(1) : argv);

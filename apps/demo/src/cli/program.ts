@@ -1,0 +1,224 @@
+import { Command, CommanderError, Option } from "commander";
+import { explainCommand, FLOAT_FORMATS } from "./explain";
+import type { CliIo } from "./io";
+import { choiceOption, intOption, listOption, numberOption, positiveOption } from "./parse";
+import { QUANTIZE_CALIBRATORS, type QuantizeOptions, quantizeCommand } from "./quantize";
+import { CPU_BACKENDS, DATASETS, type RunOptions, runCommand } from "./run";
+
+/** The activation calibrators `quantkit run --calibrators` takes. */
+const RUN_CALIBRATORS = [
+  "minmax",
+  "histogram",
+  "percentile",
+  "mse",
+  "entropy",
+  "moving_average_minmax",
+] as const;
+/** The weight calibrators `--weight-calibrators` takes (each has a per-channel version or is per-tensor only). */
+const WEIGHT_CALIBRATORS = ["minmax", "mse", "percentile", "histogram", "entropy"] as const;
+
+/** What a command action resolves to: the process exit code. */
+type Action = () => Promise<number>;
+
+/**
+ * The `quantkit` command line: `run`, `explain`, `quantize`. Output goes through `io`; a command's
+ * exit code is kept in `result.code` (commander's own errors and --help throw CommanderError, which
+ * {@link runCli} turns into an exit code). `signal` stops a running `quantkit run`.
+ */
+export function createProgram(io: CliIo, result: { code: number }, signal?: AbortSignal): Command {
+  const program = new Command("quantkit");
+  program
+    .description(
+      "Neural-network quantization from the seed deck: train, quantize (PTQ), train with fake quantization (QAT), explain numbers.",
+    )
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for the options)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  const act = (fn: Action) => async () => {
+    result.code = await fn();
+  };
+
+  program
+    .command("run")
+    .description(
+      "the seed's experiment: train the MLP 784-100-100-10 in fp32, quantize it after training (PyTorch's default qconfig and the best calibrator) and with quantization-aware training, and print accuracy, size and inference time per backend",
+    )
+    .addOption(
+      new Option(
+        "--dataset <name>",
+        "mnist (bundled 10,000 digits), fashion-mnist, or idx (any MNIST-format directory)",
+      )
+        .choices(DATASETS)
+        .default("mnist"),
+    )
+    .option(
+      "--data-dir <dir>",
+      "directory of MNIST-format IDX files (fashion-mnist default: /usr/share/datasets/fashion-mnist/)",
+    )
+    .option("--epochs <n>", "training epochs", intOption(1, 1000), 1)
+    .option("--batch-size <n>", "mini-batch size", intOption(1, 1_000_000), 10)
+    .option("--lr <x>", "Adam learning rate", positiveOption, 1e-3)
+    .option("--seed <n>", "seed of the initialisation, shuffling and splits", intOption(0, 2 ** 31 - 1), 0)
+    .option("--bits <n>", "bits of weights and activations (2..8)", intOption(2, 8), 8)
+    .option(
+      "--weight-bits <n>",
+      "bits of the weights (2..8, signed symmetric), overrides --bits",
+      intOption(2, 8),
+    )
+    .option(
+      "--activation-bits <n>",
+      "bits of the activations (2..8, unsigned affine), overrides --bits",
+      intOption(2, 8),
+    )
+    .option("--per-channel", "one weight scale per output channel", false)
+    .option(
+      "--calibrators <list>",
+      `activation calibrators tried for the best PTQ (${RUN_CALIBRATORS.join(",")})`,
+      listOption(RUN_CALIBRATORS),
+      ["minmax", "histogram", "percentile", "mse", "entropy"],
+    )
+    .option(
+      "--weight-calibrators <list>",
+      `weight calibrators tried with each (${WEIGHT_CALIBRATORS.join(",")})`,
+      listOption(WEIGHT_CALIBRATORS),
+      ["minmax", "mse"],
+    )
+    .option("--calibration-samples <n>", "training samples the observers see", intOption(1), 1000)
+    .option(
+      "--selection-samples <n>",
+      "other training samples the best calibrator is chosen on",
+      intOption(1),
+      1000,
+    )
+    .option("--qat <modes>", "QAT runs: scratch, finetune, both or none", (v: string) => parseQat(v), [
+      "scratch",
+      "finetune",
+    ])
+    .option("--qat-epochs <n>", "QAT epochs (default --epochs)", intOption(1, 1000))
+    .option("--qat-lr <x>", "QAT-from-scratch learning rate (default --lr)", positiveOption)
+    .option("--finetune-lr <x>", "QAT fine-tuning learning rate (default --lr / 10)", positiveOption)
+    .option(
+      "--backends <list>",
+      `CPU kernels to evaluate and time (${CPU_BACKENDS.join(",")}); the first computes the accuracies`,
+      listOption(CPU_BACKENDS, true),
+      ["wasm-simd", "js"],
+    )
+    .option(
+      "--gpu [backend]",
+      "add @quantkit/kernels-gpu (gpu.js): headlessgl, webgl2, webasm, cpu, or the best available; added by itself when headless-gl runs here",
+    )
+    .option("--no-gpu", "never add the GPU kernels")
+    .option(
+      "--timing-repeats <n>",
+      "timed test-set passes per model and backend (0: no timing)",
+      intOption(0, 1000),
+      5,
+    )
+    .option("--train-limit <n>", "use a seeded subset of n training samples (quick runs)", intOption(1))
+    .option("--test-limit <n>", "use a seeded subset of n test samples", intOption(1))
+    .option(
+      "--json",
+      "print the results as JSON (keys: fp32, ptq, ptqBest, qat, qatFinetune, each with accuracy, sizeBytes, backend, inferenceMs)",
+      false,
+    )
+    .option(
+      "--save <dir>",
+      "write mlp-fp32.safetensors, the integer models (mlp-int8*.safetensors) and results.json",
+    )
+    .option(
+      "--report",
+      "print the per-layer quantization report (range, scale, zero point, SQNR against fp32)",
+      false,
+    )
+    .option("--no-progress", "no progress bars")
+    .action(async (_opts, cmd: Command) => {
+      const o = cmd.opts() as RunOptions;
+      await act(() => runCommand(o, io, signal))();
+    });
+
+  program
+    .command("explain")
+    .description(
+      "a number in every float format (float32, float16, bfloat16, float8 e4m3fn/e5m2/fnuz): bits, formula, rounding error; integers also in two's complement",
+    )
+    .argument("<number>", "e.g. 0.1, -2.5e-8, 65504, 0x7f, inf, nan")
+    .option(
+      "--formats <list>",
+      `formats to show (${Object.keys(FLOAT_FORMATS).join(",")})`,
+      listOption(Object.keys(FLOAT_FORMATS)),
+    )
+    .option("--json", "print the explanations as JSON", false)
+    .action(async (value: string, opts: { formats?: string[]; json: boolean }) => {
+      await act(async () => explainCommand(value, opts, io))();
+    });
+
+  program
+    .command("quantize")
+    .description(
+      "quantize the tensors of a file (safetensors, .npy or JSON) and print the parameters and the errors",
+    )
+    .argument("<file>", "a .safetensors, .npy or .json tensor file")
+    .option("--tensor <name>", "only this tensor of the file")
+    .addOption(
+      new Option("--scheme <scheme>", "affine (asymmetric) or symmetric")
+        .choices(["affine", "symmetric"])
+        .default("affine"),
+    )
+    .option("--bits <n>", "code bits (1..16)", intOption(1, 16), 8)
+    .option("--signed", "signed codes (default: symmetric signed, affine unsigned)")
+    .option("--unsigned", "unsigned codes")
+    .option("--narrow-range", "signed codes without the most negative one (-(2^(b-1)-1)..2^(b-1)-1)", false)
+    .addOption(
+      new Option("--granularity <g>", "per tensor, per channel, or per group")
+        .choices(["tensor", "channel", "group"])
+        .default("tensor"),
+    )
+    .option("--axis <n>", "channel axis (per channel) or group axis (per group)", intOption(-64, 64), 0)
+    .option("--group-size <n>", "elements per group along --axis", intOption(1))
+    .option(
+      "--calibrator <name>",
+      `range by ${QUANTIZE_CALIBRATORS.join(", ")}, or all`,
+      choiceOption([...QUANTIZE_CALIBRATORS, "all"] as const),
+      "minmax",
+    )
+    .option("--percentile <p>", "upper percentile of the percentile calibrator (default 99.99)", numberOption)
+    .option("--json", "print the results as JSON", false)
+    .action(async (file: string, opts: QuantizeOptions & { unsigned?: boolean }) => {
+      if (opts.signed && opts.unsigned)
+        throw new CommanderError(1, "quantkit.options", "--signed and --unsigned exclude each other");
+      const o: QuantizeOptions = { ...opts, ...(opts.unsigned ? { signed: false } : {}) };
+      await act(() => quantizeCommand(file, o, io))();
+    });
+  return program;
+}
+
+function parseQat(v: string): Array<"scratch" | "finetune"> {
+  if (v === "none") return [];
+  if (v === "both") return ["scratch", "finetune"];
+  return listOption(["scratch", "finetune"] as const)(v);
+}
+
+/**
+ * Runs the command line on `argv` (without node and the script) and resolves to the exit code:
+ * 0, the command's own code (130 for an interrupted run), 1 for a bad argument or a failure (the
+ * message on stderr, prefixed "quantkit:"), 0 for --help / --version.
+ *
+ * @example
+ * process.exitCode = await runCli(["explain", "0.1"]);
+ */
+export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const result = { code: 0 };
+  const program = createProgram(io, result, signal);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "quantkit.options") io.err(`quantkit: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err(`quantkit: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,260 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ObserverName } from "@quantkit/calibrators";
+import {
+  type Dataset,
+  FASHION_MNIST_DIR,
+  loadBundledMnist,
+  loadFashionMnist,
+  loadMnistIdx,
+  MNIST_MEAN,
+  MNIST_STD,
+  normalize,
+  shuffleDataset,
+  sliceDataset,
+} from "@quantkit/datasets";
+import { createCpuKernels, type Kernels } from "@quantkit/kernels";
+import { saveSafetensors, stateDict } from "@quantkit/nn";
+import {
+  formatQuantizationReport,
+  type QuantizedModel,
+  quantizationReport,
+  saveQuantizedModel,
+} from "@quantkit/ptq";
+import { type ExperimentBackend, runSeedExperiment, type SeedExperimentSummary } from "@quantkit/qat";
+import type { CliIo } from "./io";
+import { Progress } from "./progress";
+import { type DatasetInfo, formatRunTable } from "./table";
+
+/** The data sets `quantkit run` knows. */
+export const DATASETS = ["mnist", "fashion-mnist", "idx"] as const;
+/** The CPU backends `--backends` takes. */
+export const CPU_BACKENDS = ["wasm-simd", "js"] as const;
+
+/** Options of `quantkit run`, as commander parses them. */
+export interface RunOptions {
+  dataset: (typeof DATASETS)[number];
+  dataDir?: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  bits: number;
+  weightBits?: number;
+  activationBits?: number;
+  perChannel: boolean;
+  calibrators: ObserverName[];
+  weightCalibrators: ObserverName[];
+  calibrationSamples: number;
+  selectionSamples: number;
+  qat: Array<"scratch" | "finetune">;
+  qatEpochs?: number;
+  qatLr?: number;
+  finetuneLr?: number;
+  backends: Array<(typeof CPU_BACKENDS)[number]>;
+  /** true for the best available gpu.js backend, or a backend name; false with --no-gpu. */
+  gpu?: boolean | string;
+  timingRepeats: number;
+  trainLimit?: number;
+  testLimit?: number;
+  json: boolean;
+  save?: string;
+  report: boolean;
+  progress: boolean;
+}
+
+/** The normalisation constants per data set: MNIST's (the seed's) and Fashion-MNIST's usual ones. */
+const NORMALIZATION: Record<string, { mean: number; std: number }> = {
+  mnist: { mean: MNIST_MEAN, std: MNIST_STD },
+  "fashion-mnist": { mean: 0.286, std: 0.353 },
+};
+
+/** The train/test split of a run, normalised, optionally limited to a seeded subset. */
+export async function loadRunData(
+  o: Pick<RunOptions, "dataset" | "dataDir" | "seed" | "trainLimit" | "testLimit">,
+): Promise<{
+  train: Dataset;
+  test: Dataset;
+  info: DatasetInfo;
+}> {
+  let split: { train: Dataset; test: Dataset };
+  let name: string;
+  if (o.dataset === "mnist") {
+    if (o.dataDir !== undefined) {
+      split = await loadMnistIdx(o.dataDir);
+      name = `MNIST (${o.dataDir})`;
+    } else {
+      split = await loadBundledMnist();
+      name = "bundled MNIST";
+    }
+  } else if (o.dataset === "fashion-mnist") {
+    const dir = o.dataDir ?? FASHION_MNIST_DIR;
+    split = await loadFashionMnist(dir);
+    name = `Fashion-MNIST (${dir})`;
+  } else {
+    if (o.dataDir === undefined)
+      throw new RangeError("--dataset idx needs --data-dir DIR (a directory of MNIST-format IDX files)");
+    split = await loadMnistIdx(o.dataDir);
+    name = `IDX data (${o.dataDir})`;
+  }
+  let norm = NORMALIZATION[o.dataset === "mnist" ? "mnist" : o.dataset];
+  if (norm === undefined) {
+    // Any other IDX data: its own training-set mean and standard deviation.
+    let sum = 0;
+    let sq = 0;
+    for (const v of split.train.images) {
+      sum += v;
+      sq += v * v;
+    }
+    const n = split.train.images.length;
+    const mean = sum / n;
+    norm = { mean, std: Math.sqrt(Math.max(sq / n - mean * mean, 1e-12)) };
+  }
+  let train = normalize(split.train, norm);
+  let test = normalize(split.test, norm);
+  if (o.trainLimit !== undefined && o.trainLimit < train.count)
+    train = sliceDataset(shuffleDataset(train, o.seed), 0, o.trainLimit);
+  if (o.testLimit !== undefined && o.testLimit < test.count)
+    test = sliceDataset(shuffleDataset(test, o.seed), 0, o.testLimit);
+  return { train, test, info: { name, train: train.count, test: test.count } };
+}
+
+/** The backends of a run: the CPU kernels asked for, plus gpu.js when asked for or when headless-gl is there. */
+export async function createBackends(
+  o: Pick<RunOptions, "backends" | "gpu">,
+  io: CliIo,
+): Promise<{
+  backends: ExperimentBackend[];
+  dispose: () => Promise<void>;
+}> {
+  const backends: ExperimentBackend[] = [];
+  const disposers: Array<() => Promise<void>> = [];
+  for (const b of o.backends) {
+    const k = createCpuKernels({ simd: b === "wasm-simd" });
+    if (b === "wasm-simd" && k.backend !== "wasm-simd")
+      io.err("quantkit: WebAssembly SIMD is not available here; the js kernels run instead\n");
+    if (!backends.some((x) => x.name === k.backend)) backends.push({ name: k.backend, kernels: k });
+  }
+  // GPU: asked for (--gpu [backend]), or present (an X display and headless-gl), unless --no-gpu.
+  const wanted = o.gpu;
+  if (wanted !== false && (wanted !== undefined || process.env.DISPLAY)) {
+    try {
+      const gpu = await import("@quantkit/kernels-gpu");
+      const request = typeof wanted === "string" ? wanted : "gpu";
+      if (wanted !== undefined || gpu.isGpuBackendSupported("headlessgl")) {
+        const k = gpu.createGpuKernels({ backend: request as never });
+        backends.push({ name: `gpu.js ${k.backend}`, kernels: k as Kernels });
+        disposers.push(() => k.destroy());
+      }
+    } catch (error) {
+      if (wanted !== undefined) throw error;
+      io.err(`quantkit: no GPU backend (${(error as Error).message.split("\n")[0]})\n`);
+    }
+  }
+  if (backends.length === 0)
+    throw new RangeError("no backend to run on: --backends lists none and no GPU backend was asked for");
+  return { backends, dispose: async () => void (await Promise.all(disposers.map((d) => d()))) };
+}
+
+/** The file names `--save` writes. */
+function savedNames(s: SeedExperimentSummary): Record<string, string> {
+  const tag = `w${s.config.weightBits}a${s.config.activationBits}`;
+  const base = s.config.weightBits === 8 && s.config.activationBits === 8 ? "int8" : tag;
+  return {
+    fp32: "mlp-fp32.safetensors",
+    ptq: `mlp-${base}.safetensors`,
+    ptqBest: `mlp-${base}-best.safetensors`,
+    qat: `mlp-${base}-qat.safetensors`,
+    qatFinetune: `mlp-${base}-qat-finetune.safetensors`,
+  };
+}
+
+/**
+ * `quantkit run`: loads the data, runs the seed's experiment (`runSeedExperiment` of @quantkit/qat)
+ * with progress bars on stderr (Ctrl-C stops after the current step and prints what is done; a second
+ * Ctrl-C exits at once), prints the table (or `--json`), and with `--save DIR` writes the fp32
+ * checkpoint, the integer models and results.json. Resolves to the exit code (130 when interrupted).
+ */
+export async function runCommand(o: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const progress = new Progress(io, o.progress && io.errIsTTY);
+  const { train, test, info } = await loadRunData(o);
+  const { backends, dispose } = await createBackends(o, io);
+  try {
+    const { summary, models } = await runSeedExperiment({
+      train,
+      test,
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      lr: o.lr,
+      seed: o.seed,
+      bits: o.bits,
+      ...(o.weightBits !== undefined ? { weightBits: o.weightBits } : {}),
+      ...(o.activationBits !== undefined ? { activationBits: o.activationBits } : {}),
+      perChannel: o.perChannel,
+      calibrators: o.calibrators,
+      weightCalibrators: o.weightCalibrators,
+      calibrationSamples: o.calibrationSamples,
+      selectionSamples: o.selectionSamples,
+      qat: o.qat,
+      ...(o.qatEpochs !== undefined ? { qatEpochs: o.qatEpochs } : {}),
+      ...(o.qatLr !== undefined ? { qatLr: o.qatLr } : {}),
+      ...(o.finetuneLr !== undefined ? { finetuneLr: o.finetuneLr } : {}),
+      backends,
+      timingRepeats: o.timingRepeats,
+      ...(signal ? { signal } : {}),
+      onProgress: (p) => progress.update(p.stage, p.label, p.done, p.total, p.loss),
+    });
+    progress.stop();
+    const saved: Record<string, string> = {};
+    if (o.save !== undefined) {
+      await mkdir(o.save, { recursive: true });
+      const names = savedNames(summary);
+      saved.fp32 = join(o.save, names.fp32!);
+      await saveSafetensors(saved.fp32, stateDict(models.fp32), {
+        format: "pt",
+        layers: summary.config.layers.join(","),
+      });
+      for (const key of ["ptq", "ptqBest", "qat", "qatFinetune"] as const) {
+        const m = models[key];
+        if (m === undefined) continue;
+        saved[key] = join(o.save, names[key]!);
+        await saveQuantizedModel(saved[key], m);
+      }
+      saved.results = join(o.save, "results.json");
+      await writeFile(saved.results, `${JSON.stringify({ dataset: info, ...summary }, null, 2)}\n`);
+    }
+    if (o.json) {
+      io.out(
+        `${JSON.stringify({ dataset: info, backends: backends.map((b) => b.name), ...summary, ...(o.save ? { saved } : {}) }, null, 2)}\n`,
+      );
+    } else {
+      io.out(formatRunTable(summary, info));
+      if (o.save !== undefined) io.out(`saved: ${Object.values(saved).join(", ")}\n`);
+      if (o.report) {
+        const n = Math.min(test.count, 1000);
+        for (const [label, m] of [
+          ["ptq", models.ptq],
+          ["ptq best", models.ptqBest],
+        ] as Array<[string, QuantizedModel | undefined]>) {
+          if (m === undefined) continue;
+          const rows = quantizationReport(
+            m,
+            models.fp32,
+            test.images.subarray(0, n * (test.images.length / test.count)),
+            n,
+            {
+              kernels: backends[0]!.kernels,
+            },
+          );
+          io.out(
+            `\nper-layer report, ${label} (${n} test samples; SQNR against the fp32 model's activations):\n${formatQuantizationReport(rows)}\n`,
+          );
+        }
+      }
+    }
+    return summary.aborted ? 130 : 0;
+  } finally {
+    progress.stop();
+    await dispose();
+  }
+}

@@ -1,0 +1,118 @@
+import type { IntegerLayer, IntegerMaxPool2d } from "./integerLayers";
+
+/** PyTorch's pooling output size with its ceil-mode rule (a last window must start inside the input or left padding). */
+function poolSize(input: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = input + 2 * p - d * (k - 1) - 1;
+  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  if (ceil && (out - 1) * s >= input + p) out--;
+  return out;
+}
+
+/**
+ * The full output shape (batch first) of an integer layer for a full input shape, checking that they
+ * fit; RangeError naming the layer otherwise.
+ */
+export function _outputShape(layer: IntegerLayer, shape: readonly number[]): number[] {
+  const bad = (what: string) =>
+    new RangeError(`layer "${layer.name}" (${layer.kind}): input shape [${shape.join(", ")}] ${what}`);
+  switch (layer.kind) {
+    case "linear": {
+      if (shape.length < 2 || shape[shape.length - 1] !== layer.kernel.inFeatures) {
+        throw bad(`must end in inFeatures = ${layer.kernel.inFeatures}`);
+      }
+      return [...shape.slice(0, -1), layer.kernel.outFeatures];
+    }
+    case "conv2d": {
+      const k = layer.kernel;
+      if (shape.length !== 4 || shape[1] !== k.inChannels)
+        throw bad(`must be NCHW with ${k.inChannels} channels`);
+      const outH = Math.floor((shape[2]! + 2 * k.padH - k.dilationH * (k.kernelH - 1) - 1) / k.strideH) + 1;
+      const outW = Math.floor((shape[3]! + 2 * k.padW - k.dilationW * (k.kernelW - 1) - 1) / k.strideW) + 1;
+      if (outH <= 0 || outW <= 0) throw bad(`is too small for the kernel (output ${outH}x${outW})`);
+      return [shape[0]!, k.outChannels, outH, outW];
+    }
+    case "maxpool2d": {
+      if (shape.length !== 4) throw bad("must be NCHW");
+      const outH = poolSize(
+        shape[2]!,
+        layer.kernelSize[0],
+        layer.stride[0],
+        layer.padding[0],
+        layer.dilation[0],
+        layer.ceilMode,
+      );
+      const outW = poolSize(
+        shape[3]!,
+        layer.kernelSize[1],
+        layer.stride[1],
+        layer.padding[1],
+        layer.dilation[1],
+        layer.ceilMode,
+      );
+      if (outH <= 0 || outW <= 0) throw bad(`is too small for the window (output ${outH}x${outW})`);
+      return [shape[0]!, shape[1]!, outH, outW];
+    }
+    case "flatten": {
+      const rank = shape.length;
+      const s = layer.startDim < 0 ? layer.startDim + rank : layer.startDim;
+      const e = layer.endDim < 0 ? layer.endDim + rank : layer.endDim;
+      if (s < 0 || e >= rank || s > e) throw bad(`does not have the axes ${layer.startDim}..${layer.endDim}`);
+      let merged = 1;
+      for (let i = s; i <= e; i++) merged *= shape[i]!;
+      return [...shape.slice(0, s), merged, ...shape.slice(e + 1)];
+    }
+    case "relu":
+      return [...shape];
+  }
+}
+
+/**
+ * Max pooling over uint8 NCHW codes, integer only: the largest code of each window (padding never
+ * wins, like PyTorch's -Infinity padding). Valid for codes of any per-tensor quantization (max
+ * commutes with a monotone map).
+ */
+export function _maxPool2dCodes(
+  x: Uint8Array,
+  shape: readonly number[],
+  layer: IntegerMaxPool2d,
+  outShape: readonly number[],
+): Uint8Array {
+  const [n, c, h, w] = shape as [number, number, number, number];
+  const [, , outH, outW] = outShape as [number, number, number, number];
+  const [kh, kw] = layer.kernelSize;
+  const [sh, sw] = layer.stride;
+  const [ph, pw] = layer.padding;
+  const [dh, dw] = layer.dilation;
+  const out = new Uint8Array(n * c * outH * outW);
+  let o = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * h * w;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, o++) {
+        let best = -1;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - pw + j * dw;
+            if (iw < 0 || iw >= w) continue;
+            const v = x[base + ih * w + iw]!;
+            if (v > best) best = v;
+          }
+        }
+        out[o] = best;
+      }
+    }
+  }
+  return out;
+}
+
+/** ReLU on codes: max(code, zeroPoint), a new array. */
+export function _reluCodes(x: Uint8Array, zeroPoint: number): Uint8Array {
+  const out = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = Math.max(v, zeroPoint);
+  }
+  return out;
+}

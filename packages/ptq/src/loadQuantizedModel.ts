@@ -1,0 +1,18 @@
+import { parseQuantizedModel } from "./parseQuantizedModel";
+import type { QuantizedModel } from "./QuantizedModel";
+
+/**
+ * Reads and validates an integer model file written by `saveQuantizedModel` (Node only); errors name
+ * the path. See `parseQuantizedModel` for what is checked.
+ *
+ * @example
+ * const model = await loadQuantizedModel("mlp-int8.safetensors");
+ * model.predict(x, batch); // the predictions of the model that was saved
+ */
+export async function loadQuantizedModel(path: string): Promise<QuantizedModel> {
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
+  const { readFile } = await import("node:fs/promises");
+  const buf = await readFile(path);
+  return parseQuantizedModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
+}

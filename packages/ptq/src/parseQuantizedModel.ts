@@ -1,0 +1,388 @@
+import {
+  prepareQuantizedConv2d,
+  prepareQuantizedLinear,
+  type QuantizedConv2dLayer,
+  type QuantizedLinearLayer,
+} from "@quantkit/kernels";
+import {
+  parseSafetensors,
+  type SafetensorsArrays,
+  type SafetensorsDtype,
+  type SafetensorsTensor,
+} from "@quantkit/nn";
+import { unpackInt2, unpackInt4 } from "@quantkit/quantizers";
+import { _checkActivation } from "./_activation";
+import { _bitsOf, _outputClamp } from "./_quantizeLayer";
+import type { ActivationQParams, IntegerLayer, WeightQuantization } from "./integerLayers";
+import { QuantizedModel } from "./QuantizedModel";
+import {
+  _packingFor,
+  QUANTIZED_MODEL_FORMAT,
+  QUANTIZED_MODEL_FORMAT_VERSION,
+} from "./serializeQuantizedModel";
+
+type Json = Record<string, unknown>;
+
+/** Reads the JSON metadata defensively: every accessor names the field and the file. */
+class Reader {
+  constructor(readonly file: string) {}
+
+  fail(where: string, what: string): RangeError {
+    return new RangeError(`${this.file}: ${where} ${what}`);
+  }
+
+  object(v: unknown, where: string): Json {
+    if (v === null || typeof v !== "object" || Array.isArray(v))
+      throw this.fail(where, `must be an object, got ${JSON.stringify(v)}`);
+    return v as Json;
+  }
+
+  int(v: unknown, where: string, min: number, max: number): number {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+      throw this.fail(where, `must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    }
+    return v;
+  }
+
+  bool(v: unknown, where: string): boolean {
+    if (typeof v !== "boolean") throw this.fail(where, `must be true or false, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  string(v: unknown, where: string): string {
+    if (typeof v !== "string" || v === "")
+      throw this.fail(where, `must be a non-empty string, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  ints(v: unknown, where: string, length: number | null, min: number): number[] {
+    if (!Array.isArray(v) || (length !== null && v.length !== length)) {
+      throw this.fail(
+        where,
+        `must be ${length === null ? "a list" : `a list of ${length}`} of integers, got ${JSON.stringify(v)}`,
+      );
+    }
+    return v.map((x, i) => this.int(x, `${where}[${i}]`, min, 2 ** 31 - 1));
+  }
+
+  pair(v: unknown, where: string, min: number): [number, number] {
+    const [a, b] = this.ints(v, where, 2, min) as [number, number];
+    return [a, b];
+  }
+}
+
+/** The tensors of the file, each taken once, checked for dtype and shape. */
+class Tensors {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly tensors: Record<string, SafetensorsTensor>,
+    private readonly file: string,
+  ) {}
+
+  take<D extends SafetensorsDtype>(key: string, dtype: D, shape: readonly number[]): SafetensorsArrays[D] {
+    const t = this.tensors[key];
+    if (t === undefined) throw new RangeError(`${this.file}: tensor "${key}" is missing`);
+    if (t.dtype !== dtype)
+      throw new RangeError(`${this.file}: tensor "${key}" must be ${dtype}, got ${t.dtype}`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new RangeError(
+        `${this.file}: tensor "${key}" must have shape [${shape.join(", ")}], got [${t.shape.join(", ")}]`,
+      );
+    }
+    this.used.add(key);
+    return t.data as SafetensorsArrays[D];
+  }
+
+  checkAllUsed(): void {
+    for (const key of Object.keys(this.tensors)) {
+      if (!this.used.has(key))
+        throw new RangeError(
+          `${this.file}: unexpected tensor "${key}" (not described by the model metadata)`,
+        );
+    }
+  }
+}
+
+function positiveScales(s: Float32Array, where: string, file: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new RangeError(`${file}: ${where}[${i}] must be a positive finite scale, got ${v}`);
+  }
+}
+
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Reads an integer model written by `serializeQuantizedModel` (browser-safe; `loadQuantizedModel`
+ * reads a file) and validates everything before returning it, with a RangeError that names the file
+ * and the problem: the safetensors structure (nn's `parseSafetensors`: truncation, header, offsets),
+ * the format and version, the JSON description of every layer, each tensor's presence, dtype and
+ * shape, no tensor left over, weight codes inside their range (packed ones unpacked), scales
+ * positive and finite, zero points inside their ranges, the stored fixed-point multipliers and shifts
+ * equal to the ones the scales give, and the layers chaining (shapes and qparams). The loaded model
+ * gives the same codes as the one saved.
+ *
+ * @example
+ * const model = parseQuantizedModel(bytes, "mlp-int8.safetensors");
+ * model.predict(x, batch);
+ */
+export function parseQuantizedModel(bytes: Uint8Array, name = "bytes"): QuantizedModel {
+  const file = parseSafetensors(bytes, name);
+  const md = file.metadata;
+  if (md.format !== QUANTIZED_MODEL_FORMAT) {
+    throw new RangeError(
+      `${name} is not a quantkit integer model: metadata "format" is ${JSON.stringify(md.format)}, expected "${QUANTIZED_MODEL_FORMAT}"`,
+    );
+  }
+  if (md.format_version !== QUANTIZED_MODEL_FORMAT_VERSION) {
+    throw new RangeError(
+      `${name}: format_version ${JSON.stringify(md.format_version)} is not supported (this version of @quantkit/ptq reads "${QUANTIZED_MODEL_FORMAT_VERSION}")`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(md.model ?? "");
+  } catch (error) {
+    throw new RangeError(`${name}: metadata "model" is not valid JSON (${(error as Error).message})`);
+  }
+  const r = new Reader(name);
+  const t = new Tensors(file.tensors, name);
+  const model = r.object(parsed, 'metadata "model"');
+  const inputShape = r.ints(model.inputShape, "model.inputShape", null, 1);
+  if (inputShape.length === 0) throw r.fail("model.inputShape", "must not be empty");
+  const rangeOf = (v: unknown, where: string) => {
+    const o = r.object(v, where);
+    return {
+      quantMin: r.int(o.quantMin, `${where}.quantMin`, 0, 255),
+      quantMax: r.int(o.quantMax, `${where}.quantMax`, 0, 255),
+    };
+  };
+  const activation = (prefix: string, where: string, rangeJson: unknown): ActivationQParams => {
+    const a = {
+      scale: t.take(`${prefix}scale`, "F32", [1])[0]!,
+      zeroPoint: t.take(`${prefix}zero_point`, "I32", [1])[0]!,
+      ...rangeOf(rangeJson, `${where}`),
+    };
+    try {
+      _checkActivation(a, where);
+    } catch (error) {
+      throw new RangeError(`${name}: ${(error as Error).message}`);
+    }
+    return a;
+  };
+  function observedRangeOf(v: unknown, where: string): { min: number; max: number } | null {
+    if (v === null || v === undefined) return null;
+    const o = r.object(v, where);
+    if (typeof o.min !== "number" || typeof o.max !== "number" || !(o.min <= o.max)) {
+      throw r.fail(where, `must be { min, max } with min <= max, got ${JSON.stringify(v)}`);
+    }
+    return { min: o.min, max: o.max };
+  }
+  const input = activation("quant.", "model.input", model.input);
+  const inputObservedRange = observedRangeOf(
+    r.object(model.input, "model.input").observedRange,
+    "model.input.observedRange",
+  );
+  if (!Array.isArray(model.layers) || model.layers.length === 0)
+    throw r.fail("model.layers", "must be a non-empty list");
+  const info: Record<string, string> = {};
+  if (model.info !== undefined) {
+    for (const [k, v] of Object.entries(r.object(model.info, "model.info")))
+      info[k] = r.string(v, `model.info.${k}`);
+  }
+  const layers: IntegerLayer[] = [];
+  const names = new Set<string>(["quant"]);
+  let current = input;
+  for (const [i, raw] of (model.layers as unknown[]).entries()) {
+    const lj = r.object(raw, `model.layers[${i}]`);
+    const layerName = r.string(lj.name, `model.layers[${i}].name`);
+    if (names.has(layerName)) throw r.fail(`model.layers[${i}].name`, `"${layerName}" is used twice`);
+    names.add(layerName);
+    const where = `layer "${layerName}"`;
+    const sourceName =
+      lj.sourceName === undefined ? layerName : r.string(lj.sourceName, `${where}.sourceName`);
+    const kind = lj.kind;
+    if (kind === "linear" || kind === "conv2d") {
+      layers.push(weighted(lj, kind, layerName, sourceName, where));
+      current = layers[layers.length - 1]!.output;
+    } else if (kind === "maxpool2d") {
+      layers.push({
+        kind,
+        name: layerName,
+        sourceName,
+        input: current,
+        output: current,
+        kernelSize: r.pair(lj.kernelSize, `${where}.kernelSize`, 1),
+        stride: r.pair(lj.stride, `${where}.stride`, 1),
+        padding: r.pair(lj.padding, `${where}.padding`, 0),
+        dilation: r.pair(lj.dilation, `${where}.dilation`, 1),
+        ceilMode: r.bool(lj.ceilMode, `${where}.ceilMode`),
+      });
+    } else if (kind === "flatten") {
+      layers.push({
+        kind,
+        name: layerName,
+        sourceName,
+        input: current,
+        output: current,
+        startDim: r.int(lj.startDim, `${where}.startDim`, -64, 64),
+        endDim: r.int(lj.endDim, `${where}.endDim`, -64, 64),
+      });
+    } else if (kind === "relu") {
+      layers.push({ kind, name: layerName, sourceName, input: current, output: current });
+    } else {
+      throw r.fail(
+        `${where}.kind`,
+        `must be linear, conv2d, maxpool2d, flatten or relu, got ${JSON.stringify(kind)}`,
+      );
+    }
+  }
+  t.checkAllUsed();
+  try {
+    return new QuantizedModel({ inputShape, input, inputObservedRange, layers, info });
+  } catch (error) {
+    throw new RangeError(`${name}: ${(error as Error).message}`);
+  }
+
+  function weighted(
+    lj: Json,
+    kind: "linear" | "conv2d",
+    layerName: string,
+    sourceName: string,
+    where: string,
+  ): IntegerLayer {
+    const p = `${layerName}.`;
+    const relu = r.bool(lj.relu, `${where}.relu`);
+    const weightShape = r.ints(lj.weightShape, `${where}.weightShape`, kind === "linear" ? 2 : 4, 1);
+    const bits = r.int(lj.weightBits, `${where}.weightBits`, 2, 8);
+    const quantMin = r.int(lj.weightQuantMin, `${where}.weightQuantMin`, -128, -1);
+    const quantMax = r.int(lj.weightQuantMax, `${where}.weightQuantMax`, 1, 127);
+    if (_bitsOf(quantMin, quantMax) !== bits) {
+      throw r.fail(`${where}.weightBits`, `${bits} does not match the code range [${quantMin}, ${quantMax}]`);
+    }
+    const packing = _packingFor(bits);
+    if (lj.packing !== packing)
+      throw r.fail(
+        `${where}.packing`,
+        `must be "${packing}" for ${bits}-bit weights, got ${JSON.stringify(lj.packing)}`,
+      );
+    const qscheme = lj.weightQScheme;
+    if (qscheme !== "per_tensor_symmetric" && qscheme !== "per_channel_symmetric") {
+      throw r.fail(
+        `${where}.weightQScheme`,
+        `must be per_tensor_symmetric or per_channel_symmetric, got ${JSON.stringify(qscheme)}`,
+      );
+    }
+    const out = weightShape[0]!;
+    const n = weightShape.reduce((a, b) => a * b, 1);
+    let codes: Int8Array;
+    if (packing === "int8") codes = t.take(`${p}weight`, "I8", weightShape).slice();
+    else {
+      const packed = t.take(`${p}weight_packed`, "U8", [Math.ceil(n / (packing === "int4" ? 2 : 4))]);
+      codes =
+        packing === "int4"
+          ? unpackInt4(packed, { length: n, signed: true })
+          : unpackInt2(packed, { length: n, signed: true });
+    }
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c < quantMin || c > quantMax) {
+        throw new RangeError(
+          `${name}: ${where} weight code ${c} at index ${i} lies outside [${quantMin}, ${quantMax}]`,
+        );
+      }
+    }
+    const channels = qscheme === "per_channel_symmetric" ? out : 1;
+    const weightScale = t.take(`${p}weight_scale`, "F32", [channels]).slice();
+    positiveScales(weightScale, `${where} weight_scale`, name);
+    const bias = t.take(`${p}bias`, "I32", [out]).slice();
+    const output = activation(p, `${where}.output`, lj.output);
+    const multiplier = t.take(`${p}multiplier`, "I32", [channels]).slice();
+    const shift = t.take(`${p}shift`, "I32", [channels]).slice();
+    const observedRange = observedRangeOf(lj.observedRange, `${where}.observedRange`);
+    let weightSqnrDb: number | null = null;
+    if (lj.weightSqnrDb !== null && lj.weightSqnrDb !== undefined) {
+      if (typeof lj.weightSqnrDb !== "number")
+        throw r.fail(
+          `${where}.weightSqnrDb`,
+          `must be a number or null, got ${JSON.stringify(lj.weightSqnrDb)}`,
+        );
+      weightSqnrDb = lj.weightSqnrDb;
+    }
+    const weight: WeightQuantization = { qscheme, scale: weightScale, quantMin, quantMax, bits };
+    const scaleArg = channels === 1 ? weightScale[0]! : weightScale;
+    const common = {
+      weightScale: scaleArg,
+      inputScale: current.scale,
+      inputZeroPoint: current.zeroPoint,
+      bias: null,
+      outputScale: output.scale,
+      outputZeroPoint: output.zeroPoint,
+      relu,
+    };
+    let expected: QuantizedLinearLayer | QuantizedConv2dLayer;
+    try {
+      if (kind === "linear") {
+        expected = prepareQuantizedLinear({
+          weight: codes,
+          inFeatures: weightShape[1]!,
+          outFeatures: out,
+          ...common,
+        });
+      } else {
+        const c = r.object(lj.conv, `${where}.conv`);
+        const groups = r.int(c.groups, `${where}.conv.groups`, 1, 2 ** 31 - 1);
+        expected = prepareQuantizedConv2d({
+          weight: codes,
+          inChannels: weightShape[1]! * groups,
+          outChannels: out,
+          kernelSize: [weightShape[2]!, weightShape[3]!],
+          stride: r.pair(c.stride, `${where}.conv.stride`, 1),
+          padding: r.pair(c.padding, `${where}.conv.padding`, 0),
+          dilation: r.pair(c.dilation, `${where}.conv.dilation`, 1),
+          groups,
+          ...common,
+        });
+      }
+    } catch (error) {
+      throw new RangeError(`${name}: ${where}: ${(error as Error).message}`);
+    }
+    if (!sameInts(expected.multiplier, multiplier) || !sameInts(expected.shift, shift)) {
+      throw new RangeError(
+        `${name}: ${where}: the stored multiplier/shift disagree with the ones its scales give (s_in * s_w / s_out); the file is corrupt`,
+      );
+    }
+    const kernel = { ...expected, bias, ..._outputClamp(output, relu) };
+    return kind === "linear"
+      ? {
+          kind,
+          name: layerName,
+          sourceName,
+          relu,
+          input: current,
+          output,
+          weight,
+          kernel: kernel as QuantizedLinearLayer,
+          observedRange,
+          weightSqnrDb,
+        }
+      : {
+          kind,
+          name: layerName,
+          sourceName,
+          relu,
+          input: current,
+          output,
+          weight,
+          kernel: kernel as QuantizedConv2dLayer,
+          observedRange,
+          weightSqnrDb,
+        };
+  }
+}
