@@ -6,8 +6,9 @@
  * and zero buckets are narrower still), so an order statistic read from it is off by at most
  * 2^-mantissaBits * |value| (0.05% with the default 11 bits).
  *
- * One pass of one shift and one increment a value: about as fast as a min/max pass (measured), which a
- * range-based histogram cannot be because it needs the min/max first.
+ * One pass of one shift and one increment a value: 1.3 ms per 1M values against 1.15 ms for a min/max
+ * pass (measured, fastest of 25), which a range-based histogram cannot match because it needs the
+ * min/max first.
  */
 export class _LogHistogram {
   readonly mantissaBits: number;
@@ -36,6 +37,11 @@ export class _LogHistogram {
    * returns the first bad index.
    */
   add(x: Float32Array, from = 0, to = x.length): number {
+    if (this.total + (to - from) > 0xffffffff) {
+      throw new RangeError(
+        `a percentile histogram holds at most 2^32 - 1 values, got ${this.total + (to - from)}`,
+      );
+    }
     const u = new Uint32Array(x.buffer, x.byteOffset, x.length);
     const c = this.counts;
     const sh = this.shift;
@@ -55,8 +61,6 @@ export class _LogHistogram {
       for (let k = from; k < to; k++) if (x[k]! - x[k]! !== 0) return k;
     }
     this.total += to - from;
-    if (this.total > 0xffffffff)
-      throw new RangeError(`a percentile histogram holds at most 2^32 - 1 values, got ${this.total}`);
     return -1;
   }
 
@@ -64,8 +68,9 @@ export class _LogHistogram {
    * The values of 0-based ranks (each in 0..total-1) in sorted order, a bucket's values placed evenly
    * inside it: each within one bucket width of the true order statistic. Ranks in the lower half are
    * found scanning up from the most negative bucket, the others scanning down from the most positive, so
-   * a tail percentile reads only the empty buckets beyond the data and the tail itself (the whole table,
-   * 2^(9 + mantissaBits) buckets, took 4 ms to scan; the two ends of a normal sample about 1 ms, measured).
+   * a tail percentile reads only the empty buckets beyond the data and the tail itself; empty runs of 8
+   * buckets cost one OR. Measured on 1M normal values: 0.6 ms a query (a plain scan of the whole table,
+   * 2^(9 + mantissaBits) buckets, with a running sum on every bucket: 4 ms).
    */
   valuesAtRanks(ranks: readonly number[]): number[] {
     const out = new Array<number>(ranks.length);
@@ -78,8 +83,7 @@ export class _LogHistogram {
       }
       (2 * r < this.total ? bottom : top).push(i);
     }
-    // One scan per end for all its ranks; on empty buckets only a load and a compare (measured: 4 scans
-    // with a running sum on every bucket took 2.6 ms per query, this about 0.5 ms).
+    // One scan per end for all its ranks (four separate scans, one a rank, took 2.6 ms per query).
     bottom.sort((a, b) => ranks[a]! - ranks[b]!);
     top.sort((a, b) => ranks[b]! - ranks[a]!);
     this.scan(
