@@ -9,7 +9,8 @@
  * (warm-up rounds first), each batch long enough for the timer; the int8/fp32 ratio is taken round by
  * round (same moment, same machine load) and its median reported with min and max.
  *
- * Run: pnpm --filter @quantkit/kernels bench [-- --quick] [-- --threads 2] [-- --json out.json]
+ * Run: pnpm --filter @quantkit/kernels bench [-- --quick] [--threads 2] [--no-js] [--repetitions 15]
+ *      [--shapes "512^3,mnist b10"] [--json out.json]
  * or, from the repository root: packages/kernels/node_modules/.bin/tsx --conditions=@quantkit/source
  * packages/kernels/bench/gemm.bench.ts
  */
@@ -358,8 +359,12 @@ if (isMain) {
   const quick = args.includes("--quick");
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
+  const only = value("--shapes")
+    ?.split(",")
+    .map((x) => x.trim());
   const report = await benchGemm({
-    repetitions: quick ? 3 : 7,
+    shapes: only ? GEMM_SHAPES.filter((shape) => only.includes(shape.name)) : GEMM_SHAPES,
+    repetitions: Number(value("--repetitions") ?? (quick ? 3 : 7)),
     warmupRounds: quick ? 1 : 2,
     minSampleMs: quick ? 50 : 150,
     threads: Number(value("--threads") ?? 1),
