@@ -7,8 +7,10 @@ import type { QuantizedLinearLayer } from "./types";
 export interface QuantizedLinearParams {
   /** int8 weights [outFeatures, inFeatures], symmetric (zero point 0). */
   weight: Int8Array;
-  inFeatures: number;
-  outFeatures: number;
+  /** Default: weight.length / outFeatures. */
+  inFeatures?: number;
+  /** Default: the length of `bias` or of a per-channel `weightScale` (required when neither gives it). */
+  outFeatures?: number;
   /** Weight scale: one for the tensor (per_tensor_symmetric) or one per output channel (per_channel_symmetric). */
   weightScale: Scales;
   /** Scale and zero point of the uint8 input. */
@@ -48,10 +50,18 @@ export interface QuantizedLinearParams {
  */
 export function prepareQuantizedLinear(params: QuantizedLinearParams): QuantizedLinearLayer {
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");
-  const { weight, inFeatures, outFeatures } = params;
-  _assertPositiveInt(inFeatures, "inFeatures");
-  _assertPositiveInt(outFeatures, "outFeatures");
+  const { weight } = params;
   _assertInstance(weight, Int8Array, "Int8Array", "weight");
+  const outFeatures =
+    params.outFeatures ??
+    params.bias?.length ??
+    (typeof params.weightScale === "number" ? undefined : params.weightScale?.length);
+  if (outFeatures === undefined) {
+    throw new TypeError("outFeatures is required when neither bias nor a per-channel weightScale gives it");
+  }
+  _assertPositiveInt(outFeatures, "outFeatures");
+  const inFeatures = params.inFeatures ?? weight.length / outFeatures;
+  _assertPositiveInt(inFeatures, "inFeatures");
   _assertLength(
     weight,
     outFeatures * inFeatures,

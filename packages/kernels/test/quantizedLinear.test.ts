@@ -58,6 +58,21 @@ describe("prepareQuantizedLinear", () => {
     expect([layer.outputMin, layer.outputMax]).toEqual([0, 255]);
   });
 
+  it("infers outFeatures from the bias or per-channel scales, and inFeatures from the weight", () => {
+    const base = {
+      weight: new Int8Array(6),
+      weightScale: 0.1,
+      inputScale: 0.1,
+      inputZeroPoint: 0,
+      outputScale: 0.1,
+      outputZeroPoint: 0,
+    };
+    const a = prepareQuantizedLinear({ ...base, bias: new Float32Array(2) });
+    expect([a.outFeatures, a.inFeatures]).toEqual([2, 3]);
+    const b = prepareQuantizedLinear({ ...base, weightScale: new Float32Array([0.1, 0.1, 0.1]) });
+    expect([b.outFeatures, b.inFeatures]).toEqual([3, 2]);
+  });
+
   it("rounds bias ties to even and makes one multiplier per channel for per-channel scales", () => {
     // scale 1 * 0.5: bias 1.25 / 0.5 = 2.5 -> 2, 1.75 / 0.5 = 3.5 -> 4.
     const layer = prepareQuantizedLinear({
@@ -118,6 +133,13 @@ describe("prepareQuantizedLinear", () => {
     );
     expect(() => prepareQuantizedLinear({ ...ok, inFeatures: 0 })).toThrow(
       /inFeatures must be a positive integer/,
+    );
+    const { inFeatures: _i, outFeatures: _o, ...noDims } = ok;
+    expect(() => prepareQuantizedLinear(noDims)).toThrow(
+      /outFeatures is required when neither bias nor a per-channel weightScale/,
+    );
+    expect(() => prepareQuantizedLinear({ ...noDims, bias: new Float32Array(4) })).toThrow(
+      /inFeatures must be a positive integer, got 1.5/,
     );
   });
 });
