@@ -298,6 +298,29 @@ describe("the explainer in chromium", () => {
     await screenshot(8, "ptq");
   });
 
+  it("9. QAT: fake-quantized training live, PTQ vs QAT at 8/4/2 bits, weights before and after", async () => {
+    await open("qat");
+    // fine-tune the float model of section 8 at 4 bits
+    await page.getByTestId("q9-bits-4").click();
+    await page.getByTestId("q9-mode-finetune").click();
+    await page.getByTestId("q9-epochs-1").click();
+    await page.getByTestId("q9-train-size-2000").click();
+    await page.getByTestId("q9-run").click();
+    await page.getByTestId("q9-acc-int").waitFor({ timeout: 150_000 });
+    expect(await text("q9-acc-int")).toMatch(/^\d+\.\d %$/);
+    await page.getByTestId("q9-weights").waitFor({ timeout: 60_000 });
+    // the sweep: PTQ and QAT at 8, 4 and 2 bits
+    await page.getByTestId("q9-sweep").click();
+    await page.getByTestId("q9-sweep-table").waitFor({ timeout: 170_000 });
+    const rows = page.getByTestId("q9-sweep-table").locator("tbody tr");
+    expect(await rows.locator("td:first-child").allTextContents()).toEqual(["8", "4", "2"]);
+    const cell = async (row: number, col: number) =>
+      Number.parseFloat((await rows.nth(row).locator("td").nth(col).textContent()) ?? "");
+    // at 2 bits, training through the quantizer recovers much of what PTQ loses
+    expect(await cell(2, 2)).toBeGreaterThan(await cell(2, 1));
+    await screenshot(9, "qat");
+  });
+
   it("made no request outside the local server and logged no console error", () => {
     expect(offsite).toEqual([]);
     expect(consoleErrors).toEqual([]);

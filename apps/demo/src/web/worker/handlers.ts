@@ -30,5 +30,8 @@ export const handlers: Handlers = {
   modelInfo: async () => (await import("./ptq")).modelInfo(),
   loadCheckpoint: async (input) => (await import("./ptq")).loadCheckpoint(input),
   ptq: async (input, ctx) => (await import("./ptq")).runPtq(input, ctx),
+  qat: async (input, ctx) => (await import("./qat")).runQat(input, ctx),
+  qatSweep: async (input, ctx) => (await import("./qat")).runSweep(input, ctx),
+  qatWeights: async (input) => (await import("./qat")).qatWeights(input),
   gemmBench: async (input, ctx) => (await import("./gemmBench")).gemmBench(input, ctx),
 };

@@ -7,6 +7,15 @@ import type { GemmBenchInput, GemmBenchOutput, GemmBenchProgress } from "./gemmB
 import type { LayerWeightsInput, LayerWeightsOutput } from "./layerWeights";
 import type { JobSpec } from "./protocol";
 import type { LoadCheckpointInput, ModelInfo, PtqInput, PtqOutput, PtqProgress } from "./ptq";
+import type {
+  QatInput,
+  QatOutput,
+  QatProgress,
+  SweepInput,
+  SweepOutput,
+  WeightsInput,
+  WeightsOutput,
+} from "./qat";
 import type { TrainInput, TrainOutput, TrainProgress } from "./training";
 
 /** What the worker can use, as it reports it. */
@@ -31,6 +40,12 @@ export interface Jobs {
   loadCheckpoint: JobSpec<LoadCheckpointInput, never, ModelInfo>;
   /** Section 8: prepare, calibrate, convert, evaluate. */
   ptq: JobSpec<PtqInput, PtqProgress, PtqOutput>;
+  /** Section 9: one QAT run (and PTQ at the same bits for comparison). */
+  qat: JobSpec<QatInput, QatProgress, QatOutput>;
+  /** Section 9: PTQ and QAT at several bit widths. */
+  qatSweep: JobSpec<SweepInput, QatProgress, SweepOutput>;
+  /** Section 9: a layer's weights before and after QAT. */
+  qatWeights: JobSpec<WeightsInput, never, WeightsOutput>;
   /** Section 7: CPU and GPU GEMMs, timed and checked equal. */
   gemmBench: JobSpec<GemmBenchInput, GemmBenchProgress, GemmBenchOutput>;
 }

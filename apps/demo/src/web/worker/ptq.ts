@@ -78,85 +78,129 @@ export function modelInfo(): ModelInfo {
 /** The latest PTQ model of each bit width, for section 10. */
 export const PTQ_KEY = (bits: number) => `ptq-w${bits}a${bits}`;
 
-export async function runPtq(input: PtqInput, ctx: JobContext<PtqProgress>): Promise<PtqOutput> {
-  const fp = store.fp32;
-  if (!fp) throw new Error("there is no float model yet: train it first (step 1)");
-  const { calibrator, perChannel, bits, calibSize, seed = 1 } = input;
-  const [{ train, test }, ptq, nn, ds, kernels] = await Promise.all([
+/** A converted integer model and its accuracy on the test set. */
+export interface QuantizedResult {
+  quantized: import("@quantkit/ptq").QuantizedModel;
+  accuracy: number;
+  /** Test predictions of the integer model. */
+  predictions: Int32Array;
+  ms: number;
+  backend: string;
+}
+
+/**
+ * PTQ of `model`: prepare with `createQConfig({ bits, activationObserver, perChannel })`, calibrate
+ * on `calibSize` shuffled training digits, convert, and classify the test set with the CPU kernels.
+ * Returns undefined when `signal` aborted the calibration.
+ */
+export async function quantizeAndEvaluate(
+  model: import("@quantkit/nn").Module,
+  options: {
+    bits: number;
+    calibrator: Calibrator;
+    perChannel: boolean;
+    calibSize: number;
+    seed: number;
+    signal?: AbortSignal;
+    onFraction?: (f: number) => void;
+  },
+): Promise<QuantizedResult | undefined> {
+  const [{ train, test }, ptq, ds, kernels] = await Promise.all([
     loadMnist(),
     import("@quantkit/ptq"),
-    import("@quantkit/nn"),
     import("@quantkit/datasets"),
     import("@quantkit/kernels"),
   ]);
+  const { bits, calibrator, perChannel, calibSize, seed } = options;
   if (!Number.isInteger(calibSize) || calibSize < 10 || calibSize > train.count) {
     throw new RangeError(`calibSize must be an integer in 10..${train.count}, got ${calibSize}`);
   }
   const qconfig = ptq.createQConfig({ bits, activationObserver: calibrator, perChannel });
-  const prepared = ptq.prepare(fp.model, qconfig);
+  const prepared = ptq.prepare(model, qconfig);
   const calib = ds.sliceDataset(ds.shuffleDataset(train, seed), 0, calibSize);
   const batchSize = 100;
   const nBatches = Math.ceil(calibSize / batchSize);
   const cal = await ptq.calibrate(prepared, ds.batches(calib, { batchSize }), {
-    signal: ctx.signal,
+    ...(options.signal ? { signal: options.signal } : {}),
     yieldEveryMs: 40,
-    onProgress: (p) => ctx.progress({ phase: "calibrating", fraction: (0.8 * p.batch) / nBatches }),
+    onProgress: (p) => options.onFraction?.(p.batch / nBatches),
   });
-  if (cal.aborted) throw new CancelledError("calibration was stopped");
-  ctx.progress({ phase: "converting", fraction: 0.8 });
-  await ctx.checkpoint();
+  if (cal.aborted) return undefined;
   await kernels.initWasmKernels();
   const cpu = kernels.createCpuKernels();
   const quantized = ptq.convert(prepared, {
     inputShape: [MLP_LAYERS[0]],
     info: { qconfig: qconfig.name ?? "", calibrator },
   });
+  const t = performance.now();
+  const predictions = quantized.predict(test.images, test.count, { kernels: cpu });
+  const ms = performance.now() - t;
+  let ok = 0;
+  for (let i = 0; i < test.count; i++) if (predictions[i] === test.labels[i]) ok++;
+  return { quantized, accuracy: ok / test.count, predictions, ms, backend: cpu.backend };
+}
+
+export async function runPtq(input: PtqInput, ctx: JobContext<PtqProgress>): Promise<PtqOutput> {
+  const fp = store.fp32;
+  if (!fp) throw new Error("there is no float model yet: train it first (step 1)");
+  const { calibrator, perChannel, bits, calibSize, seed = 1 } = input;
+  const [{ test }, ptq, nn, kernels] = await Promise.all([
+    loadMnist(),
+    import("@quantkit/ptq"),
+    import("@quantkit/nn"),
+    import("@quantkit/kernels"),
+  ]);
+  const q = await quantizeAndEvaluate(fp.model, {
+    bits,
+    calibrator,
+    perChannel,
+    calibSize,
+    seed,
+    signal: ctx.signal,
+    onFraction: (f) => ctx.progress({ phase: "calibrating", fraction: 0.8 * f }),
+  });
+  if (!q) throw new CancelledError("calibration was stopped");
   ctx.progress({ phase: "evaluating", fraction: 0.85 });
   await ctx.checkpoint();
-
   const n = test.count;
-  let t = performance.now();
+  const t = performance.now();
   const fpPred = nn.predict(fp.model, test.images, [n, MLP_LAYERS[0]]);
   const fp32Ms = performance.now() - t;
-  t = performance.now();
-  const intPred = quantized.predict(test.images, n, { kernels: cpu });
-  const intMs = performance.now() - t;
   let okF = 0;
-  let okI = 0;
   let same = 0;
   for (let i = 0; i < n; i++) {
     if (fpPred[i] === test.labels[i]) okF++;
-    if (intPred[i] === test.labels[i]) okI++;
-    if (intPred[i] === fpPred[i]) same++;
+    if (q.predictions[i] === fpPred[i]) same++;
   }
   ctx.progress({ phase: "evaluating", fraction: 0.95 });
   await ctx.checkpoint();
   const sample = 200;
+  const cpu = kernels.createCpuKernels();
   const report = ptq.quantizationReport(
-    quantized,
+    q.quantized,
     fp.model,
     test.images.subarray(0, sample * MLP_LAYERS[0]),
     sample,
     { kernels: cpu },
   );
   const fp32Bytes = nn.serializeSafetensors(nn.stateDict(fp.model)).length;
-  const intBytes = ptq.serializeQuantizedModel(quantized).length;
-  store.extra.set(PTQ_KEY(bits), quantized);
+  const intBytes = ptq.serializeQuantizedModel(q.quantized).length;
+  store.extra.set(PTQ_KEY(bits), q.quantized);
   return {
-    qconfig: qconfig.name ?? `w${bits}a${bits} ${calibrator}`,
+    qconfig: `w${bits}a${bits} ${calibrator}${perChannel ? " per-channel" : ""}`,
     calibrator,
     perChannel,
     bits,
     calibSize,
     testCount: n,
     accuracyFp32: okF / n,
-    accuracyInt: okI / n,
+    accuracyInt: q.accuracy,
     agreement: same / n,
     fp32Bytes,
     intBytes,
     fp32Ms,
-    intMs,
-    intBackend: cpu.backend,
+    intMs: q.ms,
+    intBackend: q.backend,
     report,
   };
 }
