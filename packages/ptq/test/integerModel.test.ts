@@ -1,0 +1,257 @@
+import { createCpuKernels, type Kernels } from "@quantkit/kernels";
+import { createGpuKernels, type GpuBackend, isGpuBackendSupported } from "@quantkit/kernels-gpu";
+import { argmax, type Linear } from "@quantkit/nn";
+import { quantize, roundHalfToEven } from "@quantkit/quantizers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  calibrate,
+  convert,
+  createQConfig,
+  defaultPerChannelQConfig,
+  defaultQConfig,
+  fakeQuantizedForward,
+  type IntegerLinear,
+  prepare,
+  type QConfig,
+  type QuantizedModel,
+  QuantizedModel as QuantizedModelClass,
+} from "../src/index";
+import { batchesOf, convNet, randomInput, trainedMlp } from "./_fixtures";
+import { referenceForward } from "./_reference";
+
+// gpu.js: its 'cpu' backend always; headless-gl where an X display is there (the repo's `pnpm test`
+// runs under xvfb-run, as @quantkit/kernels-gpu's own tests do).
+const gpuNames: GpuBackend[] = [
+  "cpu",
+  ...(process.env.DISPLAY && isGpuBackendSupported("headlessgl") ? (["headlessgl"] as const) : []),
+];
+const gpuBackends = gpuNames.map((b) => createGpuKernels({ backend: b }));
+const kernelSets: Array<[string, Kernels]> = [
+  ["cpu wasm-simd", createCpuKernels()],
+  ["cpu js", createCpuKernels({ simd: false })],
+  ...gpuBackends.map((k) => [`gpu.js ${k.backend}`, k] as [string, Kernels]),
+];
+afterAll(async () => {
+  for (const k of gpuBackends) await k.destroy();
+});
+
+async function quantizedMlp(
+  qconfig: QConfig,
+): Promise<{ q: QuantizedModel; x: Float32Array; n: number; labels: ArrayLike<number> }> {
+  const { model, data } = await trainedMlp();
+  const p = prepare(model, qconfig);
+  await calibrate(p, batchesOf(data.train.images, data.train.labels, [784], 100), { maxBatches: 5 });
+  return { q: convert(p), x: data.test.images, n: data.test.count, labels: data.test.labels };
+}
+
+function accuracy(pred: Int32Array, labels: ArrayLike<number>): number {
+  let c = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) c++;
+  return c / pred.length;
+}
+
+const QCONFIGS: Array<[string, QConfig]> = [
+  ["defaultQConfig", defaultQConfig],
+  ["defaultPerChannelQConfig", defaultPerChannelQConfig],
+  ...[2, 3, 4, 5, 6, 7, 8].map((b) => [`w${b}a${b}`, createQConfig({ bits: b })] as [string, QConfig]),
+  [
+    "w3a6 per-channel histogram",
+    createQConfig({ weightBits: 3, activationBits: 6, perChannel: true, activationObserver: "histogram" }),
+  ],
+];
+
+describe("the integer model", () => {
+  let fp32Accuracy = 0;
+  beforeAll(async () => {
+    const { model, data } = await trainedMlp();
+    fp32Accuracy = accuracy(
+      argmax(model.forward(data.test.images, [data.test.count, 784]).data, [data.test.count, 10]),
+      data.test.labels,
+    );
+  });
+
+  it.each(QCONFIGS)(
+    "%s: every kernel backend gives the BigInt reference's codes bit for bit",
+    async (_name, qconfig) => {
+      const { q, x } = await quantizedMlp(qconfig);
+      const n = 64;
+      const xq = q.quantizeInput(x.subarray(0, n * 784), n);
+      const expected = referenceForward(q, xq, n);
+      for (const [name, kernels] of kernelSets) {
+        expect(Array.from(q.forwardCodes(xq, n, { kernels })), name).toEqual(Array.from(expected));
+      }
+    },
+  );
+
+  it("int8 PTQ keeps the float accuracy within a point on the test slice", async () => {
+    const { q, x, n, labels } = await quantizedMlp(defaultQConfig);
+    expect(fp32Accuracy).toBeGreaterThan(0.8);
+    expect(Math.abs(accuracy(q.predict(x, n), labels) - fp32Accuracy)).toBeLessThanOrEqual(0.01);
+  });
+
+  it("agrees with the fake-quantized float forward pass on >= 99.5% of predictions (int8), on every backend", async () => {
+    const { q, x, n } = await quantizedMlp(defaultQConfig);
+    const simulated = argmax(fakeQuantizedForward(q, x, n).data, [n, 10]);
+    for (const [name, kernels] of kernelSets) {
+      const predicted = q.predict(x, n, { kernels });
+      let same = 0;
+      for (let i = 0; i < n; i++) if (predicted[i] === simulated[i]) same++;
+      expect(same / n, name).toBeGreaterThanOrEqual(0.995);
+    }
+  });
+
+  it.each(QCONFIGS)(
+    "%s: each layer's codes are zp + round(acc * s_in s_w / s_out), off by one only within the fixed-point rounding's resolution of a tie",
+    async (_name, qconfig) => {
+      const { q, x } = await quantizedMlp(qconfig);
+      const n = 200;
+      const trace = q.trace(x.subarray(0, n * 784), n);
+      let off = 0;
+      let total = 0;
+      for (const [i, l] of q.layers.entries()) {
+        if (l.kind !== "linear") continue;
+        const k = l.kernel;
+        const xin = trace[i]!.codes;
+        const out = trace[i + 1]!.codes;
+        for (let r = 0; r < n; r++) {
+          for (let o = 0; o < k.outFeatures; o++) {
+            let acc = k.bias[o]!;
+            for (let j = 0; j < k.inFeatures; j++)
+              acc += (xin[r * k.inFeatures + j]! - k.inputZeroPoint) * k.weight[o * k.inFeatures + j]!;
+            const sw = l.weight.scale.length === 1 ? l.weight.scale[0]! : l.weight.scale[o]!;
+            const real = (acc * Math.fround(l.input.scale * sw)) / l.output.scale; // float64
+            const expected = Math.min(
+              Math.max(Math.round(real) + l.output.zeroPoint, k.outputMin),
+              k.outputMax,
+            );
+            const got = out[r * k.outFeatures + o]!;
+            total++;
+            if (got === expected) continue;
+            off++;
+            // TFLite's double rounding (SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT by
+            // -shift bits) resolves the product to 2^shift of an output step: only values that close to
+            // a tie k + 0.5 may round the other way.
+            const shift = k.shift[k.shift.length === 1 ? 0 : o]!;
+            expect(Math.abs(got - expected)).toBe(1);
+            expect(Math.abs(real - (Math.floor(real) + 0.5))).toBeLessThanOrEqual(2 ** shift);
+          }
+        }
+      }
+      // How many: about 0.1% of codes at 8 bits, ~1% at 4 bits, ~11% at w2a2, where s_in s_w / s_out is large.
+      expect(total).toBeGreaterThan(0);
+      expect(off).toBeLessThan(total);
+    },
+  );
+
+  it("int8 output codes equal the whole-network float simulation's on >= 99% (the rest off by one)", async () => {
+    const { q, x, n } = await quantizedMlp(defaultQConfig);
+    const codes = q.forwardCodes(q.quantizeInput(x, n), n);
+    const sim = fakeQuantizedForward(q, x, n).data;
+    let off = 0;
+    for (let i = 0; i < codes.length; i++) {
+      const c = Math.round(sim[i]! / q.output.scale) + q.output.zeroPoint;
+      expect(Math.abs(c - codes[i]!)).toBeLessThanOrEqual(1);
+      if (c !== codes[i]) off++;
+    }
+    expect(off / codes.length).toBeLessThan(0.01);
+  });
+
+  it("stores PyTorch's integer parameters: int8 weight codes, int32 bias at s_in * s_w, the observer's clamp", async () => {
+    const { model } = await trainedMlp();
+    const { q } = await quantizedMlp(defaultQConfig);
+    const fc1 = q.layers[0] as IntegerLinear;
+    const float = model.get("fc1") as Linear;
+    const s = fc1.weight.scale[0]!;
+    const expectedCodes = quantize(float.weight.data, float.weight.shape, {
+      scale: Float32Array.of(s),
+      zeroPoint: Int32Array.of(0),
+      quantMin: -128,
+      quantMax: 127,
+      qscheme: "per_tensor_symmetric",
+      dtype: "qint8",
+    });
+    expect(Array.from(fc1.kernel.weight)).toEqual(Array.from(expectedCodes));
+    let maxAbs = 0;
+    for (const w of float.weight.data) maxAbs = Math.max(maxAbs, Math.abs(w));
+    expect(s).toBe(Math.fround(maxAbs / 127.5)); // PyTorch's symmetric scale: max|w| / ((127 - -128) / 2)
+    for (let c = 0; c < 5; c++) {
+      expect(fc1.kernel.bias[c]).toBe(
+        roundHalfToEven(float.bias!.data[c]! / Math.fround(fc1.input.scale * s)),
+      );
+    }
+    expect(fc1.relu).toBe(true);
+    expect([fc1.kernel.outputMin, fc1.kernel.outputMax]).toEqual([fc1.output.zeroPoint, 127]);
+    const fc3 = q.layers[2] as IntegerLinear;
+    expect([fc3.kernel.outputMin, fc3.kernel.outputMax]).toEqual([0, 127]);
+    expect(q.info.qconfig).toBe("defaultQConfig");
+  });
+
+  it("forward, predict, trace and forwardAsync are views of the same integer pass", async () => {
+    const { q, x } = await quantizedMlp(createQConfig({ bits: 6, perChannel: true }));
+    const n = 20;
+    const xs = x.subarray(0, n * 784);
+    const codes = q.forwardCodes(q.quantizeInput(xs, n), n);
+    const out = q.forward(xs, n);
+    expect(out.shape).toEqual([n, 10]);
+    expect(Array.from(out.data)).toEqual(Array.from(q.dequantizeOutput(codes)));
+    expect(Array.from(q.predict(xs, n))).toEqual(Array.from(argmax(out.data, [n, 10])));
+    const trace = q.trace(xs, n);
+    expect(trace.map((t) => t.name)).toEqual(["quant", "fc1", "fc2", "fc3"]);
+    expect(Array.from(trace[3]!.codes)).toEqual(Array.from(codes));
+    expect(Array.from((await q.forwardAsync(xs, n, { kernels: gpuBackends[0]! })).data)).toEqual(
+      Array.from(out.data),
+    );
+    expect(q.toString()).toMatch(
+      /fc1\): linear\(in=784, out=32, relu=true, weight 6-bit per_channel_symmetric/,
+    );
+  });
+
+  it("runs a conv net (Conv+BN+ReLU folded, MaxPool and ReLU on codes, Flatten, Linear) bit-exactly", async () => {
+    const net = convNet(1);
+    const p = prepare(net);
+    const x = randomInput(40 * 144, 3, -1, 2);
+    await calibrate(p, batchesOf(x, new Uint8Array(40), [1, 12, 12], 8));
+    const q = convert(p);
+    expect(q.layers.map((l) => l.kind)).toEqual([
+      "conv2d",
+      "maxpool2d",
+      "conv2d",
+      "conv2d",
+      "flatten",
+      "linear",
+      "linear",
+    ]);
+    expect(q.outputShape).toEqual([5]);
+    const n = 6;
+    const xq = q.quantizeInput(x.subarray(0, n * 144), n);
+    const expected = referenceForward(q, xq, n);
+    for (const [name, kernels] of kernelSets)
+      expect(Array.from(q.forwardCodes(xq, n, { kernels })), name).toEqual(Array.from(expected));
+    // and its float simulation predicts the same classes
+    const sim = argmax(fakeQuantizedForward(q, x.subarray(0, n * 144), n).data, [n, 5]);
+    expect(Array.from(q.predict(x.subarray(0, n * 144), n))).toEqual(Array.from(sim));
+  });
+
+  it("checks its input and its layers", async () => {
+    const { q } = await quantizedMlp(defaultQConfig);
+    expect(() => q.forward(new Float32Array(783), 1)).toThrow(
+      /x has 783 values but batch 1 x \[784\] needs 784/,
+    );
+    expect(() => q.forward(new Float32Array(784), 0)).toThrow(/batch must be a positive integer, got 0/);
+    expect(() => q.forwardCodes(new Int8Array(784) as never, 1)).toThrow(TypeError);
+    expect(() => q.forward(new Float32Array(784), 1, { kernels: {} as never })).toThrow(
+      /options.kernels must be a Kernels object/,
+    );
+    const [fc1, fc2] = q.layers;
+    expect(() => new QuantizedModelClass({ inputShape: [784], input: q.input, layers: [fc2!] })).toThrow(
+      /layer "fc2" expects input scale/,
+    );
+    expect(() => new QuantizedModelClass({ inputShape: [783], input: q.input, layers: [fc1!] })).toThrow(
+      /must end in inFeatures = 784/,
+    );
+    expect(
+      () =>
+        new QuantizedModelClass({ inputShape: [784], input: { ...q.input, zeroPoint: 300 }, layers: [fc1!] }),
+    ).toThrow(/zeroPoint must be an integer in 0..255/);
+  });
+});
