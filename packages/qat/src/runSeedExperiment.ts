@@ -256,7 +256,8 @@ export async function runSeedExperiment(
   const { train, test } = options;
 
   const split = new Rng(seed + 1).permutation(train.count);
-  const calibrationSamples = Math.min(options.calibrationSamples ?? 1000, train.count);
+  // A small training set is split in halves at most.
+  const calibrationSamples = Math.min(options.calibrationSamples ?? 1000, Math.floor(train.count / 2));
   const selectionSamples = Math.min(options.selectionSamples ?? 1000, train.count - calibrationSamples);
   if (calibrationSamples <= 0 || selectionSamples <= 0)
     throw new RangeError("the training set is too small for calibration and selection splits");

@@ -1,0 +1,112 @@
+import { batches } from "@quantkit/datasets";
+import { createCpuKernels } from "@quantkit/kernels";
+import { Adam, createMlp, fit, Linear } from "@quantkit/nn";
+import { describe, expect, it } from "vitest";
+import { floatForwardOnKernels, runSeedExperiment } from "../src/index";
+import { mnistSlice } from "./_fixtures";
+
+describe("runSeedExperiment", () => {
+  it("trains, quantizes (default, best calibrator), trains with fake quantization, and reports every row", async () => {
+    const { train, test } = await mnistSlice(400, 150);
+    const stages = new Set<string>();
+    const { summary, models } = await runSeedExperiment({
+      train,
+      test,
+      hidden: [24],
+      calibrationSamples: 100,
+      selectionSamples: 100,
+      calibrators: ["minmax", "percentile"],
+      weightCalibrators: ["minmax"],
+      timingRepeats: 1,
+      backends: [
+        { name: "wasm-simd", kernels: createCpuKernels() },
+        { name: "js", kernels: createCpuKernels({ simd: false }) },
+      ],
+      onProgress: (p) => stages.add(p.stage),
+    });
+    expect(summary.aborted).toBe(false);
+    expect(summary.config).toMatchObject({
+      epochs: 1,
+      batchSize: 10,
+      lr: 1e-3,
+      seed: 0,
+      weightBits: 8,
+      activationBits: 8,
+      layers: [784, 24, 10],
+    });
+    expect([...stages].sort()).toEqual(["calibrate", "evaluate", "qat-finetune", "qat-scratch", "train"]);
+    for (const row of [summary.fp32, summary.ptq!, summary.ptqBest!, summary.qat!, summary.qatFinetune!]) {
+      expect(row.count).toBe(150);
+      expect(row.accuracy).toBe(row.correct / 150);
+      expect(row.accuracy).toBeGreaterThan(0.5);
+      expect(Object.keys(row.inferenceMs)).toEqual(expect.arrayContaining(["wasm-simd", "js"]));
+    }
+    expect(summary.fp32.backend).toBe("nn");
+    expect(summary.fp32.sizeBytes).toBeGreaterThan(4 * (784 * 24 + 24 + 24 * 10 + 10));
+    expect(summary.ptq!.sizeBytes).toBeLessThan(summary.fp32.sizeBytes / 3);
+    expect(summary.ptq!.qconfig).toBe("defaultQConfig");
+    expect(summary.ptq!.backendsAgree).toBe(true);
+    expect(summary.ptqBest!.candidates.map((c) => c.calibrator)).toEqual(["minmax", "percentile"]);
+    expect(["minmax", "percentile"]).toContain(summary.ptqBest!.calibrator);
+    expect(summary.ptqBest!.selectionAccuracy).toBe(
+      Math.max(...summary.ptqBest!.candidates.map((c) => c.selectionAccuracy)),
+    );
+    expect(summary.qat!.mode).toBe("scratch");
+    expect(summary.qatFinetune!.lr).toBe(1e-4);
+    expect(summary.qat!.agreement).toBeGreaterThanOrEqual(0.99);
+    expect(models.ptq!.predict(test.images, test.count).length).toBe(150);
+    // JSON-able, with the documented keys
+    const json = JSON.parse(JSON.stringify(summary));
+    expect(typeof json.ptqBest.calibrator).toBe("string");
+    expect(typeof json.qat.sizeBytes).toBe("number");
+  });
+
+  it("shuffles and initialises exactly as @quantkit/datasets' batches and nn's createMlp with the same seed", async () => {
+    const { train, test } = await mnistSlice(300, 50);
+    const { models } = await runSeedExperiment({
+      train,
+      test,
+      hidden: [8],
+      qat: [],
+      calibrators: ["minmax"],
+      weightCalibrators: ["minmax"],
+      calibrationSamples: 50,
+      selectionSamples: 50,
+      timingRepeats: 0,
+      seed: 4,
+    });
+    const reference = createMlp([784, 8, 10], { seed: 4 });
+    await fit(reference, batches(train, { batchSize: 10, shuffle: true, seed: 4 }), {
+      optimizer: new Adam(reference.parameters(), { lr: 1e-3 }),
+    });
+    for (const [i, p] of reference.parameters().entries())
+      expect(Array.from(models.fp32.parameters()[i]!.data)).toEqual(Array.from(p.data));
+  });
+
+  it("stops when its signal aborts, returning what finished", async () => {
+    const { train, test } = await mnistSlice(200, 50);
+    const controller = new AbortController();
+    const { summary } = await runSeedExperiment({
+      train,
+      test,
+      hidden: [8],
+      timingRepeats: 0,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.stage === "calibrate") controller.abort();
+      },
+    });
+    expect(summary.aborted).toBe(true);
+    expect(summary.fp32.accuracy).toBeGreaterThan(0);
+    expect(summary.qat).toBeUndefined();
+  });
+
+  it("floatForwardOnKernels computes the MLP's logits on a backend's matmulF32", () => {
+    const mlp = createMlp([5, 4, 3], { seed: 1 });
+    const x = new Float32Array(10).map((_, i) => i / 7 - 0.5);
+    const expected = mlp.eval().forward(x, [2, 5]).data;
+    const got = floatForwardOnKernels(mlp, x, 2, createCpuKernels());
+    for (let i = 0; i < 6; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
+    expect(() => floatForwardOnKernels(new Linear(2, 2) as never, x, 5, createCpuKernels())).not.toThrow();
+  });
+});
