@@ -321,6 +321,29 @@ describe("the explainer in chromium", () => {
     await screenshot(9, "qat");
   });
 
+  it("10. draw a digit: fp32, PTQ int8 and QAT int4 side by side", async () => {
+    await open("draw");
+    // sections 8 and 9 made the float and PTQ int8 models; the QAT int4 one too (section 9 ran at 4 bits)
+    await expect.poll(() => text("d-card-qat4"), { timeout: 30_000 }).toContain("test accuracy");
+    // a test digit: the float model reads it right, and the integer models agree with it
+    await page.getByTestId("d-test-digit").click();
+    await expect.poll(() => text("d-label"), { timeout: 30_000 }).toMatch(/labelled \d$/);
+    const label = (await text("d-label")).slice(-1);
+    await expect.poll(() => text("d-pred-fp32"), { timeout: 30_000 }).toBe(label);
+    await expect.poll(() => text("d-pred-ptq8"), { timeout: 30_000 }).toBe(label);
+    // draw a "1": one vertical stroke
+    await page.getByTestId("d-clear").click();
+    const box = (await page.getByTestId("d-pad").boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let i = 1; i <= 12; i++)
+      await page.mouse.move(box.x + box.width * (0.52 - i * 0.004), box.y + box.height * (0.15 + i * 0.06));
+    await page.mouse.up();
+    for (const id of ["fp32", "ptq8", "qat4"])
+      await expect.poll(() => text(`d-pred-${id}`), { timeout: 30_000 }).toBe("1");
+    await screenshot(10, "draw");
+  });
+
   it("made no request outside the local server and logged no console error", () => {
     expect(offsite).toEqual([]);
     expect(consoleErrors).toEqual([]);

@@ -33,5 +33,8 @@ export const handlers: Handlers = {
   qat: async (input, ctx) => (await import("./qat")).runQat(input, ctx),
   qatSweep: async (input, ctx) => (await import("./qat")).runSweep(input, ctx),
   qatWeights: async (input) => (await import("./qat")).qatWeights(input),
+  classify: async (input) => (await import("./digits")).classify(input),
+  prepareModels: async (input, ctx) => (await import("./digits")).prepareModels(input, ctx),
+  testDigit: async (input) => (await import("./digits")).testDigit(input),
   gemmBench: async (input, ctx) => (await import("./gemmBench")).gemmBench(input, ctx),
 };

@@ -3,6 +3,13 @@
  * (type-only) and the worker.
  */
 import type { RangeExperimentInput, RangeExperimentOutput } from "../lib/rangeExperiment";
+import type {
+  ClassifyInput,
+  ClassifyOutput,
+  PrepareModelsInput,
+  PrepareModelsProgress,
+  TestDigitOutput,
+} from "./digits";
 import type { GemmBenchInput, GemmBenchOutput, GemmBenchProgress } from "./gemmBench";
 import type { LayerWeightsInput, LayerWeightsOutput } from "./layerWeights";
 import type { JobSpec } from "./protocol";
@@ -46,6 +53,12 @@ export interface Jobs {
   qatSweep: JobSpec<SweepInput, QatProgress, SweepOutput>;
   /** Section 9: a layer's weights before and after QAT. */
   qatWeights: JobSpec<WeightsInput, never, WeightsOutput>;
+  /** Section 10: the three models' answers for a drawn digit. */
+  classify: JobSpec<ClassifyInput, never, ClassifyOutput>;
+  /** Section 10: make the float, PTQ int8 and QAT int4 models that are missing. */
+  prepareModels: JobSpec<PrepareModelsInput, PrepareModelsProgress, ClassifyOutput>;
+  /** Section 10: a test digit to try. */
+  testDigit: JobSpec<{ index: number }, never, TestDigitOutput>;
   /** Section 7: CPU and GPU GEMMs, timed and checked equal. */
   gemmBench: JobSpec<GemmBenchInput, GemmBenchProgress, GemmBenchOutput>;
 }

@@ -25,7 +25,9 @@ export const store: {
   fp32?: TrainedFp32;
   /** Other models by name (the PTQ and QAT results), kept as the jobs that make them define. */
   extra: Map<string, unknown>;
-} = { extra: new Map() };
+  /** Test accuracy of each model in `extra`, by the same name. */
+  accuracy: Map<string, number>;
+} = { extra: new Map(), accuracy: new Map() };
 
 let mnist: Promise<Mnist> | undefined;
 

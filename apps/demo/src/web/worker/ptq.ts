@@ -186,6 +186,7 @@ export async function runPtq(input: PtqInput, ctx: JobContext<PtqProgress>): Pro
   const fp32Bytes = nn.serializeSafetensors(nn.stateDict(fp.model)).length;
   const intBytes = ptq.serializeQuantizedModel(q.quantized).length;
   store.extra.set(PTQ_KEY(bits), q.quantized);
+  store.accuracy.set(PTQ_KEY(bits), q.accuracy);
   return {
     qconfig: `w${bits}a${bits} ${calibrator}${perChannel ? " per-channel" : ""}`,
     calibrator,

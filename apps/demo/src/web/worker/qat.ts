@@ -55,7 +55,7 @@ function assertBits(bits: number): void {
 }
 
 /** One QAT run: prepareQat, fit, freeze the observers, convert, evaluate. */
-async function trainQat(
+export async function trainQat(
   input: QatInput,
   ctx: Pick<JobContext<unknown>, "signal">,
   report: (p: { fraction: number; loss: number; curve: LossPoint[] }) => void,
@@ -94,6 +94,7 @@ async function trainQat(
   for (let i = 0; i < test.count; i++) if (predictions[i] === test.labels[i]) ok++;
   store.extra.set(QAT_KEY(bits), quantized);
   store.extra.set(QAT_FLOAT_KEY(bits), prepared);
+  store.accuracy.set(QAT_KEY(bits), ok / test.count);
   return { accuracy: ok / test.count, curve, ms, lr };
 }
 
