@@ -268,8 +268,29 @@ describe("the explainer in chromium", () => {
     await screenshot(7, "matmul");
   });
 
-  it("8. PTQ: train on a slice, calibrate, convert, compare accuracy and size", async () => {
+  it("8. PTQ: load a checkpoint, train on a slice, calibrate, convert, compare accuracy and size", async () => {
     await open("ptq");
+    // a checkpoint as the command line saves it (the MLP's state dict as safetensors): untrained, so
+    // about one digit in ten is right
+    const nn = await import("@quantkit/nn");
+    const bytes = nn.serializeSafetensors(nn.stateDict(nn.createMlp([784, 100, 100, 10], { seed: 0 })), {
+      format: "pt",
+    });
+    await page
+      .getByTestId("p8-checkpoint")
+      .setInputFiles({
+        name: "mlp-fp32.safetensors",
+        mimeType: "application/octet-stream",
+        buffer: Buffer.from(bytes),
+      });
+    await expect
+      .poll(async () => (await page.getByTestId("p8-fp32-acc").locator("xpath=../..").textContent()) ?? "", {
+        timeout: 60_000,
+      })
+      .toContain("loaded checkpoint");
+    const untrained = Number.parseFloat(await text("p8-fp32-acc"));
+    expect(untrained).toBeGreaterThan(2);
+    expect(untrained).toBeLessThan(25);
     await page.getByTestId("p8-train-size-2000").click();
     await page.getByTestId("p8-epochs-1").click();
     await page.getByTestId("p8-train").click();

@@ -102,7 +102,7 @@ export default function Matmul(props: { info: SectionInfo }): JSX.Element {
         },
         scales: {
           x: { title: axisTitle("kernel (backend)"), ticks: { maxRotation: 0 } },
-          y: { type: "logarithmic", title: axisTitle("median time, log scale", "ms") },
+          y: { type: "logarithmic", title: axisTitle("time per call, log", "ms") },
         },
       },
     };
@@ -376,7 +376,10 @@ export default function Matmul(props: { info: SectionInfo }): JSX.Element {
                 id: "mm-fp32-diff",
                 label: "fp32 GPU vs CPU",
                 value: r.fp32RelDiff === null ? "n/a" : formatSig(r.fp32RelDiff, 2),
-                hint: "relative: float sums depend on their order",
+                hint:
+                  r.fp32RelDiff === 0
+                    ? "identical here; float sums may differ in order"
+                    : "relative: float sums depend on their order",
               }),
             ),
             h(DataTable, {
@@ -390,7 +393,7 @@ export default function Matmul(props: { info: SectionInfo }): JSX.Element {
                 `${formatMs(x.timing.minMs)} … ${formatMs(x.timing.maxMs)}`,
                 formatSig(x.gops, 3),
               ]),
-              caption: `${r.size} × ${r.size} × ${r.size}: ${r.reps} timed runs each, after one warm-up. GOPS = 2·m·k·n / median time.`,
+              caption: `${r.size} × ${r.size} × ${r.size}: after a warm-up, ${r.reps} timed samples each; a fast kernel's sample is a batch of calls lasting 10 ms or more (the worker's clock ticks in 0.1 ms). GOPS = 2·m·k·n / median time.`,
             }),
             benchChart
               ? h(
