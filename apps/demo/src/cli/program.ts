@@ -1,21 +1,16 @@
 import { Command, CommanderError, Option } from "commander";
-import { explainCommand, FLOAT_FORMATS } from "./explain";
+import {
+  CPU_BACKENDS,
+  DATASETS,
+  FLOAT_FORMAT_NAMES,
+  QUANTIZE_CALIBRATORS,
+  RUN_CALIBRATORS,
+  WEIGHT_CALIBRATORS,
+} from "./constants";
 import type { CliIo } from "./io";
 import { choiceOption, intOption, listOption, numberOption, positiveOption } from "./parse";
-import { QUANTIZE_CALIBRATORS, type QuantizeOptions, quantizeCommand } from "./quantize";
-import { CPU_BACKENDS, DATASETS, type RunOptions, runCommand } from "./run";
-
-/** The activation calibrators `quantkit run --calibrators` takes. */
-const RUN_CALIBRATORS = [
-  "minmax",
-  "histogram",
-  "percentile",
-  "mse",
-  "entropy",
-  "moving_average_minmax",
-] as const;
-/** The weight calibrators `--weight-calibrators` takes (each has a per-channel version or is per-tensor only). */
-const WEIGHT_CALIBRATORS = ["minmax", "mse", "percentile", "histogram", "entropy"] as const;
+import type { QuantizeOptions } from "./quantize";
+import type { RunOptions } from "./run";
 
 /** What a command action resolves to: the process exit code. */
 type Action = () => Promise<number>;
@@ -134,6 +129,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
     .option("--no-progress", "no progress bars")
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts() as RunOptions;
+      const { runCommand } = await import("./run");
       await act(() => runCommand(o, io, signal))();
     });
 
@@ -145,11 +141,12 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
     .argument("<number>", "e.g. 0.1, -2.5e-8, 65504, 0x7f, inf, nan")
     .option(
       "--formats <list>",
-      `formats to show (${Object.keys(FLOAT_FORMATS).join(",")})`,
-      listOption(Object.keys(FLOAT_FORMATS)),
+      `formats to show (${FLOAT_FORMAT_NAMES.join(",")})`,
+      listOption(FLOAT_FORMAT_NAMES),
     )
     .option("--json", "print the explanations as JSON", false)
     .action(async (value: string, opts: { formats?: string[]; json: boolean }) => {
+      const { explainCommand } = await import("./explain");
       await act(async () => explainCommand(value, opts, io))();
     });
 
@@ -188,6 +185,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       if (opts.signed && opts.unsigned)
         throw new CommanderError(1, "quantkit.options", "--signed and --unsigned exclude each other");
       const o: QuantizeOptions = { ...opts, ...(opts.unsigned ? { signed: false } : {}) };
+      const { quantizeCommand } = await import("./quantize");
       await act(() => quantizeCommand(file, o, io))();
     });
   return program;

@@ -10,19 +10,11 @@ import {
   sqnr,
   steMask,
 } from "@quantkit/quantizers";
+import { QUANTIZE_CALIBRATORS } from "./constants";
 import type { CliIo } from "./io";
 import { layoutTable } from "./table";
 import { type NamedTensor, readTensors } from "./tensorFile";
 
-/** The calibrators `quantkit quantize --calibrator` takes ("all" runs every one that fits). */
-export const QUANTIZE_CALIBRATORS = [
-  "minmax",
-  "percentile",
-  "mse",
-  "entropy",
-  "histogram",
-  "crossentropy",
-] as const;
 type Calibrator = (typeof QUANTIZE_CALIBRATORS)[number];
 
 /** Options of `quantkit quantize`. */

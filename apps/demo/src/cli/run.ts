@@ -22,14 +22,10 @@ import {
   saveQuantizedModel,
 } from "@quantkit/ptq";
 import { type ExperimentBackend, runSeedExperiment, type SeedExperimentSummary } from "@quantkit/qat";
+import type { CPU_BACKENDS, DATASETS } from "./constants";
 import type { CliIo } from "./io";
 import { Progress } from "./progress";
 import { type DatasetInfo, formatRunTable } from "./table";
-
-/** The data sets `quantkit run` knows. */
-export const DATASETS = ["mnist", "fashion-mnist", "idx"] as const;
-/** The CPU backends `--backends` takes. */
-export const CPU_BACKENDS = ["wasm-simd", "js"] as const;
 
 /** Options of `quantkit run`, as commander parses them. */
 export interface RunOptions {
