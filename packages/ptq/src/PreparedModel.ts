@@ -8,6 +8,11 @@ import type { QConfig } from "./qconfig";
  * ends with a `DeQuantStub` named "dequant", and holds fused layers with their observers or fake
  * quantizers in between. `sources` maps each fused layer's path to the float model's modules it
  * stands for; `convert` turns it into a `QuantizedModel`.
+ *
+ * @example
+ * const prepared = prepare(createMlp([784, 100, 10]));
+ * prepared.names()          // ["quant", "fc1", "relu1", "fc2", "dequant"]
+ * prepared.quantStub.inputShape // [784] once it has run
  */
 export class PreparedModel extends Sequential {
   constructor(

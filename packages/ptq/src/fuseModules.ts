@@ -16,6 +16,10 @@ import { LinearReLU } from "./LinearReLU";
  * A fused copy of a model (what {@link fuseModules} returns): a Sequential whose `sources` map each
  * fused layer's dotted path to the paths of the original modules it replaces, in order
  * (`"fc1" -> ["fc1", "relu1"]`); the last one is where the float model computes the same output.
+ *
+ * @example
+ * const fused = fuseModules(createMlp([784, 100, 10]));
+ * fused.sources.get("fc1") // ["fc1", "relu1"]
  */
 export class FusedModel extends Sequential {
   constructor(

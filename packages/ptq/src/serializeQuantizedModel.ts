@@ -3,9 +3,19 @@ import { packInt2, packInt4 } from "@quantkit/quantizers";
 import type { ActivationQParams, IntegerConv2d, IntegerLayer, IntegerLinear } from "./integerLayers";
 import type { QuantizedModel } from "./QuantizedModel";
 
-/** The `format` metadata value of a quantkit integer model file. */
+/**
+ * The `format` metadata value of a quantkit integer model file.
+ *
+ * @example
+ * parseSafetensors(serializeQuantizedModel(model)).metadata.format === QUANTIZED_MODEL_FORMAT // true
+ */
 export const QUANTIZED_MODEL_FORMAT = "quantkit.quantized-model";
-/** The version of the file layout this package writes and reads. */
+/**
+ * The version of the file layout this package writes and reads.
+ *
+ * @example
+ * parseSafetensors(bytes).metadata.format_version // "1"
+ */
 export const QUANTIZED_MODEL_FORMAT_VERSION = "1";
 
 /** How weight codes of a bit width are stored: int8 (5..8 bits), two per byte (3..4), four per byte (2). */
