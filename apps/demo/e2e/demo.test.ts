@@ -365,7 +365,8 @@ describe("the explainer in chromium", () => {
     await screenshot(10, "draw");
   });
 
-  it("made no request outside the local server and logged no console error", () => {
+  it("made no request outside the local server, logged no console error, and shows no error box", async () => {
+    expect(await page.locator(".note.error").count()).toBe(0);
     expect(offsite).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
