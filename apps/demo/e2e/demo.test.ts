@@ -276,13 +276,11 @@ describe("the explainer in chromium", () => {
     const bytes = nn.serializeSafetensors(nn.stateDict(nn.createMlp([784, 100, 100, 10], { seed: 0 })), {
       format: "pt",
     });
-    await page
-      .getByTestId("p8-checkpoint")
-      .setInputFiles({
-        name: "mlp-fp32.safetensors",
-        mimeType: "application/octet-stream",
-        buffer: Buffer.from(bytes),
-      });
+    await page.getByTestId("p8-checkpoint").setInputFiles({
+      name: "mlp-fp32.safetensors",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(bytes),
+    });
     await expect
       .poll(async () => (await page.getByTestId("p8-fp32-acc").locator("xpath=../..").textContent()) ?? "", {
         timeout: 60_000,
