@@ -187,6 +187,9 @@ describe("the explainer in chromium", () => {
     await page.getByTestId("q-scheme-asymmetric").click();
     await page.reload();
     await open("quantize");
+    // the screenshot at 3 bits: the staircase and the grid are visible
+    await page.getByTestId("q-bits").fill("3");
+    expect(await text("q-small-zero")).toBe("2"); // -round(-50 / (200 / 7)) = -round(-1.75)
     await screenshot(4, "quantize");
   });
 
