@@ -8,6 +8,7 @@ import {
   formatNumber,
   formatPercent,
   headlines,
+  modelSizes,
   ratioGroups,
   stageBreakdown,
   throughputBars,
@@ -398,7 +399,7 @@ function renderRatios(run: BenchResultFile) {
 }
 
 function renderAccuracy(run: BenchResultFile) {
-  const { series, fp32 } = accuracySeries(run);
+  const { series, fp32, fp32ByDataset } = accuracySeries(run);
   if (series.length === 0 && fp32 === null) return;
   const s = section("Accuracy against bits", "accuracy");
   const allBits = [...new Set(series.flatMap((x) => x.points.map((p) => p.bits)))].sort((a, b) => b - a);
@@ -410,18 +411,20 @@ function renderAccuracy(run: BenchResultFile) {
     borderDash: x.method === "qat" ? [6, 4] : [],
     pointRadius: 4,
   }));
-  if (fp32 !== null && allBits.length > 0) {
-    datasets.push({
-      label: `fp32 model (${formatPercent(fp32)})`,
-      data: [
-        { x: allBits[0]!, y: fp32 * 100 },
-        { x: allBits.at(-1)!, y: fp32 * 100 },
-      ],
-      borderColor: "#000000",
-      backgroundColor: "#000000",
-      borderDash: [2, 3],
-      pointRadius: 0,
-    });
+  if (allBits.length > 0) {
+    for (const f of fp32ByDataset) {
+      datasets.push({
+        label: `fp32 model${f.dataset ? `, ${f.dataset}` : ""} (${formatPercent(f.accuracy)})`,
+        data: [
+          { x: allBits[0]!, y: f.accuracy * 100 },
+          { x: allBits.at(-1)!, y: f.accuracy * 100 },
+        ],
+        borderColor: "#000000",
+        backgroundColor: "#000000",
+        borderDash: [2, 3],
+        pointRadius: 0,
+      });
+    }
   }
   chartCard(
     s,
@@ -467,6 +470,18 @@ function renderAccuracy(run: BenchResultFile) {
       new Set(allBits.map((_, i) => i + 1)),
     ),
   );
+  const sizes = modelSizes(run);
+  if (sizes.length > 0) {
+    s.append(el("h3", {}, "Model files"));
+    s.append(
+      table(
+        ["model", "size"],
+        sizes.map((x) => [x.label, `${(x.bytes / 1000).toFixed(1)} KB`]),
+        { id: "size-table" },
+        new Set([1]),
+      ),
+    );
+  }
 }
 
 function renderCalibrators(run: BenchResultFile) {

@@ -32,8 +32,9 @@ describe("throughputCharts", () => {
 
 describe("accuracySeries", () => {
   it("gives PTQ and QAT curves from 8 down to 2 bits, and the fp32 accuracy apart", () => {
-    const { series, fp32 } = accuracySeries(fixtureRun());
+    const { series, fp32, fp32ByDataset } = accuracySeries(fixtureRun());
     expect(fp32).toBe(0.963);
+    expect(fp32ByDataset).toEqual([{ dataset: "", accuracy: 0.963 }]);
     expect(series.map((s) => s.label)).toEqual(["PTQ · minmax", "QAT · minmax"]);
     expect(series[1]!.points).toEqual([
       { bits: 8, accuracy: 0.958 },

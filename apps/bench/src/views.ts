@@ -167,20 +167,25 @@ export interface AccuracySeries {
  * @example
  * accuracySeries(run).series.map((s) => s.label); // ["PTQ · minmax", "QAT · minmax", …]
  */
-export function accuracySeries(run: BenchResultFile): { series: AccuracySeries[]; fp32: number | null } {
+export function accuracySeries(run: BenchResultFile): {
+  series: AccuracySeries[];
+  fp32: number | null;
+  fp32ByDataset: { dataset: string; accuracy: number }[];
+} {
   const metrics = run.suites.flatMap((s) => s.metrics.filter((m) => m.kind === "accuracy"));
-  let fp32: number | null = null;
+  const fp32ByDataset: { dataset: string; accuracy: number }[] = [];
   const series = new Map<string, AccuracySeries>();
   for (const m of metrics) {
     const method = String(m.params.method ?? "");
+    const dataset = m.params.dataset === undefined ? "" : String(m.params.dataset);
     if (method === "fp32") {
-      fp32 = m.value;
+      fp32ByDataset.push({ dataset, accuracy: m.value });
       continue;
     }
     const bits = Number(m.params.bits);
     if (!Number.isFinite(bits)) continue;
     const calibrator = String(m.params.calibrator ?? "default");
-    const label = `${method.toUpperCase()} · ${calibrator}`;
+    const label = `${method.toUpperCase()} · ${calibrator}${dataset ? ` · ${dataset}` : ""}`;
     let s = series.get(label);
     if (!s) {
       s = { label, method, calibrator, points: [] };
@@ -189,7 +194,14 @@ export function accuracySeries(run: BenchResultFile): { series: AccuracySeries[]
     s.points.push({ bits, accuracy: m.value });
   }
   for (const s of series.values()) s.points.sort((a, b) => b.bits - a.bits);
-  return { series: [...series.values()], fp32 };
+  return { series: [...series.values()], fp32: fp32ByDataset[0]?.accuracy ?? null, fp32ByDataset };
+}
+
+/** The model file sizes (metrics of kind "model-size"), for the table beside the accuracy chart. */
+export function modelSizes(run: BenchResultFile): { label: string; bytes: number }[] {
+  return run.suites.flatMap((s) =>
+    s.metrics.filter((m) => m.kind === "model-size").map((m) => ({ label: m.label, bytes: m.value })),
+  );
 }
 
 /** The range errors of the observers (kind "range-error"): categories are observers, one dataset per case. */

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import type { MeasuredVariant, Suite, SuiteContext } from "../context";
-import { type BenchFunction, benchFunctionNames, importPackage, loadBenchModules } from "../packageBench";
-import { caseTiming, type PackageCase, slug } from "./_cases";
+import { type BenchFunction, findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
+import { caseTiming, type PackageCase } from "./_cases";
 import { type Kernels, relabel } from "./_kernelsDiscovery";
 
 /** Batch sizes of the inference rounds. */
@@ -142,8 +143,11 @@ async function measureInference(ctx: SuiteContext): Promise<string | null> {
   return null;
 }
 
-/** The bit widths the issue asks for. */
-const BITS = [8, 6, 4, 3, 2];
+/**
+ * Bit widths of the accuracy runs: the issue's 8, 6, 4, 3, 2 in a full run; a quick run keeps 8, 4 and
+ * 2 (each width trains QAT twice and tries ten PTQ calibrator pairs: about 20 s here).
+ */
+const BITS = { quick: [8, 4, 2], full: [8, 6, 4, 3, 2] };
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   typeof x === "object" && x !== null && !Array.isArray(x);
@@ -188,134 +192,230 @@ export function rowsOf(
 const fraction = (x: number) => (x > 1 ? x / 100 : x);
 
 /**
- * Records the rows of ptq's or qat's bench function: accuracy rows (a number `accuracy`, its `bits`,
- * `calibrator` or `observer`, `method`) as accuracy metrics, the fp32 model's accuracy, and rows with a
- * `medianMs` (inference) as timings in samples per second.
+ * Records accuracy rows (a number `accuracy`, its `bits`, `calibrator`, `method`) as accuracy metrics,
+ * the fp32 model's accuracy once per data set, and the model file sizes (`sizeBytes`). The "ptq-best"
+ * rows' calibrator (chosen per bit width on held-out samples) goes to params.chosen, so that they form
+ * one curve. Returns how many values were recorded.
  */
-function record(
-  ctx: SuiteContext,
-  fn: BenchFunction,
-  method: "ptq" | "qat",
-  rows: Record<string, unknown>[],
-): number {
+export function recordAccuracy(ctx: SuiteContext, rows: Record<string, unknown>[], dataset: string): number {
   let n = 0;
+  const ds = dataset ? `/${dataset}` : "";
+  const on = dataset ? `, ${dataset}` : "";
   for (const r of rows) {
-    const m = String(r.method ?? method).toLowerCase();
-    const calibrator = String(r.calibrator ?? r.observer ?? "default");
-    const fp32 =
-      typeof r.fp32Accuracy === "number"
-        ? r.fp32Accuracy
-        : m === "fp32" && typeof r.accuracy === "number"
-          ? r.accuracy
-          : null;
-    if (fp32 !== null && !ctx.metrics.some((x) => x.id === "accuracy/fp32")) {
+    if (typeof r.accuracy !== "number") continue;
+    const method = String(r.method ?? "").toLowerCase();
+    if (method === "fp32") {
+      if (ctx.metrics.some((x) => x.id === `accuracy${ds}/fp32`)) continue;
       ctx.metric({
-        id: "accuracy/fp32",
+        id: `accuracy${ds}/fp32`,
         kind: "accuracy",
-        label: "fp32 model accuracy (test set)",
-        value: fraction(fp32),
-        unit: "fraction",
-        better: "higher",
-        params: { method: "fp32" },
-      });
-      n++;
-    }
-    const bits = Number(r.bits ?? r.bitWidth);
-    if (typeof r.accuracy === "number" && m !== "fp32" && Number.isInteger(bits)) {
-      const id = `accuracy/${m}/${calibrator}/${bits}`;
-      if (ctx.metrics.some((x) => x.id === id)) continue;
-      ctx.metric({
-        id,
-        kind: "accuracy",
-        label: `${m.toUpperCase()} ${bits}-bit accuracy (${calibrator})`,
+        label: `fp32 model accuracy (test set${on})`,
         value: fraction(r.accuracy),
         unit: "fraction",
         better: "higher",
-        params: { method: m, bits, calibrator, headline: bits === 8 || bits === 4 },
+        params: { method: "fp32", ...(dataset ? { dataset } : {}) },
       });
-      n++;
-    }
-    if (typeof r.medianMs === "number") {
-      const batch = Number(r.batch ?? r.samples ?? r.n ?? 1);
-      const name = String(r.name ?? `${String(r.dtype ?? "")} ${String(r.backend ?? "")}`);
-      const t = caseTiming(r as PackageCase, {
-        id: `${method}/${slug(name)}/${batch}`,
-        op: `mlp.inference.${String(r.dtype ?? (/int8/.test(name) ? "int8" : "fp32"))}`,
-        impl: "quantkit",
-        size: batch,
-        sizeUnit: "samples",
-        throughput: { unit: "samples/s", per: 1 },
-        params: { by: fn.name },
-      });
-      if (t && !ctx.timings.some((x) => x.id === t.id)) {
-        ctx.addTiming(t);
-        n++;
+      if (typeof r.sizeBytes === "number") {
+        ctx.metric({
+          id: `model-size${ds}/fp32`,
+          kind: "model-size",
+          label: `fp32 model file${on}`,
+          value: r.sizeBytes,
+          unit: "bytes",
+          better: "lower",
+          params: { method: "fp32", ...(dataset ? { dataset } : {}) },
+        });
       }
+      n++;
+      continue;
     }
+    const bits = Number(r.bits ?? r.weightBits);
+    if (!method || !Number.isInteger(bits)) continue;
+    const best = method === "ptq-best";
+    const calibrator = best ? "best of held-out" : String(r.calibrator ?? "default");
+    const id = `accuracy${ds}/${method}/${calibrator}/${bits}`;
+    if (ctx.metrics.some((x) => x.id === id)) continue;
+    const params = {
+      method,
+      bits,
+      calibrator,
+      ...(dataset ? { dataset } : {}),
+      ...(best && r.calibrator !== undefined
+        ? { chosen: `${String(r.calibrator)} / ${String(r.weightCalibrator ?? "")}` }
+        : {}),
+      headline: !best && (bits === 8 || bits === 4) && (dataset === "" || dataset === "mnist"),
+    };
+    ctx.metric({
+      id,
+      kind: "accuracy",
+      label: `${method.toUpperCase()} ${bits}-bit accuracy (${calibrator}${on})`,
+      value: fraction(r.accuracy),
+      unit: "fraction",
+      better: "higher",
+      params,
+    });
+    if (typeof r.sizeBytes === "number") {
+      ctx.metric({
+        id: `model-size${ds}/${method}/${bits}`,
+        kind: "model-size",
+        label: `${method.toUpperCase()} ${bits}-bit model file${on}`,
+        value: r.sizeBytes,
+        unit: "bytes",
+        better: "lower",
+        params: { method, bits, ...(dataset ? { dataset } : {}) },
+      });
+    }
+    n++;
   }
   return n;
 }
 
 /**
- * The MLP end to end: @quantkit/ptq's and @quantkit/qat's bench functions (accuracy per bit width and
- * calibrator, inference throughput fp32 against int8 per backend).
+ * ptq's benchInference: the seed MLP over the test set in one batch, fp32 (nn's forward and each
+ * backend's matmulF32) against the int8 integer model on each backend, paired round by round. GPU
+ * backends go in as extra backends (a quick run takes headless-gl only: gpu.js's JS and WebAssembly
+ * fallbacks take seconds per test-set pass).
+ */
+async function packageInference(ctx: SuiteContext, fn: BenchFunction): Promise<void> {
+  const gpu = await importPackage("@quantkit/kernels-gpu");
+  const extra: { name: string; kernels: Kernels }[] = [];
+  const gpuApi = gpu.module as Record<string, Fn> | null;
+  if (
+    gpuApi &&
+    typeof gpuApi.createGpuKernels === "function" &&
+    typeof gpuApi.availableGpuBackends === "function"
+  ) {
+    const all = (gpuApi.availableGpuBackends as unknown as () => string[])().filter((b) => b !== "webgpu");
+    for (const b of ctx.mode === "quick" ? all.filter((x) => x === "headlessgl") : all) {
+      try {
+        const k = (gpuApi.createGpuKernels as unknown as (o: { backend: string }) => Kernels)({ backend: b });
+        extra.push({ name: `gpu.js ${k.backend}`, kernels: k });
+      } catch (err) {
+        ctx.note(
+          `inference: createGpuKernels({ backend: "${b}" }) failed: ${(err as Error).message.split("\n")[0]}`,
+        );
+      }
+    }
+  }
+  const rounds = ctx.mode === "quick" ? 5 : ctx.method.repetitions;
+  const result = (await fn.fn({ rounds, warmup: 1, extraBackends: extra })) as {
+    samples?: number;
+    rows?: Record<string, unknown>[];
+    ratios?: Record<string, unknown>[];
+  };
+  for (const k of extra) await (k.kernels as { destroy?: () => Promise<void> }).destroy?.();
+  const samples = Number(result.samples ?? 0);
+  // "int8 gpu.js headlessgl" -> "mlp.int8/gpu.js-headlessgl/2004"
+  const idOf = (variant: string) => `mlp.${variant.replace(" ", "/").replace(/ /g, "-")}/${samples}`;
+  for (const r of result.rows ?? []) {
+    const variant = String(r.variant);
+    const t = caseTiming(r as PackageCase, {
+      id: idOf(variant),
+      op: `mlp.inference.${String(r.precision)}`,
+      impl: "quantkit",
+      backend: r.backend === "nn" ? "js (@quantkit/nn)" : String(r.backend),
+      size: samples,
+      sizeUnit: "samples",
+      shape: `${samples}x784`,
+      throughput: { unit: "samples/s", per: 1 },
+      params: { variant, by: fn.name },
+      samples: rounds,
+    });
+    if (t) ctx.addTiming(t);
+  }
+  for (const r of result.ratios ?? []) {
+    // "int8 wasm-simd vs fp32 nn": subject and reference variants.
+    const m = /^(.+) vs (.+)$/.exec(String(r.label));
+    const [median, min, max] = [Number(r.median), Number(r.min), Number(r.max)];
+    if (!m || ![median, min, max].every((x) => Number.isFinite(x) && x > 0)) continue;
+    const subject = idOf(m[1]!);
+    const reference = idOf(m[2]!);
+    if (!ctx.timings.some((t) => t.id === subject) || !ctx.timings.some((t) => t.id === reference)) continue;
+    const fp32Of = m[2] === "fp32 nn" ? "fp32 (@quantkit/nn)" : m[2]!;
+    ctx.addRatio({
+      id: `mlp/${m[1]!.replace(/ /g, "-")}-vs-${m[2]!.replace(/ /g, "-")}/${samples}`,
+      label: `MLP inference, ${m[1]} / ${fp32Of}, ${samples} samples`,
+      subject,
+      reference,
+      median,
+      min: Math.min(min, median),
+      max: Math.max(max, median),
+      pairs: rounds,
+      headline: false,
+    });
+  }
+}
+
+/**
+ * qat's benchAccuracy: for each data set and bit width (weights and activations alike), fp32, PTQ with
+ * PyTorch's default qconfig, PTQ with the best calibrator, QAT from scratch and QAT fine-tuned. A quick
+ * run takes the bundled MNIST split; a full run adds Fashion-MNIST when Debian's package is installed.
+ */
+async function packageAccuracy(ctx: SuiteContext, fn: BenchFunction): Promise<void> {
+  const fashion = existsSync("/usr/share/datasets/fashion-mnist");
+  const datasets = ctx.mode === "full" && fashion ? ["mnist", "fashion-mnist"] : ["mnist"];
+  if (ctx.mode === "full" && !fashion)
+    ctx.note("Fashion-MNIST not installed (Debian's dataset-fashion-mnist): MNIST only");
+  const bits = BITS[ctx.mode];
+  const total = datasets.length * bits.length;
+  const seen = new Set<string>();
+  const result = (await fn.fn({
+    datasets,
+    bits,
+    // Inference is timed (paired) by benchInference; the accuracy runs skip their own timing.
+    timingRepeats: 0,
+    onProgress: (dataset: string, b: number, p: { stage?: string; label?: string }) => {
+      seen.add(`${dataset}/${b}`);
+      ctx.progress(0.5 + (0.5 * (seen.size - 1)) / total, `${dataset} ${b}-bit: ${p.label ?? p.stage ?? ""}`);
+    },
+  })) as {
+    rows?: { dataset: string; bits: number; summary: unknown }[];
+    checks?: { check: string; pass: boolean; detail: string }[];
+  };
+  let recorded = 0;
+  for (const row of result.rows ?? []) recorded += recordAccuracy(ctx, rowsOf(row.summary), row.dataset);
+  if (recorded === 0) ctx.note(`${fn.source} returned no accuracy this suite could read`);
+  for (const c of result.checks ?? []) ctx.note(`${c.pass ? "PASS" : "FAIL"} ${c.check}: ${c.detail}`);
+}
+
+/**
+ * The MLP end to end: inference fp32 against int8 per backend (@quantkit/ptq's benchInference, or the
+ * paired rounds of {@link measureInference} when it is missing) and PTQ and QAT accuracy per bit width
+ * and calibrator (@quantkit/qat's benchAccuracy).
  */
 export const e2eSuite: Suite = {
   id: "e2e",
   title: "the MLP end to end: PTQ and QAT accuracy per bit width, inference fp32 vs int8",
   package: "@quantkit/ptq, @quantkit/qat",
   async run(ctx) {
-    const found: { method: "ptq" | "qat"; fn: BenchFunction }[] = [];
-    const missing: string[] = [];
-    for (const method of ["ptq", "qat"] as const) {
-      const modules = await loadBenchModules(ctx.repoRoot, method);
-      const names = benchFunctionNames(modules);
-      if (names.length === 0) {
-        missing.push(
-          modules.length === 0
-            ? `packages/${method}/bench/*.bench.ts does not exist yet (@quantkit/${method} has not landed its bench)`
-            : `packages/${method}/bench exports no bench… function yet`,
+    const sources: string[] = [];
+    const ptqBench = findBenchFunction(await loadBenchModules(ctx.repoRoot, "ptq"), /^benchInference/);
+    ctx.progress(0, "inference");
+    if (ptqBench) {
+      await packageInference(ctx, ptqBench);
+      sources.push(ptqBench.source);
+    } else {
+      const why = await measureInference(ctx);
+      if (why === null)
+        sources.push(
+          "inference: @quantkit/nn + @quantkit/ptq public API (apps/bench; ptq has no benchInference yet)",
         );
-        continue;
-      }
-      for (const m of modules) {
-        for (const [name, value] of Object.entries(m.exports)) {
-          if (typeof value === "function" && /^bench/.test(name)) {
-            found.push({
-              method,
-              fn: { file: m.file, name, fn: value as BenchFunction["fn"], source: `${m.file}#${name}` },
-            });
-          }
-        }
-      }
+      else ctx.note(why);
     }
-    const inferenceSkipped = await measureInference(ctx);
-    if (found.length === 0 && inferenceSkipped !== null)
-      return ctx.skip([...missing, inferenceSkipped].join("; "));
-    if (inferenceSkipped !== null) ctx.note(inferenceSkipped);
-    for (const m of missing) ctx.note(`accuracy not measured: ${m}`);
-    ctx.source = [
-      ...(inferenceSkipped === null
-        ? ["inference: @quantkit/nn + @quantkit/ptq public API (apps/bench)"]
-        : []),
-      ...found.map((f) => f.fn.source),
-    ].join(" + ");
-    for (const [i, { method, fn }] of found.entries()) {
-      ctx.progress(0.5 + (0.5 * i) / found.length, `${method}: ${fn.name}`);
-      const value = await fn.fn({
-        quick: ctx.mode === "quick",
-        mode: ctx.mode,
-        bits: BITS,
-        repeats: ctx.method.repetitions,
-        warmup: ctx.method.warmupRounds,
-        signal: ctx.signal,
-        onProgress: (x: unknown) =>
-          ctx.progress(0.5 + (0.5 * i) / found.length, `${method}: ${String(x).slice(0, 40)}`),
-      });
-      const recorded = record(ctx, fn, method, rowsOf(value));
-      if (recorded === 0)
-        ctx.note(`${fn.source} returned nothing this suite could read (no accuracy, no medianMs)`);
+    const qatBench = findBenchFunction(await loadBenchModules(ctx.repoRoot, "qat"), /^benchAccuracy/);
+    ctx.progress(0.5, "accuracy");
+    if (qatBench) {
+      await packageAccuracy(ctx, qatBench);
+      sources.push(qatBench.source);
+    } else {
+      ctx.note(
+        "accuracy not measured: packages/qat/bench has no benchAccuracy yet (@quantkit/qat has not landed its bench)",
+      );
     }
+    if (sources.length === 0) {
+      return ctx.skip(ctx.notes.join("; "));
+    }
+    ctx.source = sources.join(" + ");
     ctx.progress(1, "done");
   },
 };
