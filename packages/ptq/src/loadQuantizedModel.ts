@@ -1,9 +1,11 @@
-import { parseQuantizedModel } from "./parseQuantizedModel";
+import { loadSafetensors } from "@quantkit/nn";
+import { _quantizedModelFromFile } from "./parseQuantizedModel";
 import type { QuantizedModel } from "./QuantizedModel";
 
 /**
- * Reads and validates an integer model file written by `saveQuantizedModel` (Node only); errors name
- * the path. See `parseQuantizedModel` for what is checked.
+ * Reads and validates an integer model file written by `saveQuantizedModel` (Node only, through
+ * @quantkit/nn's `loadSafetensors`, which keeps Node's file system out of browser bundles); errors
+ * name the path. See `parseQuantizedModel` for what is checked.
  *
  * @example
  * const model = await loadQuantizedModel("mlp-int8.safetensors");
@@ -12,7 +14,5 @@ import type { QuantizedModel } from "./QuantizedModel";
 export async function loadQuantizedModel(path: string): Promise<QuantizedModel> {
   if (typeof path !== "string" || path === "")
     throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
-  const { readFile } = await import("node:fs/promises");
-  const buf = await readFile(path);
-  return parseQuantizedModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
+  return _quantizedModelFromFile(await loadSafetensors(path), path);
 }

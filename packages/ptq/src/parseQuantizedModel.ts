@@ -8,6 +8,7 @@ import {
   parseSafetensors,
   type SafetensorsArrays,
   type SafetensorsDtype,
+  type SafetensorsFile,
   type SafetensorsTensor,
 } from "@quantkit/nn";
 import { unpackInt2, unpackInt4 } from "@quantkit/quantizers";
@@ -133,7 +134,11 @@ function sameInts(a: Int32Array, b: Int32Array): boolean {
  * model.predict(x, batch);
  */
 export function parseQuantizedModel(bytes: Uint8Array, name = "bytes"): QuantizedModel {
-  const file = parseSafetensors(bytes, name);
+  return _quantizedModelFromFile(parseSafetensors(bytes, name), name);
+}
+
+/** {@link parseQuantizedModel} after the safetensors layer: validates a parsed file as an integer model. */
+export function _quantizedModelFromFile(file: SafetensorsFile, name: string): QuantizedModel {
   const md = file.metadata;
   if (md.format !== QUANTIZED_MODEL_FORMAT) {
     throw new RangeError(
