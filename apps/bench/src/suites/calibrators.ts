@@ -5,23 +5,22 @@ import { caseTiming, type PackageCase } from "./_cases";
 
 /**
  * Tensor sizes and timed rounds of benchObservers at each (after its one warm-up round): the issue's
- * 1M and 16M. A quick run keeps 1M and one round; a full run takes five at 1M and one at 16M: the
- * searching per-channel observers take seconds per call (PerChannelMseObserver about 13 s over 1M
- * values here, so minutes per call over 16M).
+ * 1M and 16M. `lean` leaves PerChannelMseObserver out (about 0.9 s per call over 1M values here, so
+ * about 15 s over 16M): a quick run keeps it at 1M only.
  */
-const PLAN: Record<"quick" | "full", { size: number; repeats: number }[]> = {
-  quick: [{ size: 1 << 20, repeats: 1 }],
+const PLAN: Record<"quick" | "full", { size: number; repeats: number; lean: boolean }[]> = {
+  quick: [
+    { size: 1 << 20, repeats: 5, lean: false },
+    { size: 1 << 24, repeats: 1, lean: true },
+  ],
   full: [
-    { size: 1 << 20, repeats: 5 },
-    { size: 1 << 24, repeats: 1 },
+    { size: 1 << 20, repeats: 15, lean: false },
+    { size: 1 << 24, repeats: 3, lean: false },
   ],
 };
 
-/**
- * The observers of a quick run: benchObservers' default set less PerChannelMseObserver (about 13 s
- * per call over 1M values here), kept to the names the package knows. A full run takes the default.
- */
-const QUICK_METHODS = [
+/** benchObservers' default observers less PerChannelMseObserver, kept to the names the package knows. */
+const LEAN_METHODS = [
   "minmax",
   "moving_average_minmax",
   "percentile",
@@ -115,16 +114,16 @@ export const calibratorsSuite: Suite = {
     ctx.source = bench.source;
     const api = await importPackage("@quantkit/calibrators");
     const known = (api.module?.OBSERVER_NAMES ?? null) as readonly string[] | null;
-    const methods =
-      ctx.mode === "quick" && known ? QUICK_METHODS.filter((m) => known.includes(m)) : undefined;
-    if (methods)
-      ctx.note(
-        "quick run: PerChannelMseObserver left out (about 13 s per call over 1M values); --full has it",
-      );
+    const lean = known ? LEAN_METHODS.filter((m) => known.includes(m)) : undefined;
     let done = 0;
     const plan = PLAN[ctx.mode];
     const expected = plan.length * 10;
-    for (const { size, repeats } of plan) {
+    for (const { size, repeats, lean: leaveOut } of plan) {
+      const methods = leaveOut ? lean : undefined;
+      if (methods)
+        ctx.note(
+          `PerChannelMseObserver left out over ${formatCount(size)} values in a quick run (--full has it)`,
+        );
       const rows = (await bench.fn({
         sizes: [size],
         repeats,
