@@ -403,12 +403,17 @@ function renderAccuracy(run: BenchResultFile) {
   if (series.length === 0 && fp32 === null) return;
   const s = section("Accuracy against bits", "accuracy");
   const allBits = [...new Set(series.flatMap((x) => x.points.map((p) => p.bits)))].sort((a, b) => b - a);
+  const lowest = Math.min(
+    ...series.flatMap((x) => x.points.map((p) => p.accuracy * 100)),
+    fp32 === null ? 100 : fp32 * 100,
+  );
+  const yMin = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
   const datasets: ChartConfiguration<"line">["data"]["datasets"] = series.map((x, i) => ({
     label: x.label,
     data: x.points.map((p) => ({ x: p.bits, y: p.accuracy * 100 })),
     borderColor: color(i),
     backgroundColor: color(i),
-    borderDash: x.method === "qat" ? [6, 4] : [],
+    borderDash: x.method.startsWith("qat") ? [6, 4] : [],
     pointRadius: 4,
   }));
   if (allBits.length > 0) {
@@ -450,7 +455,8 @@ function renderAccuracy(run: BenchResultFile) {
             ticks: { stepSize: 1 },
             title: { display: true, text: "bits" },
           },
-          y: { min: 0, max: 100, title: { display: true, text: "test accuracy (%)" } },
+          // From the nearest ten below the lowest point: the gaps between methods stay visible.
+          y: { min: yMin, max: 100, title: { display: true, text: "test accuracy (%)" } },
         },
       },
     } as ChartConfiguration,
@@ -472,13 +478,25 @@ function renderAccuracy(run: BenchResultFile) {
   );
   const sizes = modelSizes(run);
   if (sizes.length > 0) {
-    s.append(el("h3", {}, "Model files"));
+    s.append(el("h3", {}, "Model file sizes (KB; the fp32 model's in every column)"));
+    const rowsBy = new Map<string, Map<number | null, number>>();
+    for (const x of sizes) {
+      const key = `${x.method.toUpperCase()}${x.dataset ? ` · ${x.dataset}` : ""}`;
+      if (!rowsBy.has(key)) rowsBy.set(key, new Map());
+      rowsBy.get(key)!.set(x.bits, x.bytes);
+    }
     s.append(
       table(
-        ["model", "size"],
-        sizes.map((x) => [x.label, `${(x.bytes / 1000).toFixed(1)} KB`]),
+        ["model", ...allBits.map((b) => `${b} bits`)],
+        [...rowsBy].map(([key, byBits]) => [
+          key,
+          ...allBits.map((b) => {
+            const bytes = byBits.get(b) ?? byBits.get(null);
+            return bytes === undefined ? "–" : (bytes / 1000).toFixed(1);
+          }),
+        ]),
         { id: "size-table" },
-        new Set([1]),
+        new Set(allBits.map((_, i) => i + 1)),
       ),
     );
   }

@@ -157,6 +157,8 @@ export interface AccuracySeries {
   label: string;
   method: string;
   calibrator: string;
+  /** The data set ("" when the file does not say). */
+  dataset: string;
   points: { bits: number; accuracy: number }[];
 }
 
@@ -188,7 +190,7 @@ export function accuracySeries(run: BenchResultFile): {
     const label = `${method.toUpperCase()} · ${calibrator}${dataset ? ` · ${dataset}` : ""}`;
     let s = series.get(label);
     if (!s) {
-      s = { label, method, calibrator, points: [] };
+      s = { label, method, calibrator, dataset, points: [] };
       series.set(label, s);
     }
     s.points.push({ bits, accuracy: m.value });
@@ -198,9 +200,18 @@ export function accuracySeries(run: BenchResultFile): {
 }
 
 /** The model file sizes (metrics of kind "model-size"), for the table beside the accuracy chart. */
-export function modelSizes(run: BenchResultFile): { label: string; bytes: number }[] {
+export function modelSizes(
+  run: BenchResultFile,
+): { method: string; bits: number | null; dataset: string; bytes: number }[] {
   return run.suites.flatMap((s) =>
-    s.metrics.filter((m) => m.kind === "model-size").map((m) => ({ label: m.label, bytes: m.value })),
+    s.metrics
+      .filter((m) => m.kind === "model-size")
+      .map((m) => ({
+        method: String(m.params.method ?? ""),
+        bits: m.params.bits === undefined ? null : Number(m.params.bits),
+        dataset: m.params.dataset === undefined ? "" : String(m.params.dataset),
+        bytes: m.value,
+      })),
   );
 }
 
@@ -268,7 +279,7 @@ export function headlines(run: BenchResultFile): Headline[] {
         out.push({
           label: `${method.toUpperCase()} accuracy at ${bits} bits (${s.calibrator})`,
           value: formatPercent(p.accuracy),
-          detail: "test set",
+          detail: s.dataset ? `${s.dataset} test set` : "test set",
         });
       }
     }
