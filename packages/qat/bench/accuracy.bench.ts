@@ -173,7 +173,7 @@ export function formatAccuracyBench(r: AccuracyBenchResult): string {
     out.push(
       `${ds}: ${s0.config.trainSamples} train / ${s0.config.testSamples} test, fp32 ${pct(s0.fp32.accuracy)}%, fp32 training ${((s0.fp32.epochMs[0] ?? Number.NaN) / 1000).toFixed(1)} s per epoch`,
     );
-    const cell = (c: string, i: number) => (i === 2 ? ` ${c.padEnd(30)}` : c.padStart(i === 0 ? 6 : 14));
+    const cell = (c: string, i: number) => (i === 2 ? ` ${c.padEnd(30)}` : c.padStart(i === 0 ? 6 : 16));
     out.push(["bits", "ptq %", "ptq best % (calibrator)", "qat scratch %", "qat finetune %", "best qat-ptq", "agree ptq/qat", "size ptq", "qat epoch s"].map(cell).join(""));
     for (const { bits, summary: s } of rows) {
       const bestQat = Math.max(s.qat?.accuracy ?? 0, s.qatFinetune?.accuracy ?? 0);
