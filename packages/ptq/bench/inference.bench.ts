@@ -11,8 +11,15 @@
  */
 import { batches, loadBundledMnist, normalize } from "@quantkit/datasets";
 import { createCpuKernels, type Kernels } from "@quantkit/kernels";
-import { Adam, createMlp, fit, type Linear, type Module, ReLU, Sequential } from "@quantkit/nn";
-import { calibrate, convert, defaultQConfig, prepare, type QConfig, type QuantizedModel } from "@quantkit/ptq";
+import { Adam, createMlp, fit, type Linear, type Module, ReLU, type Sequential } from "@quantkit/nn";
+import {
+  calibrate,
+  convert,
+  defaultQConfig,
+  prepare,
+  type QConfig,
+  type QuantizedModel,
+} from "@quantkit/ptq";
 
 /** Options of {@link benchInference}. */
 export interface InferenceBenchOptions {
@@ -72,7 +79,13 @@ function floatOnKernels(model: Sequential, x: Float32Array, batch: number, k: Ke
       for (let i = 0; i < v.length; i++) if (!(v[i]! > 0)) v[i] = 0;
     } else {
       const l = m as Linear;
-      v = k.matmulF32(v, l.weight.data, { m: batch, k: l.inFeatures, n: l.outFeatures, transB: true, bias: l.bias!.data });
+      v = k.matmulF32(v, l.weight.data, {
+        m: batch,
+        k: l.inFeatures,
+        n: l.outFeatures,
+        transB: true,
+        bias: l.bias!.data,
+      });
     }
   }
   return v;
@@ -94,7 +107,9 @@ export async function benchInference(options: InferenceBenchOptions = {}): Promi
   const test = normalize(split.test);
   const model = createMlp([784, 100, 100, 10], { seed: 0 });
   if (options.train) {
-    await fit(model, batches(train, { batchSize: 10, shuffle: true, seed: 0 }), { optimizer: new Adam(model.parameters(), { lr: 1e-3 }) });
+    await fit(model, batches(train, { batchSize: 10, shuffle: true, seed: 0 }), {
+      optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
+    });
   }
   model.eval();
   const prepared = prepare(model, options.qconfig ?? defaultQConfig);
@@ -107,7 +122,12 @@ export async function benchInference(options: InferenceBenchOptions = {}): Promi
     { name: "js", kernels: createCpuKernels({ simd: false }) as Kernels },
   ];
   const backends = [...cpu, ...(options.extraBackends ?? [])];
-  const variants: Array<{ variant: string; precision: "fp32" | "int8"; backend: string; run: () => unknown }> = [
+  const variants: Array<{
+    variant: string;
+    precision: "fp32" | "int8";
+    backend: string;
+    run: () => unknown;
+  }> = [
     { variant: "fp32 nn", precision: "fp32", backend: "nn", run: () => (model as Module).call(x, [n, 784]) },
     ...backends.map((b) => ({
       variant: `fp32 ${b.name}`,
@@ -134,7 +154,15 @@ export async function benchInference(options: InferenceBenchOptions = {}): Promi
   }
   const rows: InferenceBenchRow[] = variants.map((v, i) => {
     const s = stats(times[i]!);
-    return { variant: v.variant, precision: v.precision, backend: v.backend, medianMs: s.median, minMs: s.min, maxMs: s.max, samplesPerSecond: (n / s.median) * 1000 };
+    return {
+      variant: v.variant,
+      precision: v.precision,
+      backend: v.backend,
+      medianMs: s.median,
+      minMs: s.min,
+      maxMs: s.max,
+      samplesPerSecond: (n / s.median) * 1000,
+    };
   });
   const ratios: InferenceBenchRatio[] = [];
   const at = (name: string) => variants.findIndex((v) => v.variant === name);
@@ -150,19 +178,31 @@ export async function benchInference(options: InferenceBenchOptions = {}): Promi
 
 /** The result as text tables. */
 export function formatInferenceBench(r: InferenceBenchResult): string {
-  const lines = [`MLP 784-100-100-10, ${r.samples} test samples in one batch, ${r.rounds} rounds (median, min..max)`, ""];
-  lines.push(`${"variant".padEnd(24)}${"median ms".padStart(11)}${"min..max ms".padStart(18)}${"samples/s".padStart(12)}`);
+  const lines = [
+    `MLP 784-100-100-10, ${r.samples} test samples in one batch, ${r.rounds} rounds (median, min..max)`,
+    "",
+  ];
+  lines.push(
+    `${"variant".padEnd(24)}${"median ms".padStart(11)}${"min..max ms".padStart(18)}${"samples/s".padStart(12)}`,
+  );
   for (const row of r.rows) {
     lines.push(
       `${row.variant.padEnd(24)}${row.medianMs.toFixed(2).padStart(11)}${`${row.minMs.toFixed(1)}..${row.maxMs.toFixed(1)}`.padStart(18)}${Math.round(row.samplesPerSecond).toLocaleString("en-US").padStart(12)}`,
     );
   }
-  lines.push("", `${"speed-up (paired per round)".padEnd(40)}${"median".padStart(8)}${"min..max".padStart(16)}`);
-  for (const q of r.ratios) lines.push(`${q.label.padEnd(40)}${`${q.median.toFixed(2)}x`.padStart(8)}${`${q.min.toFixed(2)}..${q.max.toFixed(2)}`.padStart(16)}`);
+  lines.push(
+    "",
+    `${"speed-up (paired per round)".padEnd(40)}${"median".padStart(8)}${"min..max".padStart(16)}`,
+  );
+  for (const q of r.ratios)
+    lines.push(
+      `${q.label.padEnd(40)}${`${q.median.toFixed(2)}x`.padStart(8)}${`${q.min.toFixed(2)}..${q.max.toFixed(2)}`.padStart(16)}`,
+    );
   return lines.join("\n");
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("inference.bench.ts");
+const isMain =
+  import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("inference.bench.ts");
 if (isMain) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
@@ -175,7 +215,13 @@ if (isMain) {
     const k = createGpuKernels({ backend: (gpu || "gpu") as never });
     extra.push({ name: `gpu.js ${k.backend}`, kernels: k });
   }
-  const result = await benchInference({ rounds: Number(arg("rounds") ?? 15), train: process.argv.includes("--train"), extraBackends: extra });
-  console.log(process.argv.includes("--json") ? JSON.stringify(result, null, 2) : formatInferenceBench(result));
+  const result = await benchInference({
+    rounds: Number(arg("rounds") ?? 15),
+    train: process.argv.includes("--train"),
+    extraBackends: extra,
+  });
+  console.log(
+    process.argv.includes("--json") ? JSON.stringify(result, null, 2) : formatInferenceBench(result),
+  );
   process.exit(0);
 }

@@ -11,7 +11,14 @@
  * `benchAccuracy(options)` is the measuring function (apps/bench calls it).
  */
 import { writeFile } from "node:fs/promises";
-import { type Dataset, loadBundledMnist, loadFashionMnist, MNIST_MEAN, MNIST_STD, normalize } from "@quantkit/datasets";
+import {
+  type Dataset,
+  loadBundledMnist,
+  loadFashionMnist,
+  MNIST_MEAN,
+  MNIST_STD,
+  normalize,
+} from "@quantkit/datasets";
 import { createCpuKernels, type Kernels } from "@quantkit/kernels";
 import type { Module } from "@quantkit/nn";
 import { type ExperimentProgress, runSeedExperiment, type SeedExperimentSummary } from "@quantkit/qat";
@@ -59,13 +66,22 @@ export interface AccuracyBenchResult {
 /** PyTorch 1.13's fp32 test accuracy on the bundled MNIST split with the seed's hyperparameters. */
 export const PYTORCH_MNIST_FP32 = 0.918;
 
-async function load(name: AccuracyBenchDataset, fashionDir?: string): Promise<{ train: Dataset; test: Dataset }> {
+async function load(
+  name: AccuracyBenchDataset,
+  fashionDir?: string,
+): Promise<{ train: Dataset; test: Dataset }> {
   if (name === "mnist") {
     const s = await loadBundledMnist();
-    return { train: normalize(s.train, { mean: MNIST_MEAN, std: MNIST_STD }), test: normalize(s.test, { mean: MNIST_MEAN, std: MNIST_STD }) };
+    return {
+      train: normalize(s.train, { mean: MNIST_MEAN, std: MNIST_STD }),
+      test: normalize(s.test, { mean: MNIST_MEAN, std: MNIST_STD }),
+    };
   }
   const s = await loadFashionMnist(fashionDir);
-  return { train: normalize(s.train, { mean: 0.286, std: 0.353 }), test: normalize(s.test, { mean: 0.286, std: 0.353 }) };
+  return {
+    train: normalize(s.train, { mean: 0.286, std: 0.353 }),
+    test: normalize(s.test, { mean: 0.286, std: 0.353 }),
+  };
 }
 
 const pts = (a: number, b: number) => `${(100 * (a - b)).toFixed(2)} points`;
@@ -85,28 +101,53 @@ export function accuracyChecks(rows: readonly AccuracyBenchRow[]): AccuracyCheck
           detail: `fp32 ${fp.toFixed(4)}: ${pts(fp, PYTORCH_MNIST_FP32)}`,
         });
       }
-      if (s8.ptq) checks.push({ check: `${ds}: PTQ int8 within 0.5 points of fp32`, pass: Math.abs(s8.ptq.accuracy - fp) <= 0.005, detail: `${s8.ptq.accuracy.toFixed(4)} vs ${fp.toFixed(4)}: ${pts(s8.ptq.accuracy, fp)}` });
+      if (s8.ptq)
+        checks.push({
+          check: `${ds}: PTQ int8 within 0.5 points of fp32`,
+          pass: Math.abs(s8.ptq.accuracy - fp) <= 0.005,
+          detail: `${s8.ptq.accuracy.toFixed(4)} vs ${fp.toFixed(4)}: ${pts(s8.ptq.accuracy, fp)}`,
+        });
       for (const q of [s8.qat, s8.qatFinetune]) {
         // One-sided: fine-tuning is one more epoch of training and may well end above fp32.
-        if (q) checks.push({ check: `${ds}: QAT (${q.mode}) int8 at most 1 point below fp32`, pass: q.accuracy >= fp - 0.01, detail: `${q.accuracy.toFixed(4)} vs ${fp.toFixed(4)}: ${pts(q.accuracy, fp)}` });
+        if (q)
+          checks.push({
+            check: `${ds}: QAT (${q.mode}) int8 at most 1 point below fp32`,
+            pass: q.accuracy >= fp - 0.01,
+            detail: `${q.accuracy.toFixed(4)} vs ${fp.toFixed(4)}: ${pts(q.accuracy, fp)}`,
+          });
       }
       if (s8.ptq) {
-        checks.push({ check: `${ds}: int8 file <= 100 KB`, pass: s8.ptq.sizeBytes <= 100_000, detail: `${s8.ptq.sizeBytes} bytes (fp32 ${s8.fp32.sizeBytes})` });
+        checks.push({
+          check: `${ds}: int8 file <= 100 KB`,
+          pass: s8.ptq.sizeBytes <= 100_000,
+          detail: `${s8.ptq.sizeBytes} bytes (fp32 ${s8.fp32.sizeBytes})`,
+        });
         const rows8 = [s8.ptq, s8.ptqBest, s8.qat, s8.qatFinetune].filter((r) => r !== undefined);
         checks.push({
           check: `${ds}: integer forward agrees with the fake-quantized float forward on >= 99.5% (int8, every backend gives the same codes)`,
           pass: rows8.every((r) => r.agreement >= 0.995 && r.backendsAgree),
-          detail: rows8.map((r) => `${(100 * r.agreement).toFixed(2)}%${r.backendsAgree ? "" : " (backends differ)"}`).join(", "),
+          detail: rows8
+            .map((r) => `${(100 * r.agreement).toFixed(2)}%${r.backendsAgree ? "" : " (backends differ)"}`)
+            .join(", "),
         });
         const nn = s8.fp32.inferenceMs.nn?.medianMs;
         const int8 = s8.ptq.inferenceMs[s8.ptq.backend]?.medianMs;
         if (nn !== undefined && int8 !== undefined && Number.isFinite(int8)) {
-          checks.push({ check: `${ds}: int8 inference >= 1.5x faster than fp32`, pass: nn / int8 >= 1.5, detail: `fp32 (nn) ${nn.toFixed(1)} ms, int8 (${s8.ptq.backend}) ${int8.toFixed(1)} ms: ${(nn / int8).toFixed(2)}x` });
+          checks.push({
+            check: `${ds}: int8 inference >= 1.5x faster than fp32`,
+            pass: nn / int8 >= 1.5,
+            detail: `fp32 (nn) ${nn.toFixed(1)} ms, int8 (${s8.ptq.backend}) ${int8.toFixed(1)} ms: ${(nn / int8).toFixed(2)}x`,
+          });
         }
       }
     }
     const s4 = at(4);
-    if (s4?.ptq) checks.push({ check: `${ds}: 4-bit file <= 60 KB`, pass: s4.ptq.sizeBytes <= 60_000, detail: `${s4.ptq.sizeBytes} bytes` });
+    if (s4?.ptq)
+      checks.push({
+        check: `${ds}: 4-bit file <= 60 KB`,
+        pass: s4.ptq.sizeBytes <= 60_000,
+        detail: `${s4.ptq.sizeBytes} bytes`,
+      });
     for (const [bits, margin] of [
       [3, 0.02],
       [2, 0.2],
@@ -135,7 +176,10 @@ export function accuracyChecks(rows: readonly AccuracyBenchRow[]): AccuracyCheck
  */
 export async function benchAccuracy(options: AccuracyBenchOptions = {}): Promise<AccuracyBenchResult> {
   const rows: AccuracyBenchRow[] = [];
-  const backends = [{ name: "wasm-simd", kernels: createCpuKernels() as Kernels }, ...(options.extraBackends ?? [])];
+  const backends = [
+    { name: "wasm-simd", kernels: createCpuKernels() as Kernels },
+    ...(options.extraBackends ?? []),
+  ];
   for (const ds of options.datasets ?? (["mnist", "fashion-mnist"] as const)) {
     const { train, test } = await load(ds, options.fashionDir);
     let fp32: Module | undefined;
@@ -151,11 +195,19 @@ export async function benchAccuracy(options: AccuracyBenchOptions = {}): Promise
         backends,
         timingRepeats: bits === 8 ? (options.timingRepeats ?? 5) : 0,
         ...(fp32 !== undefined ? { fp32Model: fp32 } : {}),
-        ...(options.onProgress ? { onProgress: (p: ExperimentProgress) => options.onProgress!(ds, bits, p) } : {}),
+        ...(options.onProgress
+          ? { onProgress: (p: ExperimentProgress) => options.onProgress!(ds, bits, p) }
+          : {}),
       });
       // The fp32 row is the trained model's, whichever run trained it.
       if (fp32Row === undefined) fp32Row = summary.fp32;
-      else summary.fp32 = { ...summary.fp32, epochMs: fp32Row.epochMs, trained: true, inferenceMs: fp32Row.inferenceMs };
+      else
+        summary.fp32 = {
+          ...summary.fp32,
+          epochMs: fp32Row.epochMs,
+          trained: true,
+          inferenceMs: fp32Row.inferenceMs,
+        };
       fp32 ??= models.fp32;
       rows.push({ dataset: ds, bits, summary });
     }
@@ -174,7 +226,21 @@ export function formatAccuracyBench(r: AccuracyBenchResult): string {
       `${ds}: ${s0.config.trainSamples} train / ${s0.config.testSamples} test, fp32 ${pct(s0.fp32.accuracy)}%, fp32 training ${((s0.fp32.epochMs[0] ?? Number.NaN) / 1000).toFixed(1)} s per epoch`,
     );
     const cell = (c: string, i: number) => (i === 2 ? ` ${c.padEnd(30)}` : c.padStart(i === 0 ? 6 : 16));
-    out.push(["bits", "ptq %", "ptq best % (calibrator)", "qat scratch %", "qat finetune %", "best qat-ptq", "agree ptq/qat", "size ptq", "qat epoch s"].map(cell).join(""));
+    out.push(
+      [
+        "bits",
+        "ptq %",
+        "ptq best % (calibrator)",
+        "qat scratch %",
+        "qat finetune %",
+        "best qat-ptq",
+        "agree ptq/qat",
+        "size ptq",
+        "qat epoch s",
+      ]
+        .map(cell)
+        .join(""),
+    );
     for (const { bits, summary: s } of rows) {
       const bestQat = Math.max(s.qat?.accuracy ?? 0, s.qatFinetune?.accuracy ?? 0);
       out.push(
@@ -210,7 +276,8 @@ if (isMain) {
     bits: (arg("bits") ?? "8,4,3,2").split(",").map(Number),
     seed: Number(arg("seed") ?? 0),
     onProgress: (ds, bits, p) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r${ds} w${bits}a${bits} ${p.label} ${p.done}/${p.total}\x1b[K`);
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r${ds} w${bits}a${bits} ${p.label} ${p.done}/${p.total}\x1b[K`);
     },
   });
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
