@@ -2,7 +2,7 @@ import { Rng } from "@quantkit/tensor";
 import type { Suite, SuiteContext } from "../context";
 import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
 import type { PackageCase } from "./_cases";
-import { measureGemm } from "./_gemm";
+import { measureConv, measureGemm } from "./_gemm";
 import { type Kernels, relabel } from "./_kernelsDiscovery";
 
 /** Shapes of benchGpu per mode (names as GPU_BENCH_SHAPES has them); quick keeps the smallest cube and the MLP layer. */
@@ -149,6 +149,15 @@ export const kernelsGpuSuite: Suite = {
     for (const [i, shape] of paired.entries()) {
       ctx.progress(0.6 + (0.4 * i) / paired.length, `paired ${shape.join("x")}`);
       await measureGemm(ctx, kernels, shape, rng, false);
+    }
+    // The int8 conv (im2col + the integer GEMM) on each backend, outputs checked equal across them.
+    ctx.progress(0.95, "conv");
+    try {
+      const convs = kernels.filter((k) => typeof k.quantizedConv2d === "function");
+      if (convs.length > 0) await measureConv(ctx, convs, [1, 8, 16, 28, 3], rng);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.note(`conv not measured on gpu.js: ${(err as Error).message.split("\n")[0]}`);
     }
     for (const k of kernels) await (Object.getPrototypeOf(k) as GpuKernels).destroy?.();
     ctx.progress(1, "done");
