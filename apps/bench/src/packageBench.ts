@@ -58,15 +58,6 @@ export function findBenchFunction(modules: readonly BenchModule[], pattern: RegE
   return null;
 }
 
-/** Every exported function of `modules` whose name starts with "bench", for the skip reason. */
-export function benchFunctionNames(modules: readonly BenchModule[]): string[] {
-  return modules.flatMap((m) =>
-    Object.entries(m.exports)
-      .filter(([name, v]) => typeof v === "function" && /^bench/.test(name))
-      .map(([name]) => `${m.file}#${name}`),
-  );
-}
-
 /**
  * Imports a workspace package from source, or returns null with the reason when it cannot (not written
  * yet, or its index does not load). Used for the public API a suite measures directly.

@@ -7,7 +7,7 @@ import { measureConv, measureGemm } from "./_gemm";
 import { discoverKernels, type Kernels, relabel } from "./_kernelsDiscovery";
 
 /** GEMM shapes [m, k, n]: cubes for the throughput curve, and the MLP's first layer at batch 32. */
-export const GEMM_SHAPES: Record<"quick" | "full", [number, number, number][]> = {
+const GEMM_SHAPES: Record<"quick" | "full", [number, number, number][]> = {
   quick: [
     [64, 64, 64],
     [128, 128, 128],
@@ -26,7 +26,7 @@ export const GEMM_SHAPES: Record<"quick" | "full", [number, number, number][]> =
 };
 
 /** Conv shapes: [batch, inChannels, outChannels, height(=width), kernel]. */
-export const CONV_SHAPES: Record<"quick" | "full", [number, number, number, number, number][]> = {
+const CONV_SHAPES: Record<"quick" | "full", [number, number, number, number, number][]> = {
   quick: [[1, 8, 16, 28, 3]],
   full: [
     [1, 8, 16, 28, 3],
