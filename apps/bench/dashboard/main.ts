@@ -403,26 +403,33 @@ function renderAccuracy(run: BenchResultFile) {
   if (series.length === 0 && fp32 === null) return;
   const s = section("Accuracy against bits", "accuracy");
   const allBits = [...new Set(series.flatMap((x) => x.points.map((p) => p.bits)))].sort((a, b) => b - a);
-  const lowest = Math.min(
-    ...series.flatMap((x) => x.points.map((p) => p.accuracy * 100)),
-    fp32 === null ? 100 : fp32 * 100,
-  );
-  const yMin = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
-  const datasets: ChartConfiguration<"line">["data"]["datasets"] = series.map((x, i) => ({
-    label: x.label,
-    data: x.points.map((p) => ({ x: p.bits, y: p.accuracy * 100 })),
-    borderColor: color(i),
-    backgroundColor: color(i),
-    borderDash: x.method.startsWith("qat") ? [6, 4] : [],
-    pointRadius: 4,
-  }));
-  if (allBits.length > 0) {
-    for (const f of fp32ByDataset) {
+  // One chart per data set (a run with MNIST and Fashion-MNIST would cross eight curves in one).
+  const names = [...new Set([...series.map((x) => x.dataset), ...fp32ByDataset.map((f) => f.dataset)])];
+  const grid = el("div", { class: names.length > 1 ? "grid" : "" });
+  s.append(grid);
+  for (const [di, name] of names.entries()) {
+    const mine = series.filter((x) => x.dataset === name);
+    const base = fp32ByDataset.find((f) => f.dataset === name);
+    const lowest = Math.min(
+      ...mine.flatMap((x) => x.points.map((p) => p.accuracy * 100)),
+      base ? base.accuracy * 100 : 100,
+    );
+    // From the nearest ten below the lowest point: the gaps between methods stay visible.
+    const yMin = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
+    const datasets: ChartConfiguration<"line">["data"]["datasets"] = mine.map((x, i) => ({
+      label: x.label.replace(` · ${name}`, ""),
+      data: x.points.map((p) => ({ x: p.bits, y: p.accuracy * 100 })),
+      borderColor: color(i),
+      backgroundColor: color(i),
+      borderDash: x.method.startsWith("qat") ? [6, 4] : [],
+      pointRadius: 4,
+    }));
+    if (base && allBits.length > 0) {
       datasets.push({
-        label: `fp32 model${f.dataset ? `, ${f.dataset}` : ""} (${formatPercent(f.accuracy)})`,
+        label: `fp32 model (${formatPercent(base.accuracy)})`,
         data: [
-          { x: allBits[0]!, y: f.accuracy * 100 },
-          { x: allBits.at(-1)!, y: f.accuracy * 100 },
+          { x: allBits[0]!, y: base.accuracy * 100 },
+          { x: allBits.at(-1)!, y: base.accuracy * 100 },
         ],
         borderColor: "#000000",
         backgroundColor: "#000000",
@@ -430,38 +437,37 @@ function renderAccuracy(run: BenchResultFile) {
         pointRadius: 0,
       });
     }
+    chartCard(
+      grid,
+      di === 0 ? "accuracy-chart" : `accuracy-chart-${di}`,
+      {
+        type: "line",
+        data: { datasets },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: {
+            title: {
+              display: true,
+              text: `MLP test accuracy${name ? ` on ${name}` : ""} against bits: PTQ (solid), QAT (dashed), fp32 (dotted)`,
+              font: { size: 14 },
+            },
+            legend: { position: "bottom" },
+          },
+          scales: {
+            x: {
+              type: "linear",
+              reverse: true,
+              ticks: { stepSize: 1 },
+              title: { display: true, text: "bits (weights and activations)" },
+            },
+            y: { min: yMin, max: 100, title: { display: true, text: "test accuracy (%)" } },
+          },
+        },
+      } as ChartConfiguration,
+      { height: 360 },
+    );
   }
-  chartCard(
-    s,
-    "accuracy-chart",
-    {
-      type: "line",
-      data: { datasets },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        plugins: {
-          title: {
-            display: true,
-            text: "MLP test accuracy against weight/activation bits: PTQ (solid) and QAT (dashed)",
-            font: { size: 14 },
-          },
-          legend: { position: "bottom" },
-        },
-        scales: {
-          x: {
-            type: "linear",
-            reverse: true,
-            ticks: { stepSize: 1 },
-            title: { display: true, text: "bits" },
-          },
-          // From the nearest ten below the lowest point: the gaps between methods stay visible.
-          y: { min: yMin, max: 100, title: { display: true, text: "test accuracy (%)" } },
-        },
-      },
-    } as ChartConfiguration,
-    { height: 340 },
-  );
   s.append(
     table(
       ["method · calibrator", ...allBits.map((b) => `${b} bits`)],
