@@ -417,7 +417,7 @@ function renderAccuracy(run: BenchResultFile) {
     // From the nearest ten below the lowest point: the gaps between methods stay visible.
     const yMin = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
     const datasets: ChartConfiguration<"line">["data"]["datasets"] = mine.map((x, i) => ({
-      label: x.label.replace(` · ${name}`, ""),
+      label: name ? x.label.replace(` · ${name}`, "") : x.label,
       data: x.points.map((p) => ({ x: p.bits, y: p.accuracy * 100 })),
       borderColor: color(i),
       backgroundColor: color(i),
