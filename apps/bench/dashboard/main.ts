@@ -690,6 +690,18 @@ function render() {
   renderCalibrators(a.run);
   renderNumbers(a.run);
   document.body.dataset.charts = String(live.length);
+  // What each chart says about itself, for the Chromium test (titles, axis titles, legend entries).
+  (window as unknown as { benchCharts: unknown }).benchCharts = live.map((c) => {
+    const scales = c.options.scales as Record<string, { title?: { text?: unknown } }> | undefined;
+    return {
+      id: c.canvas.id,
+      title: String(c.options.plugins?.title?.text ?? ""),
+      axes: Object.values(scales ?? {})
+        .map((a) => String(a.title?.text ?? ""))
+        .filter(Boolean),
+      legend: c.data.datasets.map((d) => String(d.label ?? "")),
+    };
+  });
   document.body.dataset.rendered = a.name;
 }
 

@@ -142,6 +142,38 @@ describe("bench dashboard", () => {
     );
     for (const c of canvases) expect(c.painted, `${c.id} drew nothing`).toBeGreaterThan(0);
 
+    // Every chart can be read by someone who did not write it: a title, axis titles with units in
+    // parentheses, a legend entry per dataset.
+    const described = (await page.evaluate(
+      () => (window as unknown as { benchCharts: unknown }).benchCharts,
+    )) as {
+      id: string;
+      title: string;
+      axes: string[];
+      legend: string[];
+    }[];
+    expect(described).toHaveLength(8);
+    for (const c of described) {
+      expect(c.title, c.id).not.toBe("");
+      expect(
+        c.axes.some((a) => /\(.+\)/.test(a)),
+        `${c.id} axes ${c.axes}`,
+      ).toBe(true);
+      expect(c.legend.length, c.id).toBeGreaterThan(0);
+      for (const l of c.legend) expect(l, c.id).not.toBe("");
+    }
+    expect(described.find((c) => c.id === "accuracy-chart")).toEqual({
+      id: "accuracy-chart",
+      title: "MLP test accuracy against bits: PTQ (solid), QAT (dashed), fp32 (dotted)",
+      axes: ["bits (weights and activations)", "test accuracy (%)"],
+      legend: ["PTQ · minmax", "QAT · minmax", "fp32 model (96.30%)"],
+    });
+    expect(described.find((c) => c.id === "throughput-1")).toMatchObject({
+      title: "kernels: gemm.int8: throughput against size (higher is better)",
+      axes: ["problem size (MACs)", "throughput (GMAC/s)"],
+      legend: ["quantkit · js", "onnxruntime-node · ort-cpu"],
+    });
+
     // The headline table shows the file's numbers, formatted.
     const headline = await cellText("#headline-table tbody td");
     const rows: Record<string, string> = {};
@@ -219,6 +251,23 @@ describe("bench dashboard", () => {
       const canvases = await paintedCanvases();
       expect(canvases.length).toBeGreaterThan(0);
       for (const c of canvases) expect(c.painted, `${c.id} drew nothing`).toBeGreaterThan(0);
+      const described = (await page.evaluate(
+        () => (window as unknown as { benchCharts: unknown }).benchCharts,
+      )) as {
+        id: string;
+        title: string;
+        axes: string[];
+        legend: string[];
+      }[];
+      expect(described).toHaveLength(canvases.length);
+      for (const c of described) {
+        expect(c.title, c.id).not.toBe("");
+        expect(
+          c.axes.some((a) => /\(.+\)/.test(a)),
+          `${c.id} axes ${c.axes}`,
+        ).toBe(true);
+        expect(c.legend.filter((l) => l === "")).toEqual([]);
+      }
       // One picture per section: a whole page of a real run is too tall to read in one image.
       mkdirSync(shots, { recursive: true });
       rmSync(join(shots, "dashboard-baseline.png"), { force: true });
