@@ -68,12 +68,33 @@ export class _LinearHistogram {
     }
   }
 
-  /** Adds x[from..to) (already inside the range: call ensureRange first); with `abs`, adds |x|. */
-  add(x: Float32Array, from = 0, to = x.length, abs = false): void {
+  /**
+   * Adds x[from..to) (already inside the range: call ensureRange first); with `abs`, adds |x|; with
+   * `skipZeros`, leaves out exact zeros (±0) and returns how many it left out (else 0). Zeros are
+   * binned like any value, counted without a branch and taken out of their bin afterwards: a branch on
+   * them was 2.5x slower on ReLU outputs (half zeros, in no order); this costs 4-13% over plain binning
+   * (measured, 16M values).
+   */
+  add(x: Float32Array, from = 0, to = x.length, abs = false, skipZeros = false): number {
     const { counts, lo } = this;
     const inv = 1 / this.width;
     const last = this.bins - 1;
-    if (abs) {
+    let zeros = 0;
+    if (skipZeros) {
+      for (let i = from; i < to; i++) {
+        const v = x[i]!;
+        let k = Math.floor(((abs ? Math.abs(v) : v) - lo) * inv);
+        k = k < 0 ? 0 : Math.min(k, last);
+        counts[k]!++;
+        zeros += +(v === 0);
+      }
+      if (zeros > 0) {
+        // the bin every zero went to: the same arithmetic on v = 0
+        let k = Math.floor((0 - lo) * inv);
+        k = k < 0 ? 0 : Math.min(k, last);
+        counts[k]! -= zeros;
+      }
+    } else if (abs) {
       for (let i = from; i < to; i++) {
         let k = Math.floor((Math.abs(x[i]!) - lo) * inv);
         k = k < 0 ? 0 : Math.min(k, last);
@@ -86,7 +107,8 @@ export class _LinearHistogram {
         counts[k]!++;
       }
     }
-    this.total += to - from;
+    this.total += to - from - zeros;
+    return zeros;
   }
 
   /** The value of 0-based rank r, a bin's values placed evenly inside it, clamped to [min, max]. */

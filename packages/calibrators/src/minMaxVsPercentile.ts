@@ -31,8 +31,8 @@ export interface MinMaxVsPercentileResult {
  * plus one outlier at 1000, quantized to 8 bits asymmetric (quint8, per_tensor_affine) with the range of
  * each observer; the MSE of fake quantization over the 10,000 inliers is the figure the notebook compares
  * (it measured 1.39 for min-max and 0.05 for the 99.99th/0.01th percentiles). The entropy observer runs
- * affine here too, so its range is [max(min, -T), min(max, T)]; the cross-entropy observer sees the
- * whole vector as one softmax row.
+ * affine here too: KL over the histogram of x with both ends searched and all 256 levels; the
+ * cross-entropy observer sees the whole vector as one softmax row.
  *
  * @example
  * const { rows } = minMaxVsPercentile();
