@@ -43,7 +43,7 @@ const pkg = {
   scripts: {
     build: "tsup",
     typecheck: "tsc -p tsconfig.json",
-    test: `vitest run --config ../../vitest.config.ts --root ../.. packages/${name}/`,
+    test: `vitest run --root ../.. packages/${name}/`,
     lint: "biome check .",
     publint: "publint --strict && attw --pack . --profile node16",
   },
