@@ -376,6 +376,26 @@ describe("EntropyObserver as an activation observer (affine, PyTorch's 0..127)",
     expect(Math.abs(mirrored[1] - maxVal[0]!)).toBeLessThan(0.25);
   });
 
+  it("across batches the histogram of x grows both ways, keeps every non-zero value, and the range follows", () => {
+    const rng = new Rng(25);
+    const obs = act();
+    const relu = rng.fillNormal(new Float32Array(40_000)).map((v) => Math.max(v, 0));
+    obs.observe(relu); // non-negative: the grid starts at 0
+    const first = obs.range();
+    expect(first.minVal[0]).toBe(0);
+    const wide = rng.fillNormal(new Float32Array(40_000), 1, 3); // crosses zero, wider both ways
+    obs.observe(wide);
+    const { lo, binWidth, counts, zeros } = obs.histogram();
+    const nonZero = [...relu, ...wide].filter((v) => v !== 0).length;
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(nonZero);
+    expect(zeros).toBe(80_000 - nonZero);
+    expect(lo).toBeLessThanOrEqual(obs.minVal);
+    expect(lo + counts.length * binWidth).toBeGreaterThanOrEqual(obs.maxVal);
+    const { minVal, maxVal } = obs.range();
+    expect(minVal[0]).toBeLessThan(-5);
+    expect(maxVal[0]).toBeGreaterThan(first.maxVal[0]!);
+  });
+
   it("uniform data across zero is not clipped", () => {
     const obs = act();
     obs.observe(new Rng(24).fillUniform(new Float32Array(100_000), -1, 3));
