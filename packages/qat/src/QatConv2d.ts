@@ -1,8 +1,7 @@
-import { type Conv2d, conv2dBackward, conv2dForward, Module, type Parameter } from "@quantkit/nn";
-import { type ConvertibleModule, createObserverFrom, type QConfig } from "@quantkit/ptq";
-import type { QParams } from "@quantkit/quantizers";
+import { type Conv2d, conv2dBackward, conv2dForward } from "@quantkit/nn";
+import type { QConfig } from "@quantkit/ptq";
 import type { Shape, Tensor } from "@quantkit/tensor";
-import { FakeQuantize } from "./FakeQuantize";
+import { _QatLayer } from "./_QatLayer";
 
 /**
  * A Conv2d (BatchNorm folded in by `prepareQat`, + fused ReLU) trained with fake quantization
@@ -15,76 +14,26 @@ import { FakeQuantize } from "./FakeQuantize";
  * const qat = prepareQat(new Sequential([["conv", new Conv2d(1, 4, 3)], ["relu", new ReLU()]]));
  * qat.get("conv") // QatConv2d, relu true
  */
-export class QatConv2d extends Module implements ConvertibleModule {
+export class QatConv2d extends _QatLayer<Conv2d> {
   readonly quantizedKind = "conv2d" as const;
-  readonly weightFakeQuant: FakeQuantize;
-  readonly activationPostProcess: FakeQuantize;
-  private last: { x: Float32Array; shape: Shape; weight: Float32Array; out: Float32Array } | undefined;
-  private gradBuffer: Float32Array;
 
-  constructor(
-    readonly float: Conv2d,
-    readonly relu: boolean,
-    qconfig: QConfig,
-  ) {
-    super();
-    this.weightFakeQuant = new FakeQuantize(createObserverFrom(qconfig.weight, "QatConv2d: qconfig.weight"));
-    this.activationPostProcess = new FakeQuantize(
-      createObserverFrom(qconfig.activation, "QatConv2d: qconfig.activation"),
-    );
-    this.gradBuffer = new Float32Array(float.weight.data.length);
+  constructor(float: Conv2d, relu: boolean, qconfig: QConfig) {
+    super(float, relu, qconfig, "QatConv2d");
   }
 
-  override ownParameters(): Parameter[] {
-    return this.float.ownParameters();
+  protected floatForward(x: Float32Array, shape: Shape, weight: Float32Array): Tensor {
+    return conv2dForward(x, shape, weight, this.float.bias?.data ?? null, this.float.geometry);
   }
 
-  override children(): ReadonlyArray<readonly [string, Module]> {
-    return [
-      ["weight_fake_quant", this.weightFakeQuant],
-      ["activation_post_process", this.activationPostProcess],
-    ];
-  }
-
-  forward(x: Float32Array, shape: Shape): Tensor {
-    const w = this.float.weight;
-    const weight = this.weightFakeQuant.call(w.data, w.shape).data;
-    const y = conv2dForward(x, shape, weight, this.float.bias?.data ?? null, this.float.geometry);
-    if (this.relu) for (let i = 0; i < y.data.length; i++) if (!(y.data[i]! > 0)) y.data[i] = 0;
-    this.last = { x, shape, weight, out: y.data };
-    return this.activationPostProcess.call(y.data, y.shape);
-  }
-
-  backward(gradOut: Float32Array, needInputGrad = true): Float32Array {
-    const last = this.last;
-    if (last === undefined) throw new Error("QatConv2d.backward called before forward");
-    let g = this.activationPostProcess.backward(gradOut);
-    if (this.relu) {
-      if (g === gradOut) g = g.slice(); // a disabled fake quantizer passes the caller's array through
-      for (let i = 0; i < g.length; i++) if (!(last.out[i]! > 0)) g[i] = 0;
-    }
-    const gw = this.gradBuffer.fill(0);
-    const gx = conv2dBackward(
-      g,
-      last.x,
-      last.shape,
-      last.weight,
-      gw,
-      this.float.bias?.grad ?? null,
-      this.float.geometry,
-      needInputGrad,
-    );
-    const masked = this.weightFakeQuant.backward(gw);
-    const grad = this.float.weight.grad;
-    for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + masked[i]!;
-    return gx ?? new Float32Array(0);
-  }
-
-  weightQParams(): QParams {
-    return this.weightFakeQuant.calculateQParams();
-  }
-
-  override extraRepr(): string {
-    return `${this.float.extraRepr()}, relu=${this.relu ? "True" : "False"}`;
+  protected floatBackward(
+    gradOut: Float32Array,
+    x: Float32Array,
+    shape: Shape,
+    weight: Float32Array,
+    gradWeight: Float32Array,
+    needInputGrad: boolean,
+  ): Float32Array | undefined {
+    const bias = this.float.bias?.grad ?? null;
+    return conv2dBackward(gradOut, x, shape, weight, gradWeight, bias, this.float.geometry, needInputGrad);
   }
 }
