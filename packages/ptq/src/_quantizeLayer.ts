@@ -59,25 +59,39 @@ export interface _LayerSource {
   observedRange: ObservedRange | null;
 }
 
+/** The kernel parameters a Linear and a Conv2d share: weight codes and scales, bias, qparams, ReLU. */
+interface _KernelCommon {
+  weight: Int8Array;
+  weightScale: number | Float32Array;
+  inputScale: number;
+  inputZeroPoint: number;
+  bias: Float32Array | null;
+  outputScale: number;
+  outputZeroPoint: number;
+  relu: boolean;
+}
+
 /**
- * A float Linear -> an integer Linear: weight codes from its qparams, int32 bias at s_in * s_w,
- * fixed-point multipliers (`prepareQuantizedLinear`), output clamp at the activation range.
+ * What quantizing a Linear and a Conv2d share: the weight codes from its qparams, the kernel prepared by
+ * `prepareKernel` (its errors re-thrown as RangeErrors naming the layer), the output clamp at the
+ * activation range, and the integer layer's fields but `kind`.
  */
-export function _quantizeLinear(float: Linear, s: _LayerSource): IntegerLinear {
-  if (!(float instanceof Linear)) throw new TypeError(`convert: "${s.name}" must hold a Linear`);
-  const where = `convert: "${s.name}"`;
+function _quantizeWith<K extends object>(
+  float: Linear | Conv2d,
+  s: _LayerSource,
+  where: string,
+  prepareKernel: (common: _KernelCommon) => K,
+) {
   const { codes, weight, sqnrDb } = _quantizeWeight(
     float.weight.data,
     float.weight.shape,
     s.weightQParams,
     where,
   );
-  let kernel: ReturnType<typeof prepareQuantizedLinear>;
+  let kernel: K;
   try {
-    kernel = prepareQuantizedLinear({
+    kernel = prepareKernel({
       weight: codes,
-      inFeatures: float.inFeatures,
-      outFeatures: float.outFeatures,
       weightScale: weight.scale.length === 1 ? weight.scale[0]! : weight.scale,
       inputScale: s.input.scale,
       inputZeroPoint: s.input.zeroPoint,
@@ -91,7 +105,6 @@ export function _quantizeLinear(float: Linear, s: _LayerSource): IntegerLinear {
   }
   Object.assign(kernel, _outputClamp(s.output, s.relu));
   return {
-    kind: "linear",
     name: s.name,
     sourceName: s.sourceName,
     relu: s.relu,
@@ -104,6 +117,19 @@ export function _quantizeLinear(float: Linear, s: _LayerSource): IntegerLinear {
   };
 }
 
+/**
+ * A float Linear -> an integer Linear: weight codes from its qparams, int32 bias at s_in * s_w,
+ * fixed-point multipliers (`prepareQuantizedLinear`), output clamp at the activation range.
+ */
+export function _quantizeLinear(float: Linear, s: _LayerSource): IntegerLinear {
+  if (!(float instanceof Linear)) throw new TypeError(`convert: "${s.name}" must hold a Linear`);
+  const where = `convert: "${s.name}"`;
+  const layer = _quantizeWith(float, s, where, (common) =>
+    prepareQuantizedLinear({ ...common, inFeatures: float.inFeatures, outFeatures: float.outFeatures }),
+  );
+  return { kind: "linear", ...layer };
+}
+
 /** A float Conv2d -> an integer Conv2d (`prepareQuantizedConv2d`), as {@link _quantizeLinear}. */
 export function _quantizeConv2d(float: Conv2d, s: _LayerSource): IntegerConv2d {
   if (!(float instanceof Conv2d)) throw new TypeError(`convert: "${s.name}" must hold a Conv2d`);
@@ -112,16 +138,9 @@ export function _quantizeConv2d(float: Conv2d, s: _LayerSource): IntegerConv2d {
   if (g.padTop !== g.padBottom || g.padLeft !== g.padRight) {
     throw new RangeError(`${where}: asymmetric padding is not supported by the integer convolution`);
   }
-  const { codes, weight, sqnrDb } = _quantizeWeight(
-    float.weight.data,
-    float.weight.shape,
-    s.weightQParams,
-    where,
-  );
-  let kernel: ReturnType<typeof prepareQuantizedConv2d>;
-  try {
-    kernel = prepareQuantizedConv2d({
-      weight: codes,
+  const layer = _quantizeWith(float, s, where, (common) =>
+    prepareQuantizedConv2d({
+      ...common,
       inChannels: g.inChannels,
       outChannels: g.outChannels,
       kernelSize: [g.kernelH, g.kernelW],
@@ -129,28 +148,7 @@ export function _quantizeConv2d(float: Conv2d, s: _LayerSource): IntegerConv2d {
       padding: [g.padTop, g.padLeft],
       dilation: [g.dilationH, g.dilationW],
       groups: g.groups,
-      weightScale: weight.scale.length === 1 ? weight.scale[0]! : weight.scale,
-      inputScale: s.input.scale,
-      inputZeroPoint: s.input.zeroPoint,
-      bias: float.bias?.data ?? null,
-      outputScale: s.output.scale,
-      outputZeroPoint: s.output.zeroPoint,
-      relu: s.relu,
-    });
-  } catch (error) {
-    throw new RangeError(`${where}: ${(error as Error).message}`);
-  }
-  Object.assign(kernel, _outputClamp(s.output, s.relu));
-  return {
-    kind: "conv2d",
-    name: s.name,
-    sourceName: s.sourceName,
-    relu: s.relu,
-    input: s.input,
-    output: s.output,
-    weight,
-    kernel,
-    observedRange: s.observedRange,
-    weightSqnrDb: sqnrDb,
-  };
+    }),
+  );
+  return { kind: "conv2d", ...layer };
 }
