@@ -12,17 +12,12 @@ import { QuantStub } from "./QuantStub";
 import { assertQConfig, createObserverFrom, type QConfig } from "./qconfig";
 
 /** Replaces every fused Linear/Conv2d of a (fused) tree with what `wrap` makes of it. */
-export function _swapLayers(
-  seq: Sequential,
-  wrap: (layer: Linear | Conv2d, relu: boolean, path: string) => Module,
-  prefix = "",
-): void {
+export function _swapLayers(seq: Sequential, wrap: (layer: Linear | Conv2d, relu: boolean) => Module): void {
   for (const [name, m] of seq.children()) {
-    const path = prefix === "" ? name : `${prefix}.${name}`;
-    if (m instanceof Sequential) _swapLayers(m, wrap, path);
-    else if (m instanceof LinearReLU) seq.set(name, wrap(m.linear, true, path));
-    else if (m instanceof ConvReLU2d) seq.set(name, wrap(m.conv, true, path));
-    else if (m instanceof Linear || m instanceof Conv2d) seq.set(name, wrap(m, false, path));
+    if (m instanceof Sequential) _swapLayers(m, wrap);
+    else if (m instanceof LinearReLU) seq.set(name, wrap(m.linear, true));
+    else if (m instanceof ConvReLU2d) seq.set(name, wrap(m.conv, true));
+    else if (m instanceof Linear || m instanceof Conv2d) seq.set(name, wrap(m, false));
   }
 }
 
