@@ -1,7 +1,7 @@
 import { type Conv2d, conv2dBackward, conv2dForward } from "@quantkit/nn";
 import type { QConfig } from "@quantkit/ptq";
 import type { Shape, Tensor } from "@quantkit/tensor";
-import { _QatLayer } from "./_QatLayer";
+import { _QatLayer, type _SavedInput } from "./_QatLayer";
 
 /**
  * A Conv2d (BatchNorm folded in by `prepareQat`, + fused ReLU) trained with fake quantization
@@ -27,13 +27,20 @@ export class QatConv2d extends _QatLayer<Conv2d> {
 
   protected floatBackward(
     gradOut: Float32Array,
-    x: Float32Array,
-    shape: Shape,
-    weight: Float32Array,
+    s: _SavedInput,
     gradWeight: Float32Array,
     needInputGrad: boolean,
   ): Float32Array | undefined {
     const bias = this.float.bias?.grad ?? null;
-    return conv2dBackward(gradOut, x, shape, weight, gradWeight, bias, this.float.geometry, needInputGrad);
+    return conv2dBackward(
+      gradOut,
+      s.x,
+      s.shape,
+      s.weight,
+      gradWeight,
+      bias,
+      this.float.geometry,
+      needInputGrad,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { type Linear, linearBackward, linearForward } from "@quantkit/nn";
 import type { QConfig } from "@quantkit/ptq";
 import type { Shape, Tensor } from "@quantkit/tensor";
-import { _QatLayer } from "./_QatLayer";
+import { _QatLayer, type _SavedInput } from "./_QatLayer";
 
 /**
  * A Linear (+ fused ReLU) trained with fake quantization (PyTorch's `torch.ao.nn.qat.Linear` and
@@ -29,20 +29,11 @@ export class QatLinear extends _QatLayer<Linear> {
 
   protected floatBackward(
     gradOut: Float32Array,
-    x: Float32Array,
-    shape: Shape,
-    weight: Float32Array,
+    s: _SavedInput,
     gradWeight: Float32Array,
     needInputGrad: boolean,
   ): Float32Array | undefined {
-    return linearBackward(
-      gradOut,
-      x,
-      shape,
-      weight,
-      gradWeight,
-      this.float.bias?.grad ?? null,
-      needInputGrad,
-    );
+    const bias = this.float.bias?.grad ?? null;
+    return linearBackward(gradOut, s.x, s.shape, s.weight, gradWeight, bias, needInputGrad);
   }
 }

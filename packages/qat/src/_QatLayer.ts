@@ -4,6 +4,13 @@ import type { QParams } from "@quantkit/quantizers";
 import type { Shape, Tensor } from "@quantkit/tensor";
 import { FakeQuantize } from "./FakeQuantize";
 
+/** What the forward pass keeps for the backward pass: the input and the fake-quantized weight it used. */
+export interface _SavedInput {
+  readonly x: Float32Array;
+  readonly shape: Shape;
+  readonly weight: Float32Array;
+}
+
 /**
  * What {@link QatLinear} and {@link QatConv2d} share: the weight and output fake quantizers, the
  * float layer's parameters, the fused ReLU and the straight-through backward pass. A subclass gives
@@ -13,7 +20,7 @@ export abstract class _QatLayer<F extends Linear | Conv2d> extends Module implem
   abstract readonly quantizedKind: "linear" | "conv2d";
   readonly weightFakeQuant: FakeQuantize;
   readonly activationPostProcess: FakeQuantize;
-  private last: { x: Float32Array; shape: Shape; weight: Float32Array; out: Float32Array } | undefined;
+  private last: (_SavedInput & { readonly out: Float32Array }) | undefined;
   private readonly gradBuffer: Float32Array;
 
   constructor(
@@ -36,14 +43,12 @@ export abstract class _QatLayer<F extends Linear | Conv2d> extends Module implem
   protected abstract floatForward(x: Float32Array, shape: Shape, weight: Float32Array): Tensor;
 
   /**
-   * The float layer's backward pass with `weight` in place of its own: accumulates dL/dW into
+   * The float layer's backward pass at `saved` (its input and weight): accumulates dL/dW into
    * `gradWeight` and dL/db into the bias' grad; dL/dx when `needInputGrad`, else undefined.
    */
   protected abstract floatBackward(
     gradOut: Float32Array,
-    x: Float32Array,
-    shape: Shape,
-    weight: Float32Array,
+    saved: _SavedInput,
     gradWeight: Float32Array,
     needInputGrad: boolean,
   ): Float32Array | undefined;
@@ -77,7 +82,7 @@ export abstract class _QatLayer<F extends Linear | Conv2d> extends Module implem
       for (let i = 0; i < g.length; i++) if (!(last.out[i]! > 0)) g[i] = 0;
     }
     const gw = this.gradBuffer.fill(0);
-    const gx = this.floatBackward(g, last.x, last.shape, last.weight, gw, needInputGrad);
+    const gx = this.floatBackward(g, last, gw, needInputGrad);
     const masked = this.weightFakeQuant.backward(gw);
     const grad = this.float.weight.grad;
     for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + masked[i]!;
