@@ -37,7 +37,8 @@ export interface _QuantizedParts {
  * - product scale s_in * s_w[c] is a float32 product (TFLite: `input_scale * filter_scale` in float);
  * - bias_q[c] = round_half_even(bias[c] / productScale[c]) as int32 (PyTorch/fbgemm: scale s_in s_w, zero point 0);
  * - the real multiplier productScale[c] / s_out (in double) becomes (multiplier, shift) by quantizeMultiplier;
- * - outputs are uint8 [0, 255], with a fused ReLU clamping below at the output zero point.
+ * - outputs are uint8 codes clamped to [outputMin, outputMax] (default [0, 255], e.g. a 4-bit activation's
+ *   [0, 15]), with a fused ReLU raising outputMin to the output zero point (the code of 0.0).
  * Per-tensor weight scales give one multiplier; per-channel ones give one per output channel.
  */
 export function _quantizeLayerParts(
@@ -50,6 +51,8 @@ export function _quantizeLayerParts(
     outputScale: number;
     outputZeroPoint: number;
     relu?: boolean | undefined;
+    outputMin?: number | undefined;
+    outputMax?: number | undefined;
   },
 ): _QuantizedParts {
   _assertPositiveFinite(p.inputScale, "inputScale");
@@ -59,6 +62,7 @@ export function _quantizeLayerParts(
   const { values: weightScale, perChannel } = _channelScales(p.weightScale, channels, "weightScale");
   const relu = p.relu ?? false;
   if (typeof relu !== "boolean") throw new TypeError(`relu must be a boolean, got ${typeof relu}`);
+  const { outputMin, outputMax } = _outputClamp(p.outputMin, p.outputMax, p.outputZeroPoint, relu);
   const bias = new Int32Array(channels);
   const productScale = new Float64Array(channels);
   for (let c = 0; c < channels; c++) productScale[c] = Math.fround(p.inputScale * weightScale[c]!);
@@ -93,5 +97,29 @@ export function _quantizeLayerParts(
     multiplier[c] = q.multiplier;
     shift[c] = q.shift;
   }
-  return { bias, multiplier, shift, outputMin: relu ? p.outputZeroPoint : 0, outputMax: 255 };
+  return { bias, multiplier, shift, outputMin, outputMax };
+}
+
+/**
+ * The output clamp [outputMin, outputMax] of a layer: integers in uint8's [0, 255] (default the whole
+ * range), outputMin <= outputMax; a fused ReLU raises outputMin to `outputZeroPoint`, which must then
+ * not exceed outputMax (else every output would be clamped above the code of 0.0).
+ */
+function _outputClamp(
+  min: number | undefined,
+  max: number | undefined,
+  outputZeroPoint: number,
+  relu: boolean,
+): { outputMin: number; outputMax: number } {
+  const lo = min ?? 0;
+  const hi = max ?? 255;
+  _assertIntIn(lo, 0, 255, "outputMin", "uint8");
+  _assertIntIn(hi, 0, 255, "outputMax", "uint8");
+  if (lo > hi) throw new RangeError(`outputMin (${lo}) must be <= outputMax (${hi})`);
+  if (relu && outputZeroPoint > hi) {
+    throw new RangeError(
+      `outputMax (${hi}) must be >= outputZeroPoint (${outputZeroPoint}) with relu: the fused ReLU raises outputMin to the output zero point`,
+    );
+  }
+  return { outputMin: relu ? Math.max(lo, outputZeroPoint) : lo, outputMax: hi };
 }

@@ -25,16 +25,24 @@ export interface QuantizedConv2dParams {
   bias?: Float32Array | null;
   outputScale: number;
   outputZeroPoint: number;
+  /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */
   relu?: boolean;
+  /** Lowest output code, an integer in [0, 255]; default 0 (a fused `relu` raises it to outputZeroPoint). */
+  outputMin?: number;
+  /** Highest output code, an integer in [outputMin, 255]; default 255 (e.g. 15 for a 4-bit activation). */
+  outputMax?: number;
 }
 
 /**
  * Prepares a quantized 2-D convolution for integer-only inference, as {@link prepareQuantizedLinear}
  * does for Linear: int32 bias, fixed-point multipliers per tensor or per output channel, the input
- * zero point folded into the bias, the weight packed for the WebAssembly inner loop (per group).
+ * zero point folded into the bias, the weight packed for the WebAssembly inner loop (per group),
+ * output codes clamped to [outputMin, outputMax] (default [0, 255]; a fused ReLU raises outputMin to
+ * outputZeroPoint).
  *
  * Errors: a weight of the wrong length, groups that do not divide the channels, sizes that are not
- * positive integers, bad scales or zero points (RangeError); wrong types (TypeError).
+ * positive integers, bad scales or zero points, outputMin/outputMax that are not integers in [0, 255]
+ * or out of order, an outputMax below outputZeroPoint with `relu` (RangeError); wrong types (TypeError).
  *
  * @example
  * const layer = prepareQuantizedConv2d({
@@ -43,6 +51,14 @@ export interface QuantizedConv2dParams {
  * });
  * layer.kernelH // 3
  * layer.outputMin // 0 (the ReLU clamps at the output zero point)
+ *
+ * // A 4-bit activation (codes 0..15) whose zero point 4 the ReLU raises outputMin to:
+ * const int4 = prepareQuantizedConv2d({
+ *   weight: new Int8Array(8 * 3 * 3 * 3).fill(1), inChannels: 3, outChannels: 8, kernelSize: 3,
+ *   weightScale: 0.01, inputScale: 0.02, inputZeroPoint: 128, outputScale: 0.1, outputZeroPoint: 4,
+ *   relu: true, outputMin: 0, outputMax: 15,
+ * });
+ * [int4.outputMin, int4.outputMax] // [4, 15]
  */
 export function prepareQuantizedConv2d(params: QuantizedConv2dParams): QuantizedConv2dLayer {
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");

@@ -23,6 +23,14 @@ export interface QuantizedLinearParams {
   outputZeroPoint: number;
   /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */
   relu?: boolean;
+  /**
+   * Lowest output code, an integer in [0, 255]; default 0. Narrower than uint8 for an activation with a
+   * smaller range (PyTorch's `quant_min`, e.g. 0 for a 4-bit quint4 activation). A fused `relu` raises it
+   * to outputZeroPoint.
+   */
+  outputMin?: number;
+  /** Highest output code, an integer in [outputMin, 255]; default 255 (e.g. 15 for a 4-bit activation). */
+  outputMax?: number;
 }
 
 /**
@@ -35,8 +43,13 @@ export interface QuantizedLinearParams {
  * Treat the returned layer as immutable: the kernels cache per layer object (they re-check the weight,
  * bias and zero point arrays' identity on every call).
  *
+ * The output codes are clamped to [outputMin, outputMax] (default [0, 255]); a fused ReLU raises
+ * outputMin to outputZeroPoint.
+ *
  * Errors: a weight of the wrong length, scales that are not positive and finite, zero points outside
- * uint8, a bias that does not fit int32 (RangeError); wrong array types (TypeError).
+ * uint8, a bias that does not fit int32, outputMin/outputMax that are not integers in [0, 255] or
+ * out of order, or an outputMax below outputZeroPoint with `relu` (RangeError); wrong array types
+ * (TypeError).
  *
  * @example
  * const layer = prepareQuantizedLinear({
@@ -47,6 +60,14 @@ export interface QuantizedLinearParams {
  * layer.bias       // Int32Array [500, -1000]  (0.1 / (0.02 * 0.01))
  * layer.multiplier // Int32Array [1099511600]  (0.02 * 0.01 / 0.05 = 0.004 ~ 1099511600 * 2^(-7 - 31))
  * layer.shift      // Int32Array [-7]
+ *
+ * // A 4-bit activation (codes 0..15, zero point 3) with a fused ReLU:
+ * const int4 = prepareQuantizedLinear({
+ *   weight: new Int8Array([64, -32, 0, 127]), inFeatures: 2, outFeatures: 2,
+ *   weightScale: 0.01, inputScale: 0.02, inputZeroPoint: 128,
+ *   outputScale: 0.5, outputZeroPoint: 3, relu: true, outputMin: 0, outputMax: 15,
+ * });
+ * [int4.outputMin, int4.outputMax] // [3, 15]
  */
 export function prepareQuantizedLinear(params: QuantizedLinearParams): QuantizedLinearLayer {
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");

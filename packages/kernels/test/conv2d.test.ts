@@ -277,6 +277,42 @@ describe("quantizedConv2d", () => {
       expect(kernels.quantizedConv2d(x, layer, { batch: 1, height: 6, width: 6 })).toEqual(want);
   });
 
+  it("clamps the output codes to [outputMin, outputMax] (a 4-bit activation), the ReLU raising outputMin", () => {
+    // A 1x1 convolution that copies its one channel (weight 127 at scale 1/127, scales 0.1), zero point 4.
+    const params = {
+      weight: new Int8Array([127]),
+      inChannels: 1,
+      outChannels: 1,
+      kernelSize: 1,
+      weightScale: 1 / 127,
+      inputScale: 0.1,
+      inputZeroPoint: 10,
+      outputScale: 0.1,
+      outputZeroPoint: 4,
+      outputMin: 1,
+      outputMax: 15,
+    };
+    const plain = prepareQuantizedConv2d(params);
+    const relu = prepareQuantizedConv2d({ ...params, relu: true });
+    expect([plain.outputMin, plain.outputMax, relu.outputMin, relu.outputMax]).toEqual([1, 15, 4, 15]);
+    // x codes 0, 8, 12, 30: output codes 4 + (x - 10) = -6, 2, 6, 24.
+    const x = new Uint8Array([0, 8, 12, 30]);
+    const shape = { batch: 1, height: 2, width: 2 };
+    for (const { kernels } of backends) {
+      expect(Array.from(kernels.quantizedConv2d(x, plain, shape))).toEqual([1, 2, 6, 15]);
+      expect(Array.from(kernels.quantizedConv2d(x, relu, shape))).toEqual([4, 4, 6, 15]);
+    }
+    expect(() => prepareQuantizedConv2d({ ...params, outputMin: 16, outputMax: 15 })).toThrow(
+      new RangeError("outputMin (16) must be <= outputMax (15)"),
+    );
+    expect(() => prepareQuantizedConv2d({ ...params, outputMax: 300 })).toThrow(
+      new RangeError("outputMax must be an integer in [0, 255] (uint8), got 300"),
+    );
+    expect(() => prepareQuantizedConv2d({ ...params, outputMax: 3, relu: true })).toThrow(
+      /^outputMax \(3\) must be >= outputZeroPoint \(4\) with relu/,
+    );
+  });
+
   it("rejects bad input, naming the argument", () => {
     const params = {
       weight: new Int8Array(4 * 2 * 9),

@@ -93,6 +93,73 @@ describe("prepareQuantizedLinear", () => {
     expect(layer.outputMin).toBe(7); // the fused ReLU clamps at the output zero point
   });
 
+  it("clamps the output codes to [outputMin, outputMax], the fused ReLU raising outputMin to the zero point", () => {
+    // y = x * 1 (weight 127 at scale 1/127, input and output scale 0.1), zero point 3, codes 0..15 (4 bit).
+    const params = {
+      weight: new Int8Array([127]),
+      inFeatures: 1,
+      outFeatures: 1,
+      weightScale: 1 / 127,
+      inputScale: 0.1,
+      inputZeroPoint: 10,
+      outputScale: 0.1,
+      outputZeroPoint: 3,
+      outputMin: 0,
+      outputMax: 15,
+    };
+    const plain = prepareQuantizedLinear(params);
+    expect([plain.outputMin, plain.outputMax]).toEqual([0, 15]);
+    const relu = prepareQuantizedLinear({ ...params, relu: true });
+    expect([relu.outputMin, relu.outputMax]).toEqual([3, 15]); // max(0, zero point 3)
+    // A ReLU floor above the zero point stays: max(5, 3) = 5.
+    expect(prepareQuantizedLinear({ ...params, relu: true, outputMin: 5 }).outputMin).toBe(5);
+    // Only outputMax given: outputMin defaults to 0; only outputMin given: outputMax defaults to 255.
+    expect(prepareQuantizedLinear({ ...params, outputMin: undefined }).outputMin).toBe(0);
+    expect(prepareQuantizedLinear({ ...params, outputMax: undefined }).outputMax).toBe(255);
+    // x codes 0, 5, 10, 20, 40 are -1.0, -0.5, 0, 1.0, 3.0: output codes 3 + (x - 10) = -7, -2, 3, 13, 33.
+    const x = new Uint8Array([0, 5, 10, 20, 40]);
+    for (const { kernels } of backends) {
+      expect(Array.from(kernels.quantizedLinear(x, plain, 5))).toEqual([0, 0, 3, 13, 15]);
+      expect(Array.from(kernels.quantizedLinear(x, relu, 5))).toEqual([3, 3, 3, 13, 15]);
+    }
+  });
+
+  it("rejects a bad outputMin / outputMax, naming the argument and the value", () => {
+    const ok = {
+      weight: new Int8Array(2),
+      inFeatures: 1,
+      outFeatures: 2,
+      weightScale: 0.1,
+      inputScale: 0.1,
+      inputZeroPoint: 0,
+      outputScale: 0.1,
+      outputZeroPoint: 8,
+    };
+    expect(() => prepareQuantizedLinear({ ...ok, outputMin: -1 })).toThrow(
+      new RangeError("outputMin must be an integer in [0, 255] (uint8), got -1"),
+    );
+    expect(() => prepareQuantizedLinear({ ...ok, outputMax: 256 })).toThrow(
+      new RangeError("outputMax must be an integer in [0, 255] (uint8), got 256"),
+    );
+    expect(() => prepareQuantizedLinear({ ...ok, outputMax: 7.5 })).toThrow(
+      new RangeError("outputMax must be an integer in [0, 255] (uint8), got 7.5"),
+    );
+    expect(() => prepareQuantizedLinear({ ...ok, outputMin: Number.NaN })).toThrow(
+      new RangeError("outputMin must be an integer in [0, 255] (uint8), got NaN"),
+    );
+    expect(() => prepareQuantizedLinear({ ...ok, outputMin: "0" as never })).toThrow(
+      new TypeError("outputMin must be a number, got string"),
+    );
+    expect(() => prepareQuantizedLinear({ ...ok, outputMin: 20, outputMax: 10 })).toThrow(
+      new RangeError("outputMin (20) must be <= outputMax (10)"),
+    );
+    expect(() => prepareQuantizedLinear({ ...ok, outputMax: 7, relu: true })).toThrow(
+      /^outputMax \(7\) must be >= outputZeroPoint \(8\) with relu/,
+    );
+    // Without the ReLU the same clamp is valid (the zero point need not lie inside it).
+    expect(prepareQuantizedLinear({ ...ok, outputMax: 7 }).outputMax).toBe(7);
+  });
+
   it("rejects bad parameters, naming them", () => {
     const ok = {
       weight: new Int8Array(6),

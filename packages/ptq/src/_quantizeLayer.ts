@@ -59,7 +59,11 @@ export interface _LayerSource {
   observedRange: ObservedRange | null;
 }
 
-/** The kernel parameters a Linear and a Conv2d share: weight codes and scales, bias, qparams, ReLU. */
+/**
+ * The kernel parameters a Linear and a Conv2d share: weight codes and scales, bias, qparams, ReLU and
+ * the output clamp at the activation's [quantMin, quantMax] (the kernel raises outputMin to the zero
+ * point for a fused ReLU, as {@link _outputClamp} does).
+ */
 interface _KernelCommon {
   weight: Int8Array;
   weightScale: number | Float32Array;
@@ -69,12 +73,14 @@ interface _KernelCommon {
   outputScale: number;
   outputZeroPoint: number;
   relu: boolean;
+  outputMin: number;
+  outputMax: number;
 }
 
 /**
  * What quantizing a Linear and a Conv2d share: the weight codes from its qparams, the kernel prepared by
- * `prepareKernel` (its errors re-thrown as RangeErrors naming the layer), the output clamp at the
- * activation range, and the integer layer's fields but `kind`.
+ * `prepareKernel` with the output clamp at the activation range (its errors re-thrown as RangeErrors
+ * naming the layer), and the integer layer's fields but `kind`.
  */
 function _quantizeWith<K extends object>(
   float: Linear | Conv2d,
@@ -99,11 +105,12 @@ function _quantizeWith<K extends object>(
       outputScale: s.output.scale,
       outputZeroPoint: s.output.zeroPoint,
       relu: s.relu,
+      outputMin: s.output.quantMin,
+      outputMax: s.output.quantMax,
     });
   } catch (error) {
     throw new RangeError(`${where}: ${(error as Error).message}`);
   }
-  Object.assign(kernel, _outputClamp(s.output, s.relu));
   return {
     name: s.name,
     sourceName: s.sourceName,

@@ -186,6 +186,17 @@ describe("the integer model", () => {
     expect(q.info.qconfig).toBe("defaultQConfig");
   });
 
+  it("prepares each kernel with its activation's [quantMin, quantMax] as the clamp, raised to the zero point by a fused ReLU", async () => {
+    const { q } = await quantizedMlp(createQConfig({ bits: 4 }));
+    for (const layer of q.layers) {
+      const l = layer as IntegerLinear;
+      expect([l.output.quantMin, l.output.quantMax]).toEqual([0, 15]);
+      const min = l.relu ? l.output.zeroPoint : 0;
+      expect([l.kernel.outputMin, l.kernel.outputMax]).toEqual([min, 15]);
+    }
+    expect(q.layers.map((l) => (l as IntegerLinear).relu)).toEqual([true, true, false]);
+  });
+
   it("forward, predict, trace and forwardAsync are views of the same integer pass", async () => {
     const { q, x } = await quantizedMlp(createQConfig({ bits: 6, perChannel: true }));
     const n = 20;
