@@ -3,16 +3,34 @@ import type { Suite, SuiteContext } from "../context";
 import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
 import { addUnlessMeasured, caseTiming, type PackageCase, slug } from "./_cases";
 
-/** Values per tensor (rows of 4096, as benchQuantize requires). */
-const SIZES = { quick: [1 << 20], full: [1 << 20, 1 << 24] };
+/**
+ * Values per tensor (rows of 4096, as benchQuantize requires). `paired`: the sizes timed against a copy in
+ * paired rounds; `cases`: the sizes benchQuantize's every case runs at. The issue's goal for
+ * @quantkit/quantizers is stated at 16M float32 values (64 MiB, far beyond any cache, so the copy is the
+ * memory-bound limit); at 1M (4 MiB) the copy stays cache-resident and the ratio reads ~0.08x, which says
+ * little about that goal, so 1M is kept as context and 16M is the headline in both modes. A paired round
+ * at 16M takes well under a second per call, so the quick run times it too; benchQuantize's 28 cases at
+ * 16M stay in the full run only.
+ */
+const SIZES = {
+  quick: { paired: [1 << 20, 1 << 24], cases: [1 << 20] },
+  full: { paired: [1 << 20, 1 << 24], cases: [1 << 20, 1 << 24] },
+};
+
+/** The size whose ratios against copy are headlines: the issue's 16M float32 values. */
+const HEADLINE_SIZE = 1 << 24;
+
+/** 1048576 -> "1M", 16777216 -> "16M", 4096 -> "4096". */
+const sizeLabel = (n: number): string => (n % (1 << 20) === 0 ? `${n / (1 << 20)}M` : String(n));
 
 type Fn = (...args: unknown[]) => unknown;
 
 /**
- * The headline pairs, timed in the same rounds through the public API: quantize, dequantize and
- * fake-quantize per tensor (quint8) against a plain `Float32Array.prototype.set` copy of the same data,
- * the memory-bound limit. Their ids equal benchQuantize's case ids, so they replace its sequential
- * timings of those cases.
+ * The paired ratios, timed in the same rounds through the public API: quantize (allocating
+ * `quantizePerTensor`, and `quantize` into a preallocated `options.out`), dequantize and fake-quantize per
+ * tensor (quint8) against a plain `Float32Array.prototype.set` copy of the same data, the memory-bound
+ * limit. Their ids equal benchQuantize's case ids, so they replace its sequential timings of those cases.
+ * The two quantize ratios are headlines at {@link HEADLINE_SIZE}.
  */
 async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n: number): Promise<void> {
   const { calculateQParams, quantizePerTensor, quantize, dequantize, fakeQuantize } = api as Record<
@@ -36,6 +54,7 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
   const scale = qp.scale[0]!;
   const zeroPoint = qp.zeroPoint[0]!;
   const codes = quantize!(x, shape, qp);
+  const out = new Uint8Array(n);
   const common = {
     size: n,
     sizeUnit: "elements",
@@ -62,6 +81,14 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
     },
     {
       ...common,
+      id: id("quantize per tensor quint8, into options.out"),
+      op: "quantize per tensor quint8, into options.out",
+      impl: "quantkit",
+      backend: "auto",
+      run: () => quantize!(x, shape, qp, { out }),
+    },
+    {
+      ...common,
       id: id("dequantize per tensor quint8"),
       op: "dequantize per tensor quint8",
       impl: "quantkit",
@@ -78,13 +105,20 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
     },
   ]);
   const copy = id("copy: Float32Array.prototype.set");
-  const label = (what: string) => `${what} / copy, ${n >= 1 << 20 ? `${n / (1 << 20)}M` : n} float32`;
+  const label = (what: string) => `${what} / copy, ${sizeLabel(n)} float32`;
   ctx.ratio(
     `quantize-vs-copy/${n}`,
-    label("quantizePerTensor quint8"),
+    label("quantizePerTensor quint8 (allocating)"),
     id("quantizePerTensor quint8"),
     copy,
-    n === 1 << 20,
+    n === HEADLINE_SIZE,
+  );
+  ctx.ratio(
+    `quantize-out-vs-copy/${n}`,
+    label("quantize per tensor quint8 into preallocated out"),
+    id("quantize per tensor quint8, into options.out"),
+    copy,
+    n === HEADLINE_SIZE,
   );
   ctx.ratio(
     `dequantize-vs-copy/${n}`,
@@ -118,11 +152,21 @@ export const quantizersSuite: Suite = {
     const api = await importPackage("@quantkit/quantizers");
     if (!api.module) return ctx.skip(api.error);
     ctx.source = `${bench.source} + paired ratios against copy (apps/bench)`;
-    const sizes = SIZES[ctx.mode];
-    for (const [i, n] of sizes.entries()) {
-      ctx.progress(i / sizes.length, `${n} values: paired with copy`);
-      await pairedWithCopy(ctx, api.module, n);
-      ctx.progress((i + 0.3) / sizes.length, `${n} values: ${bench.name}`);
+    const { paired, cases: caseSizes } = SIZES[ctx.mode];
+    const steps = [...new Set([...paired, ...caseSizes].sort((a, b) => a - b))].flatMap((n) => [
+      ...(paired.includes(n) ? [{ n, what: "paired" as const }] : []),
+      ...(caseSizes.includes(n) ? [{ n, what: "cases" as const }] : []),
+    ]);
+    // The kernel each case ran, by case name, from benchQuantize (the choice depends on dtype,
+    // granularity and whether WebAssembly SIMD loaded, not on the size, so one size's report covers all).
+    const kernelOf = new Map<string, string>();
+    for (const [i, { n, what }] of steps.entries()) {
+      if (what === "paired") {
+        ctx.progress(i / steps.length, `${sizeLabel(n)} values: paired with copy`);
+        await pairedWithCopy(ctx, api.module, n);
+        continue;
+      }
+      ctx.progress(i / steps.length, `${sizeLabel(n)} values: ${bench.name}`);
       let cases = 0;
       const results = (await bench.fn({
         n,
@@ -130,21 +174,17 @@ export const quantizersSuite: Suite = {
         warmup: ctx.method.warmupRounds,
         onResult: () =>
           ctx.progress(
-            (i + 0.3 + 0.7 * Math.min(1, ++cases / 20)) / sizes.length,
-            `${n} values: case ${cases}`,
+            (i + Math.min(1, ++cases / 28)) / steps.length,
+            `${sizeLabel(n)} values: case ${cases}`,
           ),
       })) as PackageCase[];
-      // The paired timings ran whichever kernel quantkit picked; benchQuantize's cases say which.
-      for (const t of ctx.timings.filter((x) => x.backend === "auto" && x.size === n)) {
-        const c = results.find((r) => r.name === t.op);
-        t.backend = typeof c?.kernel === "string" ? c.kernel : "auto (not reported)";
-      }
       const seen = new Set<string>();
       for (const c of results) {
         const name = String(c.name);
         // benchQuantize times the copy several times through the run; the first stands for it.
         if (seen.has(name)) continue;
         seen.add(name);
+        if (typeof c.kernel === "string" && !kernelOf.has(name)) kernelOf.set(name, c.kernel);
         const impl = name.startsWith("copy") ? "copy" : "quantkit";
         addUnlessMeasured(
           ctx,
@@ -159,8 +199,15 @@ export const quantizersSuite: Suite = {
         );
       }
     }
+    // The paired timings ran whichever kernel quantkit picked; benchQuantize's cases say which.
+    for (const t of ctx.timings.filter((x) => x.backend === "auto")) {
+      t.backend = kernelOf.get(t.op) ?? "auto (not reported)";
+    }
     ctx.note(
       "Timings of each case come from benchQuantize (sequential runs); the ratios against copy and the timings they name are re-measured by apps/bench in paired rounds.",
+    );
+    ctx.note(
+      `Headline: the quantize ratios at ${sizeLabel(HEADLINE_SIZE)} float32 values (64 MiB, beyond the caches: the copy is memory-bound, as in the issue's goal of a quarter of copy speed); at 1M the copy is cache-resident and the ratios are context only.${ctx.mode === "quick" ? ` A quick run times benchQuantize's cases at ${caseSizes.map(sizeLabel).join(", ")} only.` : ""}`,
     );
     ctx.progress(1, "done");
   },
