@@ -1,4 +1,4 @@
-import type { Observer } from "@quantkit/calibrators";
+import { MinMaxObserver, type Observer, PerChannelMinMaxObserver } from "@quantkit/calibrators";
 import { Module } from "@quantkit/nn";
 import {
   type ActivationPostProcess,
@@ -58,15 +58,7 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
     if (this.observerEnabled) {
       this.observer.observe(x, shape);
       this.qparams = this.observer.calculateQParams();
-      let lo = this.min;
-      let hi = this.max;
-      for (let i = 0; i < x.length; i++) {
-        const v = x[i]!;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      this.min = lo;
-      this.max = hi;
+      this.updateObservedRange(x);
     }
     if (!this.fakeQuantEnabled) {
       this.passedThrough = true;
@@ -83,6 +75,39 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
     this.mask = mask;
     this.passedThrough = false;
     return { data: output, shape };
+  }
+
+  /**
+   * Folds `x` (just observed) into the running [min, max] that {@link FakeQuantize.observedRange} reports.
+   * A MinMaxObserver or PerChannelMinMaxObserver (exactly those classes: the moving averages and the
+   * clipping observers keep other statistics) has just found the same running extremes in its own
+   * scan, so they are read from it (O(1), or O(channels)) instead of scanning x a second time: the
+   * weight's observer on every QAT forward. Its extremes cover only batches since its last reset and
+   * include x, so folding them into ours gives the same min and max as the scan.
+   */
+  private updateObservedRange(x: Float32Array): void {
+    const o = this.observer;
+    let lo = this.min;
+    let hi = this.max;
+    if (o.constructor === MinMaxObserver) {
+      const { minVal, maxVal } = o as MinMaxObserver;
+      if (minVal < lo) lo = minVal;
+      if (maxVal > hi) hi = maxVal;
+    } else if (o.constructor === PerChannelMinMaxObserver) {
+      const { minVal, maxVal } = o as PerChannelMinMaxObserver;
+      for (let c = 0; c < minVal.length; c++) {
+        if (minVal[c]! < lo) lo = minVal[c]!;
+        if (maxVal[c]! > hi) hi = maxVal[c]!;
+      }
+    } else {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    this.min = lo;
+    this.max = hi;
   }
 
   /** The straight-through estimator: dL/dx = dL/dy where the code was in range, 0 where it was clamped. */
