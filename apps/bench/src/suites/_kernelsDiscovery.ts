@@ -1,73 +1,12 @@
-/**
- * The part of @quantkit/kernels' `Kernels` contract (packages/kernels/src/types.ts) the suites call,
- * restated here so that the bench compiles before and whatever the package exports by name.
- */
-export interface Kernels {
-  readonly backend: string;
-  matmulInteger(
-    a: Int8Array | Uint8Array,
-    b: Int8Array | Uint8Array,
-    options: {
-      m: number;
-      k: number;
-      n: number;
-      aZeroPoint?: number;
-      bZeroPoint?: number | Int32Array;
-      transB?: boolean;
-      out?: Int32Array;
-    },
-  ): Int32Array;
-  matmulF32(
-    a: Float32Array,
-    b: Float32Array,
-    options: { m: number; k: number; n: number; transB?: boolean; bias?: Float32Array; out?: Float32Array },
-  ): Float32Array;
-  /** fp32 conv (CpuKernels has it: the baseline of quantizedConv2d). */
-  conv2dF32?(
-    x: Float32Array,
-    weight: Float32Array,
-    options: {
-      batch: number;
-      inChannels: number;
-      height: number;
-      width: number;
-      outChannels: number;
-      kernelSize: number;
-      padding?: number;
-      bias?: Float32Array | null;
-      out?: Float32Array;
-    },
-  ): Float32Array;
-  quantizedConv2d?(
-    x: Uint8Array,
-    layer: QuantizedConv2dLayer,
-    input: { batch: number; height: number; width: number },
-    out?: Uint8Array,
-  ): Uint8Array;
-}
+import type { CpuKernels, Kernels as KernelsContract, QuantizedConv2dLayer } from "@quantkit/kernels";
 
-/** @quantkit/kernels' QuantizedConv2dLayer (same fields). */
-export interface QuantizedConv2dLayer {
-  inChannels: number;
-  outChannels: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
-  weight: Int8Array;
-  inputZeroPoint: number;
-  outputZeroPoint: number;
-  bias: Int32Array;
-  multiplier: Int32Array;
-  shift: Int32Array;
-  outputMin: number;
-  outputMax: number;
-}
+export type { QuantizedConv2dLayer };
+
+/**
+ * A kernel backend as the suites see it: @quantkit/kernels' `Kernels` contract, plus the fp32 conv
+ * that the CPU kernels add (the baseline of quantizedConv2d) where a backend has it.
+ */
+export type Kernels = KernelsContract & { conv2dF32?: CpuKernels["conv2dF32"] };
 
 const isKernels = (x: unknown): x is Kernels =>
   typeof x === "object" &&
