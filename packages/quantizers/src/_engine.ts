@@ -3,6 +3,7 @@ import {
   _fakeQuantizeEven,
   _HALF_AWAY_FROM_ZERO,
   _HALF_TO_EVEN,
+  _quantizeDivideEven,
   _quantizeEven,
   _quantizeGeneral,
   _STOCHASTIC,
@@ -66,7 +67,23 @@ export function _floatOut(n: number, out: Float32Array | undefined, label = "opt
   return out;
 }
 
-/** Quantizes x into codes following the plan. */
+/** Checks `arithmetic` and says whether it divides (ONNX) rather than multiplies (PyTorch). */
+export function _divides(arithmetic: unknown, name = "options.arithmetic"): boolean {
+  if (arithmetic === undefined || arithmetic === "pytorch") return false;
+  if (arithmetic === "onnx") return true;
+  throw new TypeError(`${name} must be "pytorch" or "onnx", got ${JSON.stringify(arithmetic)}`);
+}
+
+/** Throws when `options` has a key outside `allowed`, naming it. */
+export function _rejectUnknownKeys(options: object, allowed: readonly string[], name = "options"): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${name} has an unknown key "${key}"; allowed: ${allowed.join(", ")}`);
+    }
+  }
+}
+
+/** Quantizes x into codes following the plan; `divide` selects ONNX's x / scale over PyTorch's x * inv. */
 export function _runQuantize(
   x: Float32Array,
   codes: QuantizedArray,
@@ -74,8 +91,18 @@ export function _runQuantize(
   mode: number,
   rng: { next(): number } | null,
   name: string,
+  divide = false,
 ): void {
-  if (mode === _HALF_TO_EVEN && !plan.wide) {
+  if (divide && mode === _HALF_TO_EVEN && !plan.wide) {
+    _forEachRun(plan, (start, length, p0, stride) => {
+      _quantizeDivideEven(x, codes, start, length, plan, p0, stride, name);
+    });
+  } else if (divide) {
+    const options = { mode, rng, perTensorFloat: plan.granularity === "per_tensor", divide };
+    _forEachRun(plan, (start, length, p0, stride) => {
+      _quantizeGeneral(x, codes, null, null, start, length, plan, p0, stride, name, options);
+    });
+  } else if (mode === _HALF_TO_EVEN && !plan.wide) {
     const eightBit = codes instanceof Uint8Array || codes instanceof Int8Array;
     _forEachRun(plan, (start, length, p0, stride) => {
       if (

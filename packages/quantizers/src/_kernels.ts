@@ -75,6 +75,39 @@ export function _quantizeEven(
 }
 
 /**
+ * Quantize the ONNX way, half to even, narrow range: codes[i] = clamp(zp + nearbyint(float32(x / scale))),
+ * as ONNX's QuantizeLinear (its reference and onnxruntime's MLAS kernel) computes it. The float32 quotient
+ * is the double quotient of two float32 values rounded once to float32, which is the correctly rounded
+ * float32 division (double carries more than 2 * 24 + 2 bits, so the double rounding is innocuous).
+ */
+export function _quantizeDivideEven(
+  x: Float32Array,
+  codes: QuantizedArray,
+  start: number,
+  length: number,
+  plan: _Plan,
+  p0: number,
+  stride: number,
+  name: string,
+): void {
+  const end = start + length;
+  const { scale, lo, hi, zeroPoint } = plan;
+  for (let i = start, j = 0; i < end; i++, j++) {
+    const p = p0 + j * stride;
+    const v = x[i]!;
+    let r = f32(v / scale[p]!) + M - M;
+    if (r > hi[p]!) {
+      if (v - v !== 0) throw _nonFinite(name, i, v);
+      r = hi[p]!;
+    } else if (!(r >= lo[p]!)) {
+      if (v - v !== 0) throw _nonFinite(name, i, v);
+      r = lo[p]!;
+    }
+    codes[i] = (r + zeroPoint[p]!) | 0;
+  }
+}
+
+/**
  * Fake quantize, half to even, narrow range: out[i] = float32((q - zp) * scale), and mask[i] = 1 where
  * zp + nearbyint(float32(x * inv)) lies in [quantMin, quantMax] (before clamping), as PyTorch's
  * `fake_quantize_per_tensor_affine_cachemask` does. `mask` may be null.
@@ -165,6 +198,11 @@ export interface _GeneralOptions {
    * per-channel kernel compares and multiplies in int64/double. They differ only for ranges past 2^24.
    */
   perTensorFloat: boolean;
+  /**
+   * ONNX's arithmetic: t = float32(x / scale) instead of float32(x * inv), and zeroPoint + round(t) as an
+   * exact integer sum (ONNX adds in int32) instead of PyTorch's float32 sum.
+   */
+  divide?: boolean;
 }
 
 /**
@@ -187,6 +225,7 @@ export function _quantizeGeneral(
 ): void {
   const { inv, scale, zeroPoint, quantMin, quantMax, wide } = plan;
   const { mode, rng, perTensorFloat } = options;
+  const divide = options.divide === true;
   const maskMin = perTensorFloat ? f32(quantMin) : quantMin;
   const maskMax = perTensorFloat ? f32(quantMax) : quantMax;
   const end = start + length;
@@ -194,7 +233,7 @@ export function _quantizeGeneral(
     const p = p0 + j * stride;
     const v = x[i]!;
     if (v - v !== 0) throw _nonFinite(name, i, v);
-    const t = f32(v * inv[p]!);
+    const t = divide ? f32(v / scale[p]!) : f32(v * inv[p]!);
     let r: number;
     if (mode === _HALF_TO_EVEN) {
       r = Math.round(t);
@@ -207,7 +246,7 @@ export function _quantizeGeneral(
     }
     const zp = zeroPoint[p]!;
     // zeroPoint + r is a float32 sum in PyTorch; exact (so skipped) whenever it can land in range.
-    const qf = wide ? f32(zp + r) : zp + r;
+    const qf = wide && !divide ? f32(zp + r) : zp + r;
     let q = qf;
     if (q < quantMin) q = quantMin;
     else if (q > quantMax) q = quantMax;

@@ -1,4 +1,4 @@
-import { _runQuantize } from "./_engine";
+import { _divides, _rejectUnknownKeys, _runQuantize } from "./_engine";
 import { _HALF_TO_EVEN } from "./_kernels";
 import { _assertFloat32, _plan } from "./_plan";
 import { allocateCodes, type CodesOf } from "./allocateCodes";
@@ -17,18 +17,29 @@ import { assertDType, DTYPES, type DType } from "./dtype";
  * when x * inv >= 2^31 - zeroPoint; quantkit clamps such values to quantMax, as fbgemm's scalar tail and
  * aten's ARM and reference kernels do.
  *
+ * `options.arithmetic: "onnx"` computes ONNX's QuantizeLinear instead: clamp(zeroPoint +
+ * nearbyint(float32(x / scale))), the codes onnxruntime writes for the same float32 inputs.
+ *
  * @example
  * import { quantizePerTensor } from "@quantkit/quantizers";
  * quantizePerTensor(new Float32Array([-1, 0, 0.5, 2]), 3 / 255, 85, "quint8") // Uint8Array [0, 85, 127, 255]
  * quantizePerTensor(new Float32Array([0.25, -0.25, 0.75]), 0.5, 0, "qint8")   // Int8Array [0, 0, 2] (ties to even)
+ * quantizePerTensor(Float32Array.of(0.273939937), 0.00214854861, 0, "quint8")                          // Uint8Array [128]
+ * quantizePerTensor(Float32Array.of(0.273939937), 0.00214854861, 0, "quint8", { arithmetic: "onnx" }) // Uint8Array [127]
  */
 export function quantizePerTensor<D extends DType>(
   x: Float32Array,
   scale: number,
   zeroPoint: number,
   dtype: D,
+  options: { arithmetic?: "pytorch" | "onnx" } = {},
 ): CodesOf<D> {
   _assertFloat32(x, "x");
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`options must be an object, got ${String(options)}`);
+  }
+  _rejectUnknownKeys(options, ["arithmetic"]);
+  const divide = _divides(options.arithmetic);
   assertDType(dtype);
   if (typeof scale !== "number") throw new TypeError(`scale must be a number, got ${typeof scale}`);
   if (typeof zeroPoint !== "number")
@@ -42,6 +53,6 @@ export function quantizePerTensor<D extends DType>(
     "",
   );
   const codes = allocateCodes(plan.n, quantMin, quantMax, dtype);
-  _runQuantize(x, codes, plan, _HALF_TO_EVEN, null, "x");
+  _runQuantize(x, codes, plan, _HALF_TO_EVEN, null, "x", divide);
   return codes as CodesOf<D>;
 }

@@ -78,3 +78,20 @@ export function refPairIndex(
   }
   return index;
 }
+
+/**
+ * ONNX's QuantizeLinear for one value, from its reference implementation (numpy float32 arrays):
+ * t = float32(x / float32(scale)); q = clamp(zeroPoint + round(t)) with an exact integer sum.
+ */
+export function refCodeOnnx(
+  x: number,
+  scale: number,
+  zeroPoint: number,
+  quantMin: number,
+  quantMax: number,
+  round: (t: number) => number = refRoundHalfToEven,
+): number {
+  const t = f32(f32(x) / f32(scale));
+  const q = zeroPoint + round(t);
+  return Math.min(Math.max(q, quantMin), quantMax);
+}
