@@ -2,8 +2,9 @@
  * The dashboard in headless Chromium: builds it with Vite, serves dist/ from 127.0.0.1, opens two result
  * files through the file input, and checks that every chart drew, that the numbers on the page are the
  * file's, that a regression is marked, and that nothing logged an error. Saves screenshots to
- * e2e/screenshots/ (committed, so that a reader sees the dashboard without running it): the two
- * uploaded runs side by side, and bench-results/baseline.json section by section.
+ * .artifacts/screenshots/bench/ (ignored: a test run leaves the tree as it found it): the two uploaded
+ * runs side by side, and bench-results/baseline.json section by section. `pnpm screenshots:update`
+ * copies them into the committed e2e/screenshots/, so that a reader sees the dashboard without running it.
  */
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -17,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureRun } from "../test/fixtureRun";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
-const shots = join(appDir, "e2e", "screenshots");
 const repoRoot = join(appDir, "..", "..");
+const shots = join(repoRoot, ".artifacts", "screenshots", "bench");
 const baselinePath = join(repoRoot, "bench-results", "baseline.json");
 
 const MIME: Record<string, string> = {

@@ -2,7 +2,9 @@
  * The explainer, end to end: build it (vite's API), serve dist/ from a local static server, drive
  * Debian's chromium through playwright-core. Opens every section, changes its inputs, checks the
  * numbers it shows against answers worked out independently, and saves a screenshot of each section
- * in e2e/screenshots/. Fails on any console error and on any request that leaves 127.0.0.1.
+ * in .artifacts/screenshots/demo/ (ignored: a test run leaves the tree as it found it; `pnpm
+ * screenshots:update` copies them into the committed e2e/screenshots/). Fails on any console error and
+ * on any request that leaves 127.0.0.1.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +16,7 @@ import { type Browser, launchChromium } from "./browser";
 import { type StaticServer, serveStatic } from "./staticServer";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const shots = join(appDir, "e2e", "screenshots");
+const shots = join(appDir, "..", "..", ".artifacts", "screenshots", "demo");
 
 let server: StaticServer;
 let browser: Browser;

@@ -14,9 +14,10 @@ import type { Int8Like, MatmulIntegerOptions } from "./types";
  * ONNX `MatMulInteger`: Y[m, n] = sum over k of (A[m, k] - aZeroPoint) (B[k, n] - bZeroPoint[n]) in
  * int32. A is [m, k] and B is [k, n] (or [n, k] with `transB`, a Linear layer's weight), each an
  * Int8Array or a Uint8Array; bZeroPoint is one number or one per column of Y. Sums wrap modulo 2^32,
- * as int32 accumulation does (only possible when k > 33,000 with extreme codes). Bit for bit what
- * onnxruntime's MatMulInteger returns. Runs on the default CPU kernels (WebAssembly SIMD where
- * available, else JS: same bits); `createCpuKernels()` picks explicitly.
+ * as int32 accumulation does (only possible when k > 33,000 with extreme codes). Exact on every CPU;
+ * onnxruntime's MatMulInteger gives the same bits where its kernel is exact (x86 with VNNI; without
+ * VNNI its uint8 x int8 path saturates pairs of products to int16). Runs on the default CPU kernels
+ * (WebAssembly SIMD where available, else JS: same bits); `createCpuKernels()` picks explicitly.
  *
  * Errors: lengths that do not match m, k, n, a non-integer or negative dimension, a zero point outside
  * its array's dtype (RangeError); arrays of the wrong type (TypeError).

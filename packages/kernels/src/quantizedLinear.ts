@@ -9,7 +9,8 @@ import type { QuantizedLinearLayer } from "./types";
  * y = clamp(requantize(sum_k x[b, k] w[c, k] + bias[c] - z_in sum_k w[c, k]) + z_out): uint8 x int8
  * products in int32, the int32 bias, a fixed-point multiplier per channel, no float on the way. The
  * layer comes from {@link prepareQuantizedLinear}. Matches onnxruntime's QLinearMatMul up to its
- * float rounding (off by one on a small fraction of outputs; the tests state how often).
+ * float rounding (off by one on a small fraction of outputs; the tests state how often) on CPUs where
+ * its uint8 x int8 sums are exact (x86 with VNNI; see the package README).
  *
  * Errors: x of the wrong length or type, a malformed layer (RangeError / TypeError naming the field).
  *

@@ -20,11 +20,14 @@ describe("hand-written ONNX models run in onnxruntime-node", () => {
     await s.release();
   });
 
-  it("MatMulInteger equals a plain-loop reference on random operands (K = 300, sums past 2^16)", async () => {
+  it("MatMulInteger equals a plain-loop reference on random operands, |B| <= 64 (K = 300, sums past 2^16)", async () => {
+    // |B| <= 64 keeps every pair of products within int16 (2 x 255 x 64 = 32,640): onnxruntime's
+    // uint8 x int8 kernel is exact on every x86 CPU then, VNNI or not (without VNNI it saturates such
+    // pairs to int16). Full-range operands are the bench's to measure, not a test's to assert.
     const [m, k, n] = [5, 300, 7];
     const rng = new Rng(7);
     const a = new Uint8Array(m * k).map(() => rng.int(256));
-    const b = new Int8Array(k * n).map(() => rng.int(256) - 128);
+    const b = new Int8Array(k * n).map(() => rng.int(128) - 64);
     const s = await session(matmulIntegerModel(m, k, n));
     const out = await s.run({
       A: new ort.Tensor("uint8", a, [m, k]),
@@ -39,6 +42,7 @@ describe("hand-written ONNX models run in onnxruntime-node", () => {
         for (let p = 0; p < k; p++) acc += (a[i * k + p]! - 128) * b[p * n + j]!;
         ref[i * n + j] = acc;
       }
+    expect(Math.max(...ref.map(Math.abs))).toBeGreaterThan(2 ** 16);
     expect([...(out.Y!.data as Int32Array)]).toEqual([...ref]);
     await s.release();
   });
