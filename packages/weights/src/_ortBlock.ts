@@ -1,0 +1,124 @@
+import { float16 } from "@quantkit/numeric";
+import { roundHalfAwayFromZero } from "@quantkit/quantizers";
+import type { WeightBits } from "./blockQuantized";
+
+const f32 = Math.fround;
+
+/** What every block-wise method shares: width, block size, symmetry, float16 scales. */
+export interface _BlockSpec {
+  readonly bits: WeightBits;
+  readonly blockSize: number;
+  readonly symmetric: boolean;
+  readonly float16: boolean;
+}
+
+/**
+ * ONNX Runtime's scale and zero point of one block (MLAS q4_dq.cpp, range2scalezp / range2scale), each
+ * float32 step explicit. Writes out[0] = the scale as stored (a float16 value when `float16`),
+ * out[1] = the zero point.
+ * - asymmetric: the range is widened to hold 0; scale = (max - min) / (2^bits - 1);
+ *   zero point = roundf(-min / scale) (half away from zero) clamped to 0..2^bits-1; 0 when scale is 0.
+ * - symmetric: m = the value of largest magnitude WITH its sign (min on a tie |max| == |min|);
+ *   scale = -m / 2^(bits-1) (so m maps to code 0, and -m to 2^bits, clipped to 2^bits - 1);
+ *   zero point 2^(bits-1).
+ */
+export function _blockScaleZeroPoint(
+  min: number,
+  max: number,
+  bits: WeightBits,
+  symmetric: boolean,
+  toFloat16: boolean,
+  out: Float64Array,
+): void {
+  if (symmetric) {
+    const m = Math.abs(max) > Math.abs(min) ? max : min;
+    const scale = f32(-m / (1 << (bits - 1)));
+    out[0] = toFloat16 ? float16.round(scale) : scale;
+    out[1] = 1 << (bits - 1);
+    return;
+  }
+  const qmax = (1 << bits) - 1;
+  // std::min(min, 0.0f) and std::max(max, 0.0f), kept literal (they keep -0 where Math.min/max would not).
+  // biome-ignore lint/complexity/useMathMinMax: C++ semantics on -0
+  const lo = min > 0 ? 0 : min;
+  // biome-ignore lint/complexity/useMathMinMax: C++ semantics on -0
+  const hi = max < 0 ? 0 : max;
+  const scale = f32(f32(hi - lo) / qmax);
+  const zpf = scale !== 0 ? f32(0 - f32(lo / scale)) : lo;
+  out[0] = toFloat16 ? float16.round(scale) : scale;
+  out[1] = zpf < 0 ? 0 : zpf > qmax ? qmax : roundHalfAwayFromZero(zpf);
+}
+
+/** The reciprocal ONNX Runtime codes with: float32 1 / scale, 0 for a zero scale (either sign). */
+export function _reciprocal(scale: number): number {
+  return scale !== 0 ? f32(1 / scale) : 0;
+}
+
+/** One code: clamp(roundf(f32(f32(v * reciprocal) + zeroPoint)), 0, qmax), as MLAS computes it. */
+export function _code(v: number, reciprocal: number, zeroPoint: number, qmax: number): number {
+  const q = roundHalfAwayFromZero(f32(f32(v * reciprocal) + zeroPoint));
+  return q < 0 ? 0 : Math.min(q, qmax);
+}
+
+/**
+ * Round-to-nearest of w [N, K] in blocks along K, ONNX Runtime's arithmetic. Writes codes [N, K],
+ * scales and zeroPoints [N, nBlocks].
+ */
+export function _rtn(
+  w: ArrayLike<number>,
+  N: number,
+  K: number,
+  spec: _BlockSpec,
+  codes: Uint8Array,
+  scales: Float32Array,
+  zeroPoints: Uint8Array,
+): void {
+  const { bits, blockSize, symmetric } = spec;
+  const nBlocks = Math.ceil(K / blockSize);
+  const qmax = (1 << bits) - 1;
+  const sz = new Float64Array(2);
+  for (let n = 0; n < N; n++) {
+    const row = n * K;
+    for (let b = 0; b < nBlocks; b++) {
+      const start = row + b * blockSize;
+      const end = Math.min(start + blockSize, row + K);
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = start; i < end; i++) {
+        const v = w[i]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      _blockScaleZeroPoint(min, max, bits, symmetric, spec.float16, sz);
+      const scale = sz[0]!;
+      const zp = sz[1]!;
+      scales[n * nBlocks + b] = scale;
+      zeroPoints[n * nBlocks + b] = zp;
+      const r = _reciprocal(scale);
+      for (let i = start; i < end; i++) codes[i] = _code(w[i]!, r, zp, qmax);
+    }
+  }
+}
+
+/** (code - zeroPoint) * scale in float32 for codes [N, K]; integer or float zero points. */
+export function _dequantizeNK(
+  codes: Uint8Array,
+  scales: Float32Array,
+  zeroPoints: Uint8Array | Float32Array,
+  N: number,
+  K: number,
+  blockSize: number,
+): Float32Array {
+  const nBlocks = Math.ceil(K / blockSize);
+  const out = new Float32Array(N * K);
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < nBlocks; b++) {
+      const s = scales[n * nBlocks + b]!;
+      const z = zeroPoints[n * nBlocks + b]!;
+      const start = n * K + b * blockSize;
+      const end = Math.min(start + blockSize, n * K + K);
+      for (let i = start; i < end; i++) out[i] = f32(f32(codes[i]! - z) * s);
+    }
+  }
+  return out;
+}

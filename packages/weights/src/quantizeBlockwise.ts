@@ -1,0 +1,52 @@
+import { _parseBlock, type BlockOptions } from "./_blockOptions";
+import { _dequantizeNK, _rtn } from "./_ortBlock";
+import { _transpose } from "./_validate";
+import type { BlockQuantized } from "./blockQuantized";
+
+/**
+ * Round-to-nearest block-wise quantization of a weight matrix, equal bit for bit to ONNX Runtime's
+ * MatMulNBits quantizer (`MatMulNBitsQuantizer` default algorithm, MLAS `MlasQuantizeBlockwise`): per output
+ * channel, blocks of `blockSize` consecutive inputs (along K), float32 arithmetic step by step, `roundf`
+ * (ties away from zero). Asymmetric blocks widen their range to hold 0 and take an integer zero point;
+ * symmetric blocks divide the value of largest magnitude, sign included, by -2^(bits-1) and use zero
+ * point 2^(bits-1). With float16 scales, codes are computed from the float16 scale (as ONNX Runtime does
+ * for float16 weights). A short last block (K not a multiple of blockSize) uses only its real values.
+ *
+ * @param weight Float32Array [N, K] (default) or [K, N] with `layout: "KN"`.
+ * @param shape The shape of `weight` as laid out.
+ *
+ * @example
+ * import { quantizeBlockwise } from "@quantkit/weights";
+ * const w = new Float32Array(16).map((_, k) => k - 4); // one output, K = 16: -4..11
+ * const q = quantizeBlockwise(w, [1, 16], { bits: 4, blockSize: 16 });
+ * q.scales     // Float32Array [1]        ((11 - -4) / 15)
+ * q.zeroPoints // Uint8Array [4]
+ * q.codes      // Uint8Array [0, 1, ..., 15]
+ */
+export function quantizeBlockwise(
+  weight: Float32Array,
+  shape: readonly [number, number],
+  options: BlockOptions = {},
+): BlockQuantized {
+  const { N, K, w, spec, layout, scaleType } = _parseBlock(weight, shape, options, [], "quantizeBlockwise");
+  const nBlocks = Math.ceil(K / spec.blockSize);
+  const codes = new Uint8Array(N * K);
+  const scales = new Float32Array(N * nBlocks);
+  const zeroPoints = new Uint8Array(N * nBlocks);
+  _rtn(w, N, K, spec, codes, scales, zeroPoints);
+  const deq = _dequantizeNK(codes, scales, zeroPoints, N, K, spec.blockSize);
+  return {
+    bits: spec.bits,
+    blockSize: spec.blockSize,
+    symmetric: spec.symmetric,
+    scaleType,
+    N,
+    K,
+    nBlocks,
+    codes,
+    scales,
+    zeroPoints,
+    layout,
+    dequantized: layout === "NK" ? deq : _transpose(deq, N, K),
+  };
+}
