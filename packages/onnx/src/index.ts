@@ -1,0 +1,51 @@
+export {
+  type AttributeProto,
+  AttributeProto_AttributeType as AttributeType,
+  AttributeProtoSchema,
+  type FunctionProto,
+  FunctionProtoSchema,
+  type GraphProto,
+  GraphProtoSchema,
+  type ModelProto,
+  ModelProtoSchema,
+  type NodeProto,
+  NodeProtoSchema,
+  type OperatorSetIdProto,
+  OperatorSetIdProtoSchema,
+  type SparseTensorProto,
+  type StringStringEntryProto,
+  StringStringEntryProtoSchema,
+  type TensorProto,
+  TensorProto_DataLocation as DataLocation,
+  TensorProtoSchema,
+  type TensorShapeProto,
+  type TypeProto,
+  TypeProtoSchema,
+  type ValueInfoProto,
+  ValueInfoProtoSchema,
+} from "./_gen/onnx_pb";
+export type { TensorArray } from "./_storage";
+export { allNodes, type NodeEntry } from "./allNodes";
+export { type AttributeValue, getAttribute, makeAttribute, setAttribute } from "./attribute";
+export { constantTensor } from "./constantTensor";
+export { consumers } from "./consumers";
+export { createNameScope, type NameScope } from "./createNameScope";
+export { DataType, dataTypeBits, dataTypeName, minIrVersionForDataType } from "./dataType";
+export { insertNodes, redirectConsumers, removeNode, replaceNode } from "./editNodes";
+export { type FromArrayOptions, fromArray } from "./fromArray";
+export { type GraphEntry, graphs } from "./graphs";
+export { getInitializer, removeInitializer, setInitializer } from "./initializer";
+export { ensureIrVersion, IR_VERSION, irVersionForOpset } from "./irVersion";
+export { type MakeGraphParts, type MakeModelOptions, makeGraph, makeModel, makeOpsetId } from "./makeModel";
+export { type MakeNodeOptions, makeNode } from "./makeNode";
+export { makeTensor } from "./makeTensor";
+export { opsetVersion, setOpsetVersion } from "./opsetVersion";
+export { producers } from "./producers";
+export { type ReadModelOptions, readModel } from "./readModel";
+export { toArray, toStrings } from "./toArray";
+export { toFloat32Array } from "./toFloat32Array";
+export { topologicalSort } from "./topologicalSort";
+export { fromTensor, toTensor } from "./toTensor";
+export { type Dim, makeValueInfo, setValueType, type ValueType, valueType } from "./valueInfo";
+export { setWeight, type WeightEntry, weights } from "./weights";
+export { writeModel } from "./writeModel";

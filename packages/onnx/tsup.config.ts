@@ -1,0 +1,3 @@
+import { quantkitTsup } from "../../tsup.config.base";
+
+export default quantkitTsup();
