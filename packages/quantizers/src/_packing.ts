@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 /**
  * Packs `bits`-wide codes (bits 2 or 4) little end first: code k goes to byte floor(k / per) at bit
  * offset (k % per) * bits, per = 8 / bits (for 4 bits: low nibble first, as PyTorch's quint4x2 and
@@ -44,6 +45,7 @@ export function _unpack(
     throw new TypeError(`${fn}: packed must be a Uint8Array, got ${Object.prototype.toString.call(packed)}`);
   }
   const per = 8 / bits;
+  assertOptions(options, ["length", "signed"], `${fn} options`);
   const length = options.length ?? packed.length * per;
   if (!Number.isInteger(length) || length < 0 || length > packed.length * per) {
     throw new RangeError(

@@ -1,5 +1,5 @@
 import { assertShape, normalizeAxis, type Shape } from "@quantkit/tensor";
-import { assertDType } from "./dtype";
+import { _assertDTypeRange, assertDType } from "./dtype";
 import { type Granularity, granularityOf } from "./granularityOf";
 import type { QParams } from "./qparams";
 import { assertQScheme, isPerChannel } from "./qscheme";
@@ -89,6 +89,7 @@ export function _plan(
   assertDType(qparams.dtype, `${prefix}dtype`);
   const { quantMin, quantMax } = qparams;
   _checkRange(quantMin, quantMax, qparams.dtype === "qint32", prefix);
+  _assertDTypeRange(qparams.dtype, quantMin, quantMax, prefix);
   const n = assertShape(length, shape, name);
   if (n === 0)
     throw new RangeError(`${name} is empty (shape [${shape.join(", ")}]): there is nothing to quantize`);

@@ -1,6 +1,6 @@
-import type { Shape } from "@quantkit/tensor";
+import { assertOptions, type Shape } from "@quantkit/tensor";
 import { groupMinMax } from "./groupMinMax";
-import { calculateQParams, type QParams, type QParamsOptions } from "./qparams";
+import { calculateQParams, QPARAMS_OPTION_KEYS, type QParams, type QParamsOptions } from "./qparams";
 
 /** Options of {@link calculateGroupQParams}: those of `calculateQParams` plus the group layout. */
 export interface GroupQParamsOptions extends Omit<QParamsOptions, "axis" | "groupSize"> {
@@ -26,6 +26,11 @@ export function calculateGroupQParams(x: Float32Array, shape: Shape, options: Gr
   if (options === null || typeof options !== "object") {
     throw new TypeError("options with axis and groupSize are required");
   }
+  assertOptions(
+    options,
+    [...QPARAMS_OPTION_KEYS.filter((k) => k !== "axis" && k !== "groupSize"), "axis", "groupSize"],
+    "calculateGroupQParams options",
+  );
   const qscheme = options.qscheme ?? "per_channel_affine";
   if (qscheme !== "per_channel_affine" && qscheme !== "per_channel_symmetric") {
     throw new TypeError(

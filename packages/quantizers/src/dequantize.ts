@@ -1,4 +1,4 @@
-import type { Shape } from "@quantkit/tensor";
+import { assertOptions, type Shape } from "@quantkit/tensor";
 import { _floatOut, _runDequantize } from "./_engine";
 import { _plan } from "./_plan";
 import type { QuantizedArray } from "./allocateCodes";
@@ -32,8 +32,35 @@ export function dequantize(
       `q must be an integer typed array of codes, got ${Object.prototype.toString.call(q)}`,
     );
   }
+  assertOptions(options, ["out"], "dequantize options");
   const plan = _plan(q.length, shape, qparams, "q");
+  _assertCodes(q, plan.quantMin, plan.quantMax);
   const out = _floatOut(plan.n, options.out);
   _runDequantize(q, out, plan);
   return out;
+}
+
+const _TYPE_RANGES: ReadonlyArray<
+  [typeof Uint8Array | typeof Int8Array | typeof Uint16Array | typeof Int16Array, number, number]
+> = [
+  [Uint8Array, 0, 255],
+  [Int8Array, -128, 127],
+  [Uint16Array, 0, 65535],
+  [Int16Array, -32768, 32767],
+];
+
+/** Every code must lie in [quantMin, quantMax]; skipped when the array's type cannot hold anything else. */
+function _assertCodes(q: QuantizedArray, quantMin: number, quantMax: number): void {
+  for (const [type, lo, hi] of _TYPE_RANGES) {
+    if (q instanceof type && quantMin <= lo && hi <= quantMax) return;
+  }
+  const n = q.length;
+  for (let i = 0; i < n; i++) {
+    const v = q[i]!;
+    if (v < quantMin || v > quantMax || !Number.isInteger(v)) {
+      throw new RangeError(
+        `q[${i}] = ${v} is outside [quantMin, quantMax] = [${quantMin}, ${quantMax}]: not a code of these qparams`,
+      );
+    }
+  }
 }

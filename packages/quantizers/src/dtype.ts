@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 /**
  * Quantized dtypes, named as PyTorch names them (`torch.quint8`, `torch.qint8`, `torch.qint32`),
  * plus the 4-bit and 2-bit ones used for weights.
@@ -61,6 +62,7 @@ export function dtypeForBits(bits: number, signed: boolean): DType | undefined {
  * rangeForBits(3, false)                       // { quantMin: 0, quantMax: 7 }
  */
 export function rangeForBits(bits: number, signed: boolean, options: { narrowRange?: boolean } = {}): QRange {
+  assertOptions(options, ["narrowRange"], "rangeForBits options");
   if (!Number.isInteger(bits) || bits < 1 || bits > 16) {
     throw new RangeError(`bits must be an integer in 1..16, got ${bits}`);
   }
@@ -92,6 +94,7 @@ export function calculateQRange(
   } = {},
 ): QRange {
   assertDType(dtype);
+  assertOptions(options, ["quantMin", "quantMax", "reduceRange"], "calculateQRange options");
   const { quantMin, quantMax, reduceRange = false } = options;
   let qmin: number;
   let qmax: number;
@@ -102,6 +105,7 @@ export function calculateQRange(
       );
     }
     validateQRange(quantMin, quantMax, dtype === "qint32" ? 2 ** 32 : 2 ** 16);
+    _assertDTypeRange(dtype, quantMin, quantMax);
     qmin = quantMin;
     qmax = quantMax;
   } else {
@@ -139,4 +143,25 @@ export function validateQRange(quantMin: number, quantMax: number, maxCodes = 2 
       `the range [${quantMin}, ${quantMax}] holds ${quantMax - quantMin + 1} codes, more than ${maxCodes} (bits 1..${Math.log2(maxCodes)})`,
     );
   }
+}
+
+/**
+ * Checks that [quantMin, quantMax] suits `dtype`: within the dtype's own range (PyTorch's rule for a
+ * custom range), or the full or narrow range of a wider bit width up to 16 with the dtype's signedness
+ * (quantkit's 9..16-bit codes, as `rangeForBits` gives them, reduced by `reduceRange` or not). So quint8
+ * with 0..300 and qint8 with 0..255 are errors; quint8 with 0..65535 is 16-bit unsigned. qint32 takes
+ * any int32 range.
+ */
+export function _assertDTypeRange(dtype: DType, quantMin: number, quantMax: number, prefix = ""): void {
+  if (dtype === "qint32") return;
+  const d = DTYPES[dtype];
+  if (quantMin >= d.quantMin && quantMax <= d.quantMax) return;
+  for (let bits = d.bits + 1; bits <= 16; bits++) {
+    const half = 2 ** (bits - 1);
+    if (!d.signed && quantMin === 0 && quantMax === 2 * half - 1) return;
+    if (d.signed && quantMax === half - 1 && (quantMin === -half || quantMin === -(half - 1))) return;
+  }
+  throw new RangeError(
+    `${prefix}quantMin..${prefix}quantMax = [${quantMin}, ${quantMax}] does not suit dtype ${dtype}: it lies outside ${dtype}'s range [${d.quantMin}, ${d.quantMax}] and is not the full range of a wider ${d.signed ? "signed" : "unsigned"} bit width (up to 16 bits)`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Shape } from "@quantkit/tensor";
+import { assertOptions } from "@quantkit/tensor";
 import { _floatOut, _mode, _runFakeQuantize, type RoundingOptions } from "./_engine";
 import { _assertFloat32, _plan } from "./_plan";
 import type { QParams } from "./qparams";
@@ -30,6 +31,7 @@ export function fakeQuantize(
 ): Float32Array {
   _assertFloat32(x, "x");
   const plan = _plan(x.length, shape, qparams, "x");
+  assertOptions(options, ["rounding", "rng", "out"], "fakeQuantize options");
   const { mode, rng } = _mode(options);
   const out = _floatOut(plan.n, options.out);
   _runFakeQuantize(x, out, null, plan, mode, rng, "x");

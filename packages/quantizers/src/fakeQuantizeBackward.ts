@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _floatOut } from "./_engine";
 
 /**
@@ -29,8 +30,13 @@ export function fakeQuantizeBackward(
   if (mask.length !== gradOutput.length) {
     throw new RangeError(`gradOutput has ${gradOutput.length} elements but mask has ${mask.length}`);
   }
+  assertOptions(options, ["out"], "fakeQuantizeBackward options");
   const n = gradOutput.length;
   const out = _floatOut(n, options.out);
-  for (let i = 0; i < n; i++) out[i] = gradOutput[i]! * mask[i]!;
+  for (let i = 0; i < n; i++) {
+    const m = mask[i]!;
+    if (m > 1) throw new RangeError(`mask[${i}] = ${m}; a straight-through mask holds only 0 and 1`);
+    out[i] = gradOutput[i]! * m;
+  }
   return out;
 }

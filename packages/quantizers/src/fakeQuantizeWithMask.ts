@@ -1,4 +1,5 @@
 import type { Shape } from "@quantkit/tensor";
+import { assertOptions } from "@quantkit/tensor";
 import { _floatOut, _mode, _runFakeQuantize, type RoundingOptions } from "./_engine";
 import { _assertFloat32, _plan } from "./_plan";
 import type { QParams } from "./qparams";
@@ -33,6 +34,7 @@ export function fakeQuantizeWithMask(
 ): { output: Float32Array; mask: Uint8Array } {
   _assertFloat32(x, "x");
   const plan = _plan(x.length, shape, qparams, "x");
+  assertOptions(options, ["rounding", "rng", "out", "mask"], "fakeQuantizeWithMask options");
   const { mode, rng } = _mode(options);
   const output = _floatOut(plan.n, options.out);
   let mask = options.mask;

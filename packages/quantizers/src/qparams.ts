@@ -1,5 +1,6 @@
+import { assertOptions } from "@quantkit/tensor";
 import { calculateQRange, DTYPES, type DType } from "./dtype";
-import { assertQScheme, isSymmetric, type QScheme } from "./qscheme";
+import { assertQScheme, isPerChannel, isSymmetric, type QScheme } from "./qscheme";
 import { roundHalfToEven } from "./rounding";
 
 /** `torch.finfo(torch.float32).eps`, PyTorch's default lower bound on a scale. */
@@ -54,6 +55,18 @@ export interface QParamsOptions {
 
 const f32 = Math.fround;
 
+/** The keys {@link calculateQParams} reads; any other key is an error. */
+export const QPARAMS_OPTION_KEYS: readonly string[] = [
+  "dtype",
+  "qscheme",
+  "quantMin",
+  "quantMax",
+  "reduceRange",
+  "eps",
+  "axis",
+  "groupSize",
+];
+
 /**
  * PyTorch's `_ObserverBase._calculate_qparams` for already-observed ranges, in float32 arithmetic:
  *
@@ -78,14 +91,26 @@ export function calculateQParams(
   maxVal: number | ArrayLike<number>,
   options: QParamsOptions = {},
 ): QParams {
+  assertOptions(options, QPARAMS_OPTION_KEYS, "calculateQParams options");
   const dtype = options.dtype ?? "quint8";
   const qscheme = options.qscheme ?? "per_tensor_affine";
   assertQScheme(qscheme);
   const eps = options.eps ?? FLOAT32_EPS;
-  if (!(eps > 0) || !Number.isFinite(eps))
-    throw new RangeError(`eps must be positive and finite, got ${eps}`);
+  // float32(eps) must be a normal, finite float32 whose reciprocal is finite too: 1e-50 would become 0.
+  if (typeof eps !== "number" || !(f32(eps) >= 2 ** -126) || !Number.isFinite(f32(eps)))
+    throw new RangeError(
+      `eps must be positive and finite in float32 (at least 2^-126 = 1.1754943508222875e-38), got ${eps}`,
+    );
+  if (options.groupSize !== undefined && !isPerChannel(qscheme))
+    throw new TypeError(
+      `groupSize (${options.groupSize}) needs a per_channel_affine or per_channel_symmetric qscheme, got ${qscheme}`,
+    );
   const customRange = options.quantMin !== undefined || options.quantMax !== undefined;
-  const { quantMin, quantMax } = calculateQRange(dtype, options);
+  const { quantMin, quantMax } = calculateQRange(dtype, {
+    quantMin: options.quantMin,
+    quantMax: options.quantMax,
+    reduceRange: options.reduceRange,
+  });
 
   const mins = typeof minVal === "number" ? [minVal] : minVal;
   const maxs = typeof maxVal === "number" ? [maxVal] : maxVal;
@@ -98,6 +123,10 @@ export function calculateQParams(
     throw new RangeError("minVal is empty: observe at least one value before calculating qparams");
 
   const n = mins.length;
+  if (!isPerChannel(qscheme) && n !== 1)
+    throw new RangeError(
+      `qscheme ${qscheme} is per tensor and takes one minVal/maxVal, got ${n} (use a per_channel_* qscheme)`,
+    );
   const scale = new Float32Array(n);
   const zeroPoint = new Int32Array(n);
   const symmetric = isSymmetric(qscheme);
@@ -114,6 +143,7 @@ export function calculateQParams(
     if (symmetric) {
       const absMax = Math.max(-minNeg, maxPos);
       const s = Math.max(f32(absMax / f32((quantMax - quantMin) / 2)), fEps);
+      _assertScale(s, c, n, lo, hi);
       scale[c] = s;
       if (!DTYPES[dtype].signed) {
         // PyTorch: 128 for quint8's full range, the rounded-down midpoint for a custom range. With
@@ -124,6 +154,7 @@ export function calculateQParams(
       }
     } else {
       const s = Math.max(f32(f32(maxPos - minNeg) / f32(quantMax - quantMin)), fEps);
+      _assertScale(s, c, n, lo, hi);
       scale[c] = s;
       const z = quantMin - roundHalfToEven(f32(minNeg / s));
       zeroPoint[c] = Math.min(Math.max(z, quantMin), quantMax);
@@ -133,4 +164,13 @@ export function calculateQParams(
   if (options.axis !== undefined) result.axis = options.axis;
   if (options.groupSize !== undefined) result.groupSize = options.groupSize;
   return result;
+}
+
+/** A scale must be finite in float32 with a finite float32 reciprocal (what `quantize` needs). */
+function _assertScale(s: number, c: number, n: number, lo: number, hi: number): void {
+  if (!Number.isFinite(s) || !Number.isFinite(f32(1 / s))) {
+    throw new RangeError(
+      `the range [${lo}, ${hi}]${n > 1 ? ` of channel ${c}` : ""} gives scale ${s}: its span overflows float32, no finite scale exists`,
+    );
+  }
 }

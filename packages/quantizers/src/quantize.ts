@@ -60,7 +60,7 @@ export function quantize(
   if (options === null || typeof options !== "object") {
     throw new TypeError(`options must be an object, got ${String(options)}`);
   }
-  _rejectUnknownKeys(options, QUANTIZE_KEYS);
+  _rejectUnknownKeys(options, QUANTIZE_KEYS, "quantize options");
   const divide = _divides(options.arithmetic);
   const plan = _plan(x.length, shape, qparams, "x");
   const { mode, rng } = _mode(options);

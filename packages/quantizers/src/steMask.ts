@@ -1,4 +1,5 @@
 import type { Shape } from "@quantkit/tensor";
+import { assertOptions } from "@quantkit/tensor";
 import { _mode, _runFakeQuantize, type RoundingOptions } from "./_engine";
 import { _assertFloat32, _plan } from "./_plan";
 import type { QParams } from "./qparams";
@@ -22,6 +23,7 @@ export function steMask(
 ): Uint8Array {
   _assertFloat32(x, "x");
   const plan = _plan(x.length, shape, qparams, "x");
+  assertOptions(options, ["rounding", "rng"], "steMask options");
   const { mode, rng } = _mode(options);
   const mask = new Uint8Array(plan.n);
   _runFakeQuantize(x, null, mask, plan, mode, rng, "x");
