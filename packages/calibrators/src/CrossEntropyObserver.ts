@@ -59,6 +59,7 @@ export class CrossEntropyObserver extends _ObserverBase {
       dtype: "quint8",
       qscheme: "per_tensor_affine",
       kind: "per_tensor",
+      keys: ["axis", "gridSize", "maxSamples", "seed"],
     });
     const axis = options.axis ?? -1;
     if (!Number.isInteger(axis))

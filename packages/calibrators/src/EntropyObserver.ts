@@ -67,6 +67,7 @@ export class EntropyObserver extends _ObserverBase {
       dtype: "qint8",
       qscheme: "per_tensor_symmetric",
       kind: "per_tensor",
+      keys: ["bins"],
     });
     const bins = options.bins ?? 2048;
     if (!Number.isInteger(bins) || bins < 2 || bins > 2 ** 24) {

@@ -224,6 +224,7 @@ export class HistogramObserver extends _ObserverBase {
       dtype: "quint8",
       qscheme: "per_tensor_affine",
       kind: "per_tensor",
+      keys: ["bins", "upsampleRate"],
     });
     const bins = options.bins ?? 2048;
     if (!Number.isInteger(bins) || bins < 2 || bins > 2 ** 24) {

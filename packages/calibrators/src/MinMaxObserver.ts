@@ -33,8 +33,8 @@ export class MinMaxObserver extends _ObserverBase {
   /** The running maximum (-Infinity before any batch). */
   maxVal = Number.NEGATIVE_INFINITY;
 
-  constructor(options: MinMaxObserverOptions = {}, name = "MinMaxObserver") {
-    super(name, options, { dtype: "quint8", qscheme: "per_tensor_affine", kind: "per_tensor" });
+  constructor(options: MinMaxObserverOptions = {}, name = "MinMaxObserver", keys: readonly string[] = []) {
+    super(name, options, { dtype: "quint8", qscheme: "per_tensor_affine", kind: "per_tensor", keys });
     _rejectSymmetricReducedQuint8(this);
   }
 

@@ -41,7 +41,7 @@ export class MovingAverageMinMaxObserver extends MinMaxObserver {
   private readonly c32: number;
 
   constructor(options: MovingAverageMinMaxObserverOptions = {}) {
-    super(options, "MovingAverageMinMaxObserver");
+    super(options, "MovingAverageMinMaxObserver", ["averagingConstant"]);
     this.averagingConstant = _checkAveragingConstant(this.name, options.averagingConstant ?? 0.01);
     this.c32 = f32(this.averagingConstant);
   }

@@ -22,7 +22,7 @@ export class MovingAveragePerChannelMinMaxObserver extends PerChannelMinMaxObser
   private readonly c32: number;
 
   constructor(options: MovingAveragePerChannelMinMaxObserverOptions = {}) {
-    super(options, "MovingAveragePerChannelMinMaxObserver");
+    super(options, "MovingAveragePerChannelMinMaxObserver", ["averagingConstant"]);
     this.averagingConstant = _checkAveragingConstant(this.name, options.averagingConstant ?? 0.01);
     this.c32 = Math.fround(this.averagingConstant);
   }

@@ -41,7 +41,12 @@ export class MseObserver extends _ObserverBase {
   private lastMse = Number.NaN;
 
   constructor(options: MseObserverOptions = {}) {
-    super("MseObserver", options, { dtype: "quint8", qscheme: "per_tensor_affine", kind: "per_tensor" });
+    super("MseObserver", options, {
+      dtype: "quint8",
+      qscheme: "per_tensor_affine",
+      kind: "per_tensor",
+      keys: ["gridSize", "bins"],
+    });
     ({ gridSize: this.gridSize, bins: this.bins } = _searchSettings(this.name, options, {
       gridSize: 20,
       bins: 8192,

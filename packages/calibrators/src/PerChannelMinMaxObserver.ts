@@ -37,8 +37,17 @@ export class PerChannelMinMaxObserver extends _ObserverBase {
   /** Running maximum per channel. */
   maxVal: Float32Array = new Float32Array(0);
 
-  constructor(options: PerChannelMinMaxObserverOptions = {}, name = "PerChannelMinMaxObserver") {
-    super(name, options, { dtype: "quint8", qscheme: "per_channel_affine", kind: "per_channel" });
+  constructor(
+    options: PerChannelMinMaxObserverOptions = {},
+    name = "PerChannelMinMaxObserver",
+    keys: readonly string[] = [],
+  ) {
+    super(name, options, {
+      dtype: "quint8",
+      qscheme: "per_channel_affine",
+      kind: "per_channel",
+      keys: ["chAxis", ...keys],
+    });
     this.chAxis = _checkChAxis(name, options.chAxis ?? 0);
     _rejectSymmetricReducedQuint8(this);
   }

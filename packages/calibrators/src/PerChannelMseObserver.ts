@@ -43,6 +43,7 @@ export class PerChannelMseObserver extends _ObserverBase {
       dtype: "quint8",
       qscheme: "per_channel_affine",
       kind: "per_channel",
+      keys: ["chAxis", "gridSize", "bins"],
     });
     this.chAxis = _checkChAxis(this.name, options.chAxis ?? 0);
     ({ gridSize: this.gridSize, bins: this.bins } = _searchSettings(this.name, options, {

@@ -48,6 +48,7 @@ export class PerChannelPercentileObserver extends _ObserverBase {
       dtype: "quint8",
       qscheme: "per_channel_affine",
       kind: "per_channel",
+      keys: ["chAxis", "percentile", "lowerPercentile", "exactLimit", "bins"],
     });
     this.chAxis = _checkChAxis(this.name, options.chAxis ?? 0);
     const s = _percentileSettings(this.name, options, 2 ** 22);

@@ -56,6 +56,7 @@ export class PercentileObserver extends _ObserverBase {
       dtype: "quint8",
       qscheme: "per_tensor_affine",
       kind: "per_tensor",
+      keys: ["percentile", "lowerPercentile", "exactLimit", "mantissaBits"],
     });
     const s = _percentileSettings(this.name, options, 65_536);
     this.percentile = s.upper;

@@ -12,8 +12,11 @@ import {
   type QScheme,
   rangeForBits,
 } from "@quantkit/quantizers";
-import { normalizeAxis, sizeOf, splitAtAxis } from "@quantkit/tensor";
+import { assertOptions, normalizeAxis, sizeOf, splitAtAxis } from "@quantkit/tensor";
 import type { Observer, ObserverOptions, ObserverRange } from "./observer";
+
+/** The keys of {@link ObserverOptions}, which every observer takes. */
+const _OBSERVER_KEYS = ["dtype", "qscheme", "reduceRange", "quantMin", "quantMax", "bits", "eps"] as const;
 
 /** Which qschemes an observer class accepts. */
 export type _SchemeKind = "per_tensor" | "per_channel";
@@ -52,12 +55,13 @@ export abstract class _ObserverBase implements Observer {
   constructor(
     name: string,
     options: ObserverOptions,
-    defaults: { dtype: DType; qscheme: QScheme; kind: _SchemeKind },
+    defaults: { dtype: DType; qscheme: QScheme; kind: _SchemeKind; keys?: readonly string[] },
   ) {
     this.name = name;
     if (options === null || typeof options !== "object") {
       throw new TypeError(`${name}: options must be an object, got ${describe(options)}`);
     }
+    assertOptions(options, [..._OBSERVER_KEYS, ...(defaults.keys ?? [])], `${name} options`);
     const dtype = options.dtype ?? defaults.dtype;
     const qscheme = options.qscheme ?? defaults.qscheme;
     try {
@@ -138,14 +142,12 @@ export abstract class _ObserverBase implements Observer {
 
   calculateQParams(): QParams {
     const { minVal, maxVal } = this.range();
-    const q = calculateQParams(minVal, maxVal, this.qparamsOptions);
-    for (let c = 0; c < q.scale.length; c++) {
-      const s = q.scale[c]!;
-      if (!(s > 0 && s < Number.POSITIVE_INFINITY)) {
-        throw new RangeError(
-          `${this.name}: the range [${minVal[c]}, ${maxVal[c]}]${q.scale.length > 1 ? ` of channel ${c}` : ""} gives scale ${s}: its span overflows float32, no finite scale exists`,
-        );
-      }
+    let q: QParams;
+    try {
+      // calculateQParams rejects a span that overflows float32 (scale Infinity), naming the range.
+      q = calculateQParams(minVal, maxVal, this.qparamsOptions);
+    } catch (e) {
+      _rethrow(this.name, e);
     }
     return this.decorateQParams(q);
   }

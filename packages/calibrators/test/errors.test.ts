@@ -157,3 +157,27 @@ describe("bad input gets a clear error naming the observer, never a silent NaN",
     );
   });
 });
+
+// Issue 15, item 8: `{ bitz: 4 }` was silently ignored by every observer.
+describe("observer options reject unknown keys", () => {
+  it.each(OBSERVER_NAMES)("%s names the unknown key and the keys it takes", (name) => {
+    expect(() => createObserver(name, { bitz: 4 } as never)).toThrow(
+      /options has an unknown key "bitz"; known keys: dtype, qscheme/,
+    );
+  });
+  it("each observer still takes its own keys", () => {
+    expect(() => createObserver("histogram", { bins: 256, upsampleRate: 8, bits: 8 })).not.toThrow();
+    expect(() => createObserver("moving_average_minmax", { averagingConstant: 0.1 })).not.toThrow();
+    expect(() =>
+      createObserver("moving_average_per_channel_minmax", { averagingConstant: 0.1, chAxis: 1 }),
+    ).not.toThrow();
+    expect(() =>
+      createObserver("percentile", { percentile: 99, lowerPercentile: 1, exactLimit: 10, mantissaBits: 8 }),
+    ).not.toThrow();
+    expect(() =>
+      createObserver("crossentropy", { axis: 1, gridSize: 10, maxSamples: 100, seed: 1 }),
+    ).not.toThrow();
+    expect(() => createObserver("entropy", { bins: 512 })).not.toThrow();
+    expect(() => createObserver("mse", { gridSize: 10, bins: 512 })).not.toThrow();
+  });
+});

@@ -178,3 +178,33 @@ describe("HistogramObserver: PyTorch's histogram and search", () => {
     expect(Array.from(h)).toEqual([1, 0, 0, 0, 4, 0, 0, 1]); // 3 is the start of bin 4 of [1, 5]
   });
 });
+
+// Issue 15, item 9: "HistogramObserver on a ReLU-like input gives a scale about 5% above PyTorch's".
+// The PyTorch measured was Debian's torch 1.13, whose HistogramObserver.forward builds the histogram with
+// torch.histc(x, bins, min=int(min_val), max=int(max_val)): the bounds are truncated to integers while the
+// histogram is labelled [min_val, max_val], so values above int(max_val) are dropped and the rest is
+// stretched. quantkit follows the current PyTorch (histc over the float range; torch_observers.py's
+// vectors). Known answers from vectors/torch113_histogram_relu.py (torch 1.13.0a0, Debian's python3-torch).
+describe("HistogramObserver against torch 1.13 on a ReLU-like batch (item 9)", () => {
+  const x = makeBatch({ seed: 60, shape: [10000], dist: "bell", mean: 0, std: 1 }).map((v) => Math.max(v, 0));
+  const scaleOf = (hi: number) => Math.fround(Math.fround(hi) / 255); // quint8 affine, min 0
+
+  it("equals torch 1.13 exactly once 1.13's histogram covers the float range [min_val, max_val]", () => {
+    const obs = new HistogramObserver();
+    obs.observe(x);
+    expect(obs.minVal).toBe(0);
+    expect(obs.maxVal).toBe(3.1520397663116455);
+    expect(obs.calculateQParams().scale[0]).toBe(0.011986732482910156);
+  });
+
+  it("reproduces torch 1.13 as shipped when the histogram takes int(min_val)..int(max_val)", () => {
+    const bins = 2048;
+    const truncated = new Float64Array(bins);
+    _histc(x, bins, Math.trunc(0), Math.trunc(3.1520397663116455), truncated);
+    // 1.13's histogram sum: 9996 of 10000 (the values above 3 are lost)
+    expect(truncated.reduce((a, b) => a + b, 0)).toBe(9996);
+    const { endBin } = _nonLinearParamSearch(Float32Array.from(truncated), 0, 3.1520397663116455, 256);
+    const binWidth = Math.fround(Math.fround(3.1520397663116455) / bins);
+    expect(scaleOf(Math.fround(binWidth * (endBin + 1)))).toBe(0.011938447132706642);
+  });
+});
