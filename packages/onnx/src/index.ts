@@ -27,6 +27,14 @@ export {
 export type { TensorArray } from "./_storage";
 export { allNodes, type NodeEntry } from "./allNodes";
 export { type AttributeValue, getAttribute, makeAttribute, setAttribute } from "./attribute";
+export {
+  CALIBRATION_METHODS,
+  type CalibrateOptions,
+  type CalibrationMethod,
+  type CalibrationResult,
+  calibrate,
+  type TensorRange,
+} from "./calibrate";
 export { constantTensor } from "./constantTensor";
 export { consumers } from "./consumers";
 export { createNameScope, type NameScope } from "./createNameScope";
@@ -34,12 +42,14 @@ export { DataType, dataTypeBits, dataTypeName, minIrVersionForDataType } from ".
 export { insertNodes, redirectConsumers, removeNode, replaceNode } from "./editNodes";
 export { type FromArrayOptions, fromArray } from "./fromArray";
 export { type GraphEntry, graphs } from "./graphs";
+export type { EngineFeeds, EngineTensor, InferenceEngine, InferenceSession } from "./InferenceEngine";
 export { getInitializer, removeInitializer, setInitializer } from "./initializer";
 export { ensureIrVersion, IR_VERSION, irVersionForOpset } from "./irVersion";
 export { type MakeGraphParts, type MakeModelOptions, makeGraph, makeModel, makeOpsetId } from "./makeModel";
 export { type MakeNodeOptions, makeNode } from "./makeNode";
 export { makeTensor } from "./makeTensor";
 export { opsetVersion, setOpsetVersion } from "./opsetVersion";
+export { type OrtEngineOptions, type OrtNamespace, type OrtSession, ortEngine } from "./ortEngine";
 export { producers } from "./producers";
 export { type ReadModelOptions, readModel } from "./readModel";
 export { toArray, toStrings } from "./toArray";
