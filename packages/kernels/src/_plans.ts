@@ -1,3 +1,4 @@
+import { _checksum } from "./_checksum";
 import { _packS8Swar } from "./_gemmS8Js";
 import { _packS16A, _packS16BTransposed } from "./_packS16";
 import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
@@ -8,12 +9,18 @@ import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
  * - `foldedBias[c] = bias[c] - inputZeroPoint * sum_k weight[c, k]` (int32, wrapping): gemmlowp's
  *   expansion, so the GEMM multiplies raw uint8 inputs and no zero point is subtracted per element;
  * - the weight packed in the layout each inner loop reads (WebAssembly int16 pairs, JS SWAR doubles).
- * A plan is checked against its layer's arrays and zero point on every use and rebuilt if they changed.
+ * A plan is checked against its layer on every use and rebuilt if anything it was built from changed:
+ * the arrays by identity and by content (a checksum of weight, bias, multiplier and shift, so that an
+ * in-place edit of `layer.weight` is seen too), and the input zero point.
  */
 export interface _LayerPlan {
   weight: Int8Array;
   bias: Int32Array;
   inputZeroPoint: number;
+  multiplier: Int32Array;
+  shift: Int32Array;
+  /** `_layerChecksum` of the layer when the plan was built. */
+  checksum: number;
   foldedBias: Int32Array;
   /** WebAssembly layout (packed lazily on first need; prepare* fills it eagerly). */
   s16: Int16Array | null;
@@ -22,6 +29,21 @@ export interface _LayerPlan {
 }
 
 const plans = new WeakMap<object, _LayerPlan>();
+
+let verify = true;
+
+/** Turns the content check off (true by default); for the bench, which measures what it costs. */
+export function _setPlanVerification(on: boolean): void {
+  verify = on;
+}
+
+/** The checksum of what a plan is built from (the input zero point is compared as a number). */
+function _layerChecksum(layer: QuantizedLinearLayer | QuantizedConv2dLayer): number {
+  let h = _checksum(layer.weight);
+  h = _checksum(layer.bias, h);
+  h = _checksum(layer.multiplier, h);
+  return _checksum(layer.shift, h);
+}
 
 function foldBias(
   weight: Int8Array,
@@ -41,11 +63,15 @@ function foldBias(
 
 function planFor(layer: QuantizedLinearLayer | QuantizedConv2dLayer, rows: number, cols: number): _LayerPlan {
   const known = plans.get(layer);
+  const sum = verify || !known ? _layerChecksum(layer) : known.checksum;
   if (
     known &&
     known.weight === layer.weight &&
     known.bias === layer.bias &&
-    known.inputZeroPoint === layer.inputZeroPoint
+    known.multiplier === layer.multiplier &&
+    known.shift === layer.shift &&
+    known.inputZeroPoint === layer.inputZeroPoint &&
+    known.checksum === sum
   ) {
     return known;
   }
@@ -53,6 +79,9 @@ function planFor(layer: QuantizedLinearLayer | QuantizedConv2dLayer, rows: numbe
     weight: layer.weight,
     bias: layer.bias,
     inputZeroPoint: layer.inputZeroPoint,
+    multiplier: layer.multiplier,
+    shift: layer.shift,
+    checksum: sum,
     foldedBias: foldBias(layer.weight, layer.bias, layer.inputZeroPoint, rows, cols),
     s16: null,
     swar: null,

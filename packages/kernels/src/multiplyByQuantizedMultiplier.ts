@@ -56,7 +56,7 @@ export function _multiplyByQuantizedMultiplier(x: number, multiplier: number, sh
  * INT32_MIN and the rounding ties included (tested against a BigInt reference). As in TFLite's int32
  * arithmetic, x * 2^shift wraps modulo 2^32 for a left shift.
  *
- * Valid input: x and multiplier int32, shift an integer in [-31, 30] (RangeError otherwise).
+ * Valid input: x int32, multiplier a non-negative int32 (quantizeMultiplier gives 0 or [2^30, 2^31 - 1]), shift an integer in [-31, 30] (RangeError otherwise).
  *
  * @example
  * const { multiplier, shift } = quantizeMultiplier(0.25);
@@ -65,7 +65,8 @@ export function _multiplyByQuantizedMultiplier(x: number, multiplier: number, sh
  */
 export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number): number {
   _assertIntIn(x, INT32_MIN, 2147483647, "x", "int32");
-  _assertIntIn(multiplier, INT32_MIN, 2147483647, "multiplier", "int32");
+  // A negative multiplier would flip the sign of every output: quantizeMultiplier never gives one.
+  _assertIntIn(multiplier, 0, 2147483647, "multiplier", "non-negative int32");
   _assertIntIn(shift, -31, 30, "shift");
   return _multiplyByQuantizedMultiplier(x, multiplier, shift);
 }

@@ -93,7 +93,7 @@ export function _requantize(
   return target;
 }
 
-/** Checks a multiplier/shift pair: Int32Arrays of length 1 or `channels`, shifts in [-31, 30]. */
+/** Checks a multiplier/shift pair: Int32Arrays of length 1 or `channels`, multipliers >= 0, shifts in [-31, 30]. */
 export function _assertRequantArrays(
   multiplier: unknown,
   shift: unknown,
@@ -116,5 +116,9 @@ export function _assertRequantArrays(
     const s = shift[i]!;
     if (s < -31 || s > 30)
       throw new RangeError(`${owner}.shift[${i}] must be an integer in [-31, 30], got ${s}`);
+    if (multiplier[i]! < 0)
+      throw new RangeError(
+        `${owner}.multiplier[${i}] must be non-negative (quantizeMultiplier gives 0 or [2^30, 2^31 - 1]), got ${multiplier[i]}`,
+      );
   }
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from "../src/index";
+import { _multiplyByQuantizedMultiplier } from "../src/multiplyByQuantizedMultiplier";
 import { refMultiplyByQuantizedMultiplier, refQuantizeMultiplier, TestRng } from "./_reference";
 
 describe("quantizeMultiplier", () => {
@@ -81,7 +82,8 @@ describe("multiplyByQuantizedMultiplier", () => {
     expect(multiplyByQuantizedMultiplier(9, multiplier, shift)).toBe(3);
     expect(multiplyByQuantizedMultiplier(-6, multiplier, shift)).toBe(-2); // -1.5 -> -2
     // SaturatingRoundingDoublingHighMul's one overflow: INT32_MIN * INT32_MIN saturates to INT32_MAX.
-    expect(multiplyByQuantizedMultiplier(INT32_MIN, INT32_MIN, 0)).toBe(INT32_MAX);
+    // (The public function takes only non-negative multipliers; the core is TFLite's for any int32.)
+    expect(_multiplyByQuantizedMultiplier(INT32_MIN, INT32_MIN, 0)).toBe(INT32_MAX);
     // x = +-1, m = 2^30: the high mul is +-0.5. gemmlowp's nudge is 2^30 for a positive product and
     // 1 - 2^30 for a negative one, so 0.5 -> 1 but -0.5 -> 0 (that tie goes up, not away from zero).
     expect(multiplyByQuantizedMultiplier(1, 2 ** 30, 0)).toBe(1);
@@ -93,9 +95,8 @@ describe("multiplyByQuantizedMultiplier", () => {
     for (const x of extremes) {
       for (const m of extremes) {
         for (let shift = -31; shift <= 30; shift++) {
-          expect(multiplyByQuantizedMultiplier(x, m, shift)).toBe(
-            refMultiplyByQuantizedMultiplier(x, m, shift),
-          );
+          const f = m < 0 ? _multiplyByQuantizedMultiplier : multiplyByQuantizedMultiplier;
+          expect(f(x, m, shift)).toBe(refMultiplyByQuantizedMultiplier(x, m, shift));
         }
       }
     }
@@ -107,7 +108,8 @@ describe("multiplyByQuantizedMultiplier", () => {
       const x = rng.next() | 0;
       const m = i % 2 === 0 ? rng.next() | 0 : 2 ** 30 + (rng.next() % 2 ** 30); // any int32, or a quantizeMultiplier output
       const shift = rng.int(-31, 30);
-      const got = multiplyByQuantizedMultiplier(x, m, shift);
+      const got =
+        m < 0 ? _multiplyByQuantizedMultiplier(x, m, shift) : multiplyByQuantizedMultiplier(x, m, shift);
       const want = refMultiplyByQuantizedMultiplier(x, m, shift);
       if (got !== want) expect({ x, m, shift, got }).toEqual({ x, m, shift, got: want });
     }
@@ -141,6 +143,10 @@ describe("multiplyByQuantizedMultiplier", () => {
     );
     expect(() => multiplyByQuantizedMultiplier(1.5, 1, 0)).toThrow(RangeError);
     expect(() => multiplyByQuantizedMultiplier(1, 2 ** 31, 0)).toThrow(/multiplier must be an integer/);
+    // Issue 15, item 4: a negative multiplier flips every output's sign; quantizeMultiplier never gives one.
+    expect(() => multiplyByQuantizedMultiplier(1, -5, 0)).toThrow(
+      /multiplier must be an integer in \[0, 2147483647\] \(non-negative int32\), got -5/,
+    );
     expect(() => multiplyByQuantizedMultiplier(1, 1, 31)).toThrow(
       /shift must be an integer in \[-31, 30\], got 31/,
     );
