@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quantizeBlockwise } from "../src/index";
+import { gptq, HessianAccumulator, quantizeBlockwise } from "../src/index";
 
 const w = new Float32Array(4 * 64).fill(0.5);
 
@@ -45,5 +45,27 @@ describe("bad input gets an error naming the argument and the value", () => {
       'layout must be "NK" or "KN", got "nk"',
     );
     expect(() => quantizeBlockwise(Array.from(w) as never, [4, 64])).toThrow("weight must be a Float32Array");
+  });
+
+  it("gptq without calibration inputs, or with inputs of another K", () => {
+    expect(() => gptq(w, [4, 64], undefined as never)).toThrow(
+      "gptq: calibration inputs are required (a Float32Array [rows, K = 64] or a HessianAccumulator), got undefined",
+    );
+    expect(() => gptq(w, [4, 64], new Float32Array(100))).toThrow(
+      "calibration has 100 elements, not rows x K with K = 64",
+    );
+    expect(() => gptq(w, [4, 64], new HessianAccumulator(32))).toThrow(
+      "calibration has K = 32, the weight K = 64",
+    );
+    expect(() => gptq(w, [4, 64], new HessianAccumulator(64))).toThrow("no calibration rows were added");
+    const x = new Float32Array(64 * 3);
+    x[70] = Number.NaN;
+    expect(() => gptq(w, [4, 64], x)).toThrow("x[70] (row 1, column 6) is NaN");
+    expect(() => gptq(w, [4, 64], new Float32Array(64), { percDamp: -1 })).toThrow(
+      "percDamp must be a number in [0, 10], got -1",
+    );
+    expect(() => gptq(w, [4, 64], new Float32Array(64), { damp: 0.1 } as never)).toThrow(
+      'gptq: unknown option "damp"',
+    );
   });
 });
