@@ -33,8 +33,12 @@ for (const name of Object.keys(MODELS) as ModelName[]) {
   peakHeap = Math.max(mid.heapUsed, after.heapUsed) - before.heapUsed;
   peakBuffers = Math.max(mid.arrayBuffers, after.arrayBuffers) - before.arrayBuffers;
   console.log(
-    `${name.padEnd(18)} ${(bytes.length / 1e6).toFixed(2).padStart(6)} MB  read ${median(reads).toFixed(1).padStart(6)} ms  write ${median(writes)
+    `${name.padEnd(18)} ${(bytes.length / 1e6).toFixed(2).padStart(6)} MB  read ${median(reads).toFixed(1).padStart(6)} ms  write ${median(
+      writes,
+    )
       .toFixed(1)
-      .padStart(6)} ms  +heap ${(peakHeap / 1e6).toFixed(1)} MB  +buffers ${(peakBuffers / 1e6).toFixed(1)} MB  same size ${out.length === bytes.length}${gc ? "" : "  (no --expose-gc: memory rough)"}`,
+      .padStart(
+        6,
+      )} ms  +heap ${(peakHeap / 1e6).toFixed(1)} MB  +buffers ${(peakBuffers / 1e6).toFixed(1)} MB  same size ${out.length === bytes.length}${gc ? "" : "  (no --expose-gc: memory rough)"}`,
   );
 }

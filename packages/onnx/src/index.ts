@@ -40,10 +40,19 @@ export { consumers } from "./consumers";
 export { createNameScope, type NameScope } from "./createNameScope";
 export { DataType, dataTypeBits, dataTypeName, minIrVersionForDataType } from "./dataType";
 export { insertNodes, redirectConsumers, removeNode, replaceNode } from "./editNodes";
+export {
+  type ExternalDataInfo,
+  type ExternalDataResolver,
+  type ExternalizeOptions,
+  externalDataInfo,
+  externalizeData,
+  loadExternalData,
+} from "./externalData";
 export { type FromArrayOptions, fromArray } from "./fromArray";
 export { type GraphEntry, graphs } from "./graphs";
 export type { EngineFeeds, EngineTensor, InferenceEngine, InferenceSession } from "./InferenceEngine";
 export { getInitializer, removeInitializer, setInitializer } from "./initializer";
+export { type DataTypeStats, inspect, type ModelReport } from "./inspect";
 export { ensureIrVersion, IR_VERSION, irVersionForOpset } from "./irVersion";
 export { type MakeGraphParts, type MakeModelOptions, makeGraph, makeModel, makeOpsetId } from "./makeModel";
 export { type MakeNodeOptions, makeNode } from "./makeNode";

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import fc from "fast-check";
 import { tensor } from "@quantkit/tensor";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   DataLocation,

@@ -1,0 +1,2 @@
+export { type ReadModelFileOptions, readModelFile } from "./readModelFile";
+export { type WriteModelFileOptions, writeModelFile } from "./writeModelFile";
