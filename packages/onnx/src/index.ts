@@ -60,6 +60,8 @@ export { makeTensor } from "./makeTensor";
 export { opsetVersion, setOpsetVersion } from "./opsetVersion";
 export { type OrtEngineOptions, type OrtNamespace, type OrtSession, ortEngine } from "./ortEngine";
 export { producers } from "./producers";
+export type { NodeReport, QuantizationReport } from "./quantizationReport";
+export { type QuantizeDynamicOptions, type QuantizeResult, quantizeDynamic } from "./quantizeDynamic";
 export { type ReadModelOptions, readModel } from "./readModel";
 export { toArray, toStrings } from "./toArray";
 export { toFloat32Array } from "./toFloat32Array";

@@ -1,0 +1,96 @@
+// Shared steps of the quantizers: the opset check, weight lookup, new initializers, node reports, and
+// dropping the float weights nothing reads any more.
+import { _show } from "./_errors";
+import type { ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
+import { _isKnownOp } from "./_onnxOps";
+import { type _Constant, _findConstant, _opset, type _Scope, _useCounts } from "./_quantGraph";
+import { fromArray } from "./fromArray";
+import type { NodeReport } from "./quantizationReport";
+import { toFloat32Array } from "./toFloat32Array";
+
+/** Throws unless the model's default-domain opset is at least `needed` (below 10 there is no quantized op). */
+export function _checkOpset(model: ModelProto, needed: number, fn: string, why: string): number {
+  const opset = _opset(model);
+  if (opset < needed) {
+    const base =
+      opset < 10
+        ? `opset ${opset} is below 10, the first with quantized operators`
+        : `opset ${opset} is below ${needed} (${why})`;
+    throw new RangeError(`${fn}: the model imports ${base}; convert it first with upgradeOpset(model, 13)`);
+  }
+  return opset;
+}
+
+/** A float32 weight: the constant behind `name` as seen from `scope`, or why it is not one. */
+export function _floatWeight(
+  scope: _Scope,
+  name: string,
+): { constant: _Constant; values: Float32Array; dims: number[] } | string {
+  const constant = _findConstant(scope, name);
+  if (constant === null) return `${_show(name)} is not a constant (initializer or Constant node)`;
+  if (constant.tensor.dataType !== 1)
+    return `${_show(name)} is not float32 (ONNX data type ${constant.tensor.dataType})`;
+  return { constant, values: toFloat32Array(constant.tensor), dims: constant.tensor.dims.map(Number) };
+}
+
+/** A new tensor for an initializer. */
+export function _tensor(
+  name: string,
+  data: Float32Array | Int8Array | Uint8Array | Int32Array,
+  dims: readonly number[],
+): TensorProto {
+  return fromArray(data, { dims, name });
+}
+
+/** The report line of a node. */
+export function _report(
+  node: NodeProto,
+  index: number,
+  scope: _Scope,
+  quantized: boolean,
+  detail: string,
+): NodeReport {
+  return {
+    name: node.name || `${node.opType} #${index}`,
+    opType: node.opType,
+    graph: scope.path,
+    quantized,
+    detail,
+  };
+}
+
+/** Why a node of a type the mode does not quantize stays float. */
+export function _notQuantizedReason(node: NodeProto, mode: string, opTypes: readonly string[]): string {
+  if (!_isKnownOp(node.opType, node.domain)) {
+    return `unknown op ${_show(node.opType)}${node.domain === "" ? "" : ` (domain ${_show(node.domain)})`}: kept float`;
+  }
+  return `${mode} does not quantize ${node.opType} (it quantizes ${opTypes.join(", ")})`;
+}
+
+/** Removes the replaced float weights (initializers and Constant nodes) that no graph reads any more. */
+export function _dropUnused(model: ModelProto, replaced: Set<_Constant>): void {
+  const uses = _useCounts(model);
+  for (const c of replaced) {
+    const name = c.node === null ? c.tensor.name : c.node.output[0]!;
+    if ((uses.get(name) ?? 0) > 0) continue;
+    const g = c.scope.graph;
+    if (c.node === null) {
+      const i = g.initializer.indexOf(c.tensor);
+      if (i >= 0) g.initializer.splice(i, 1);
+      const j = g.input.findIndex((v) => v.name === name);
+      if (j >= 0) g.input.splice(j, 1);
+    } else {
+      const i = g.node.indexOf(c.node);
+      if (i >= 0) g.node.splice(i, 1);
+    }
+  }
+}
+
+/** Validates an options list of strings. */
+export function _stringList(value: unknown, name: string, fn: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new TypeError(`${fn}: ${name} must be an array of strings, got ${_show(value)}`);
+  }
+  return value as string[];
+}

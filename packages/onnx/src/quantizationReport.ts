@@ -1,0 +1,31 @@
+/** What happened to one node. */
+export interface NodeReport {
+  /** The node's name (or "<opType> #<index>" when it has none). */
+  name: string;
+  opType: string;
+  /** The graph it is in: "main", or the path of a subgraph ("main/If_0.else_branch"). */
+  graph: string;
+  quantized: boolean;
+  /** How it runs now ("MatMulInteger", "ConvInteger", "QDQ"...), or why it stayed float. */
+  detail: string;
+  /** SQNR (dB) of its output in the quantized model against the float model, over the evaluation samples. */
+  sqnrDb?: number;
+}
+
+/**
+ * What a quantization did, for people and for `--json`: sizes, opsets, every node (Constant nodes
+ * aside) with how it runs or why it stayed float, and, after {@link evaluateQuantization}, the SQNR of
+ * quantized nodes' outputs and of the model's outputs against the float model.
+ */
+export interface QuantizationReport {
+  mode: "q8" | "int8";
+  sizeBytesBefore: number;
+  sizeBytesAfter: number;
+  opsetBefore: number;
+  opsetAfter: number;
+  nodes: NodeReport[];
+  /** SQNR (dB) of each graph output against the float model's, when evaluated. */
+  outputSqnrDb?: Record<string, number>;
+  /** Samples the SQNR figures come from. */
+  evaluatedSamples?: number;
+}
