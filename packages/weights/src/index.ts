@@ -1,4 +1,5 @@
 export type { BlockOptions } from "./_blockOptions";
+export { type AwqOptions, type AwqResult, awq } from "./awq";
 export type { BlockQuantized, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 export { dequantizeBlockwise } from "./dequantizeBlockwise";
 export { type GptqOptions, type GptqReport, gptq } from "./gptq";

@@ -1,0 +1,65 @@
+import { Rng } from "@quantkit/tensor";
+import { describe, expect, it } from "vitest";
+import { awq, quantizeBlockwise } from "../src/index";
+import { correlatedActivations, outputMse } from "./_activations";
+
+function gaussian(seed: number, n: number, std = 1): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal(0, std));
+}
+
+describe("awq", () => {
+  it("with alpha = 0 only (nGrid 1) and no clip search equals quantizeBlockwise", () => {
+    const N = 16;
+    const K = 96;
+    const x = correlatedActivations(1, K).sample(64);
+    const w = gaussian(2, N * K, 0.1);
+    for (const symmetric of [false, true]) {
+      const a = awq(w, [N, K], x, { nGrid: 1, clip: false, blockSize: 32, symmetric });
+      const r = quantizeBlockwise(w, [N, K], { blockSize: 32, symmetric });
+      expect(a.alpha).toBe(0);
+      expect(a.inputScale.every((s) => s === 1)).toBe(true);
+      expect(a.codes).toEqual(r.codes);
+      expect(a.scales).toEqual(r.scales);
+      expect(a.zeroPoints).toEqual(r.zeroPoints);
+      expect(a.dequantized).toEqual(r.dequantized);
+      expect(a.equivalentWeight).toEqual(r.dequantized);
+    }
+  });
+
+  it("its loss at alpha = 0 is RTN's layer-output MSE, and it keeps the alpha of the smallest loss", () => {
+    const N = 32;
+    const K = 128;
+    const x = correlatedActivations(3, K).sample(256);
+    const w = gaussian(4, N * K, 0.05);
+    const a = awq(w, [N, K], x, { blockSize: 32, clip: false });
+    const r = quantizeBlockwise(w, [N, K], { blockSize: 32 });
+    const rel = (u: number, v: number) => Math.abs(u - v) / v;
+    expect(rel(a.losses[0]!, outputMse(x, w, r.dequantized, N, K))).toBeLessThan(1e-6);
+    const i = a.losses.indexOf(Math.min(...a.losses));
+    expect(a.alpha).toBe(i / 20);
+    expect(rel(a.losses[i]!, outputMse(x, w, a.equivalentWeight, N, K))).toBeLessThan(1e-6);
+    for (let n = 0; n < N; n++) {
+      for (let k = 0; k < K; k++) {
+        expect(a.equivalentWeight[n * K + k]! * a.inputScale[k]!).toBeCloseTo(a.dequantized[n * K + k]!, 6);
+      }
+    }
+  });
+
+  it("lowers the held-out layer-output MSE of RTN on inputs with outlier channels (measured: 0.81 of RTN; 0.69 with clip search)", () => {
+    const N = 64;
+    const K = 256;
+    const acts = correlatedActivations(5, K);
+    const calib = acts.sample(256);
+    const heldOut = acts.sample(256);
+    const w = gaussian(6, N * K, 0.05);
+    const base = outputMse(heldOut, w, quantizeBlockwise(w, [N, K], { blockSize: 32 }).dequantized, N, K);
+    const noClip = awq(w, [N, K], calib, { blockSize: 32, clip: false });
+    const withClip = awq(w, [N, K], calib, { blockSize: 32 });
+    const r1 = outputMse(heldOut, w, noClip.equivalentWeight, N, K) / base;
+    const r2 = outputMse(heldOut, w, withClip.equivalentWeight, N, K) / base;
+    expect(r1).toBeLessThan(0.9);
+    expect(r2).toBeLessThan(0.78);
+    for (const c of withClip.clipRatios!) expect(c === 1 || (c >= 0.55 && c < 1)).toBe(true);
+  });
+});
