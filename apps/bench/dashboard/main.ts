@@ -15,6 +15,7 @@ import {
   throughputCharts,
 } from "../src/views";
 import { chartCard, color, destroyAll, live, logTick, unitLine, whiskers } from "./charts";
+import { renderExactness } from "./exactness";
 
 interface LoadedRun {
   name: string;
@@ -686,6 +687,7 @@ function render() {
   renderThroughputBars(a.run);
   renderStages(a.run);
   renderRatios(a.run);
+  renderExactness(section("Exactness against the reference", "exactness"), a.run);
   renderAccuracy(a.run);
   renderCalibrators(a.run);
   renderNumbers(a.run);

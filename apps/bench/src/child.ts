@@ -57,7 +57,7 @@ async function main() {
       reason,
     };
     // A failed suite keeps what it measured before the failure; a skipped one records none.
-    if (skipped) Object.assign(result, { timings: [], ratios: [], metrics: [], backends: [] });
+    if (skipped) Object.assign(result, { timings: [], ratios: [], metrics: [], backends: [], exactness: [] });
   }
   send({ type: "result", result });
   process.disconnect?.();

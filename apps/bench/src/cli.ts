@@ -8,6 +8,7 @@ import { SingleBar } from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import { compareRuns, formatComparison } from "./compare";
 import type { Mode } from "./context";
+import { summarizeExactness } from "./exactness";
 import { findRepoRoot, resolveUserPath } from "./paths";
 import { SUITES, type SuiteEntry, suiteEntry } from "./registry";
 import { resultPath, runSuites, writeResult } from "./runner";
@@ -65,6 +66,10 @@ function summary(run: BenchResultFile): string[] {
     const why = s.reason ? `: ${s.reason.split("\n")[0]}` : "";
     lines.push(`  ${s.id.padEnd(12)} ${s.status.padEnd(8)} ${fmtMs(s.durationMs).padStart(8)}${why}`);
   }
+  const exactness = summarizeExactness(run);
+  if (exactness.length > 0)
+    lines.push("exactness against the reference (peers measured, quantkit must be exact):");
+  for (const e of exactness) lines.push(`  ${e.suite}: ${e.text}`);
   const headlines = run.suites.flatMap((s) => s.ratios.filter((r) => r.headline).map((r) => ({ s, r })));
   if (headlines.length > 0)
     lines.push("headline ratios (median [min, max] over paired rounds; > 1: subject faster):");

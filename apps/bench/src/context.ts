@@ -6,7 +6,7 @@ import {
   toTiming,
   type VariantSamples,
 } from "./measure";
-import type { Metric, Ratio, SuiteResult, Timing } from "./schema";
+import type { Exactness, Metric, Ratio, SuiteResult, Timing } from "./schema";
 
 /** quick: the default run (under 3 minutes on 2 cores); full: `--full`. */
 export type Mode = "quick" | "full";
@@ -40,6 +40,7 @@ export class SuiteContext {
   readonly ratios: Ratio[] = [];
   readonly metrics: Metric[] = [];
   readonly notes: string[] = [];
+  readonly exactness: Exactness[] = [];
   /** Backends that ran without a timing of their own (the timings' backends are added at the end). */
   readonly backends = new Set<string>();
   source: string | null = null;
@@ -112,6 +113,14 @@ export class SuiteContext {
     this.metrics.push(m);
   }
 
+  /** Records whether one implementation's output equalled the reference on one case (see `Exactness`). */
+  exact(e: Exactness): void {
+    if (this.exactness.some((x) => x.id === e.id)) {
+      throw new RangeError(`exactness id ${JSON.stringify(e.id)} is recorded twice`);
+    }
+    this.exactness.push(e);
+  }
+
   /** Records a timing measured elsewhere (a package's own bench function) as is. */
   addTiming(t: Timing): void {
     this.timings.push(t);
@@ -135,6 +144,7 @@ export class SuiteContext {
       ratios: this.ratios,
       metrics: this.metrics,
       notes: this.notes,
+      exactness: this.exactness,
     };
   }
 }

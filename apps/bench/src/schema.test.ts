@@ -71,6 +71,39 @@ describe("validateResultFile", () => {
     ]);
   });
 
+  it("accepts a suite without exactness (files written before it was recorded) and checks it when present", () => {
+    const run = clone(fixtureRun());
+    expect(run.suites[1]!.exactness).toHaveLength(4);
+    expect(run.suites[0]!.exactness).toBeUndefined();
+    expect(problems(run)).toEqual([]);
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON clone broken on purpose
+    const bad = clone(fixtureRun()) as unknown as Record<string, any>;
+    const e = bad.suites[1].exactness;
+    e[3].differing = 70_000; // more than its 65,536 outputs
+    e[2].equal = false; // but nothing differs
+    e[1].timing = "nowhere";
+    e[0].outputs = 0;
+    delete e[0].label;
+    expect(problems(bad)).toEqual([
+      "$.suites[1].exactness[0].label is missing",
+      "$.suites[1].exactness[0].outputs must be an integer >= 1, got 0",
+      "$.suites[1].exactness[2].equal must be true exactly when differing and maxAbsDiff are 0, got false, 0, 0",
+      "$.suites[1].exactness[3].differing must be at most outputs (65536), got 70000",
+      '$.suites[1].exactness[1].timing "nowhere" names no timing of this suite',
+    ]);
+  });
+
+  it("refuses an ok suite that recorded one of quantkit's results as inexact (ours must be exact)", () => {
+    const run = clone(fixtureRun());
+    Object.assign(run.suites[1]!.exactness![0]!, { equal: false, differing: 1, maxAbsDiff: 1 });
+    expect(problems(run)).toEqual([
+      '$.suites[1].exactness[0] is quantkit\'s and inexact, so the suite cannot be "ok"',
+    ]);
+    run.suites[1]!.status = "failed";
+    run.suites[1]!.reason = "js matmulInteger 64x64x64 differs from the reference";
+    expect(problems(run)).toEqual([]);
+  });
+
   it("rejects NaN and Infinity (JSON writes them as null) and a bad enum", () => {
     // biome-ignore lint/suspicious/noExplicitAny: a JSON clone broken on purpose
     const run = clone(fixtureRun()) as unknown as Record<string, any>;

@@ -128,6 +128,37 @@ export interface Metric {
   params: Params;
 }
 
+/**
+ * Whether one implementation's output equals the slow, obviously correct reference on one case (same
+ * inputs as its timing). A peer's exactness is measured, never assumed (onnxruntime's uint8 x int8
+ * MatMulInteger saturates on x86 CPUs without VNNI); one of quantkit's that is inexact fails its suite.
+ */
+export interface Exactness {
+  /** Unique within its suite; the id of the timing of the same code on the same inputs where there is one. */
+  id: string;
+  /** What is compared, as in timings: "gemm.int8". */
+  op: string;
+  /** Whose code: "quantkit", "onnxruntime-node"… */
+  impl: string;
+  /** The backend that actually ran. */
+  backend: string;
+  shape: string | null;
+  /** Readable, without the shape: "onnxruntime-node MatMulInteger", "quantkit matmulInteger". */
+  label: string;
+  /** What decided, e.g. "plain-loop int32 reference (apps/bench)". */
+  reference: string;
+  /** Every output equal to the reference's. */
+  equal: boolean;
+  /** Outputs compared (>= 1). */
+  outputs: number;
+  /** Outputs that differ from the reference's (0 exactly when `equal`). */
+  differing: number;
+  /** Largest |output - reference| (0 exactly when `equal`). */
+  maxAbsDiff: number;
+  /** The timing of the same code on the same inputs (an inexact peer is still timed), or null. */
+  timing: string | null;
+}
+
 /** One suite's part of the file. */
 export interface SuiteResult {
   /** "numeric", "quantizers", "calibrators", "kernels", "kernels-gpu", "e2e". */
@@ -148,6 +179,11 @@ export interface SuiteResult {
   metrics: Metric[];
   /** Anything a reader needs to interpret the numbers (a fallback that happened, a size that was cut). */
   notes: string[];
+  /**
+   * Outputs checked against the reference, per implementation, backend and shape. Optional: files written
+   * before the bench recorded it have none (an absent list means "not recorded", not "exact").
+   */
+  exactness?: Exactness[];
 }
 
 /** A whole result file (`bench-results/<date>-<commit>.json`). */
@@ -333,6 +369,34 @@ const metric = object({
   params,
 });
 
+const exactnessShape = object({
+  id: str,
+  op: str,
+  impl: str,
+  backend: str,
+  shape: strOrNull,
+  label: str,
+  reference: str,
+  equal: bool,
+  outputs: positiveInt,
+  differing: nonNegativeInt,
+  maxAbsDiff: nonNegative,
+  timing: strOrNull,
+});
+
+const exactness: Check = (v, p, out) => {
+  exactnessShape(v, p, out);
+  if (!isObject(v) || typeof v.differing !== "number" || typeof v.equal !== "boolean") return;
+  if (typeof v.outputs === "number" && v.differing > v.outputs) {
+    out.push(`${p}.differing must be at most outputs (${v.outputs}), got ${v.differing}`);
+  }
+  if (v.equal !== (v.differing === 0) || v.equal !== (v.maxAbsDiff === 0)) {
+    out.push(
+      `${p}.equal must be true exactly when differing and maxAbsDiff are 0, got ${v.equal}, ${String(v.differing)}, ${String(v.maxAbsDiff)}`,
+    );
+  }
+};
+
 const suiteShape = object({
   id: str,
   title: str,
@@ -355,8 +419,8 @@ const suite: Check = (v, p, out) => {
     out.push(`${p}.reason must say why a suite is ${describe(v.status)}`);
   }
   // A ratio must point at timings of its own suite: the dashboard and the gate follow these links.
+  const ids = new Set(Array.isArray(v.timings) ? v.timings.filter(isObject).map((t) => t.id) : []);
   if (Array.isArray(v.timings) && Array.isArray(v.ratios)) {
-    const ids = new Set(v.timings.filter(isObject).map((t) => t.id));
     v.ratios.forEach((r, i) => {
       if (!isObject(r)) return;
       for (const side of ["subject", "reference"] as const) {
@@ -366,6 +430,19 @@ const suite: Check = (v, p, out) => {
       }
     });
   }
+  if (!("exactness" in v)) return; // written before the bench recorded it
+  arrayOf(exactness, "id")(v.exactness, `${p}.exactness`, out);
+  if (!Array.isArray(v.exactness)) return;
+  v.exactness.forEach((e, i) => {
+    if (!isObject(e)) return;
+    if (typeof e.timing === "string" && !ids.has(e.timing)) {
+      out.push(`${p}.exactness[${i}].timing ${describe(e.timing)} names no timing of this suite`);
+    }
+    // Ours must be exact: a suite that recorded one of its own inexact cannot be ok.
+    if (e.impl === "quantkit" && e.equal === false && v.status === "ok") {
+      out.push(`${p}.exactness[${i}] is quantkit's and inexact, so the suite cannot be "ok"`);
+    }
+  });
 };
 
 const machine = object({

@@ -4,6 +4,7 @@
  */
 import {
   type BenchResultFile,
+  type Exactness,
   type Metric,
   type Ratio,
   SCHEMA_NAME,
@@ -55,6 +56,32 @@ export function ratio(
   headline = false,
 ): Ratio {
   return { id, label, subject, reference, median, min: median * 0.9, max: median * 1.1, pairs: 7, headline };
+}
+
+/** An int8 GEMM exactness record of a size^3 case: `differing` outputs off by up to `maxAbsDiff`. */
+function exact(
+  id: string,
+  impl: string,
+  backend: string,
+  size: number,
+  differing: number,
+  maxAbsDiff: number,
+  timing: string | null,
+): Exactness {
+  return {
+    id,
+    op: "gemm.int8",
+    impl,
+    backend,
+    shape: `${size}x${size}x${size}`,
+    label: impl === "quantkit" ? "quantkit matmulInteger" : `${impl} MatMulInteger`,
+    reference: "plain loops",
+    equal: differing === 0,
+    outputs: size * size,
+    differing,
+    maxAbsDiff,
+    timing,
+  };
 }
 
 const accuracy = (method: string, bits: number, calibrator: string, value: number): Metric => ({
@@ -170,6 +197,12 @@ export function fixtureRun(options: { gemmRatio?: number; createdAt?: string } =
         ],
         metrics: [],
         notes: [],
+        exactness: [
+          exact("i8/js/64", "quantkit", "js", 64, 0, 0, "i8/js/64"),
+          exact("i8/js/256", "quantkit", "js", 256, 0, 0, "i8/js/256"),
+          exact("i8/ort/64", "onnxruntime-node", "ort-cpu", 64, 0, 0, null),
+          exact("i8/ort/256", "onnxruntime-node", "ort-cpu", 256, 1200, 30_000, "i8/ort/256"),
+        ],
       },
       {
         id: "calibrators",

@@ -1,7 +1,10 @@
 import type { Rng } from "@quantkit/tensor";
 import type { MeasuredVariant, SuiteContext } from "../context";
+import { compareOutputs, describeExactness } from "../exactness";
+import type { Exactness } from "../schema";
 import type { Kernels, QuantizedConv2dLayer } from "./_kernelsDiscovery";
 import { type OrtGemm, ortMatmulF32, ortMatmulInteger } from "./_ort";
+import { GEMM_REFERENCE, referenceMatmulInteger } from "./_referenceGemm";
 
 /** Threads a backend runs its GEMMs on (CpuKernels says; 1 otherwise). */
 const threadsOf = (k: Kernels): number => {
@@ -14,11 +17,30 @@ const HEADLINE_SHAPE = "256x256x256";
 
 const GMAC = { unit: "GMAC/s", per: 1e9 };
 
+/** The zero point of A in every GEMM case (uint8 codes centred on 128, as PyTorch's quint8 activations). */
+export const GEMM_A_ZERO_POINT = 128;
+
+/**
+ * The operands of one GEMM case, drawn from `rng` in this order: uint8 A [m, k], int8 B [k, n] (full
+ * range), then float32 A and B (standard normal).
+ */
+export function gemmOperands(shape: readonly [number, number, number], rng: Rng) {
+  const [m, k, n] = shape;
+  const a8 = new Uint8Array(m * k).map(() => rng.int(256));
+  const b8 = new Int8Array(k * n).map(() => rng.int(256) - 128);
+  const a32 = rng.fillNormal(new Float32Array(m * k));
+  const b32 = rng.fillNormal(new Float32Array(k * n));
+  return { a8, b8, a32, b32 };
+}
+
 /**
  * Times int8 and fp32 GEMM of every backend and onnxruntime-node's MatMulInteger and MatMul on the same
- * inputs in the same rounds, after checking each backend's integers equal onnxruntime's; records the
- * paired ratios int8/fp32 per backend and ours/onnxruntime. The headline ratios are those of the fastest
- * int8 backend at 256x256x256 when `headline` is true.
+ * inputs in the same rounds; records the paired ratios int8/fp32 per backend and ours/onnxruntime. First
+ * every int8 result (ours and onnxruntime's, per thread count) is compared with the plain-loop reference
+ * and recorded as exactness: one of ours that differs fails the suite (untimed); an inexact onnxruntime
+ * (its uint8 x int8 kernel saturates on x86 CPUs without VNNI) is noted and still timed. The headline
+ * ratios are those of the fastest int8 backend at 256x256x256 when `headline` is true. `int8Peer`
+ * stands in for onnxruntime-node's MatMulInteger (the tests give it a saturating model's results).
  */
 export async function measureGemm(
   ctx: SuiteContext,
@@ -26,14 +48,12 @@ export async function measureGemm(
   shape: [number, number, number],
   rng: Rng,
   headlineAllowed = true,
+  int8Peer: typeof ortMatmulInteger = ortMatmulInteger,
 ) {
   const [m, k, n] = shape;
   const label = `${m}x${k}x${n}`;
-  const aZeroPoint = 128;
-  const a8 = new Uint8Array(m * k).map(() => rng.int(256));
-  const b8 = new Int8Array(k * n).map(() => rng.int(256) - 128);
-  const a32 = rng.fillNormal(new Float32Array(m * k));
-  const b32 = rng.fillNormal(new Float32Array(k * n));
+  const aZeroPoint = GEMM_A_ZERO_POINT;
+  const { a8, b8, a32, b32 } = gemmOperands(shape, rng);
   const outI = new Int32Array(m * n);
   const outF = new Float32Array(m * n);
   // onnxruntime with the same thread counts as the backends (1, and N for a threaded path).
@@ -41,25 +61,66 @@ export async function measureGemm(
   const ort = new Map<number, { int8: OrtGemm; fp32: OrtGemm }>();
   for (const t of threadCounts) {
     ort.set(t, {
-      int8: await ortMatmulInteger(a8, b8, m, k, n, aZeroPoint, t),
+      int8: await int8Peer(a8, b8, m, k, n, aZeroPoint, t),
       fp32: await ortMatmulF32(a32, b32, m, k, n, t),
     });
-  }
-  // Same inputs, same integers: a kernel that disagrees with onnxruntime is not worth timing.
-  const reference = await ort.get(1)!.int8.result();
-  for (const kern of backends) {
-    const ours = kern.matmulInteger(a8, b8, { m, k, n, aZeroPoint, bZeroPoint: 0 });
-    const bad = ours.findIndex((x, i) => x !== reference[i]);
-    if (bad >= 0) {
-      throw new Error(
-        `${kern.backend} matmulInteger ${label} differs from onnxruntime MatMulInteger at [${bad}]: ${ours[bad]} vs ${reference[bad]}`,
-      );
-    }
   }
   const common = { op: "", size: m * k * n, sizeUnit: "MACs", shape: label, throughput: GMAC };
   const ortBackend = (t: number) => (t === 1 ? "ort-cpu" : `ort-cpu x${t} threads`);
   const ortId = (op: string, t: number) =>
     `${op}/onnxruntime-node/${ortBackend(t).replace(/ /g, "-")}/${label}`;
+  // The reference decides; ours and onnxruntime are both measured against it on the same inputs.
+  const reference = referenceMatmulInteger(a8, b8, m, k, n, aZeroPoint);
+  const record = (id: string, impl: string, backend: string, what: string, out: ArrayLike<number>) => {
+    const { first, ...c } = compareOutputs(out, reference);
+    const e: Exactness = {
+      id,
+      op: "gemm.int8",
+      impl,
+      backend,
+      shape: label,
+      label: what,
+      reference: GEMM_REFERENCE,
+      ...c,
+      timing: null,
+    };
+    return { e, first, out };
+  };
+  const checks = [
+    ...backends.map((kern) =>
+      record(
+        `gemm.int8/quantkit/${kern.backend}/${label}`,
+        "quantkit",
+        kern.backend,
+        "quantkit matmulInteger",
+        kern.matmulInteger(a8, b8, { m, k, n, aZeroPoint, bZeroPoint: 0 }),
+      ),
+    ),
+  ];
+  for (const t of threadCounts) {
+    const theirs = await ort.get(t)!.int8.result();
+    checks.push(
+      record(
+        ortId("gemm.int8", t),
+        "onnxruntime-node",
+        ortBackend(t),
+        "onnxruntime-node MatMulInteger",
+        theirs,
+      ),
+    );
+  }
+  const wrong = checks.find((c) => c.e.impl === "quantkit" && !c.e.equal);
+  if (wrong) {
+    // Ours must be exact: record what was measured (untimed) and fail the suite.
+    for (const c of checks) ctx.exact(c.e);
+    const { e, first, out } = wrong;
+    throw new Error(
+      `${e.backend} matmulInteger ${label} differs from the reference: ${describeExactness(e)}; first at [${first}]: ${out[first]} vs ${reference[first]}`,
+    );
+  }
+  for (const { e } of checks.filter((c) => !c.e.equal)) {
+    ctx.note(`${e.label} (${e.backend}) ${label}: ${describeExactness(e)} on this CPU; still timed`);
+  }
   const variants: MeasuredVariant[] = [
     ...backends.flatMap((kern): MeasuredVariant[] => [
       {
@@ -103,6 +164,7 @@ export async function measureGemm(
     ]),
   ];
   const timings = await ctx.measure(variants);
+  for (const { e } of checks) ctx.exact({ ...e, timing: e.id }); // each check's id is its timing's
   for (const o of ort.values()) {
     await o.int8.release();
     await o.fp32.release();

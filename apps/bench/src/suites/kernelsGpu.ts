@@ -71,8 +71,9 @@ function stageTiming(
 
 /**
  * @quantkit/kernels-gpu per gpu.js backend present: its benchGpu (upload, compute and readback timed
- * apart, per shape), and paired rounds of the GPU GEMMs against onnxruntime-node on the CPU, whose
- * integers they must equal.
+ * apart, per shape), and paired rounds of the GPU GEMMs against onnxruntime-node on the CPU. Both are
+ * compared with a plain-loop reference first: the GPU GEMMs must equal it, onnxruntime's exactness is
+ * recorded (it saturates on x86 CPUs without VNNI).
  */
 export const kernelsGpuSuite: Suite = {
   id: "kernels-gpu",
