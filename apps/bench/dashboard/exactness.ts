@@ -45,6 +45,11 @@ export function renderExactness(section: HTMLElement, run: BenchResultFile): voi
     if (className) e.className = className;
     return e;
   };
+  const h3 = (text: string) => {
+    const e = document.createElement("h3");
+    e.textContent = text;
+    return e;
+  };
   if (summary.length === 0) {
     section.append(
       p(
@@ -63,6 +68,7 @@ export function renderExactness(section: HTMLElement, run: BenchResultFile): voi
       ["suite", "implementation (backend): outputs against the reference"],
       summary.map((s) => ({ cells: [s.suite, s.text], inexact: s.differing > 0 })),
     ),
+    h3("Per shape"),
     exactTable(
       "exactness-table",
       ["suite", "implementation", "backend", "shape", "result"],

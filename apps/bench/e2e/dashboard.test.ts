@@ -206,6 +206,22 @@ describe("bench dashboard", () => {
     expect(suites[2]).toBe("skipped");
     expect(suites[5]).toContain("no gpu.js backend in this fixture");
 
+    // Exactness: the fixture's onnxruntime differs from the reference at 256^3: summed, listed first, red.
+    expect(await cellText("#exactness-summary tr.inexact td")).toEqual([
+      "kernels",
+      "onnxruntime-node MatMulInteger (ort-cpu): 1,200 of 69,632 outputs differ on this CPU, 1 of 2 shapes (by up to 30,000)",
+    ]);
+    expect(await cellText("#exactness-table tr.inexact td")).toEqual([
+      "kernels",
+      "onnxruntime-node MatMulInteger",
+      "ort-cpu",
+      "256x256x256",
+      "1,200 of 65,536 outputs differ from the reference (by up to 30,000)",
+    ]);
+    expect(await page.$$("#exactness-table tbody tr")).toHaveLength(4);
+    mkdirSync(shots, { recursive: true });
+    await page.locator("#exactness").screenshot({ path: join(shots, "dashboard-exactness.png") });
+
     // Side by side: the GEMM int8/fp32 ratio fell from 2 to 1.5 (-25%): the one regression at 10%.
     const regressed = await cellText("#compare-table tr.regressed td");
     expect(regressed).toEqual([
