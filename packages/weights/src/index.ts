@@ -1,9 +1,11 @@
 export type { BlockOptions } from "./_blockOptions";
+export { applyToLinear, type LinearLike, linearWeight } from "./applyToLinear";
 export { type AwqOptions, type AwqResult, awq } from "./awq";
 export type { BlockQuantized, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 export { dequantizeBlockwise } from "./dequantizeBlockwise";
 export { type GptqOptions, type GptqReport, gptq } from "./gptq";
 export { HessianAccumulator } from "./HessianAccumulator";
+export { type HqqOptions, type HqqResult, hqq } from "./hqq";
 export { packBlockedDequantizeLinear } from "./packBlockedDequantizeLinear";
 export { packMatMulNBits, type WeightTensor } from "./packMatMulNBits";
 export { quantizeBlockwise } from "./quantizeBlockwise";

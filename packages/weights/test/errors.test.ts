@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { awq, gptq, HessianAccumulator, quantizeBlockwise } from "../src/index";
+import { awq, gptq, HessianAccumulator, hqq, quantizeBlockwise } from "../src/index";
 
 const w = new Float32Array(4 * 64).fill(0.5);
 
@@ -85,5 +85,15 @@ describe("bad input gets an error naming the argument and the value", () => {
     expect(() => awq(w, [4, 64], new Float32Array(64), { maxShrink: 2 })).toThrow(
       "maxShrink must be a number in [0, 1], got 2",
     );
+  });
+
+  it("hqq: no symmetric option, lpNorm in (0, 1], NaN in the weight", () => {
+    expect(() => hqq(w, [4, 64], { symmetric: true } as never)).toThrow(
+      "hqq: HQQ quantizes asymmetric blocks",
+    );
+    expect(() => hqq(w, [4, 64], { lpNorm: 2 })).toThrow("lpNorm must be a number in [0.01, 1], got 2");
+    const bad = w.slice();
+    bad[1] = Number.NEGATIVE_INFINITY;
+    expect(() => hqq(bad, [4, 64])).toThrow("hqq: weight[1] is -Infinity");
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   type BlockQuantized,
   dequantizeBlockwise,
+  hqq,
   packBlockedDequantizeLinear,
   packMatMulNBits,
   quantizeBlockwise,
@@ -26,7 +27,11 @@ function gaussian(rng: Rng, n: number, std = 1): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal(0, std));
 }
 
-async function runMatMulNBits(q: BlockQuantized, a: Float32Array, M: number): Promise<Float32Array> {
+async function runMatMulNBits(
+  q: BlockQuantized<Uint8Array | Float32Array>,
+  a: Float32Array,
+  M: number,
+): Promise<Float32Array> {
   const t = packMatMulNBits(q);
   const half = q.scaleType === "float16";
   const elem: "float16" | "float" = half ? "float16" : "float";
@@ -34,8 +39,10 @@ async function runMatMulNBits(q: BlockQuantized, a: Float32Array, M: number): Pr
     { name: "B", type: "uint8" as const, dims: t.B.dims, raw: t.B.data },
     { name: "scales", type: elem, dims: t.scales.dims, raw: rawOf(t.scales.data) },
   ];
-  if (t.zeroPoints)
-    initializers.push({ name: "zp", type: "uint8", dims: t.zeroPoints.dims, raw: rawOf(t.zeroPoints.data) });
+  if (t.zeroPoints) {
+    const type = t.zeroPoints.type === "uint8" ? "uint8" : elem;
+    initializers.push({ name: "zp", type, dims: t.zeroPoints.dims, raw: rawOf(t.zeroPoints.data) });
+  }
   const model = oneNodeModel({
     opType: "MatMulNBits",
     domain: "com.microsoft",
@@ -99,6 +106,22 @@ describe("MatMulNBits in onnxruntime-node equals dequantize-then-matmul", () => 
     const bound = refMatmulNT(a.map(Math.abs), q.dequantized.map(Math.abs), M, K, N);
     for (let i = 0; i < want.length; i++)
       expect(Math.abs(y[i]! - want[i]!)).toBeLessThanOrEqual(4e-3 * bound[i]! + 1e-3);
+  });
+});
+
+describe("HQQ's float zero points in MatMulNBits", () => {
+  it("MatMulNBits with float32 zero points [N, nBlocks] equals dequantize-then-matmul", async () => {
+    const rng = new Rng(9);
+    const M = 4;
+    const N = 20;
+    const K = 96;
+    const q = hqq(gaussian(rng, N * K), [N, K], { blockSize: 32 });
+    const a = gaussian(rng, M * K);
+    const y = await runMatMulNBits(q, a, M);
+    const want = refMatmulNT(a, q.dequantized, M, K, N);
+    const bound = refMatmulNT(a.map(Math.abs), q.dequantized.map(Math.abs), M, K, N);
+    for (let i = 0; i < want.length; i++)
+      expect(Math.abs(y[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * bound[i]! + 1e-6);
   });
 });
 
