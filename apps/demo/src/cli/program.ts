@@ -8,6 +8,7 @@ import {
   WEIGHT_CALIBRATORS,
 } from "./constants";
 import type { CliIo } from "./io";
+import { addOnnxCommand } from "./onnx/onnxCommand";
 import { choiceOption, intOption, listOption, numberOption, positiveOption } from "./parse";
 import type { QuantizeOptions } from "./quantize";
 import type { RunOptions } from "./run";
@@ -188,6 +189,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       const { quantizeCommand } = await import("./quantize");
       await act(() => quantizeCommand(file, o, io))();
     });
+  addOnnxCommand(program, io, (code) => void (result.code = code));
   return program;
 }
 
