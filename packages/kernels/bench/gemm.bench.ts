@@ -19,6 +19,9 @@ import { cpus } from "node:os";
 import * as ort from "onnxruntime-node";
 import { type CpuKernels, createCpuKernels } from "../src/index";
 import { onnxModel } from "../test/_onnx";
+import { _compare, _referenceMatmulInteger, type GemmBenchExactness } from "./_exactness";
+
+export type { GemmBenchExactness };
 
 /** One GEMM shape: C[m, n] = A[m, k] B[k, n]. */
 export interface GemmShape {
@@ -92,6 +95,12 @@ export interface GemmBenchReport {
   environment: { node: string; cpu: string; cores: number; onnxruntime: string | null };
   results: GemmBenchResult[];
   ratios: GemmBenchRatio[];
+  /**
+   * Every int8 variant's output against a plain-loop reference, checked before timing: ours must be
+   * exact (benchGemm throws otherwise); onnxruntime's uint8 x int8 kernel is not on x86 CPUs without
+   * VNNI (it saturates pairs of products to int16), and is timed all the same.
+   */
+  exactness: GemmBenchExactness[];
 }
 
 interface Variant {
@@ -174,6 +183,7 @@ export async function benchGemm(options: GemmBenchOptions = {}): Promise<GemmBen
   }
   const results: GemmBenchResult[] = [];
   const ratios: GemmBenchRatio[] = [];
+  const exactness: GemmBenchExactness[] = [];
   try {
     for (const shape of shapes) {
       const { m, k, n } = shape;
@@ -233,6 +243,26 @@ export async function benchGemm(options: GemmBenchOptions = {}): Promise<GemmBen
           threads: 1,
           run: () => s.float.run(feedsF),
         });
+      }
+      // The reference decides: every int8 result is compared with it before anything is timed.
+      const reference = _referenceMatmulInteger(a8, b8, m, k, n, 128);
+      for (const v of variants.filter((x) => x.dtype === "int8")) {
+        let out: Int32Array = c32i; // where our variants write
+        const ran = await v.run();
+        if (v.impl === "onnxruntime") out = (ran as Record<string, ort.Tensor>).Y!.data as Int32Array;
+        const e = {
+          shape: shape.name,
+          impl: v.impl,
+          backend: v.backend,
+          threads: v.threads,
+          ..._compare(out, reference),
+        };
+        exactness.push(e);
+        if (v.impl === "quantkit" && !e.equal) {
+          throw new Error(
+            `${v.id} ${shape.name}: ${e.differing} of ${e.outputs} outputs differ from the reference`,
+          );
+        }
       }
       // Calibrate: calls per batch so that a batch lasts at least minSampleMs.
       const plan: { v: Variant; iterations: number }[] = [];
@@ -322,6 +352,7 @@ export async function benchGemm(options: GemmBenchOptions = {}): Promise<GemmBen
     },
     results,
     ratios,
+    exactness,
   };
 }
 
@@ -336,6 +367,14 @@ export function formatGemmReport(report: GemmBenchReport): string {
     lines.push(
       `${r.shape.padEnd(13)} ${id.padEnd(20)} ${r.medianMs.toFixed(3).padStart(9)} ${r.minMs.toFixed(3).padStart(9)} ${r.maxMs.toFixed(3).padStart(9)}    ${r.gops.toFixed(2).padStart(7)} [${r.gopsMin.toFixed(2)}, ${r.gopsMax.toFixed(2)}]`,
     );
+  }
+  lines.push("", "int8 outputs against the plain-loop reference:");
+  for (const e of report.exactness) {
+    const id = `${e.impl === "onnxruntime" ? "ort" : e.backend}${e.threads > 1 ? ` x${e.threads}` : ""}`;
+    const what = e.equal
+      ? `equal on all ${e.outputs}`
+      : `${e.differing} of ${e.outputs} differ (by up to ${e.maxAbsDiff})`;
+    lines.push(`${e.shape.padEnd(13)} ${id.padEnd(20)} ${what}`);
   }
   lines.push("", "int8/fp32 throughput ratio (paired by round): median [min, max]");
   for (const q of report.ratios) {

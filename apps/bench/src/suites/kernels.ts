@@ -1,6 +1,7 @@
 import os from "node:os";
 import { Rng } from "@quantkit/tensor";
 import type { Suite, SuiteContext } from "../context";
+import { describeExactness } from "../exactness";
 import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
 import { addUnlessMeasured, caseTiming } from "./_cases";
 import { measureConv, measureGemm } from "./_gemm";
@@ -148,6 +149,40 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
         },
       ),
     );
+  }
+  // The package bench compares every int8 result with its plain-loop reference before timing (and throws
+  // when one of ours differs); its records join the suite's, under the ids of the timings above.
+  const exactness = ((report as { exactness?: Record<string, unknown>[] }).exactness ?? []) as Record<
+    string,
+    unknown
+  >[];
+  for (const e of exactness) {
+    const shape = shapeOf.get(String(e.shape));
+    if (!shape) continue;
+    const impl = e.impl === "onnxruntime" ? "onnxruntime-node" : String(e.impl);
+    const backend = backendOf(e);
+    const id = `gemm.int8/${impl}/${impl === "onnxruntime-node" ? backend.replace(/ /g, "-") : backend}/${shape}`;
+    if (ctx.exactness.some((x) => x.id === id)) continue;
+    const [outputs, differing, maxAbsDiff] = [Number(e.outputs), Number(e.differing), Number(e.maxAbsDiff)];
+    ctx.exact({
+      id,
+      op: "gemm.int8",
+      impl,
+      backend,
+      shape,
+      label: impl === "quantkit" ? "quantkit matmulInteger" : `${impl} MatMulInteger`,
+      reference: `plain-loop MatMulInteger of ${bench.source}`,
+      equal: differing === 0,
+      outputs,
+      differing,
+      maxAbsDiff,
+      timing: ctx.timings.some((t) => t.id === id) ? id : null,
+    });
+    if (differing > 0) {
+      ctx.note(
+        `${impl} MatMulInteger (${backend}) ${shape}: ${describeExactness({ equal: false, outputs, differing, maxAbsDiff })} on this CPU; still timed`,
+      );
+    }
   }
   for (const r of report.ratios ?? []) {
     const shape = shapeOf.get(String(r.shape));
