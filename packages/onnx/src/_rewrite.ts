@@ -12,11 +12,10 @@ import { toFloat32Array } from "./toFloat32Array";
 export function _checkOpset(model: ModelProto, needed: number, fn: string, why: string): number {
   const opset = _opset(model);
   if (opset < needed) {
-    const base =
-      opset < 10
-        ? `opset ${opset} is below 10, the first with quantized operators`
-        : `opset ${opset} is below ${needed} (${why})`;
-    throw new RangeError(`${fn}: the model imports ${base}; convert it first with upgradeOpset(model, 13)`);
+    const base = opset < 10 ? "below 10, the first with quantized operators" : `below ${needed} (${why})`;
+    throw new RangeError(
+      `${fn}: the model imports opset ${opset}, ${base}; convert it first with upgradeOpset(model, 13)`,
+    );
   }
   return opset;
 }

@@ -40,6 +40,7 @@ export { consumers } from "./consumers";
 export { createNameScope, type NameScope } from "./createNameScope";
 export { DataType, dataTypeBits, dataTypeName, minIrVersionForDataType } from "./dataType";
 export { insertNodes, redirectConsumers, removeNode, replaceNode } from "./editNodes";
+export { type EvaluateQuantizationOptions, evaluateQuantization } from "./evaluateQuantization";
 export {
   type ExternalDataInfo,
   type ExternalDataResolver,
@@ -62,11 +63,13 @@ export { type OrtEngineOptions, type OrtNamespace, type OrtSession, ortEngine } 
 export { producers } from "./producers";
 export type { NodeReport, QuantizationReport } from "./quantizationReport";
 export { type QuantizeDynamicOptions, type QuantizeResult, quantizeDynamic } from "./quantizeDynamic";
+export { type QuantizeStaticOptions, quantizeStatic } from "./quantizeStatic";
 export { type ReadModelOptions, readModel } from "./readModel";
 export { toArray, toStrings } from "./toArray";
 export { toFloat32Array } from "./toFloat32Array";
 export { topologicalSort } from "./topologicalSort";
 export { fromTensor, toTensor } from "./toTensor";
+export { upgradeOpset } from "./upgradeOpset";
 export { type Dim, makeValueInfo, setValueType, type ValueType, valueType } from "./valueInfo";
 export { setWeight, type WeightEntry, weights } from "./weights";
 export { writeModel } from "./writeModel";

@@ -8,6 +8,8 @@ export interface NodeReport {
   quantized: boolean;
   /** How it runs now ("MatMulInteger", "ConvInteger", "QDQ"...), or why it stayed float. */
   detail: string;
+  /** The tensor its SQNR is measured on (its output, or the fused Relu's), for quantized nodes. */
+  tensor?: string;
   /** SQNR (dB) of its output in the quantized model against the float model, over the evaluation samples. */
   sqnrDb?: number;
 }

@@ -104,7 +104,10 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
         detail = r.detail;
       }
       if (!quantized) out.push(node);
-      nodes.push(_report(node, index, scope, quantized, detail));
+      nodes.push({
+        ..._report(node, index, scope, quantized, detail),
+        ...(quantized ? { tensor: node.output[0]! } : {}),
+      });
     });
     scope.graph.node = out;
   }

@@ -123,7 +123,7 @@ describe("quantizeDynamic (q8)", () => {
     expect(byName.get("gemm")).toMatchObject({ quantized: false, detail: "excluded by options.exclude" });
     m.opsetImport[0]!.version = 9n;
     expect(() => quantizeDynamic(m)).toThrow(
-      /imports opset 9 is below 10, the first with quantized operators; convert it first with upgradeOpset/,
+      /imports opset 9, below 10, the first with quantized operators; convert it first with upgradeOpset/,
     );
     m.opsetImport[0]!.version = 13n;
     expect(() => quantizeDynamic(m, { weightType: "int4" as never })).toThrow(

@@ -1,0 +1,453 @@
+import { clone } from "@bufbuild/protobuf";
+import type { AnyObserverOptions } from "@quantkit/calibrators";
+import { type QParams, quantize } from "@quantkit/quantizers";
+import { _checkOptions, _show } from "./_errors";
+import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
+import { _attr, type _Constant, _intAttr, _node, _opset, type _Scope, _scopes } from "./_quantGraph";
+import {
+  _checkOpset,
+  _dropUnused,
+  _floatWeight,
+  _notQuantizedReason,
+  _report,
+  _stringList,
+  _tensor,
+} from "./_rewrite";
+import { _quantizeWeight, type _WeightType } from "./_weights";
+import { CALIBRATION_METHODS, type CalibrationMethod, calibrate, type TensorRange } from "./calibrate";
+import { createNameScope, type NameScope } from "./createNameScope";
+import { evaluateQuantization } from "./evaluateQuantization";
+import type { EngineFeeds, InferenceEngine } from "./InferenceEngine";
+import type { NodeReport } from "./quantizationReport";
+import type { QuantizeResult } from "./quantizeDynamic";
+import { upgradeOpset } from "./upgradeOpset";
+import { writeModel } from "./writeModel";
+
+/** Options of {@link quantizeStatic}. */
+export interface QuantizeStaticOptions {
+  /** Runs the model for calibration and the SQNR report, e.g. `ortEngine(ort)`. */
+  engine: InferenceEngine;
+  /** Calibration inputs, one object of named tensors per run. */
+  samples: Iterable<EngineFeeds> | AsyncIterable<EngineFeeds>;
+  /** The activation observer (see {@link calibrate}); default "minmax". */
+  method?: CalibrationMethod;
+  /** Options of that observer (`percentile`, `bins`...); dtype and qscheme follow `activationType`. */
+  observerOptions?: AnyObserverOptions;
+  /** One weight scale per output channel (Conv axis 0, MatMul axis 1, Gemm by transB). Default true; needs opset 13. */
+  perChannel?: boolean;
+  /** "uint8" (default: zero point 128; uint8 x uint8 is exact on every x86 CPU) or "int8" (zero point 0). */
+  weightType?: _WeightType;
+  /** "uint8" (default, asymmetric) or "int8" (asymmetric) activations. */
+  activationType?: "uint8" | "int8";
+  /** Op types to quantize; default ["Conv", "MatMul", "Gemm"]. */
+  opTypes?: readonly string[];
+  /** Names of nodes to keep float. */
+  exclude?: readonly string[];
+  /** Fold a Relu that alone reads a quantized node's output into that output's quantization. Default true. */
+  fuseRelu?: boolean;
+  /** Upgrade opset 10..12 models to 13 (needed for per-channel weights). Default true. */
+  upgrade?: boolean;
+  /** Measure per-node and output SQNR against the float model on the samples. Default true. */
+  evaluate?: boolean;
+  onProgress?: (samplesDone: number) => void;
+  signal?: AbortSignal;
+}
+
+const _INT8_OPS = ["Conv", "MatMul", "Gemm"] as const;
+
+interface _Plan {
+  node: NodeProto;
+  /** Input slots read as activations (quantized with calibrated ranges). */
+  activations: number[];
+  /** The weight slot (a constant), or -1. */
+  weight: number;
+  /** Per-channel axis of the weight. */
+  axis: number;
+  /** The bias slot (Conv B, Gemm C), or -1. */
+  bias: number;
+  /** The Relu folded into the output, if any. */
+  relu: NodeProto | null;
+}
+
+/**
+ * `int8`, ONNX Runtime's static quantization in QDQ format: QuantizeLinear / DequantizeLinear pairs on
+ * activations with ranges calibrated through `options.engine` (see {@link calibrate}), weights stored as
+ * 8-bit codes with a DequantizeLinear (per channel by default, symmetric; codes equal ONNX's QuantizeLinear
+ * of the float32 weights), biases as int32 with scale s_in * s_w and zero point 0. A Relu that alone reads
+ * a quantized node's output is removed and that output quantized with the Relu output's range (its zero
+ * point is the lowest code, so the clamp does the Relu). Every other node stays float and the report says
+ * why; with `evaluate` (default) the report has the SQNR of each quantized node's output and of each model
+ * output against the float model on the calibration samples. Opset below 10 is refused; 10..12 is
+ * upgraded to 13 for per-channel weights. The input model is not modified.
+ *
+ * @example
+ * ```ts
+ * import * as ort from "onnxruntime-node";
+ * import { ortEngine, quantizeStatic, readModel, writeModel } from "@quantkit/onnx";
+ * const { model, report } = await quantizeStatic(readModel(bytes), { engine: ortEngine(ort), samples });
+ * report.nodes.filter((n) => n.quantized).length; // e.g. 3 (Conv, Conv, Gemm)
+ * writeModel(model);
+ * ```
+ */
+export async function quantizeStatic(
+  model: ModelProto,
+  options: QuantizeStaticOptions,
+): Promise<QuantizeResult> {
+  const fn = "quantizeStatic";
+  _checkOptions(fn, options, [
+    "engine",
+    "samples",
+    "method",
+    "observerOptions",
+    "perChannel",
+    "weightType",
+    "activationType",
+    "opTypes",
+    "exclude",
+    "fuseRelu",
+    "upgrade",
+    "evaluate",
+    "onProgress",
+    "signal",
+  ]);
+  if (options === undefined) throw new TypeError(`${fn}: options with engine and samples are required`);
+  const perChannel = _bool(options.perChannel, true, "perChannel", fn);
+  const fuseRelu = _bool(options.fuseRelu, true, "fuseRelu", fn);
+  const upgrade = _bool(options.upgrade, true, "upgrade", fn);
+  const evaluate = _bool(options.evaluate, true, "evaluate", fn);
+  const weightType = options.weightType ?? "uint8";
+  if (weightType !== "uint8" && weightType !== "int8")
+    throw new TypeError(`${fn}: weightType must be "int8" or "uint8", got ${_show(weightType)}`);
+  const activationType = options.activationType ?? "uint8";
+  if (activationType !== "uint8" && activationType !== "int8") {
+    throw new TypeError(`${fn}: activationType must be "int8" or "uint8", got ${_show(activationType)}`);
+  }
+  const method = options.method ?? "minmax";
+  if (!CALIBRATION_METHODS.includes(method))
+    throw new TypeError(
+      `${fn}: method must be one of ${CALIBRATION_METHODS.join(", ")}; got ${_show(method)}`,
+    );
+  const opTypes = _stringList(options.opTypes, "opTypes", fn) ?? _INT8_OPS;
+  for (const t of opTypes) {
+    if (!(_INT8_OPS as readonly string[]).includes(t))
+      throw new RangeError(
+        `${fn}: opTypes: int8 cannot quantize ${_show(t)} (it quantizes ${_INT8_OPS.join(", ")})`,
+      );
+  }
+  const exclude = new Set(_stringList(options.exclude, "exclude", fn) ?? []);
+  const opsetBefore = _checkOpset(model, 10, fn, "QuantizeLinear");
+  const samples: EngineFeeds[] = [];
+  for await (const s of options.samples as AsyncIterable<EngineFeeds>) samples.push(s);
+
+  const sizeBytesBefore = writeModel(model).length;
+  let copy = clone(ModelProtoSchema, model);
+  if (perChannel && opsetBefore < 13) {
+    if (!upgrade)
+      throw new RangeError(
+        `${fn}: per-channel weights need opset 13 and the model imports ${opsetBefore}; pass upgrade: true or perChannel: false`,
+      );
+    copy = upgradeOpset(copy, 13);
+  }
+
+  // 1. Plans: which nodes, which slots, which tensors need ranges.
+  const scopes = _scopes(copy);
+  const plans = new Map<NodeProto, _Plan>();
+  const reasons = new Map<NodeProto, string>();
+  const fused = new Map<NodeProto, NodeProto>(); // Relu -> the node it is folded into
+  const tensors = new Set<string>();
+  for (const scope of scopes) {
+    const readers = new Map<string, NodeProto[]>();
+    for (const n of scope.graph.node)
+      for (const i of n.input) if (i !== "") readers.set(i, [...(readers.get(i) ?? []), n]);
+    const outputs = new Set(scope.graph.output.map((o) => o.name));
+    for (const node of scope.graph.node) {
+      if (node.opType === "Constant" && node.domain === "") continue;
+      if (!(opTypes as readonly string[]).includes(node.opType) || node.domain !== "") {
+        reasons.set(node, _notQuantizedReason(node, "int8", opTypes));
+        continue;
+      }
+      if (exclude.has(node.name)) {
+        reasons.set(node, "excluded by options.exclude");
+        continue;
+      }
+      const plan = _plan(node, scope);
+      if (typeof plan === "string") {
+        reasons.set(node, plan);
+        continue;
+      }
+      const out = node.output[0]!;
+      const r = readers.get(out) ?? [];
+      const relu =
+        r.length === 1 && r[0]!.opType === "Relu" && r[0]!.domain === "" && !exclude.has(r[0]!.name)
+          ? r[0]!
+          : null;
+      if (fuseRelu && relu !== null && !outputs.has(out)) {
+        plan.relu = relu;
+        fused.set(relu, node);
+      }
+      for (const i of plan.activations) tensors.add(node.input[i]!);
+      tensors.add(plan.relu ? plan.relu.output[0]! : out);
+      plans.set(node, plan);
+    }
+  }
+
+  // 2. Ranges.
+  const dtype = activationType === "uint8" ? "quint8" : "qint8";
+  const { ranges, skipped } = await calibrate(copy, {
+    engine: options.engine,
+    samples,
+    tensors: [...tensors],
+    method,
+    observerOptions: { ...options.observerOptions, dtype, qscheme: "per_tensor_affine" },
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
+  // 3. Rewrite.
+  const names = createNameScope(copy);
+  const replaced = new Set<_Constant>();
+  const quantizedTensors = new Set<string>();
+  const scales = new Map<string, number>(); // DequantizeLinear output -> its scale
+  const nodes: NodeReport[] = [];
+  for (const scope of scopes) {
+    const out: NodeProto[] = [];
+    const inputQdq = new Map<string, string>();
+    const ctx: _Ctx = { scope, names, out, replaced, weightType, perChannel, scales };
+    scope.graph.node.forEach((node, index) => {
+      if (node.opType === "Constant" && node.domain === "") {
+        out.push(node);
+        return;
+      }
+      const into = fused.get(node);
+      if (into !== undefined && plans.has(into)) {
+        nodes.push({
+          ..._report(
+            node,
+            index,
+            scope,
+            true,
+            `fused into the output quantization of ${into.opType} ${_show(into.name)}`,
+          ),
+          tensor: node.output[0]!,
+        });
+        return; // dropped: the Q/DQ of the producer's output writes this Relu's output name
+      }
+      const plan = plans.get(node);
+      if (plan === undefined) {
+        out.push(node);
+        nodes.push(_report(node, index, scope, false, reasons.get(node) ?? "not quantized"));
+        return;
+      }
+      const outName = plan.relu ? plan.relu.output[0]! : node.output[0]!;
+      const need = [...plan.activations.map((i) => node.input[i]!), outName];
+      const missing = need.find((t) => !ranges.has(t) && !quantizedTensors.has(t));
+      if (missing !== undefined) {
+        if (plan.relu) {
+          plans.delete(node); // its Relu stays
+          fused.delete(plan.relu);
+        }
+        out.push(node);
+        nodes.push(
+          _report(
+            node,
+            index,
+            scope,
+            false,
+            `no calibrated range for ${_show(missing)}: ${skipped.get(missing) ?? "not computed"}`,
+          ),
+        );
+        return;
+      }
+      for (const i of plan.activations) {
+        const x = node.input[i]!;
+        if (quantizedTensors.has(x)) continue;
+        let dq = inputQdq.get(x);
+        if (dq === undefined) {
+          dq = _qdq(x, names.unique(`${x}_DequantizeLinear_Output`), ranges.get(x)!, ctx);
+          inputQdq.set(x, dq);
+        }
+        node.input[i] = dq;
+      }
+      const inputScale = scales.get(node.input[plan.activations[0]!]!) ?? Number.NaN;
+      const w = plan.weight >= 0 ? _weight(node, plan, ctx) : null;
+      if (w !== null && plan.bias >= 0 && node.input[plan.bias]) _bias(node, plan, inputScale, w, ctx);
+      const floatOut = names.unique(`${node.output[0]!}_float`);
+      node.output[0] = floatOut;
+      out.push(node);
+      _qdq(floatOut, outName, ranges.get(outName)!, ctx, outName);
+      quantizedTensors.add(outName);
+      const parts = [
+        `QDQ (${activationType} activations`,
+        w === null
+          ? ""
+          : `, ${weightType} weights ${perChannel ? `per channel (axis ${plan.axis})` : "per tensor"}`,
+        plan.bias >= 0 && node.input[plan.bias] ? ", int32 bias" : "",
+        plan.relu ? ", Relu fused" : "",
+        ")",
+      ];
+      nodes.push({ ..._report(node, index, scope, true, parts.join("")), tensor: outName });
+    });
+    scope.graph.node = out;
+  }
+  _dropUnused(copy, replaced);
+  const report = {
+    mode: "int8" as const,
+    sizeBytesBefore,
+    sizeBytesAfter: writeModel(copy).length,
+    opsetBefore,
+    opsetAfter: _opset(copy),
+    nodes,
+  };
+  if (evaluate) await evaluateQuantization(model, copy, report, { engine: options.engine, samples });
+  return { model: copy, report };
+}
+
+function _bool(v: unknown, fallback: boolean, name: string, fn: string): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== "boolean") throw new TypeError(`${fn}: ${name} must be a boolean, got ${_show(v)}`);
+  return v;
+}
+
+/** The slots of a Conv / MatMul / Gemm, or why it stays float. */
+function _plan(node: NodeProto, scope: _Scope): _Plan | string {
+  const isConst = (name: string | undefined) =>
+    name !== undefined && name !== "" && typeof _floatWeight(scope, name) !== "string";
+  if (node.opType === "Conv") {
+    const w = _floatWeight(scope, node.input[1]!);
+    if (typeof w === "string") return `weight ${w}`;
+    if (node.input[2] && !isConst(node.input[2]))
+      return `bias ${_show(node.input[2])} is not a float32 constant`;
+    return { node, activations: [0], weight: 1, axis: 0, bias: node.input[2] ? 2 : -1, relu: null };
+  }
+  if (node.opType === "MatMul") {
+    if (isConst(node.input[0])) return "input A is a constant";
+    if (isConst(node.input[1])) {
+      const w = _floatWeight(scope, node.input[1]!);
+      if (typeof w !== "string" && w.dims.length !== 2)
+        return `weight ${_show(node.input[1])} has rank ${w.dims.length}; int8 quantizes 2-D MatMul weights`;
+      return { node, activations: [0], weight: 1, axis: 1, bias: -1, relu: null };
+    }
+    return { node, activations: [0, 1], weight: -1, axis: 0, bias: -1, relu: null };
+  }
+  // Gemm
+  if (isConst(node.input[0])) return "input A is a constant";
+  const transB = _intAttr(node, "transB", 0) !== 0;
+  const c = node.input[2];
+  const beta = node.attribute.find((a) => a.name === "beta")?.f ?? 1;
+  const biasOk = c !== undefined && c !== "" && isConst(c) && beta === 1;
+  if (isConst(node.input[1]))
+    return { node, activations: [0], weight: 1, axis: transB ? 0 : 1, bias: biasOk ? 2 : -1, relu: null };
+  return { node, activations: [0, 1], weight: -1, axis: 0, bias: -1, relu: null };
+}
+
+interface _Ctx {
+  scope: _Scope;
+  names: NameScope;
+  out: NodeProto[];
+  replaced: Set<_Constant>;
+  weightType: _WeightType;
+  perChannel: boolean;
+  scales: Map<string, number>;
+}
+
+function _init(
+  ctx: _Ctx,
+  base: string,
+  data: Float32Array | Int8Array | Uint8Array | Int32Array,
+  dims: readonly number[],
+): string {
+  const name = ctx.names.unique(base);
+  ctx.scope.graph.initializer.push(_tensor(name, data, dims));
+  return name;
+}
+
+/** QuantizeLinear(x) -> DequantizeLinear -> `dqName` with the tensor's calibrated scale and zero point. */
+function _qdq(x: string, dqName: string, range: TensorRange, ctx: _Ctx, base = x): string {
+  const q = range.qparams;
+  const scale = _init(ctx, `${base}_scale`, Float32Array.of(q.scale[0]!), []);
+  const zp = _init(
+    ctx,
+    `${base}_zero_point`,
+    q.dtype === "qint8" ? Int8Array.of(q.zeroPoint[0]!) : Uint8Array.of(q.zeroPoint[0]!),
+    [],
+  );
+  const quantized = ctx.names.unique(`${x}_QuantizeLinear_Output`);
+  ctx.out.push(
+    _node("QuantizeLinear", [x, scale, zp], [quantized], ctx.names.unique(`${x}_QuantizeLinear`)),
+    _node("DequantizeLinear", [quantized, scale, zp], [dqName], ctx.names.unique(`${x}_DequantizeLinear`)),
+  );
+  ctx.scales.set(dqName, q.scale[0]!);
+  return dqName;
+}
+
+/** Stores the weight as codes + DequantizeLinear; returns its scales. */
+function _weight(node: NodeProto, plan: _Plan, ctx: _Ctx): Float32Array {
+  const name = node.input[plan.weight]!;
+  const w = _floatWeight(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeight>, string>;
+  const axis = ctx.perChannel ? plan.axis : null;
+  const qw = _quantizeWeight(
+    w.values,
+    w.dims,
+    axis,
+    ctx.weightType,
+    `${node.opType} ${_show(node.name)} weight ${_show(name)}`,
+  );
+  const channels = axis === null ? 1 : w.dims[axis]!;
+  const cd = axis === null ? [] : [channels];
+  const zps = ctx.weightType === "int8" ? new Int8Array(channels) : new Uint8Array(channels).fill(128);
+  const q = _init(ctx, `${name}_quantized`, qw.codes, w.dims);
+  const s = _init(ctx, `${name}_scale`, qw.scale, cd);
+  const z = _init(ctx, `${name}_zero_point`, zps, cd);
+  const dq = ctx.names.unique(`${name}_DequantizeLinear_Output`);
+  ctx.out.push(
+    _node(
+      "DequantizeLinear",
+      [q, s, z],
+      [dq],
+      ctx.names.unique(`${name}_DequantizeLinear`),
+      axis === null ? [] : [_attr("axis", axis)],
+    ),
+  );
+  node.input[plan.weight] = dq;
+  ctx.replaced.add(w.constant);
+  return qw.scale;
+}
+
+/** int32 bias codes with scale s_in * s_w[c] and zero point 0, ONNX's arithmetic. */
+function _bias(node: NodeProto, plan: _Plan, inputScale: number, wScale: Float32Array, ctx: _Ctx): void {
+  const name = node.input[plan.bias]!;
+  const b = _floatWeight(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeight>, string>;
+  if (b.dims.length !== 1 || !Number.isFinite(inputScale)) return;
+  const n = b.dims[0]!;
+  const perChannel = wScale.length > 1;
+  if (perChannel && wScale.length !== n) return;
+  const scale = perChannel
+    ? wScale.map((s) => Math.fround(inputScale * s))
+    : Float32Array.of(Math.fround(inputScale * wScale[0]!));
+  const qparams: QParams = {
+    scale,
+    zeroPoint: new Int32Array(scale.length),
+    quantMin: -2147483648,
+    quantMax: 2147483647,
+    qscheme: perChannel ? "per_channel_affine" : "per_tensor_affine",
+    dtype: "qint32",
+    ...(perChannel ? { axis: 0 } : {}),
+  };
+  const codes = quantize(b.values, [n], qparams, { arithmetic: "onnx" }) as Int32Array;
+  const cd = perChannel ? [n] : [];
+  const q = _init(ctx, `${name}_quantized`, codes, [n]);
+  const s = _init(ctx, `${name}_scale`, scale, cd);
+  const z = _init(ctx, `${name}_zero_point`, new Int32Array(scale.length), cd);
+  const dq = ctx.names.unique(`${name}_DequantizeLinear_Output`);
+  ctx.out.push(
+    _node(
+      "DequantizeLinear",
+      [q, s, z],
+      [dq],
+      ctx.names.unique(`${name}_DequantizeLinear`),
+      perChannel ? [_attr("axis", 0)] : [],
+    ),
+  );
+  node.input[plan.bias] = dq;
+  ctx.replaced.add(b.constant);
+}
