@@ -1,4 +1,4 @@
-import { Rng } from "@quantkit/tensor";
+import { assertOptions, Rng } from "@quantkit/tensor";
 import type { Dataset } from "./dataset";
 
 /** One mini-batch: `size` images in `x` and their classes in `y`. */
@@ -50,6 +50,7 @@ export interface BatchIterable extends Iterable<Batch> {
  * }
  */
 export function batches(dataset: Dataset, options: BatchOptions = {}): BatchIterable {
+  assertOptions(options, ["batchSize", "shuffle", "seed", "rng", "dropLast", "layout"], "batches options");
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize <= 0) {
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);

@@ -60,7 +60,7 @@ describe("normalize", () => {
     expect(Array.from(out.images)).toEqual([-0.5, -0.5, -0.5, -0.5, 0, 0, 0, 0]);
     expect(normalize(src, { mean: 1, std: 2, inPlace: true })).toBe(src);
     expect(src.images[0]).toBe(-0.5);
-    expect(() => normalize(src, { std: 0 })).toThrow("std must be positive and finite, got 0");
+    expect(() => normalize(src, { std: 0 })).toThrow("std must be positive and finite in float32, got 0");
   });
 });
 

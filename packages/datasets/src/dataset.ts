@@ -50,5 +50,14 @@ export function createDataset(images: Float32Array, labels: Uint8Array, rows: nu
   if (labels.length !== count) {
     throw new RangeError(`labels count ${labels.length} != images count ${count}`);
   }
+  if (count === 0) throw new RangeError("images is empty: a dataset needs at least one image");
+  for (let i = 0; i < images.length; i++) {
+    const v = images[i]!;
+    if (v - v !== 0) {
+      throw new RangeError(
+        `images[${i}] (image ${Math.floor(i / pixels)}, pixel ${i % pixels}) is ${v}; pixels must be finite`,
+      );
+    }
+  }
   return { images, labels, count, rows, cols };
 }

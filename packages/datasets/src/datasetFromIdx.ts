@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { createDataset, type Dataset } from "./dataset";
 import type { IdxArray } from "./parseIdx";
 
@@ -26,6 +27,7 @@ export function datasetFromIdx(
   labels: IdxArray,
   options: DatasetFromIdxOptions = {},
 ): Dataset {
+  assertOptions(options, ["numClasses", "imagesName", "labelsName"], "datasetFromIdx options");
   const imagesName = options.imagesName ?? "images";
   const labelsName = options.labelsName ?? "labels";
   const numClasses = options.numClasses ?? 10;
@@ -43,6 +45,11 @@ export function datasetFromIdx(
     );
   }
   const [count, rows, cols] = images.shape as [number, number, number];
+  if (count === 0) throw new RangeError(`${imagesName} holds no images (count 0 in its IDX header)`);
+  if (rows === 0 || cols === 0)
+    throw new RangeError(
+      `${imagesName} holds images of ${rows}x${cols} pixels: rows and cols must be positive`,
+    );
   if (labels.shape[0] !== count) {
     throw new RangeError(
       `labels count ${labels.shape[0]} (${labelsName}) != images count ${count} (${imagesName})`,

@@ -1,7 +1,7 @@
 export { type Batch, type BatchIterable, type BatchOptions, batches } from "./batches";
 export { createDataset, type Dataset, type DatasetSplit } from "./dataset";
 export { type DatasetFromIdxOptions, datasetFromIdx } from "./datasetFromIdx";
-export { gunzip, isGzip } from "./gunzip";
+export { type GunzipOptions, gunzip, isGzip } from "./gunzip";
 export { loadBundledMnist } from "./loadBundledMnist";
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, loadFashionMnist } from "./loadFashionMnist";
 export { type LoadMnistIdxOptions, loadMnistIdx } from "./loadMnistIdx";

@@ -1,4 +1,5 @@
-import { _importNode } from "./_importNode";
+import { assertOptions } from "@quantkit/tensor";
+import { _MAX_FILE_BYTES, _readRegularFile } from "./_readRegularFile";
 import type { DatasetSplit } from "./dataset";
 import { datasetFromIdx } from "./datasetFromIdx";
 import { _isNode } from "./gunzip";
@@ -10,6 +11,8 @@ export interface LoadMnistIdxOptions {
   prefix?: string;
   /** Labels must be below this. Default 10. */
   numClasses?: number;
+  /** The largest file (and the largest inflated gzip content) read. Default 2^30 bytes (1 GiB). */
+  maxBytes?: number;
 }
 
 const STEMS = {
@@ -26,15 +29,10 @@ function candidates(dir: string, prefix: string, stem: string): string[] {
   return [`${stem}.gz`, stem, `${dotted}.gz`, dotted].map((f) => `${dir}${sep}${prefix}${f}`);
 }
 
-async function readFirst(paths: string[]): Promise<{ path: string; bytes: Uint8Array }> {
-  const { readFile } = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
+async function readFirst(paths: string[], maxBytes: number): Promise<{ path: string; bytes: Uint8Array }> {
   for (const path of paths) {
-    try {
-      const buf = await readFile(path);
-      return { path, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    const bytes = await _readRegularFile(path, maxBytes);
+    if (bytes !== null) return { path, bytes };
   }
   throw new RangeError(`no MNIST-format file found; looked for ${paths.join(", ")}`);
 }
@@ -59,13 +57,17 @@ export async function loadMnistIdx(dir: string, options: LoadMnistIdxOptions = {
       "loadMnistIdx reads files and needs Node; in a browser fetch the bytes and call readIdx",
     );
   }
+  assertOptions(options, ["prefix", "numClasses", "maxBytes"], "loadMnistIdx options");
   const prefix = options.prefix ?? "";
+  const maxBytes = options.maxBytes ?? _MAX_FILE_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1)
+    throw new RangeError(`loadMnistIdx: maxBytes must be a positive integer, got ${maxBytes}`);
   const load = async (imagesStem: string, labelsStem: string) => {
-    const images = await readFirst(candidates(dir, prefix, imagesStem));
-    const labels = await readFirst(candidates(dir, prefix, labelsStem));
+    const images = await readFirst(candidates(dir, prefix, imagesStem), maxBytes);
+    const labels = await readFirst(candidates(dir, prefix, labelsStem), maxBytes);
     return datasetFromIdx(
-      await readIdx(images.bytes, images.path),
-      await readIdx(labels.bytes, labels.path),
+      await readIdx(images.bytes, images.path, { maxBytes }),
+      await readIdx(labels.bytes, labels.path, { maxBytes }),
       {
         imagesName: images.path,
         labelsName: labels.path,

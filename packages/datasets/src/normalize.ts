@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import type { Dataset } from "./dataset";
 
 /** The seed's normalisation: MNIST's pixel mean and standard deviation (torchvision's usual constants). */
@@ -24,14 +25,33 @@ export interface NormalizeOptions {
  * ds.images // Float32Array [-0.42421..., 2.82148...]
  */
 export function normalize(dataset: Dataset, options: NormalizeOptions = {}): Dataset {
+  assertOptions(options, ["mean", "std", "inPlace"], "normalize options");
   const mean = options.mean ?? MNIST_MEAN;
   const std = options.std ?? MNIST_STD;
-  if (!Number.isFinite(mean)) throw new RangeError(`mean must be finite, got ${mean}`);
-  if (!(std > 0) || !Number.isFinite(std))
-    throw new RangeError(`std must be positive and finite, got ${std}`);
   const m = Math.fround(mean);
   const s = Math.fround(std);
+  if (typeof mean !== "number" || !Number.isFinite(m))
+    throw new RangeError(`normalize: mean must be finite in float32, got ${mean}`);
+  if (typeof std !== "number" || !(s > 0) || !Number.isFinite(s))
+    throw new RangeError(`normalize: std must be positive and finite in float32, got ${std}`);
   const src = dataset.images;
+  // The map is monotonic: if the extremes stay finite in float32, every pixel does (std 1e-45 or a
+  // mean of 3e38 would turn pixels into Infinity or NaN).
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  for (const v of src.length > 0 ? [lo, hi] : []) {
+    const y = Math.fround(Math.fround(v - m) / s);
+    if (!Number.isFinite(y)) {
+      throw new RangeError(
+        `normalize: mean ${mean} and std ${std} map the pixel value ${v} to ${y} in float32; choose a larger std or a smaller mean`,
+      );
+    }
+  }
   const out = options.inPlace ? src : new Float32Array(src.length);
   // Each operation in double then rounded to float32 equals the float32 operation (53 >= 2 * 24 + 2).
   for (let i = 0; i < src.length; i++) out[i] = Math.fround(src[i]! - m) / s;

@@ -148,14 +148,16 @@ describe("readIdx inflates gzip (magic 1f 8b)", () => {
   it("node:zlib and DecompressionStream inflate to the same bytes", async () => {
     const big = new Uint8Array(200_000).map((_, i) => (i * 7919) % 251);
     const z = gzipSync(big);
-    expect(await _gunzipNode(z, "z")).toEqual(big);
-    expect(await _gunzipWeb(z, "z")).toEqual(big);
+    expect(await _gunzipNode(z, "z", big.length)).toEqual(big);
+    expect(await _gunzipWeb(z, "z", big.length)).toEqual(big);
     expect(await gunzip(z)).toEqual(big);
   });
   it("a truncated or corrupt gzip stream is a clear error on both paths", async () => {
     const cut = gz.subarray(0, gz.length - 10);
     await expect(readIdx(cut, "t.gz")).rejects.toThrow(/t.gz: the gzip data is truncated or corrupt/);
-    await expect(_gunzipWeb(cut, "t.gz")).rejects.toThrow(/t.gz: the gzip data is truncated or corrupt/);
+    await expect(_gunzipWeb(cut, "t.gz", 2 ** 30)).rejects.toThrow(
+      /t.gz: the gzip data is truncated or corrupt/,
+    );
     const corrupt = gz.slice();
     corrupt[12] = corrupt[12]! ^ 0xff;
     corrupt[13] = corrupt[13]! ^ 0xff;

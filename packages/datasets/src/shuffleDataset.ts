@@ -11,6 +11,11 @@ import type { Dataset } from "./dataset";
  * const shuffled = shuffleDataset(train, 42); // same order on every run for seed 42
  */
 export function shuffleDataset(dataset: Dataset, rngOrSeed: Rng | number = 0): Dataset {
+  if (typeof rngOrSeed !== "number" && !(rngOrSeed instanceof Rng)) {
+    throw new TypeError(
+      `shuffleDataset: rngOrSeed must be an integer seed or an Rng, got ${typeof rngOrSeed} ${JSON.stringify(rngOrSeed)}`,
+    );
+  }
   const rng = typeof rngOrSeed === "number" ? new Rng(rngOrSeed) : rngOrSeed;
   const order = rng.permutation(dataset.count);
   const pixels = dataset.rows * dataset.cols;
