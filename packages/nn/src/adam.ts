@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _checkParams, type Optimizer } from "./optimizer";
 import type { Parameter } from "./parameter";
 
@@ -49,6 +50,11 @@ export class Adam implements Optimizer {
     readonly params: readonly Parameter[],
     options: AdamOptions = {},
   ) {
+    assertOptions(
+      options,
+      ["lr", "betas", "eps", "weightDecay", "amsgrad", "decoupledWeightDecay", "maximize"],
+      "Adam options",
+    );
     this.lr = options.lr ?? 1e-3;
     _checkParams(params, this.lr, "Adam");
     [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];

@@ -1,4 +1,5 @@
 import type { Shape, Tensor } from "@quantkit/tensor";
+import { assertOptions } from "@quantkit/tensor";
 import { type Conv2dGeometry, conv2dBackward, conv2dForward } from "./conv2dOps";
 import { _rngOf, type InitOptions, resetLinearLike } from "./init";
 import { _checkGrad, _checkInput, _noForward, Module } from "./module";
@@ -57,6 +58,11 @@ export class Conv2d extends Module {
     options: Conv2dOptions = {},
   ) {
     super();
+    assertOptions(
+      options,
+      ["stride", "padding", "dilation", "groups", "bias", "rng", "seed"],
+      "Conv2d options",
+    );
     for (const [argName, v] of [
       ["inChannels", inChannels],
       ["outChannels", outChannels],
@@ -126,7 +132,18 @@ export class Conv2d extends Module {
     _checkInput(this, x, shape);
     this.lastX = x;
     this.lastShape = shape;
-    const y = conv2dForward(x, shape, this.weight.data, this.bias?.data ?? null, this.geometry);
+    let y: Tensor;
+    try {
+      y = conv2dForward(x, shape, this.weight.data, this.bias?.data ?? null, this.geometry);
+    } catch (e) {
+      // A huge padding or input makes the output or im2col buffer larger than a typed array can be.
+      if (e instanceof RangeError && /typed array length|allocation failed|Array buffer/i.test(e.message)) {
+        throw new RangeError(
+          `${this.toString()}: input [${shape.join(", ")}] needs buffers larger than memory allows (${e.message}); check padding, stride and the input shape`,
+        );
+      }
+      throw e;
+    }
     this.lastOutLength = y.data.length;
     return y;
   }

@@ -1,4 +1,4 @@
-import { Rng } from "@quantkit/tensor";
+import { assertOptions, Rng } from "@quantkit/tensor";
 import { Linear } from "./linear";
 import { ReLU } from "./relu";
 import { Sequential } from "./sequential";
@@ -23,6 +23,7 @@ export interface CreateMlpOptions {
  * model.parameters().length // 6 (a weight and a bias per Linear)
  */
 export function createMlp(sizes: readonly number[], options: CreateMlpOptions = {}): Sequential {
+  assertOptions(options, ["seed", "rng"], "createMlp options");
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new RangeError(`sizes must list at least an input and an output size, got [${String(sizes)}]`);
   }

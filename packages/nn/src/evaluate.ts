@@ -15,6 +15,14 @@ export function argmax(scores: Float32Array, shape: Shape): Int32Array {
     throw new RangeError(`argmax: shape [${shape.join(", ")}] does not fit ${scores.length} values`);
   }
   const out = new Int32Array(scores.length / c);
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i]!;
+    if (v !== v) {
+      throw new RangeError(
+        `argmax: scores[${i}] (row ${Math.floor(i / c)}) is NaN: there is no largest score; check the input and the model for NaN/Infinity`,
+      );
+    }
+  }
   for (let r = 0; r < out.length; r++) {
     let best = 0;
     for (let j = 1; j < c; j++) if (scores[r * c + j]! > scores[r * c + best]!) best = j;
@@ -42,6 +50,12 @@ function inEvalMode<T>(model: Module, fn: () => T): T {
  * predict(model, x, [10, 784]) // Int32Array of 10 classes
  */
 export function predict(model: Module, x: Float32Array, shape: Shape): Int32Array {
+  if (x instanceof Float32Array) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (v - v !== 0) throw new RangeError(`predict: x[${i}] is ${v}; inputs must be finite`);
+    }
+  }
   return inEvalMode(model, () => {
     const out = model.call(x, shape);
     return argmax(out.data, out.shape);

@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _batchShape, type Batch } from "./batch";
 import { CrossEntropyLoss } from "./crossEntropyLoss";
 import type { Module } from "./module";
@@ -81,6 +82,11 @@ const yieldToEventLoop = (): Promise<void> =>
  * });
  */
 export async function fit(model: Module, batches: FitBatches, options: FitOptions): Promise<FitResult> {
+  assertOptions(
+    options,
+    ["optimizer", "epochs", "loss", "onBatch", "onEpoch", "signal", "yieldEveryMs"],
+    "fit options",
+  );
   const { optimizer, signal } = options;
   if (optimizer === undefined || typeof optimizer.step !== "function") {
     throw new TypeError("fit: options.optimizer must be an optimizer (new Adam(model.parameters()), say)");

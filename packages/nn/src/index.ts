@@ -26,6 +26,7 @@ export type { Optimizer } from "./optimizer";
 export { createParameter, type NamedBuffer, type Parameter } from "./parameter";
 export { ReLU } from "./relu";
 export {
+  type ParseSafetensorsOptions,
   parseSafetensors,
   SAFETENSORS_DTYPE_SIZES,
   SAFETENSORS_MAX_HEADER_BYTES,
@@ -34,6 +35,7 @@ export {
   type SafetensorsFile,
   type SafetensorsInput,
   type SafetensorsTensor,
+  type SerializeSafetensorsOptions,
   serializeSafetensors,
 } from "./safetensors";
 export { loadSafetensors, saveSafetensors } from "./safetensorsFile";

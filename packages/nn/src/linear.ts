@@ -1,4 +1,5 @@
 import type { Shape, Tensor } from "@quantkit/tensor";
+import { assertOptions } from "@quantkit/tensor";
 import { _rngOf, type InitOptions, resetLinearLike } from "./init";
 import { linearBackward, linearForward } from "./linearOps";
 import { _checkGrad, _checkInput, _noForward, Module } from "./module";
@@ -33,6 +34,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    assertOptions(options, ["bias", "rng", "seed"], "Linear options");
     for (const [argName, v] of [
       ["inFeatures", inFeatures],
       ["outFeatures", outFeatures],

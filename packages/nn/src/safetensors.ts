@@ -1,3 +1,6 @@
+import { assertOptions } from "@quantkit/tensor";
+import { _firstDuplicate, _jsonShape } from "./_jsonShape";
+import { _CHECKSUM_KEY, _checksumPlaceholder, _stampChecksum, _verifyChecksum } from "./_safetensorsChecksum";
 /** The element types of the safetensors format. F16, BF16 and F8 data are kept as raw bits. */
 export type SafetensorsDtype =
   | "BOOL"
@@ -49,6 +52,21 @@ export interface SafetensorsInput {
   readonly dtype?: SafetensorsDtype;
   readonly shape: readonly number[];
   readonly data: SafetensorsArrays[SafetensorsDtype];
+}
+
+/** Options of {@link serializeSafetensors}. */
+export interface SerializeSafetensorsOptions {
+  /**
+   * Stamp `__metadata__.quantkit_crc32`, the CRC-32 of the whole file, which `parseSafetensors` then
+   * verifies (any changed byte is an error). Default false (plain safetensors).
+   */
+  checksum?: boolean;
+}
+
+/** Options of {@link parseSafetensors}. */
+export interface ParseSafetensorsOptions {
+  /** Reject a file without `__metadata__.quantkit_crc32` (one that has it is always verified). Default false. */
+  requireChecksum?: boolean;
 }
 
 /** What {@link parseSafetensors} returns. */
@@ -154,8 +172,10 @@ function checkShape(shape: unknown, where: string): number {
 export function serializeSafetensors(
   tensors: Record<string, SafetensorsInput> | ReadonlyMap<string, SafetensorsInput>,
   metadata?: Record<string, string>,
+  options: SerializeSafetensorsOptions = {},
 ): Uint8Array {
   assertLittleEndian();
+  assertOptions(options, ["checksum"], "serializeSafetensors options");
   const entries =
     tensors instanceof Map
       ? [...tensors.entries()]
@@ -199,6 +219,9 @@ export function serializeSafetensors(
     }
     header.__metadata__ = { ...metadata };
   }
+  if (options.checksum === true) {
+    header.__metadata__ = { ...(header.__metadata__ as object), [_CHECKSUM_KEY]: _checksumPlaceholder() };
+  }
   let offset = 0;
   for (const it of items) {
     const bytes = it.data.byteLength;
@@ -216,6 +239,7 @@ export function serializeSafetensors(
     out.set(new Uint8Array(it.data.buffer, it.data.byteOffset, it.data.byteLength), at);
     at += it.data.byteLength;
   }
+  if (options.checksum === true) _stampChecksum(out, 8 + json.length);
   return out;
 }
 
@@ -235,8 +259,13 @@ export function serializeSafetensors(
  * const { tensors, metadata } = parseSafetensors(bytes, "model.safetensors");
  * tensors["fc1.weight"] // { dtype: "F32", shape: [100, 784], data: Float32Array(78400) }
  */
-export function parseSafetensors(bytes: Uint8Array, name = "bytes"): SafetensorsFile {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  name = "bytes",
+  options: ParseSafetensorsOptions = {},
+): SafetensorsFile {
   assertLittleEndian();
+  assertOptions(options, ["requireChecksum"], "parseSafetensors options");
   if (!(bytes instanceof Uint8Array))
     throw new TypeError(`${name} must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   if (bytes.length < 8) {
@@ -262,6 +291,16 @@ export function parseSafetensors(bytes: Uint8Array, name = "bytes"): Safetensors
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
     throw new RangeError(`${name}: the header is not valid UTF-8`);
+  }
+  const shape = _jsonShape(text);
+  if (shape.depth > 8) {
+    throw new RangeError(
+      `${name}: the header nests ${shape.depth} levels deep; a safetensors header needs 3`,
+    );
+  }
+  const duplicate = _firstDuplicate(shape.keys);
+  if (duplicate !== undefined) {
+    throw new RangeError(`${name}: the header names ${JSON.stringify(duplicate)} twice`);
   }
   let header: unknown;
   try {
@@ -366,5 +405,11 @@ export function parseSafetensors(bytes: Uint8Array, name = "bytes"): Safetensors
     }
     tensors[e.key] = { dtype: e.dtype, shape: e.shape, data } as SafetensorsTensor;
   }
+  const checksum = metadata[_CHECKSUM_KEY];
+  if (checksum !== undefined) _verifyChecksum(bytes, 8 + n, checksum, name);
+  else if (options.requireChecksum === true)
+    throw new RangeError(
+      `${name}: no __metadata__.${_CHECKSUM_KEY}: the file is corrupt, or not written with a checksum`,
+    );
   return { tensors, metadata };
 }

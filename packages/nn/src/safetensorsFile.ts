@@ -1,8 +1,11 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _importNode } from "./_importNode";
+import { _MAX_FILE_BYTES, _readRegularFile } from "./_readRegularFile";
 import {
   parseSafetensors,
   type SafetensorsFile,
   type SafetensorsInput,
+  type SerializeSafetensorsOptions,
   serializeSafetensors,
 } from "./safetensors";
 
@@ -19,10 +22,11 @@ export async function saveSafetensors(
   path: string,
   tensors: Record<string, SafetensorsInput> | ReadonlyMap<string, SafetensorsInput>,
   metadata?: Record<string, string>,
+  options: SerializeSafetensorsOptions = {},
 ): Promise<number> {
   if (typeof path !== "string" || path === "")
     throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
-  const bytes = serializeSafetensors(tensors, metadata);
+  const bytes = serializeSafetensors(tensors, metadata, options);
   const fs = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
   const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   const dir = path.slice(0, slash + 1);
@@ -46,13 +50,24 @@ export async function saveSafetensors(
 
 /**
  * Reads and validates a safetensors file (Node only); errors name the path. See {@link parseSafetensors}.
+ * The file must be a regular file of at most `maxBytes` bytes (default 4 GiB), checked from its metadata
+ * before reading: a directory, FIFO or device (/dev/zero) is an error, never a read without end.
  *
  * @example
  * const { tensors, metadata } = await loadSafetensors("mlp.safetensors");
  * loadStateDict(model, tensors);
  */
-export async function loadSafetensors(path: string): Promise<SafetensorsFile> {
-  const { readFile } = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
-  const buf = await readFile(path);
-  return parseSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
+export async function loadSafetensors(
+  path: string,
+  options: { maxBytes?: number; requireChecksum?: boolean } = {},
+): Promise<SafetensorsFile> {
+  assertOptions(options, ["maxBytes", "requireChecksum"], "loadSafetensors options");
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
+  const maxBytes = options.maxBytes ?? _MAX_FILE_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1)
+    throw new RangeError(`loadSafetensors: maxBytes must be a positive integer, got ${maxBytes}`);
+  const bytes = await _readRegularFile(path, maxBytes);
+  if (bytes === null) throw new RangeError(`${path}: no such file`);
+  return parseSafetensors(bytes, path, { requireChecksum: options.requireChecksum === true });
 }

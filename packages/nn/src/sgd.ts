@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _checkParams, type Optimizer } from "./optimizer";
 import type { Parameter } from "./parameter";
 
@@ -39,6 +40,11 @@ export class SGD implements Optimizer {
     readonly params: readonly Parameter[],
     options: SGDOptions = {},
   ) {
+    assertOptions(
+      options,
+      ["lr", "momentum", "dampening", "weightDecay", "nesterov", "maximize"],
+      "SGD options",
+    );
     this.lr = options.lr ?? 1e-3;
     _checkParams(params, this.lr, "SGD");
     this.momentum = options.momentum ?? 0;

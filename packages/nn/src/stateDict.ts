@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _bfloat16ToFloat, _halfToFloat } from "./_float16";
 import type { Module } from "./module";
 import type { SafetensorsTensor } from "./safetensors";
@@ -70,6 +71,7 @@ export function loadStateDict(
   tensors: Record<string, SafetensorsTensor> | ReadonlyMap<string, SafetensorsTensor>,
   options: LoadStateDictOptions = {},
 ): LoadStateDictResult {
+  assertOptions(options, ["strict"], "loadStateDict options");
   const strict = options.strict ?? true;
   const source =
     tensors instanceof Map ? tensors : new Map(Object.entries(tensors as Record<string, SafetensorsTensor>));
@@ -119,6 +121,7 @@ export function loadStateDict(
           `loadStateDict: "${t.name}" is ${src.dtype}; a float parameter loads from F32, F64, F16 or BF16`,
         );
       }
+      _assertFiniteSource(src, t.name);
       plan.push(() => toFloat(src, t.name, t.data as Float32Array));
     } else {
       const into = t.data as BigInt64Array;
@@ -144,4 +147,30 @@ export function loadStateDict(
   }
   for (const copy of plan) copy();
   return { missingKeys, unexpectedKeys };
+}
+
+/** A float source must stay finite in float32: NaN, Infinity and F64 values beyond float32 are errors. */
+function _assertFiniteSource(t: SafetensorsTensor, name: string): void {
+  const d = t.data;
+  if (t.dtype === "F32" || t.dtype === "F64") {
+    const a = d as Float32Array | Float64Array;
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.fround(a[i]!);
+      if (v - v !== 0) {
+        throw new RangeError(
+          `loadStateDict: ${name}[${i}] is ${a[i]}${Number.isFinite(a[i]!) ? ` (${v} in float32)` : ""}; parameters must be finite`,
+        );
+      }
+    }
+  } else if (t.dtype === "F16" || t.dtype === "BF16") {
+    const exp = t.dtype === "F16" ? 0x7c00 : 0x7f80;
+    const a = d as Uint16Array;
+    for (let i = 0; i < a.length; i++) {
+      if ((a[i]! & exp) === exp) {
+        throw new RangeError(
+          `loadStateDict: ${name}[${i}] is ${t.dtype} bits 0x${a[i]!.toString(16)} (NaN or Infinity); parameters must be finite`,
+        );
+      }
+    }
+  }
 }

@@ -57,6 +57,11 @@ export interface QuantizeResult {
 
 function rangeOf(o: QuantizeOptions): { dtype: DType; quantMin: number; quantMax: number } {
   const signed = o.signed ?? o.scheme === "symmetric";
+  if (o.bits === 1 && o.scheme === "symmetric") {
+    throw new RangeError(
+      "--bits 1 with --scheme symmetric has the codes -1..0 around a zero point of 0 and maps every value to 0: use --bits 2 or more, or --scheme affine",
+    );
+  }
   const half = 2 ** (o.bits - 1);
   if (o.narrowRange && !signed)
     throw new RangeError("--narrow-range needs signed codes (symmetric, or --signed)");
@@ -87,8 +92,11 @@ function qparamsFor(
     });
     return { qparams, observer: "groupMinMax" };
   }
-  const options: AnyObserverOptions = { dtype, qscheme, quantMin, quantMax, chAxis: o.axis, axis: -1 };
-  if (o.percentile !== undefined) options.percentile = o.percentile;
+  // Each observer takes only its own keys (unknown keys are errors).
+  const options: AnyObserverOptions = { dtype, qscheme, quantMin, quantMax };
+  if (!perTensor) options.chAxis = o.axis;
+  if (calibrator === "crossentropy") options.axis = -1;
+  if (o.percentile !== undefined && calibrator === "percentile") options.percentile = o.percentile;
   if (!perTensor && !["minmax", "percentile", "mse"].includes(calibrator)) {
     throw new RangeError(
       `--granularity channel takes --calibrator minmax, percentile or mse, got ${calibrator}`,
@@ -143,6 +151,11 @@ function summary(values: number[]): string {
  * clipped fraction), as text or `--json`.
  */
 export async function quantizeCommand(file: string, o: QuantizeOptions, io: CliIo): Promise<number> {
+  if (o.percentile !== undefined && o.calibrator !== "percentile" && o.calibrator !== "all") {
+    throw new RangeError(
+      `--percentile applies to --calibrator percentile (or all), got --calibrator ${o.calibrator}: it would be ignored`,
+    );
+  }
   const tensors = await readTensors(file, o.tensor);
   const results: QuantizeResult[] = [];
   for (const t of tensors) {
