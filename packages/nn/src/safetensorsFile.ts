@@ -68,6 +68,6 @@ export async function loadSafetensors(
   if (!Number.isInteger(maxBytes) || maxBytes < 1)
     throw new RangeError(`loadSafetensors: maxBytes must be a positive integer, got ${maxBytes}`);
   const bytes = await _readRegularFile(path, maxBytes);
-  if (bytes === null) throw new RangeError(`${path}: no such file`);
+  if (bytes === null) throw new RangeError(`${path}: no such file (ENOENT)`);
   return parseSafetensors(bytes, path, { requireChecksum: options.requireChecksum === true });
 }
