@@ -17,7 +17,7 @@ export function argmax(scores: Float32Array, shape: Shape): Int32Array {
   const out = new Int32Array(scores.length / c);
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i]!;
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       throw new RangeError(
         `argmax: scores[${i}] (row ${Math.floor(i / c)}) is NaN: there is no largest score; check the input and the model for NaN/Infinity`,
       );
