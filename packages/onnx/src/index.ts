@@ -35,6 +35,7 @@ export {
   calibrate,
   type TensorRange,
 } from "./calibrate";
+export { type CollectMatMulInputsOptions, collectMatMulInputs } from "./collectMatMulInputs";
 export { constantTensor } from "./constantTensor";
 export { consumers } from "./consumers";
 export { createNameScope, type NameScope } from "./createNameScope";
@@ -63,6 +64,12 @@ export { type OrtEngineOptions, type OrtNamespace, type OrtSession, ortEngine } 
 export { producers } from "./producers";
 export type { NodeReport, QuantizationReport } from "./quantizationReport";
 export { type QuantizeDynamicOptions, type QuantizeResult, quantizeDynamic } from "./quantizeDynamic";
+export {
+  type QuantizeMatMulNBitsOptions,
+  quantizeMatMulNBits,
+  WEIGHT_ONLY_METHODS,
+  type WeightOnlyMethod,
+} from "./quantizeMatMulNBits";
 export { type QuantizeStaticOptions, quantizeStatic } from "./quantizeStatic";
 export { type ReadModelOptions, readModel } from "./readModel";
 export { toArray, toStrings } from "./toArray";

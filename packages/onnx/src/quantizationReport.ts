@@ -20,7 +20,8 @@ export interface NodeReport {
  * quantized nodes' outputs and of the model's outputs against the float model.
  */
 export interface QuantizationReport {
-  mode: "q8" | "int8";
+  /** q8 and int8 (quantizeDynamic, quantizeStatic); q4 / q4f16 (quantizeMatMulNBits at 4 bits), "weight-only" at 2 or 8 bits. */
+  mode: "q8" | "int8" | "q4" | "q4f16" | "weight-only";
   sizeBytesBefore: number;
   sizeBytesAfter: number;
   opsetBefore: number;
