@@ -189,7 +189,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       const { quantizeCommand } = await import("./quantize");
       await act(() => quantizeCommand(file, o, io))();
     });
-  addOnnxCommand(program, io, (code) => void (result.code = code));
+  addOnnxCommand(program, io, (code) => void (result.code = code), signal);
   return program;
 }
 

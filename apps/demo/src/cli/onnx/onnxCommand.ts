@@ -1,6 +1,8 @@
-import { type Command, CommanderError } from "commander";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../io";
+import { intOption } from "../parse";
 import type { OnnxInspectOptions } from "./inspect";
+import { MODES, type OnnxQuantizeOptions } from "./quantizeOptions";
 
 /** Exit code of a usage error (bad or missing flag, bad flag value) of `quantkit onnx ...`. */
 export const USAGE_EXIT_CODE = 2;
@@ -22,10 +24,15 @@ export function usageError(message: string): CommanderError {
 }
 
 /**
- * Adds `quantkit onnx inspect` to `program`. Each action loads its code
+ * Adds `quantkit onnx inspect` and `quantkit onnx quantize` to `program`. Each action loads its code
  * (and @quantkit/onnx, onnxruntime-node) only when it runs; `setCode` receives its exit code.
  */
-export function addOnnxCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
+export function addOnnxCommand(
+  program: Command,
+  io: CliIo,
+  setCode: (code: number) => void,
+  signal?: AbortSignal,
+): void {
   const onnx = usageExit(
     program
       .command("onnx")
@@ -42,4 +49,38 @@ export function addOnnxCommand(program: Command, io: CliIo, setCode: (code: numb
     const { onnxInspectCommand } = await import("./inspect");
     setCode(await onnxInspectCommand(file, opts, io));
   });
+
+  usageExit(
+    onnx
+      .command("quantize")
+      .description(
+        "quantize an ONNX model (q8: int8 weights, activations quantized at run time); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
+      )
+      .argument("<file>", "the float .onnx model")
+      .addOption(new Option("--mode <mode>", MODES.join(", ")).choices([...MODES]).makeOptionMandatory())
+      .requiredOption("-o, --output <file>", "where to write the quantized model (written atomically)")
+      .option(
+        "--calibration <dir>",
+        "input samples: .safetensors files (one sample each, tensors named after the graph inputs), .npy files (one sample each, for a model with one input) or folders of <input>.npy; the SQNR is measured on them",
+      )
+      .option("--per-channel", "one weight scale per output channel (q8: the default)")
+      .option("--no-per-channel", "one weight scale per tensor")
+      .option("--exclude <nodes>", "comma-separated names of nodes to keep float", nameList)
+      .option("--max-samples <n>", "use at most n calibration samples (in name order)", intOption(1))
+      .option("--json", "print the report as JSON", false)
+      .option("--no-progress", "no progress bar"),
+  ).action(async (file: string, opts: OnnxQuantizeOptions) => {
+    const { onnxQuantizeCommand } = await import("./quantize");
+    setCode(await onnxQuantizeCommand(file, opts, io, signal));
+  });
+}
+
+function nameList(value: string): string[] {
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (names.length === 0)
+    throw new InvalidArgumentError(`expected comma-separated node names, got "${value}"`);
+  return [...new Set(names)];
 }
