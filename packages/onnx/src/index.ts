@@ -38,6 +38,13 @@ export {
 export { type CollectMatMulInputsOptions, collectMatMulInputs } from "./collectMatMulInputs";
 export { constantTensor } from "./constantTensor";
 export { consumers } from "./consumers";
+export {
+  convertFloatToFloat16,
+  FLOAT16_OP_BLOCK_LIST,
+  type Float16Options,
+  type Float16Report,
+  type Float16ValueReport,
+} from "./convertFloatToFloat16";
 export { createNameScope, type NameScope } from "./createNameScope";
 export { DataType, dataTypeBits, dataTypeName, minIrVersionForDataType } from "./dataType";
 export { insertNodes, redirectConsumers, removeNode, replaceNode } from "./editNodes";

@@ -1,0 +1,232 @@
+import * as ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import {
+  convertFloatToFloat16,
+  DataType,
+  getAttribute,
+  getInitializer,
+  type ModelProto,
+  makeGraph,
+  makeModel,
+  makeNode,
+  makeTensor,
+  makeValueInfo,
+  producers,
+  readModel,
+  toArray,
+  toFloat32Array,
+  valueType,
+  writeModel,
+} from "../src/index";
+
+const run = async (model: ModelProto, feeds: Record<string, ort.Tensor>) => {
+  const session = await ort.InferenceSession.create(writeModel(model));
+  return session.run(feeds);
+};
+const hex16 = (t: Parameters<typeof toArray>[0]) =>
+  Array.from(toArray(t) as Uint16Array, (b) => b.toString(16).padStart(4, "0"));
+
+/** x[1,4] -> MatMul(w) -> TopK(2) -> values + float(indices) -> y[1,2] (float32 I/O), idx int64 out. */
+function topkModel(weights: number[]) {
+  return makeModel(
+    makeGraph({
+      name: "topk",
+      node: [
+        makeNode("MatMul", ["x", "w"], ["h"], { name: "mm" }),
+        makeNode("TopK", ["h", "k"], ["vals", "idx"], { name: "topk" }),
+        makeNode("Cast", ["idx"], ["idxf"], { name: "cast", attributes: { to: DataType.FLOAT } }),
+        makeNode("Add", ["vals", "idxf"], ["y"], { name: "add" }),
+      ],
+      input: [makeValueInfo("x", DataType.FLOAT, [1, 4])],
+      output: [makeValueInfo("y", DataType.FLOAT, [1, 2]), makeValueInfo("idx", DataType.INT64, [1, 2])],
+      initializer: [
+        makeTensor("w", DataType.FLOAT, [4, 4], weights),
+        makeTensor("k", DataType.INT64, [1], [2]),
+      ],
+      valueInfo: [makeValueInfo("h", DataType.FLOAT, [1, 4])],
+    }),
+    { opsets: { "": 17 } },
+  );
+}
+
+describe("convertFloatToFloat16: weights", () => {
+  it("clamps finite values beyond ±65504 and reports tensor, nodes, count and largest magnitude", () => {
+    const w = [1e5, -7e4, 65504, 65519, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    const { model, report } = convertFloatToFloat16(topkModel(w));
+    const t = getInitializer(model.graph!, "w")!;
+    expect(t.dataType).toBe(DataType.FLOAT16);
+    expect(hex16(t).slice(0, 4)).toEqual(["7bff", "fbff", "7bff", "7bff"]);
+    expect(report.overflow).toEqual([{ tensor: "w", nodes: ["mm"], path: "main", count: 3, magnitude: 1e5 }]);
+    expect([report.tensorsConverted, report.parametersConverted]).toEqual([1, 16]);
+  });
+
+  it("raises non-zero values below 1e-7 to ±1e-7 (float16 0x0002), keeps 0, -0, NaN and ±inf", () => {
+    const w = [
+      1e-9,
+      -3e-8,
+      0,
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      1e-7,
+      2e-7,
+      6e-8,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+    ];
+    const { model, report } = convertFloatToFloat16(topkModel(w));
+    expect(hex16(getInitializer(model.graph!, "w")!).slice(0, 10)).toEqual([
+      "0002",
+      "8002",
+      "0000",
+      "8000",
+      "7e00",
+      "7c00",
+      "fc00",
+      "0002",
+      "0003",
+      "0002",
+    ]);
+    expect(report.tiny).toEqual([
+      { tensor: "w", nodes: ["mm"], path: "main", count: 3, magnitude: Math.fround(1e-9) },
+    ]);
+  });
+
+  it("converts Constant nodes (value and value_floats), leaves int64 weights alone, does not change the input model", () => {
+    const g = makeGraph({
+      name: "g",
+      node: [
+        makeNode("Constant", [], ["a"], { name: "ca", attributes: { value_floats: [0.1, 70000] } }),
+        makeNode("Constant", [], ["b"], {
+          name: "cb",
+          attributes: { value: makeTensor("", DataType.FLOAT, [2], [1.5, -2]) },
+        }),
+        makeNode("Add", ["a", "b"], ["y"]),
+      ],
+      output: [makeValueInfo("y", DataType.FLOAT, [2])],
+      initializer: [makeTensor("n", DataType.INT64, [1], [3])],
+    });
+    const original = makeModel(g);
+    const before = writeModel(original).slice();
+    const { model, report } = convertFloatToFloat16(original);
+    expect(writeModel(original)).toEqual(before);
+    const [ca, cb] = model.graph!.node.filter((n) => n.opType === "Constant");
+    expect(Array.from(toFloat32Array(getAttribute(ca!, "value") as never))).toEqual([0.0999755859375, 65504]);
+    expect(Array.from(toFloat32Array(getAttribute(cb!, "value") as never))).toEqual([1.5, -2]);
+    expect(getInitializer(model.graph!, "n")!.dataType).toBe(DataType.INT64);
+    expect(report.overflow.map((o) => [o.tensor, o.nodes])).toEqual([["a", ["ca"]]]);
+  });
+});
+
+describe("convertFloatToFloat16: graph", () => {
+  it("keeps float32 graph inputs / outputs with Casts, computes blocked TopK in float32, Cast(to=float) -> float16", async () => {
+    const w = Array.from({ length: 16 }, (_, i) => ((i * 7) % 11) / 4 - 1);
+    const { model, report } = convertFloatToFloat16(topkModel(w));
+    const g = model.graph!;
+    const made = producers(g);
+    expect(valueType(g, "x")!.elemType).toBe(DataType.FLOAT);
+    expect(valueType(g, "y")!.elemType).toBe(DataType.FLOAT);
+    expect(valueType(g, "h")!.elemType).toBe(DataType.FLOAT16);
+    expect(made.get("y")!.opType).toBe("Cast");
+    expect(getAttribute(g.node.find((n) => n.name === "cast")!, "to")).toBe(10n);
+    const topk = g.node.find((n) => n.name === "topk")!;
+    expect(made.get(topk.input[0]!)!.opType).toBe("Cast");
+    expect(topk.input[1]).toBe("k");
+    expect(topk.output[1]).toBe("idx");
+    expect(report.blockedNodes).toEqual([{ name: "topk", opType: "TopK", path: "main" }]);
+    // x cast to fp16, h cast to fp32 for TopK, vals cast back to fp16, the output cast to fp32.
+    expect(report.castsInserted).toBe(4);
+    const x = new ort.Tensor("float32", new Float32Array([0.5, -1, 2, 0.25]), [1, 4]);
+    const [a, b] = [await run(topkModel(w), { x }), await run(model, { x })];
+    expect(b.y!.type).toBe("float32");
+    expect(Array.from(b.idx!.data as BigInt64Array)).toEqual(Array.from(a.idx!.data as BigInt64Array));
+    const d = Array.from(a.y!.data as Float32Array).map((v, i) =>
+      Math.abs(v - (b.y!.data as Float32Array)[i]!),
+    );
+    expect(Math.max(...d)).toBeLessThan(4e-3);
+  });
+
+  it("leaves a Resize's float32 scales float32 (only a blocked node reads them) and needs no cast of its input", async () => {
+    const resize = makeModel(
+      makeGraph({
+        name: "r",
+        node: [
+          makeNode("Resize", ["img", "", "scales"], ["big"], {
+            name: "resize",
+            attributes: { mode: "nearest" },
+          }),
+          makeNode("Constant", [], ["half"], { attributes: { value_float: 0.5 } }),
+          makeNode("Mul", ["big", "half"], ["out"]),
+        ],
+        input: [makeValueInfo("img", DataType.FLOAT, [1, 1, 2, 2])],
+        output: [makeValueInfo("out", DataType.FLOAT, [1, 1, 4, 4])],
+        initializer: [makeTensor("scales", DataType.FLOAT, [4], [1, 1, 2, 2])],
+      }),
+      { opsets: { "": 13 } },
+    );
+    const { model, report } = convertFloatToFloat16(resize);
+    expect(report.keptFloat32).toEqual(["scales"]);
+    expect(getInitializer(model.graph!, "scales")!.dataType).toBe(DataType.FLOAT);
+    expect(model.graph!.node.find((n) => n.name === "resize")!.input).toEqual(["img", "", "scales"]);
+    expect(report.castsInserted).toBe(2);
+    const img = new ort.Tensor("float32", new Float32Array([1, 2, 3, 4]), [1, 1, 2, 2]);
+    expect(Array.from((await run(model, { img })).out!.data as Float32Array)).toEqual(
+      Array.from((await run(resize, { img })).out!.data as Float32Array),
+    );
+  });
+
+  it("converts the weights and declared types inside If branches; both branches run", async () => {
+    const branch = (name: string, op: string, k: number) =>
+      makeGraph({
+        name,
+        node: [makeNode(op, ["x", `k_${name}`], [`o_${name}`])],
+        initializer: [makeTensor(`k_${name}`, DataType.FLOAT, [1], [k])],
+        output: [makeValueInfo(`o_${name}`, DataType.FLOAT, [2])],
+      });
+    const float = makeModel(
+      makeGraph({
+        name: "main",
+        node: [
+          makeNode("If", ["c"], ["y"], {
+            name: "if",
+            attributes: { then_branch: branch("then", "Add", 0.5), else_branch: branch("else", "Mul", 3) },
+          }),
+        ],
+        input: [makeValueInfo("c", DataType.BOOL, []), makeValueInfo("x", DataType.FLOAT, [2])],
+        output: [makeValueInfo("y", DataType.FLOAT, [2])],
+      }),
+      { opsets: { "": 17 } },
+    );
+    const { model, report } = convertFloatToFloat16(float);
+    const then = model.graph!.node.find((n) => n.opType === "If")!.attribute[0]!.g!;
+    expect([then.initializer[0]!.dataType, valueType(then, "o_then")!.elemType]).toEqual([
+      DataType.FLOAT16,
+      DataType.FLOAT16,
+    ]);
+    expect(report.tensorsConverted).toBe(2);
+    const x = new ort.Tensor("float32", new Float32Array([1, -2]), [2]);
+    for (const c of [true, false]) {
+      const feeds = { c: new ort.Tensor("bool", [c], []), x };
+      expect(Array.from((await run(model, feeds)).y!.data as Float32Array)).toEqual(
+        Array.from((await run(float, feeds)).y!.data as Float32Array),
+      );
+    }
+  });
+
+  it("errors: unknown options, bad minPositive, external data", () => {
+    expect(() => convertFloatToFloat16(topkModel(new Array(16).fill(1)), { keepIO: true } as never)).toThrow(
+      /unknown option "keepIO"/,
+    );
+    expect(() => convertFloatToFloat16(topkModel(new Array(16).fill(1)), { minPositive: -1 })).toThrow(
+      /minPositive must be in \[0, 65504\), got -1/,
+    );
+    const m = readModel(writeModel(topkModel(new Array(16).fill(1))));
+    m.graph!.initializer[0]!.dataLocation = 1;
+    expect(() => convertFloatToFloat16(m)).toThrow(/tensor "w" has external data; loadExternalData first/);
+  });
+});

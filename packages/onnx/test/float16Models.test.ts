@@ -1,0 +1,79 @@
+// fp16 of the real models, run in onnxruntime-node against the float models on seeded inputs.
+// Tolerances are what we measured on this machine (x86-64, onnxruntime-node 1.30 CPU), with margin;
+// the inputs are synthetic (text-like strokes, voiced audio), so near-ties in the recogniser's argmax
+// are commoner than on real text.
+import { readFileSync } from "node:fs";
+import { Rng } from "@quantkit/tensor";
+import * as ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { convertFloatToFloat16, readModel, writeModel } from "../src/index";
+import { MODELS, type ModelName } from "./_fixtures";
+import { audioFrames, textLine } from "./_textLines";
+
+async function sessions(name: ModelName) {
+  const bytes = new Uint8Array(readFileSync(MODELS[name]));
+  const { model, report } = convertFloatToFloat16(readModel(bytes, { name }));
+  const half = writeModel(model);
+  return {
+    float: await ort.InferenceSession.create(bytes),
+    half: await ort.InferenceSession.create(half),
+    ratio: half.length / bytes.length,
+    report,
+    model,
+  };
+}
+
+const argmax = (a: Float32Array, offset: number, n: number) => {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (a[offset + i]! > a[offset + best]!) best = i;
+  return best;
+};
+
+describe("fp16 real models run in onnxruntime-node close to the float model", () => {
+  it("PP-OCR direction classifier: top-1 equal on 30/30 lines, max prob diff < 0.02 (measured 0.0098)", async () => {
+    const s = await sessions("ocrCls");
+    expect(s.ratio).toBeGreaterThan(0.5);
+    expect(s.ratio).toBeLessThan(0.56); // measured 0.538 (graph overhead of a small model)
+    const rng = new Rng(8);
+    let same = 0;
+    let maxDiff = 0;
+    for (let n = 0; n < 30; n++) {
+      const x = new ort.Tensor("float32", textLine(rng, 48, 192), [1, 3, 48, 192]);
+      const a = (await s.float.run({ x }))["softmax_0.tmp_0"]!.data as Float32Array;
+      const b = (await s.half.run({ x }))["softmax_0.tmp_0"]!.data as Float32Array;
+      if (argmax(a, 0, 2) === argmax(b, 0, 2)) same++;
+      maxDiff = Math.max(maxDiff, Math.abs(a[0]! - b[0]!));
+    }
+    expect(same).toBe(30);
+    expect(maxDiff).toBeLessThan(0.02);
+  });
+
+  it("Silero VAD v5 (weights in If branches): 64 frames, speech decisions equal, max prob diff < 0.005 (measured 5.9e-4)", async () => {
+    const s = await sessions("sileroV5");
+    expect(s.ratio).toBeGreaterThan(0.5);
+    expect(s.ratio).toBeLessThan(0.55); // measured 0.532
+    expect(s.report.tensorsConverted).toBe(36);
+    const frames = audioFrames(new Rng(9), 64);
+    const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
+    let stateA = new ort.Tensor("float32", new Float32Array(256), [2, 1, 128]);
+    let stateB = stateA;
+    let maxDiff = 0;
+    const decisions: boolean[] = [];
+    for (const frame of frames) {
+      const input = new ort.Tensor("float32", frame, [1, 512]);
+      const a = await s.float.run({ input, state: stateA, sr });
+      const b = await s.half.run({ input, state: stateB, sr });
+      stateA = a.stateN as typeof stateA;
+      stateB = b.stateN as typeof stateB;
+      const pa = (a.output!.data as Float32Array)[0]!;
+      const pb = (b.output!.data as Float32Array)[0]!;
+      maxDiff = Math.max(maxDiff, Math.abs(pa - pb));
+      expect(pb > 0.5).toBe(pa > 0.5);
+      decisions.push(pa > 0.5);
+    }
+    // The input has both speech and non-speech frames (the check is not vacuous).
+    expect(decisions.filter(Boolean).length).toBeGreaterThan(8);
+    expect(decisions.filter((d) => !d).length).toBeGreaterThan(8);
+    expect(maxDiff).toBeLessThan(0.005);
+  });
+});
