@@ -57,5 +57,6 @@ export { saveQuantizedModel } from "./saveQuantizedModel";
 export {
   QUANTIZED_MODEL_FORMAT,
   QUANTIZED_MODEL_FORMAT_VERSION,
+  type QuantizedModelFileOptions,
   serializeQuantizedModel,
 } from "./serializeQuantizedModel";

@@ -1,4 +1,5 @@
 import { loadSafetensors } from "@quantkit/nn";
+import { assertOptions } from "@quantkit/tensor";
 import { _quantizedModelFromFile } from "./parseQuantizedModel";
 import type { QuantizedModel } from "./QuantizedModel";
 
@@ -11,8 +12,16 @@ import type { QuantizedModel } from "./QuantizedModel";
  * const model = await loadQuantizedModel("mlp-int8.safetensors");
  * model.predict(x, batch); // the predictions of the model that was saved
  */
-export async function loadQuantizedModel(path: string): Promise<QuantizedModel> {
+export async function loadQuantizedModel(
+  path: string,
+  options: { maxBytes?: number } = {},
+): Promise<QuantizedModel> {
   if (typeof path !== "string" || path === "")
     throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
-  return _quantizedModelFromFile(await loadSafetensors(path), path);
+  assertOptions(options, ["maxBytes"], "loadQuantizedModel options");
+  // A regular file of at most maxBytes (default 1 GiB; the seed's MLP is 93 KB), checked before reading.
+  return _quantizedModelFromFile(
+    await loadSafetensors(path, { maxBytes: options.maxBytes ?? 2 ** 30 }),
+    path,
+  );
 }

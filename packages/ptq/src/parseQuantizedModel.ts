@@ -18,6 +18,7 @@ import type { ActivationQParams, IntegerLayer, WeightQuantization } from "./inte
 import { QuantizedModel } from "./QuantizedModel";
 import {
   _packingFor,
+  _READABLE_FORMAT_VERSIONS,
   QUANTIZED_MODEL_FORMAT,
   QUANTIZED_MODEL_FORMAT_VERSION,
 } from "./serializeQuantizedModel";
@@ -145,9 +146,16 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
       `${name} is not a quantkit integer model: metadata "format" is ${JSON.stringify(md.format)}, expected "${QUANTIZED_MODEL_FORMAT}"`,
     );
   }
-  if (md.format_version !== QUANTIZED_MODEL_FORMAT_VERSION) {
+  if (md.format_version === undefined || !_READABLE_FORMAT_VERSIONS.includes(md.format_version)) {
     throw new RangeError(
-      `${name}: format_version ${JSON.stringify(md.format_version)} is not supported (this version of @quantkit/ptq reads "${QUANTIZED_MODEL_FORMAT_VERSION}")`,
+      `${name}: format_version ${JSON.stringify(md.format_version)} is not supported (this version of @quantkit/ptq reads ${_READABLE_FORMAT_VERSIONS.map((v) => `"${v}"`).join(" and ")})`,
+    );
+  }
+  // Version 2 carries a CRC-32 of the whole file (nn's parseSafetensors verified it); without one the
+  // file was damaged (a changed key) or edited.
+  if (md.format_version === QUANTIZED_MODEL_FORMAT_VERSION && md.quantkit_crc32 === undefined) {
+    throw new RangeError(
+      `${name}: format_version "2" needs __metadata__.quantkit_crc32, which is missing: the file is corrupt`,
     );
   }
   let parsed: unknown;

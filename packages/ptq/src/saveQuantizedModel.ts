@@ -1,6 +1,6 @@
 import { saveSafetensors } from "@quantkit/nn";
 import type { QuantizedModel } from "./QuantizedModel";
-import { _quantizedModelTensors } from "./serializeQuantizedModel";
+import { _quantizedModelTensors, type QuantizedModelFileOptions } from "./serializeQuantizedModel";
 
 /**
  * Writes the integer model to a safetensors file (Node only) through @quantkit/nn's
@@ -11,7 +11,11 @@ import { _quantizedModelTensors } from "./serializeQuantizedModel";
  * @example
  * const sizeBytes = await saveQuantizedModel("mlp-int8.safetensors", quantized); // about 92,000
  */
-export async function saveQuantizedModel(path: string, model: QuantizedModel): Promise<number> {
-  const { tensors, metadata } = _quantizedModelTensors(model);
-  return saveSafetensors(path, tensors, metadata);
+export async function saveQuantizedModel(
+  path: string,
+  model: QuantizedModel,
+  options: QuantizedModelFileOptions = {},
+): Promise<number> {
+  const { tensors, metadata } = _quantizedModelTensors(model, options, "saveQuantizedModel");
+  return saveSafetensors(path, tensors, metadata, { checksum: true });
 }

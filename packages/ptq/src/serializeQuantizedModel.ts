@@ -1,7 +1,8 @@
 import { type SafetensorsInput, serializeSafetensors } from "@quantkit/nn";
 import { packInt2, packInt4 } from "@quantkit/quantizers";
+import { assertOptions } from "@quantkit/tensor";
 import type { ActivationQParams, IntegerConv2d, IntegerLayer, IntegerLinear } from "./integerLayers";
-import type { QuantizedModel } from "./QuantizedModel";
+import { QuantizedModel } from "./QuantizedModel";
 
 /**
  * The `format` metadata value of a quantkit integer model file.
@@ -14,9 +15,11 @@ export const QUANTIZED_MODEL_FORMAT = "quantkit.quantized-model";
  * The version of the file layout this package writes and reads.
  *
  * @example
- * parseSafetensors(bytes).metadata.format_version // "1"
+ * parseSafetensors(bytes).metadata.format_version // "2"
  */
-export const QUANTIZED_MODEL_FORMAT_VERSION = "1";
+export const QUANTIZED_MODEL_FORMAT_VERSION = "2";
+/** Versions this package reads: "1" (no checksum) and "2" (the same layout with a CRC-32 of the file). */
+export const _READABLE_FORMAT_VERSIONS: readonly string[] = ["1", "2"];
 
 /** How weight codes of a bit width are stored: int8 (5..8 bits), two per byte (3..4), four per byte (2). */
 export function _packingFor(bits: number): "int8" | "int4" | "int2" {
@@ -146,7 +149,8 @@ function layerJson(l: IntegerLayer): _LayerJson {
  *   [outChannels] (scale s_in * s_w, zero point 0), `scale` F32 [1] and `zero_point` I32 [1] (the
  *   output), `multiplier` and `shift` I32 (the fixed-point requantization, so that an integer-only
  *   runtime needs no float at all);
- * - `__metadata__`: `format` "quantkit.quantized-model", `format_version` "1", and `model`, a JSON
+ * - `__metadata__`: `format` "quantkit.quantized-model", `format_version` "2", `quantkit_crc32` (the
+ *   CRC-32 of the whole file, verified on load: any changed byte is an error), and `model`, a JSON
  *   string with the input shape, every layer (kind, name, integer ranges, weight shape, bits, qscheme,
  *   packing, fused ReLU, convolution and pooling geometry, the range calibration observed) and `info`.
  *
@@ -157,16 +161,44 @@ function layerJson(l: IntegerLayer): _LayerJson {
  * bytes.length                                         // its size on disk in bytes
  * parseQuantizedModel(bytes).predict(x, batch)         // the same predictions
  */
-export function serializeQuantizedModel(model: QuantizedModel): Uint8Array {
-  const { tensors, metadata } = _quantizedModelTensors(model);
-  return serializeSafetensors(tensors, metadata);
+export function serializeQuantizedModel(
+  model: QuantizedModel,
+  options: QuantizedModelFileOptions = {},
+): Uint8Array {
+  const { tensors, metadata } = _quantizedModelTensors(model, options, "serializeQuantizedModel");
+  return serializeSafetensors(tensors, metadata, { checksum: true });
+}
+
+/** Options of {@link serializeQuantizedModel} and `saveQuantizedModel`. */
+export interface QuantizedModelFileOptions {
+  /**
+   * Extra `__metadata__` strings stored with the model (e.g. `run_id`, to tie a file to the run that
+   * wrote it); they are covered by the checksum. The keys the format uses are not allowed.
+   */
+  metadata?: Record<string, string>;
 }
 
 /** The tensors and metadata of {@link serializeQuantizedModel}. */
-export function _quantizedModelTensors(model: QuantizedModel): {
+export function _quantizedModelTensors(
+  model: QuantizedModel,
+  options: QuantizedModelFileOptions,
+  fn: string,
+): {
   tensors: Record<string, SafetensorsInput>;
   metadata: Record<string, string>;
 } {
+  if (!(model instanceof QuantizedModel)) {
+    throw new TypeError(
+      `${fn}: model must be a QuantizedModel (from convert or loadQuantizedModel), got ${model === null ? "null" : Object.prototype.toString.call(model)}`,
+    );
+  }
+  assertOptions(options, ["metadata"], `${fn} options`);
+  const extra = options.metadata ?? {};
+  for (const [k, v] of Object.entries(extra)) {
+    if (["format", "format_version", "model", "quantkit_crc32"].includes(k))
+      throw new RangeError(`${fn}: options.metadata may not set "${k}", which the format uses`);
+    if (typeof v !== "string") throw new TypeError(`${fn}: options.metadata["${k}"] must be a string`);
+  }
   const tensors: Record<string, SafetensorsInput> = {
     "quant.scale": { dtype: "F32", shape: [1], data: Float32Array.of(model.input.scale) },
     "quant.zero_point": { dtype: "I32", shape: [1], data: Int32Array.of(model.input.zeroPoint) },
@@ -201,6 +233,7 @@ export function _quantizedModelTensors(model: QuantizedModel): {
     info: { ...model.info },
   };
   const metadata = {
+    ...extra,
     format: QUANTIZED_MODEL_FORMAT,
     format_version: QUANTIZED_MODEL_FORMAT_VERSION,
     model: JSON.stringify(json),

@@ -46,8 +46,9 @@ function tamper(
   for (const [k, t] of Object.entries(file.tensors))
     tensors[k] = { dtype: t.dtype, shape: [...t.shape], data: t.data.slice() as SafetensorsInput["data"] };
   const metadata = { ...file.metadata };
+  delete metadata.quantkit_crc32; // restamped below: these cases test the checks behind the checksum
   edit(tensors, metadata);
-  return serializeSafetensors(tensors, metadata);
+  return serializeSafetensors(tensors, metadata, { checksum: true });
 }
 
 function editModelJson(bytes: Uint8Array, edit: (model: Record<string, unknown>) => void): Uint8Array {
