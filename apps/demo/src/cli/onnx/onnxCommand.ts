@@ -1,8 +1,8 @@
 import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../io";
-import { intOption } from "../parse";
+import { choiceOption, intOption } from "../parse";
 import type { OnnxInspectOptions } from "./inspect";
-import { MODES, type OnnxQuantizeOptions } from "./quantizeOptions";
+import { MODES, type OnnxQuantizeOptions, Q4_METHODS } from "./quantizeOptions";
 
 /** Exit code of a usage error (bad or missing flag, bad flag value) of `quantkit onnx ...`. */
 export const USAGE_EXIT_CODE = 2;
@@ -54,7 +54,7 @@ export function addOnnxCommand(
     onnx
       .command("quantize")
       .description(
-        "quantize an ONNX model (q8: int8 weights, activations quantized at run time); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
+        "quantize an ONNX model (q8: int8 weights, activations quantized at run time; q4: 4-bit blocks of MatMul weights as MatMulNBits); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
       )
       .argument("<file>", "the float .onnx model")
       .addOption(new Option("--mode <mode>", MODES.join(", ")).choices([...MODES]).makeOptionMandatory())
@@ -67,9 +67,34 @@ export function addOnnxCommand(
       .option("--no-per-channel", "one weight scale per tensor")
       .option("--exclude <nodes>", "comma-separated names of nodes to keep float", nameList)
       .option("--max-samples <n>", "use at most n calibration samples (in name order)", intOption(1))
+      .option(
+        "--block-size <n>",
+        "q4: weights per block along K (16, 32, 64, 128 or 256; default 32)",
+        (v: string) => {
+          const n = intOption(16, 256)(v);
+          if ((n & (n - 1)) !== 0)
+            throw new InvalidArgumentError(`expected a power of two in 16..256, got "${v}"`);
+          return n;
+        },
+      )
+      .option(
+        "--method <name>",
+        `q4: ${Q4_METHODS.join(", ")} (gptq and awq need --calibration; default rtn)`,
+        choiceOption(Q4_METHODS),
+      )
       .option("--json", "print the report as JSON", false)
       .option("--no-progress", "no progress bar"),
   ).action(async (file: string, opts: OnnxQuantizeOptions) => {
+    if (opts.mode !== "q4" && (opts.blockSize !== undefined || opts.method !== undefined))
+      throw usageError(`--block-size and --method apply to --mode q4, got --mode ${opts.mode}`);
+    if (opts.mode === "q4" && opts.perChannel !== undefined)
+      throw usageError(
+        "--per-channel and --no-per-channel do not apply to --mode q4 (its scales are per block)",
+      );
+    if ((opts.method === "gptq" || opts.method === "awq") && opts.calibration === undefined)
+      throw usageError(
+        `--method ${opts.method} needs --calibration <dir> (the layer inputs it weighs the error by)`,
+      );
     const { onnxQuantizeCommand } = await import("./quantize");
     setCode(await onnxQuantizeCommand(file, opts, io, signal));
   });

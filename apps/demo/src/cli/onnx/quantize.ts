@@ -1,11 +1,13 @@
 import { stat } from "node:fs/promises";
 import {
+  collectMatMulInputs,
   type EngineFeeds,
   type InferenceEngine,
   type ModelProto,
   ortEngine,
   type QuantizationReport,
   quantizeDynamic,
+  quantizeMatMulNBits,
   valueType,
   writeModel,
 } from "@quantkit/onnx";
@@ -74,8 +76,29 @@ export async function onnxQuantizeCommand(
       }));
       break;
     }
+    case "q4": {
+      const method = opts.method ?? "rtn";
+      const activations =
+        method === "gptq" || method === "awq"
+          ? await collectMatMulInputs(model, {
+              engine,
+              samples: feeds,
+              ...(signal ? { signal } : {}),
+              onProgress: (done) => progress.update("collect", "layer inputs (gptq/awq)", done, feeds.length),
+            })
+          : undefined;
+      progress.stop();
+      ({ model: quantized, report } = quantizeMatMulNBits(model, {
+        bits: 4,
+        blockSize: opts.blockSize ?? 32,
+        method,
+        ...(activations ? { activations } : {}),
+        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      }));
+      break;
+    }
     default:
-      throw usageError(`--mode ${opts.mode} is not available yet in @quantkit/onnx (q8 is)`);
+      throw usageError(`--mode ${opts.mode} is not in @quantkit/onnx yet`);
   }
   const quantizeMs = performance.now() - t0;
   if (opts.exclude) {
@@ -100,6 +123,7 @@ export async function onnxQuantizeCommand(
     output: opts.output,
     mode: opts.mode,
     perChannel,
+    ...(opts.mode === "q4" ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn" } : {}),
     fileBytesBefore: (await stat(file)).size,
     fileBytesAfter: bytes.length,
     quantizeMs,

@@ -1,7 +1,11 @@
 /** The modes users know (transformers.js's dtype names). */
-export type OnnxMode = "fp16" | "q8" | "int8";
+export type OnnxMode = "fp16" | "q8" | "int8" | "q4" | "q4f16";
 /** Those `quantkit onnx quantize --mode` offers: the ones @quantkit/onnx has. */
-export const MODES: readonly OnnxMode[] = ["q8"];
+export const MODES: readonly OnnxMode[] = ["q8", "q4"];
+
+/** The weight-only methods of `--mode q4` (@quantkit/onnx's WEIGHT_ONLY_METHODS; a test checks they are equal). */
+export const Q4_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
+export type Q4Method = (typeof Q4_METHODS)[number];
 
 /** The flags of `quantkit onnx quantize`, as commander parses them. */
 export interface OnnxQuantizeOptions {
@@ -12,6 +16,10 @@ export interface OnnxQuantizeOptions {
   perChannel?: boolean;
   exclude?: string[];
   maxSamples?: number;
+  /** q4: weights per block along K (16..256, a power of two). */
+  blockSize?: number;
+  /** q4: how the blocks are found. */
+  method?: Q4Method;
   json: boolean;
   progress: boolean;
 }

@@ -7,6 +7,9 @@ export interface OnnxQuantizeJson {
   output: string;
   mode: string;
   perChannel: boolean;
+  /** q4: weights per block and the method. */
+  blockSize?: number;
+  method?: string;
   /** The input file's size and the written file's. */
   fileBytesBefore: number;
   fileBytesAfter: number;
@@ -31,7 +34,7 @@ export function formatQuantizeReport(r: OnnxQuantizeJson): string {
   const quantized = nodes.filter((n) => n.quantized);
   const float = nodes.filter((n) => !n.quantized);
   const lines = [
-    `${r.input} -> ${r.output} (${r.mode}, ${r.perChannel ? "per-channel" : "per-tensor"} weights)`,
+    `${r.input} -> ${r.output} (${r.mode}, ${r.blockSize !== undefined ? `blocks of ${r.blockSize}, ${r.method}` : `${r.perChannel ? "per-channel" : "per-tensor"} weights`})`,
     `size: ${int(r.fileBytesBefore)} -> ${int(r.fileBytesAfter)} bytes (${((100 * r.fileBytesAfter) / r.fileBytesBefore).toFixed(1)}%); quantized in ${(r.quantizeMs / 1000).toFixed(2)} s; loads in onnxruntime-node`,
   ];
   const outs = Object.entries(r.outputSqnrDb);

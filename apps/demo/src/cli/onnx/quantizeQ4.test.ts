@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WEIGHT_ONLY_METHODS } from "@quantkit/onnx";
+import { Rng } from "@quantkit/tensor";
+import * as ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OCR_REC, SILERO_V5 } from "../../../test/onnxModels";
+import { npyBytes } from "../_npyBytes";
+import { memoryIo } from "../io";
+import { runCli } from "../program";
+import { Q4_METHODS } from "./quantizeOptions";
+import type { OnnxQuantizeJson } from "./quantizeReport";
+
+let dir = "";
+let samples = "";
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "quantkit-onnx-q4-"));
+  samples = join(dir, "lines");
+  await mkdir(samples);
+  const rng = new Rng(3);
+  for (let i = 0; i < 2; i++) {
+    const x = new Float32Array(3 * 48 * 320);
+    rng.fillUniform(x, -1, 1);
+    await writeFile(join(samples, `line${i}.npy`), npyBytes("<f4", [1, 3, 48, 320], x));
+  }
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]) {
+  const io = memoryIo();
+  const code = await runCli(argv, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+describe("quantkit onnx quantize --mode q4", () => {
+  it("offers @quantkit/onnx's weight-only methods", () => {
+    expect([...Q4_METHODS]).toEqual([...WEIGHT_ONLY_METHODS]);
+  });
+
+  it("the PP-OCRv4 recogniser: 9 MatMuls become MatMulNBits, the file loads and runs in onnxruntime-node; gptq's output SQNR beats rtn's", async () => {
+    const results: Record<string, OnnxQuantizeJson> = {};
+    for (const method of ["rtn", "gptq"]) {
+      const target = join(dir, `rec.${method}.onnx`);
+      const r = await cli(
+        "onnx",
+        "quantize",
+        OCR_REC,
+        "--mode",
+        "q4",
+        "--method",
+        method,
+        "--block-size",
+        "32",
+        "-o",
+        target,
+        "--calibration",
+        samples,
+        "--json",
+      );
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.out) as OnnxQuantizeJson;
+      results[method] = json;
+      expect(json.blockSize).toBe(32);
+      expect(json.method).toBe(method);
+      const q = json.report.nodes.filter((n) => n.quantized);
+      expect(q.length).toBe(9);
+      expect(q.every((n) => n.opType === "MatMul" && n.detail.startsWith("MatMulNBits"))).toBe(true);
+      expect(json.fileBytesAfter).toBe(readFileSync(target).length);
+      const session = await ort.InferenceSession.create(readFileSync(target));
+      const out = await session.run({
+        x: new ort.Tensor("float32", new Float32Array(3 * 48 * 320), [1, 3, 48, 320]),
+      });
+      expect(out[session.outputNames[0]!]!.dims).toEqual([1, 40, 6625]);
+      await session.release();
+    }
+    expect(results.gptq!.outputSqnrDb["softmax_11.tmp_0"]!).toBeGreaterThan(
+      results.rtn!.outputSqnrDb["softmax_11.tmp_0"]!,
+    );
+  });
+
+  it("usage errors exit 2: a block size that is no power of two, q4 flags on q8, gptq without samples, per-channel on q4", async () => {
+    const out = join(dir, "usage");
+    await mkdir(out);
+    const o = join(out, "x.onnx");
+    for (const argv of [
+      ["--mode", "q4", "--block-size", "48"],
+      ["--mode", "q4", "--block-size", "512"],
+      ["--mode", "q8", "--block-size", "32"],
+      ["--mode", "q8", "--method", "rtn"],
+      ["--mode", "q4", "--method", "gptq"],
+      ["--mode", "q4", "--method", "awq"],
+      ["--mode", "q4", "--method", "sgd"],
+      ["--mode", "q4", "--per-channel"],
+    ]) {
+      const r = await cli("onnx", "quantize", SILERO_V5, "-o", o, ...argv);
+      expect(r.code, argv.join(" ")).toBe(2);
+    }
+    expect(await readdir(out)).toEqual([]);
+  });
+});
