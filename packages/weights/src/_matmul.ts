@@ -1,35 +1,53 @@
 /**
  * mean over rows r and outputs n of (sum_k x[r, k] d[n, k])^2, float64: the layer-output MSE of a weight
- * error d [N, K] on inputs x [rows, K]. Four rows of x per pass over a row of d.
+ * error d [N, K] on inputs x [rows, K]. Blocks of 2 outputs x 4 rows: eight sums from six loads per k.
  */
 export function _outputMse(x: Float32Array, rows: number, d: Float64Array, N: number, K: number): number {
   let total = 0;
-  for (let n = 0; n < N; n++) {
-    const dn = n * K;
+  let n = 0;
+  for (; n + 2 <= N; n += 2) {
+    const da = n * K;
+    const db = da + K;
     let r = 0;
     for (; r + 4 <= rows; r += 4) {
       const x0 = r * K;
       const x1 = x0 + K;
       const x2 = x1 + K;
       const x3 = x2 + K;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
       for (let k = 0; k < K; k++) {
-        const v = d[dn + k]!;
-        s0 += x[x0 + k]! * v;
-        s1 += x[x1 + k]! * v;
-        s2 += x[x2 + k]! * v;
-        s3 += x[x3 + k]! * v;
+        const va = d[da + k]!;
+        const vb = d[db + k]!;
+        const u0 = x[x0 + k]!;
+        const u1 = x[x1 + k]!;
+        const u2 = x[x2 + k]!;
+        const u3 = x[x3 + k]!;
+        a0 += u0 * va;
+        a1 += u1 * va;
+        a2 += u2 * va;
+        a3 += u3 * va;
+        b0 += u0 * vb;
+        b1 += u1 * vb;
+        b2 += u2 * vb;
+        b3 += u3 * vb;
       }
-      total += s0 * s0 + s1 * s1 + s2 * s2 + s3 * s3;
+      total += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3 + b0 * b0 + b1 * b1 + b2 * b2 + b3 * b3;
     }
-    for (; r < rows; r++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += x[r * K + k]! * d[dn + k]!;
-      total += s * s;
-    }
+    for (; r < rows; r++) total += _dot(x, r * K, d, da, K) ** 2 + _dot(x, r * K, d, db, K) ** 2;
   }
+  for (; n < N; n++) for (let r = 0; r < rows; r++) total += _dot(x, r * K, d, n * K, K) ** 2;
   return total / (rows * N);
+}
+
+function _dot(x: Float32Array, xo: number, d: Float64Array, dOff: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += x[xo + k]! * d[dOff + k]!;
+  return s;
 }

@@ -101,11 +101,7 @@ export function awq(
   for (let i = 0; i < nGrid; i++) {
     const alpha = i / nGrid;
     _awqScales(xMean, alpha, s);
-    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) scaled[n * K + k] = w[n * K + k]! * s[k]!;
-    _rtn(scaled, N, K, spec, codes, scales, zeroPoints);
-    const deq = _dequantizeNK(codes, scales, zeroPoints, N, K, blockSize);
-    for (let n = 0; n < N; n++)
-      for (let k = 0; k < K; k++) diff[n * K + k] = w[n * K + k]! - deq[n * K + k]! / s[k]!;
+    _fakeQuantizeScaledError(w, s, N, K, spec, scaled, diff);
     const loss = _outputMse(x, rows, diff, N, K);
     losses[i] = loss;
     if (loss < best) {
@@ -149,6 +145,46 @@ export function awq(
     losses,
     clipRatios,
   };
+}
+
+/**
+ * diff = W - Q(W diag(s)) diag(s)^-1 for one alpha, ORT RTN per block, without materialising the codes
+ * (the scale search runs it nGrid times). `scaled` is scratch [N, K].
+ */
+function _fakeQuantizeScaledError(
+  w: Float32Array,
+  s: Float32Array,
+  N: number,
+  K: number,
+  spec: { bits: 2 | 4 | 8; blockSize: number; symmetric: boolean; float16: boolean },
+  scaled: Float32Array,
+  diff: Float64Array,
+): void {
+  const { bits, blockSize, symmetric } = spec;
+  const qmax = (1 << bits) - 1;
+  const sz = new Float64Array(2);
+  for (let n = 0; n < N; n++) {
+    const row = n * K;
+    for (let k0 = 0; k0 < K; k0 += blockSize) {
+      const end = Math.min(k0 + blockSize, K);
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = k0; k < end; k++) {
+        const v = Math.fround(w[row + k]! * s[k]!);
+        scaled[row + k] = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      _blockScaleZeroPoint(min, max, bits, symmetric, spec.float16, sz);
+      const scale = sz[0]!;
+      const zp = sz[1]!;
+      const r = _reciprocal(scale);
+      for (let k = k0; k < end; k++) {
+        const deq = Math.fround((_code(scaled[row + k]!, r, zp, qmax) - zp) * scale);
+        diff[row + k] = w[row + k]! - deq / s[k]!;
+      }
+    }
+  }
 }
 
 /** s = max(xMean^alpha, 1e-4), then s / sqrt(max(s) min(s)) (float32, as the reference's tensors). */
