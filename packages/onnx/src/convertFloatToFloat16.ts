@@ -9,7 +9,7 @@ import {
   TensorProtoSchema,
 } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
-import { _toFloat16Tensor } from "./_toFloat16Tensor";
+import { _toFloat16Tensor, FLOAT16_MAX } from "./_toFloat16Tensor";
 import { makeAttribute } from "./attribute";
 import { constantTensor } from "./constantTensor";
 import { consumers } from "./consumers";
@@ -19,6 +19,7 @@ import { _allTensors } from "./externalData";
 import { makeNode } from "./makeNode";
 import { makeTensor } from "./makeTensor";
 import { producers } from "./producers";
+import { toFloat32Array } from "./toFloat32Array";
 import { topologicalSort } from "./topologicalSort";
 
 /**
@@ -76,11 +77,20 @@ export interface Float16Options {
   minPositive?: number;
   /** Change `model` itself instead of a clone; default false. */
   inPlace?: boolean;
+  /**
+   * What to do with a weight holding finite values beyond ±65504: "float32" (default) keeps it float32
+   * and computes the nodes that read it in float32 (Casts around them); "clamp" clamps the values to
+   * ±65504 in float16. Both are reported. Clamping a BatchNormalization variance of 9.8e7 (PP-OCRv4's
+   * detector) turns its output maps to garbage (measured), hence the default.
+   */
+  onOverflow?: "float32" | "clamp";
 }
 
 /** A weight whose values did not fit float16 as they were. */
 export interface Float16ValueReport {
   tensor: string;
+  /** For overflow: "kept float32" (its readers compute in float32) or "clamped" (to ±65504). */
+  action?: "kept float32" | "clamped";
   /** The Constant node holding it, or the nodes reading the initializer. */
   nodes: string[];
   /** The graph, as graphs() names it. */
@@ -96,7 +106,8 @@ export interface Float16Report {
   parametersConverted: number;
   /** float32 weights left float32 because only blocked nodes read them. */
   keptFloat32: string[];
-  blockedNodes: Array<{ name: string; opType: string; path: string }>;
+  /** Nodes computed in float32: by the block lists, or (`reason`) because they read a weight beyond ±65504. */
+  blockedNodes: Array<{ name: string; opType: string; path: string; reason?: string }>;
   castsInserted: number;
   /** Finite weights beyond ±65504: clamped to ±65504 (not ±inf). */
   overflow: Float16ValueReport[];
@@ -111,6 +122,7 @@ interface _Ctx {
   opBlock: Set<string>;
   nodeBlock: Set<string>;
   minPositive: number;
+  onOverflow: "float32" | "clamp";
   report: Float16Report;
 }
 
@@ -133,8 +145,8 @@ interface _Ctx {
  *   initializer: [makeTensor("w", DataType.FLOAT, [2, 1], [1e5, 2])],
  * });
  * const { model, report } = convertFloatToFloat16(makeModel(g));
- * model.graph?.initializer[0]?.dataType; // 10 (float16)
- * report.overflow[0]; // { tensor: "w", nodes: ["MatMul#0"], path: "main", count: 1, magnitude: 100000 }
+ * model.graph?.initializer[0]?.dataType; // 1: w has a value beyond 65504, so the MatMul stays float32
+ * report.overflow[0]; // { tensor: "w", action: "kept float32", nodes: ["MatMul#0"], path: "main", count: 1, magnitude: 100000 }
  * ```
  */
 export function convertFloatToFloat16(
@@ -147,7 +159,14 @@ export function convertFloatToFloat16(
     "nodeBlockList",
     "minPositive",
     "inPlace",
+    "onOverflow",
   ]);
+  const onOverflow = options?.onOverflow ?? "float32";
+  if (onOverflow !== "float32" && onOverflow !== "clamp") {
+    throw new TypeError(
+      `convertFloatToFloat16: onOverflow must be "float32" or "clamp", got ${_show(onOverflow)}`,
+    );
+  }
   const minPositive = options?.minPositive ?? 1e-7;
   if (!(minPositive >= 0 && minPositive < 65504)) {
     throw new RangeError(
@@ -180,6 +199,7 @@ export function convertFloatToFloat16(
     opBlock: new Set(options?.opBlockList ?? FLOAT16_OP_BLOCK_LIST),
     nodeBlock: new Set(options?.nodeBlockList ?? []),
     minPositive,
+    onOverflow,
     report,
   };
   _inferElemTypes(out.graph!, undefined, ctx.scopes);
@@ -190,8 +210,10 @@ export function convertFloatToFloat16(
 function _convertGraph(graph: GraphProto, path: string, top: boolean, keepIo: boolean, ctx: _Ctx): void {
   const scope = ctx.scopes.get(graph)!;
   const isFloat = (name: string) => name !== "" && scope.get(name) === 1;
-  const blocked = (n: NodeProto) => ctx.opBlock.has(n.opType) || ctx.nodeBlock.has(n.name);
   const readers = consumers(graph);
+  const forced =
+    ctx.onOverflow === "float32" ? _overflowReaders(graph, readers, isFloat) : new Map<NodeProto, string>();
+  const blocked = (n: NodeProto) => ctx.opBlock.has(n.opType) || ctx.nodeBlock.has(n.name) || forced.has(n);
   const onlyBlockedRead = (name: string) => {
     const r = readers.get(name);
     return r !== undefined && r.length > 0 && r.every(blocked);
@@ -202,19 +224,30 @@ function _convertGraph(graph: GraphProto, path: string, top: boolean, keepIo: bo
     ctx.report.tensorsConverted++;
     ctx.report.parametersConverted += t.dims.reduce((a, d) => a * Number(d), 1);
     if (c.overflow > 0)
-      ctx.report.overflow.push({ tensor: name, nodes, path, count: c.overflow, magnitude: c.maxAbs });
+      ctx.report.overflow.push({
+        tensor: name,
+        action: "clamped",
+        nodes,
+        path,
+        count: c.overflow,
+        magnitude: c.maxAbs,
+      });
     if (c.tiny > 0) ctx.report.tiny.push({ tensor: name, nodes, path, count: c.tiny, magnitude: c.minAbs });
   };
   const label = (n: NodeProto) => n.name || `${n.opType}#${graph.node.indexOf(n)}`;
   const readerNames = (name: string) => (readers.get(name) ?? []).map(label);
 
   // 1. Weights: initializers, Constant nodes, tensor attributes of nodes that are not blocked.
+  const keep = (name: string, t: TensorProto, nodes: string[]) => {
+    keptFloat32.add(name);
+    ctx.report.keptFloat32.push(name);
+    const o = _overflowOf(t);
+    if (o.count > 0) ctx.report.overflow.push({ tensor: name, action: "kept float32", nodes, path, ...o });
+  };
   for (const t of graph.initializer) {
     if (t.dataType !== 1) continue;
-    if (onlyBlockedRead(t.name)) {
-      keptFloat32.add(t.name);
-      ctx.report.keptFloat32.push(t.name);
-    } else convert(t, t.name, readerNames(t.name));
+    if (onlyBlockedRead(t.name)) keep(t.name, t, readerNames(t.name));
+    else convert(t, t.name, readerNames(t.name));
   }
   for (const node of graph.node) {
     if (blocked(node)) continue;
@@ -222,8 +255,7 @@ function _convertGraph(graph: GraphProto, path: string, top: boolean, keepIo: bo
     if (isConstant && isFloat(node.output[0] ?? "")) {
       const name = node.output[0]!;
       if (onlyBlockedRead(name)) {
-        keptFloat32.add(name);
-        ctx.report.keptFloat32.push(name);
+        keep(name, constantTensor(node), [label(node)]);
         continue;
       }
       const t = constantTensor(node);
@@ -295,7 +327,12 @@ function _convertGraph(graph: GraphProto, path: string, top: boolean, keepIo: bo
   // 4. Blocked nodes compute in float32: Casts before their float inputs and after their float outputs.
   for (const node of [...graph.node]) {
     if (!blocked(node)) continue;
-    ctx.report.blockedNodes.push({ name: label(node), opType: node.opType, path });
+    ctx.report.blockedNodes.push({
+      name: label(node),
+      opType: node.opType,
+      path,
+      ...(forced.has(node) ? { reason: `reads ${forced.get(node)}, beyond float16` } : {}),
+    });
     node.input.forEach((x, i) => {
       if (!isFloat(x) || keptFloat32.has(x)) return;
       let single = fp32Of.get(x);
@@ -339,6 +376,45 @@ function _convertGraph(graph: GraphProto, path: string, top: boolean, keepIo: bo
     }
   }
   topologicalSort(graph);
+}
+
+/** Finite values beyond ±65504 in a float32 tensor: how many, the largest magnitude. */
+function _overflowOf(t: TensorProto): { count: number; magnitude: number } {
+  const values = toFloat32Array(t);
+  let count = 0;
+  let magnitude = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > FLOAT16_MAX && a !== Number.POSITIVE_INFINITY) {
+      count++;
+      if (a > magnitude) magnitude = a;
+    }
+  }
+  return { count, magnitude };
+}
+
+/** The nodes of a graph that read a float32 weight (initializer or Constant) holding values beyond ±65504. */
+function _overflowReaders(
+  graph: GraphProto,
+  readers: Map<string, NodeProto[]>,
+  isFloat: (name: string) => boolean,
+): Map<NodeProto, string> {
+  const forced = new Map<NodeProto, string>();
+  const mark = (name: string, t: TensorProto) => {
+    if (_overflowOf(t).count === 0) return;
+    for (const r of readers.get(name) ?? []) forced.set(r, name);
+  };
+  for (const t of graph.initializer) if (t.dataType === 1) mark(t.name, t);
+  for (const node of graph.node) {
+    if (
+      node.opType === "Constant" &&
+      (node.domain === "" || node.domain === "ai.onnx") &&
+      isFloat(node.output[0] ?? "")
+    ) {
+      mark(node.output[0]!, constantTensor(node));
+    }
+  }
+  return forced;
 }
 
 /** Cast(to=float) -> float16, generator dtypes float -> float16, ConstantOfShape's default value. */

@@ -50,13 +50,32 @@ function topkModel(weights: number[]) {
 }
 
 describe("convertFloatToFloat16: weights", () => {
-  it("clamps finite values beyond ±65504 and reports tensor, nodes, count and largest magnitude", () => {
+  it("by default keeps a weight beyond ±65504 float32 and computes its readers in float32, reporting both", () => {
     const w = [1e5, -7e4, 65504, 65519, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     const { model, report } = convertFloatToFloat16(topkModel(w));
     const t = getInitializer(model.graph!, "w")!;
+    expect([t.dataType, Array.from(toFloat32Array(t).slice(0, 2))]).toEqual([DataType.FLOAT, [1e5, -7e4]]);
+    expect(report.overflow).toEqual([
+      { tensor: "w", action: "kept float32", nodes: ["mm"], path: "main", count: 3, magnitude: 1e5 },
+    ]);
+    expect(report.blockedNodes[0]).toEqual({
+      name: "mm",
+      opType: "MatMul",
+      path: "main",
+      reason: "reads w, beyond float16",
+    });
+    expect(report.keptFloat32).toEqual(["w"]);
+  });
+
+  it('onOverflow: "clamp" clamps finite values beyond ±65504 to ±65504 (0x7bff), never ±inf, and reports them', () => {
+    const w = [1e5, -7e4, 65504, 65519, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    const { model, report } = convertFloatToFloat16(topkModel(w), { onOverflow: "clamp" });
+    const t = getInitializer(model.graph!, "w")!;
     expect(t.dataType).toBe(DataType.FLOAT16);
     expect(hex16(t).slice(0, 4)).toEqual(["7bff", "fbff", "7bff", "7bff"]);
-    expect(report.overflow).toEqual([{ tensor: "w", nodes: ["mm"], path: "main", count: 3, magnitude: 1e5 }]);
+    expect(report.overflow).toEqual([
+      { tensor: "w", action: "clamped", nodes: ["mm"], path: "main", count: 3, magnitude: 1e5 },
+    ]);
     expect([report.tensorsConverted, report.parametersConverted]).toEqual([1, 16]);
   });
 
@@ -113,13 +132,13 @@ describe("convertFloatToFloat16: weights", () => {
     });
     const original = makeModel(g);
     const before = writeModel(original).slice();
-    const { model, report } = convertFloatToFloat16(original);
+    const { model, report } = convertFloatToFloat16(original, { onOverflow: "clamp" });
     expect(writeModel(original)).toEqual(before);
     const [ca, cb] = model.graph!.node.filter((n) => n.opType === "Constant");
     expect(Array.from(toFloat32Array(getAttribute(ca!, "value") as never))).toEqual([0.0999755859375, 65504]);
     expect(Array.from(toFloat32Array(getAttribute(cb!, "value") as never))).toEqual([1.5, -2]);
     expect(getInitializer(model.graph!, "n")!.dataType).toBe(DataType.INT64);
-    expect(report.overflow.map((o) => [o.tensor, o.nodes])).toEqual([["a", ["ca"]]]);
+    expect(report.overflow.map((o) => [o.tensor, o.nodes, o.action])).toEqual([["a", ["ca"], "clamped"]]);
   });
 });
 
