@@ -1,5 +1,6 @@
 import { clone } from "@bufbuild/protobuf";
 import { _checkOptions, _show } from "./_errors";
+import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { _attr, type _Constant, _floatAttr, _intAttr, _node, type _Scope, _scopes } from "./_quantGraph";
 import {
@@ -31,6 +32,8 @@ export interface QuantizeDynamicOptions {
   opTypes?: readonly string[];
   /** Names of nodes to keep float. */
   exclude?: readonly string[];
+  /** Fold BatchNormalization into the Conv before it first (as onnxruntime's pre-processing does). Default true. */
+  foldBatchNorm?: boolean;
 }
 
 /** A quantized model and what was done. */
@@ -61,7 +64,14 @@ const _Q8_OPS = ["MatMul", "Gemm", "Conv"] as const;
  */
 export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOptions): QuantizeResult {
   const fn = "quantizeDynamic";
-  _checkOptions(fn, options, ["perChannel", "weightType", "convWeightType", "opTypes", "exclude"]);
+  _checkOptions(fn, options, [
+    "perChannel",
+    "weightType",
+    "convWeightType",
+    "opTypes",
+    "exclude",
+    "foldBatchNorm",
+  ]);
   const perChannel = options?.perChannel ?? true;
   if (typeof perChannel !== "boolean")
     throw new TypeError(`${fn}: perChannel must be a boolean, got ${_show(perChannel)}`);
@@ -81,7 +91,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   const copy = clone(ModelProtoSchema, model);
   const names = createNameScope(copy);
   const replaced = new Set<_Constant>();
-  const nodes: NodeReport[] = [];
+  const nodes: NodeReport[] = options?.foldBatchNorm === false ? [] : _foldBatchNorm(copy, names, replaced);
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
     const dynamic = new Map<string, [string, string, string]>();

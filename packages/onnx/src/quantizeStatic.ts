@@ -2,6 +2,7 @@ import { clone } from "@bufbuild/protobuf";
 import type { AnyObserverOptions } from "@quantkit/calibrators";
 import { type QParams, quantize } from "@quantkit/quantizers";
 import { _checkOptions, _show } from "./_errors";
+import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { _attr, type _Constant, _intAttr, _node, _opset, type _Scope, _scopes } from "./_quantGraph";
 import {
@@ -43,6 +44,8 @@ export interface QuantizeStaticOptions {
   opTypes?: readonly string[];
   /** Names of nodes to keep float. */
   exclude?: readonly string[];
+  /** Fold BatchNormalization into the Conv before it first (as onnxruntime's pre-processing does). Default true. */
+  foldBatchNorm?: boolean;
   /** Fold a Relu that alone reads a quantized node's output into that output's quantization. Default true. */
   fuseRelu?: boolean;
   /** Upgrade opset 10..12 models to 13 (needed for per-channel weights). Default true. */
@@ -105,6 +108,7 @@ export async function quantizeStatic(
     "opTypes",
     "exclude",
     "fuseRelu",
+    "foldBatchNorm",
     "upgrade",
     "evaluate",
     "onProgress",
@@ -113,6 +117,7 @@ export async function quantizeStatic(
   if (options === undefined) throw new TypeError(`${fn}: options with engine and samples are required`);
   const perChannel = _bool(options.perChannel, true, "perChannel", fn);
   const fuseRelu = _bool(options.fuseRelu, true, "fuseRelu", fn);
+  const foldBatchNorm = _bool(options.foldBatchNorm, true, "foldBatchNorm", fn);
   const upgrade = _bool(options.upgrade, true, "upgrade", fn);
   const evaluate = _bool(options.evaluate, true, "evaluate", fn);
   const weightType = options.weightType ?? "uint8";
@@ -148,6 +153,10 @@ export async function quantizeStatic(
       );
     copy = upgradeOpset(copy, 13);
   }
+  const names = createNameScope(copy);
+  const replaced = new Set<_Constant>();
+  const foldedBn = foldBatchNorm ? _foldBatchNorm(copy, names, replaced) : [];
+  _dropUnused(copy, replaced); // the folded float weights, before calibration runs the model
 
   // 1. Plans: which nodes, which slots, which tensors need ranges.
   const scopes = _scopes(copy);
@@ -204,11 +213,9 @@ export async function quantizeStatic(
   });
 
   // 3. Rewrite.
-  const names = createNameScope(copy);
-  const replaced = new Set<_Constant>();
   const quantizedTensors = new Set<string>();
   const scales = new Map<string, number>(); // DequantizeLinear output -> its scale
-  const nodes: NodeReport[] = [];
+  const nodes: NodeReport[] = [...foldedBn];
   for (const scope of scopes) {
     const out: NodeProto[] = [];
     const inputQdq = new Map<string, string>();

@@ -183,3 +183,54 @@ function _withOutput(m: ReturnType<typeof model>, name: string) {
   copy.graph!.output.push(tensorInfo(name, 1));
   return copy;
 }
+
+describe("BatchNormalization folding", () => {
+  it("Conv + BatchNormalization becomes one Conv before quantization (reported), outputs close to the float model", async () => {
+    const C = 3;
+    const m = model(
+      graph({
+        nodes: [
+          _node("Conv", ["x", "W"], ["c"], "conv", [
+            _attr("kernel_shape", [3, 3]),
+            _attr("pads", [1, 1, 1, 1]),
+          ]),
+          _node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["y"], "bn", [
+            _attr("epsilon", { float: 1e-3 }),
+          ]),
+        ],
+        inputs: [tensorInfo("x", 1, [1, 2, 6, 6])],
+        outputs: [tensorInfo("y", 1)],
+        initializers: [
+          fromArray(randn(C * 2 * 9, 0.5), { dims: [C, 2, 3, 3], name: "W" }),
+          fromArray(Float32Array.of(0.5, 2, -1), { dims: [C], name: "gamma" }),
+          fromArray(Float32Array.of(0.1, -0.2, 0.3), { dims: [C], name: "beta" }),
+          fromArray(Float32Array.of(0.05, 0, -0.1), { dims: [C], name: "mean" }),
+          fromArray(Float32Array.of(1, 0.25, 4), { dims: [C], name: "var" }),
+        ],
+      }),
+      13,
+    );
+    const { model: q, report } = quantizeDynamic(m);
+    expect(q.graph!.node.some((n) => n.opType === "BatchNormalization")).toBe(false);
+    expect(report.nodes.find((n) => n.opType === "BatchNormalization")!.detail).toBe(
+      'folded into Conv "conv" before quantization',
+    );
+    expect(q.graph!.initializer.some((t) => t.name === "gamma" || t.name === "W")).toBe(false);
+    const x = randn(72);
+    const feeds = { x: new ort.Tensor("float32", x, [1, 2, 6, 6]) };
+    const yf = (await run(writeModel(m), feeds)).y!.data as Float32Array;
+    const yq = (await run(writeModel(q), feeds)).y!.data as Float32Array;
+    let err = 0;
+    let ref = 0;
+    for (let i = 0; i < yf.length; i++) {
+      err += (yf[i]! - yq[i]!) ** 2;
+      ref += yf[i]! ** 2;
+    }
+    expect(10 * Math.log10(ref / err)).toBeGreaterThan(30);
+    expect(
+      quantizeDynamic(m, { foldBatchNorm: false }).model.graph!.node.some(
+        (n) => n.opType === "BatchNormalization",
+      ),
+    ).toBe(true);
+  });
+});

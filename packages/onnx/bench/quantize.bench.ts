@@ -1,0 +1,231 @@
+// q8 and int8 of the real models, measured: quantization time and peak memory (each in a fresh child
+// process), file sizes, accuracy against the float model on the fixtures, and inference time of float vs
+// quantized in onnxruntime-node (one thread, median over the evaluation inputs).
+// Run: pnpm --filter @quantkit/onnx bench:quantize [--fixtures DIR] [--models vad,rec,cls,fashion]
+//      [--method minmax|mse|entropy|percentile|histogram] [--json FILE]
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as ort from "onnxruntime-node";
+import {
+  type EngineFeeds,
+  type InferenceSession,
+  type ModelProto,
+  ortEngine,
+  quantizeDynamic,
+  quantizeStatic,
+  readModel,
+  upgradeOpset,
+  writeModel,
+} from "../src/index";
+import { MODELS } from "../test/_fixtures";
+import { fashionAccuracy, fashionFeed, readFashion } from "./_fashion";
+import { argmax, clsInput, ctcDecode, readTextLines, recInput } from "./_ocr";
+import { compareVad, readSpeech, vadProbabilities } from "./_speech";
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const FIXTURES = arg("fixtures", fileURLToPath(new URL("../../../fixtures/", import.meta.url)));
+const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
+const CALIBRATION = 64;
+const METHOD = arg("method", "minmax") as "minmax";
+const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+type Name = "vad" | "rec" | "cls" | "fashion";
+const FILES: Record<Name, string> = {
+  vad: MODELS.sileroV5,
+  rec: MODELS.ocrRec,
+  cls: MODELS.ocrCls,
+  fashion: join(FIXTURES, "fashion-cnn", "model.onnx"),
+};
+
+/** Calibration inputs of a model (disjoint from the evaluation inputs except for the VAD's frames). */
+async function calibrationSamples(name: Name): Promise<EngineFeeds[]> {
+  if (name === "rec" || name === "cls") {
+    const lines = readTextLines(join(FIXTURES, "text-lines"));
+    return Array.from({ length: CALIBRATION }, (_, i) => ({
+      x: { type: "float32", ...(name === "rec" ? recInput(lines, i) : clsInput(lines, i)) },
+    }));
+  }
+  if (name === "vad") {
+    const { audio } = readSpeech(join(FIXTURES, "speech"));
+    const s = await engine.createSession(readFileSync(FILES.vad));
+    const every = Math.max(1, Math.floor(audio.length / 512 / CALIBRATION));
+    return (await vadProbabilities(s, audio, every)).feeds.slice(0, CALIBRATION);
+  }
+  const ref = JSON.parse(readFileSync(join(FIXTURES, "fashion-cnn", "reference.json"), "utf8"));
+  const train = readFashion(FASHION_DIR, "train", ref.normalisation.mean, ref.normalisation.std);
+  return Array.from({ length: 10 }, (_, k) => fashionFeed(train.x, k * 100, 100, ref.onnx.input.name));
+}
+
+/** Child process: quantize one model in one mode, report time and peak memory, write the result. */
+async function job(spec: string, out: string): Promise<void> {
+  const [name, mode] = spec.split(":") as [Name, "q8" | "int8"];
+  const samples = mode === "int8" ? await calibrationSamples(name) : [];
+  const rss0 = process.memoryUsage().rss;
+  const bytes = new Uint8Array(readFileSync(FILES[name]));
+  const t0 = performance.now();
+  let model: ModelProto = readModel(bytes);
+  if (Number(model.opsetImport[0]!.version) < 11) model = upgradeOpset(model, 13);
+  const r =
+    mode === "q8"
+      ? quantizeDynamic(model)
+      : await quantizeStatic(model, { engine, samples, evaluate: false, method: METHOD });
+  const written = writeModel(r.model);
+  const seconds = (performance.now() - t0) / 1000;
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024 - rss0;
+  writeFileSync(out, written);
+  const float = r.report.nodes.filter((n) => !n.quantized && /^(Conv|MatMul|Gemm|LSTM)$/.test(n.opType));
+  process.stdout.write(
+    `${JSON.stringify({
+      seconds,
+      peakRssBytes,
+      fileBytes: bytes.length,
+      outBytes: written.length,
+      quantized: r.report.nodes.filter((n) => n.quantized).length,
+      heavyLeftFloat: float.map((n) => `${n.opType} ${n.name}: ${n.detail}`),
+    })}\n`,
+  );
+}
+
+async function timed<T>(
+  session: InferenceSession,
+  inputs: EngineFeeds[],
+  read: (r: Record<string, { data: unknown; dims: readonly number[] }>) => T,
+) {
+  const out: T[] = [];
+  const ms: number[] = [];
+  for (const f of inputs) {
+    const t0 = performance.now();
+    const r = await session.run(f);
+    ms.push(performance.now() - t0);
+    out.push(read(r));
+  }
+  return { out, ms: median(ms) };
+}
+
+/** Accuracy and speed of the float and the quantized file. */
+async function evaluate(
+  name: Name,
+  floatBytes: Uint8Array,
+  quantBytes: Uint8Array,
+): Promise<Record<string, number | string>> {
+  const sf = await engine.createSession(floatBytes);
+  const sq = await engine.createSession(quantBytes);
+  if (name === "rec" || name === "cls") {
+    const lines = readTextLines(join(FIXTURES, "text-lines"));
+    const idx = Array.from({ length: lines.count - CALIBRATION }, (_, i) => CALIBRATION + i);
+    const inputs = idx.map((i) => ({
+      x: { type: "float32", ...(name === "rec" ? recInput(lines, i) : clsInput(lines, i)) },
+    }));
+    const read = (r: Record<string, { data: unknown; dims: readonly number[] }>) => {
+      const t = Object.values(r)[0]!;
+      return name === "rec"
+        ? ctcDecode(t.data as Float32Array, t.dims)
+        : String(argmax(t.data as Float32Array));
+    };
+    for (const f of inputs.slice(0, 3)) {
+      await sf.run(f); // warm-up
+      await sq.run(f);
+    }
+    const a = await timed(sf, inputs, read);
+    const b = await timed(sq, inputs, read);
+    const same = a.out.filter((s, i) => s === b.out[i]).length;
+    const noSpace = a.out.filter(
+      (s, i) => s.replace(/(^|,)6624(?=,|$)/g, "") === b.out[i]!.replace(/(^|,)6624(?=,|$)/g, ""),
+    ).length;
+    return {
+      lines: inputs.length,
+      equal: same / inputs.length,
+      ...(name === "rec" ? { equalIgnoringSpaces: noSpace / inputs.length } : {}),
+      floatMs: a.ms,
+      quantMs: b.ms,
+    };
+  }
+  if (name === "vad") {
+    const { audio } = readSpeech(join(FIXTURES, "speech"));
+    const a = await vadProbabilities(sf, audio);
+    const b = await vadProbabilities(sq, audio);
+    const c = compareVad(a.probs, b.probs);
+    return {
+      frames: a.probs.length,
+      audioSeconds: audio.length / 16000,
+      ...c,
+      floatMs: a.msPerFrame,
+      quantMs: b.msPerFrame,
+    };
+  }
+  const ref = JSON.parse(readFileSync(join(FIXTURES, "fashion-cnn", "reference.json"), "utf8"));
+  const test = readFashion(FASHION_DIR, "t10k", ref.normalisation.mean, ref.normalisation.std);
+  const a = await fashionAccuracy(sf, test);
+  const b = await fashionAccuracy(sq, test);
+  return {
+    images: test.n,
+    floatAccuracy: a.accuracy,
+    quantAccuracy: b.accuracy,
+    pytorchPtq: ref.int8Accuracy,
+    floatMs: a.msPerBatch,
+    quantMs: b.msPerBatch,
+  };
+}
+
+async function main(): Promise<void> {
+  const jobSpec = arg("job", "");
+  if (jobSpec !== "") return job(jobSpec, arg("out", ""));
+  const names = arg("models", "vad,rec,cls,fashion").split(",") as Name[];
+  const dir = mkdtempSync(join(tmpdir(), "quantkit-onnx-bench-"));
+  const results: unknown[] = [];
+  console.log(
+    `CPU: ${cpus()[0]?.model} x ${cpus().length}; onnxruntime-node ${ort.env.versions.node}, 1 thread; fixtures ${FIXTURES}`,
+  );
+  for (const name of names) {
+    const floatBytes = new Uint8Array(readFileSync(FILES[name]));
+    for (const mode of ["q8", "int8"] as const) {
+      const out = join(dir, `${name}-${mode}.onnx`);
+      const child = spawnSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          "--job",
+          `${name}:${mode}`,
+          "--out",
+          out,
+          "--fixtures",
+          FIXTURES,
+          "--method",
+          METHOD,
+        ],
+        {
+          encoding: "utf8",
+          maxBuffer: 1 << 24,
+        },
+      );
+      if (child.status !== 0) {
+        console.log(`${name} ${mode}: failed\n${child.stderr}`);
+        continue;
+      }
+      const q = JSON.parse(child.stdout.trim().split("\n").pop()!);
+      const e = await evaluate(name, floatBytes, new Uint8Array(readFileSync(out)));
+      const row = {
+        model: name,
+        mode,
+        ...(mode === "int8" ? { method: METHOD, calibrationSamples: CALIBRATION } : {}),
+        ...q,
+        ...e,
+      };
+      results.push(row);
+      console.log(JSON.stringify(row));
+    }
+  }
+  const json = arg("json", "");
+  if (json !== "") writeFileSync(json, JSON.stringify(results, null, 2));
+}
+
+await main();
