@@ -237,6 +237,46 @@ describe("convertFloatToFloat16: graph", () => {
     }
   });
 
+  it("converts a Loop body (carried float value, a Constant inside) and the result runs", async () => {
+    const body = makeGraph({
+      name: "body",
+      node: [
+        makeNode("Constant", [], ["step"], { attributes: { value_floats: [0.5, -0.25] } }),
+        makeNode("Mul", ["v", "step"], ["scaled"]),
+        makeNode("Add", ["v", "scaled"], ["v_out"]),
+        makeNode("Identity", ["cond"], ["cond_out"]),
+      ],
+      input: [
+        makeValueInfo("i", DataType.INT64, []),
+        makeValueInfo("cond", DataType.BOOL, []),
+        makeValueInfo("v", DataType.FLOAT, [2]),
+      ],
+      output: [makeValueInfo("cond_out", DataType.BOOL, []), makeValueInfo("v_out", DataType.FLOAT, [2])],
+    });
+    const float = makeModel(
+      makeGraph({
+        name: "main",
+        node: [makeNode("Loop", ["trip", "", "x"], ["y"], { name: "loop", attributes: { body } })],
+        input: [makeValueInfo("x", DataType.FLOAT, [2])],
+        output: [makeValueInfo("y", DataType.FLOAT, [2])],
+        initializer: [makeTensor("trip", DataType.INT64, [], [3])],
+      }),
+      { opsets: { "": 17 } },
+    );
+    const { model, report } = convertFloatToFloat16(float);
+    const b = model.graph!.node.find((n) => n.opType === "Loop")!.attribute[0]!.g!;
+    expect([
+      valueType(b, "v")!.elemType,
+      valueType(b, "v_out")!.elemType,
+      valueType(b, "i")!.elemType,
+    ]).toEqual([DataType.FLOAT16, DataType.FLOAT16, DataType.INT64]);
+    expect(report.tensorsConverted).toBe(1);
+    const x = new ort.Tensor("float32", new Float32Array([1, 3]), [2]);
+    // 1.5^3 = 3.375 and 0.75^3 * 3 = 1.265625: exact in float16 too.
+    expect(Array.from((await run(model, { x })).y!.data as Float32Array)).toEqual([3.375, 1.265625]);
+    expect(Array.from((await run(float, { x })).y!.data as Float32Array)).toEqual([3.375, 1.265625]);
+  });
+
   it("errors: unknown options, bad minPositive, external data", () => {
     expect(() => convertFloatToFloat16(topkModel(new Array(16).fill(1)), { keepIO: true } as never)).toThrow(
       /unknown option "keepIO"/,
