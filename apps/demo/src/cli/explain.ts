@@ -44,10 +44,27 @@ export function parseNumberArgument(text: string): number {
     return t.startsWith("-") ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   if (t === "nan") return Number.NaN;
   const hex = /^([-+]?)0x([0-9a-f]+)$/.exec(t);
-  if (hex) return (hex[1] === "-" ? -1 : 1) * Number.parseInt(hex[2]!, 16);
+  if (hex) {
+    const big = BigInt(`0x${hex[2]}`);
+    const v = Number(big);
+    if (BigInt(v) !== big)
+      throw new RangeError(
+        `"${text}" is not exactly a float64 (it would round to ${v}); explain reads float64 input`,
+      );
+    return (hex[1] === "-" ? -1 : 1) * v;
+  }
   const v = Number(t);
   if (t === "" || Number.isNaN(v))
     throw new RangeError(`"${text}" is not a number (examples: 0.1, -2.5e-8, 65504, 0x7f, inf, nan)`);
+  // The argument is read as a float64 first: say so when that already changed it.
+  if (!Number.isFinite(v))
+    throw new RangeError(`"${text}" overflows float64 (it would read as ${v}); write inf for infinity`);
+  if (v === 0 && /[1-9]/.test(t.replace(/e.*$/, "")))
+    throw new RangeError(`"${text}" underflows float64 (it would read as 0); the smallest float64 is 5e-324`);
+  if (/^[-+]?\d+$/.test(t) && BigInt(t) !== BigInt(v))
+    throw new RangeError(
+      `"${text}" is not exactly a float64 (it would round to ${BigInt(v)}); explain reads float64 input`,
+    );
   return v;
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 /** Where the command writes: results to `out` (stdout), progress and errors to `err` (stderr). */
 export interface CliIo {
   out(text: string): void;
@@ -30,4 +31,16 @@ export function memoryIo(): CliIo & { stdout: string; stderr: string } {
     },
   };
   return io;
+}
+
+/**
+ * A path the user typed, made absolute against the directory the user ran the command from: under a
+ * package script (`pnpm quantkit ...`, whose working directory is apps/demo) that is pnpm's INIT_CWD,
+ * otherwise the working directory. So `pnpm quantkit quantize weights.safetensors` reads the file in
+ * the directory the user is in.
+ */
+export function userPath(p: string): string {
+  const env = process.env;
+  const base = env.npm_lifecycle_event !== undefined && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+  return resolve(base, p);
 }

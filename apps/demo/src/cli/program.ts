@@ -208,6 +208,7 @@ function parseQat(v: string): Array<"scratch" | "finetune"> {
  * process.exitCode = await runCli(["explain", "0.1"]);
  */
 export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  argv = _negativeNumberLast(argv);
   const result = { code: 0 };
   const program = createProgram(io, result, signal);
   try {
@@ -221,4 +222,14 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
     io.err(`quantkit: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+/**
+ * `explain -inf` (or -nan, -infinity): commander takes "-inf" for an unknown option, so the number goes
+ * last, after "--". Plain negative numbers (-2.5e-8) commander reads as arguments already.
+ */
+function _negativeNumberLast(argv: readonly string[]): readonly string[] {
+  if (argv[0] !== "explain" || argv.includes("--")) return argv;
+  const i = argv.findIndex((a) => /^-(inf|infinity|nan)$/i.test(a));
+  return i < 0 ? argv : [...argv.slice(0, i), ...argv.slice(i + 1), "--", argv[i]!];
 }

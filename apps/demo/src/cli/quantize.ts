@@ -11,7 +11,7 @@ import {
   steMask,
 } from "@quantkit/quantizers";
 import { QUANTIZE_CALIBRATORS } from "./constants";
-import type { CliIo } from "./io";
+import { type CliIo, userPath } from "./io";
 import { layoutTable } from "./table";
 import { type NamedTensor, readTensors } from "./tensorFile";
 
@@ -156,7 +156,7 @@ export async function quantizeCommand(file: string, o: QuantizeOptions, io: CliI
       `--percentile applies to --calibrator percentile (or all), got --calibrator ${o.calibrator}: it would be ignored`,
     );
   }
-  const tensors = await readTensors(file, o.tensor);
+  const tensors = await readTensors(userPath(file), o.tensor);
   const results: QuantizeResult[] = [];
   for (const t of tensors) {
     if (t.data.length === 0) throw new RangeError(`${file}: tensor "${t.name}" is empty`);

@@ -1,12 +1,13 @@
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSafetensors } from "@quantkit/nn";
-import { loadQuantizedModel } from "@quantkit/ptq";
+import { loadSafetensors, parseSafetensors } from "@quantkit/nn";
+import { loadQuantizedModel, serializeQuantizedModel } from "@quantkit/ptq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "./io";
 import { runCli } from "./program";
 import { loadRunData } from "./run";
+import { readSavedRun } from "./saveRun";
 import { formatRunTable } from "./table";
 
 let dir = "";
@@ -73,7 +74,17 @@ describe("quantkit run", () => {
       "mlp-int8.safetensors",
       "results.json",
     ]);
-    expect((await stat(join(save, "mlp-int8.safetensors"))).size).toBe(r.ptq.sizeBytes);
+    // Every saved file carries the run's id (results.json lists their sha256); the size figure is the
+    // model's own serialization, the file is that plus the run_id metadata entry.
+    const results = JSON.parse(await readFile(join(save, "results.json"), "utf8"));
+    expect(results.format).toBe("quantkit.run");
+    expect(parseSafetensors(await readFile(join(save, "mlp-int8.safetensors"))).metadata.run_id).toBe(
+      results.run_id,
+    );
+    expect((await readSavedRun(save)).runId).toBe(results.run_id);
+    expect(serializeQuantizedModel(await loadQuantizedModel(join(save, "mlp-int8.safetensors"))).length).toBe(
+      r.ptq.sizeBytes,
+    );
     const fp32 = await loadSafetensors(join(save, "mlp-fp32.safetensors"));
     expect(fp32.tensors["fc1.weight"]!.shape).toEqual([100, 784]);
     // the saved integer model gives the reported accuracy on the same test slice
@@ -81,6 +92,14 @@ describe("quantkit run", () => {
     const model = await loadQuantizedModel(join(save, "mlp-int8.safetensors"));
     const pred = model.predict(test.images, test.count);
     expect(pred.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / test.count).toBe(r.ptq.accuracy);
+  });
+
+  it("a bad --save path fails before any work, naming the option and the path (items 10, 13)", async () => {
+    const io = memoryIo();
+    const code = await runCli(["run", ...QUICK, "--save", "/proc/x"], io);
+    expect(code).toBe(1);
+    expect(io.stdout).toBe("");
+    expect(io.stderr).toMatch(/^quantkit: --save \/proc\/x: cannot write beside it/);
   });
 
   it("prints one table (and a per-layer report) at any bit width", async () => {

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { ObserverName } from "@quantkit/calibrators";
 import {
   type Dataset,
@@ -14,17 +12,18 @@ import {
   sliceDataset,
 } from "@quantkit/datasets";
 import { createCpuKernels, type Kernels } from "@quantkit/kernels";
-import { saveSafetensors, stateDict } from "@quantkit/nn";
+import { serializeSafetensors, stateDict } from "@quantkit/nn";
 import {
   formatQuantizationReport,
   type QuantizedModel,
   quantizationReport,
-  saveQuantizedModel,
+  serializeQuantizedModel,
 } from "@quantkit/ptq";
 import { type ExperimentBackend, runSeedExperiment, type SeedExperimentSummary } from "@quantkit/qat";
 import type { CPU_BACKENDS, DATASETS } from "./constants";
-import type { CliIo } from "./io";
+import { type CliIo, userPath } from "./io";
 import { Progress } from "./progress";
+import { commitRun, discardRun, type RunFile, type StagedRun, stageRun } from "./saveRun";
 import { type DatasetInfo, formatRunTable } from "./table";
 
 /** Options of `quantkit run`, as commander parses them. */
@@ -72,26 +71,37 @@ export async function loadRunData(
   train: Dataset;
   test: Dataset;
   info: DatasetInfo;
+  /** The number of classes, from the labels of both files before any --train-limit. */
+  classes: number;
 }> {
   let split: { train: Dataset; test: Dataset };
   let name: string;
   if (o.dataset === "mnist") {
     if (o.dataDir !== undefined) {
-      split = await loadMnistIdx(o.dataDir);
+      split = await loadMnistIdx(userPath(o.dataDir));
       name = `MNIST (${o.dataDir})`;
     } else {
       split = await loadBundledMnist();
       name = "bundled MNIST";
     }
   } else if (o.dataset === "fashion-mnist") {
-    const dir = o.dataDir ?? FASHION_MNIST_DIR;
+    const dir = o.dataDir !== undefined ? userPath(o.dataDir) : FASHION_MNIST_DIR;
     split = await loadFashionMnist(dir);
     name = `Fashion-MNIST (${dir})`;
   } else {
     if (o.dataDir === undefined)
       throw new RangeError("--dataset idx needs --data-dir DIR (a directory of MNIST-format IDX files)");
-    split = await loadMnistIdx(o.dataDir);
+    split = await loadMnistIdx(userPath(o.dataDir));
     name = `IDX data (${o.dataDir})`;
+  }
+  // Classes from every label of both files, before --train-limit can leave some out.
+  let classes = 0;
+  for (const d of [split.train, split.test])
+    for (let i = 0; i < d.count; i++) classes = Math.max(classes, d.labels[i]! + 1);
+  if (classes < 2) {
+    throw new RangeError(
+      `${name}: every label is ${classes - 1}: a classifier needs at least two classes in the data`,
+    );
   }
   let norm = NORMALIZATION[o.dataset === "mnist" ? "mnist" : o.dataset];
   if (norm === undefined) {
@@ -112,7 +122,7 @@ export async function loadRunData(
     train = sliceDataset(shuffleDataset(train, o.seed), 0, o.trainLimit);
   if (o.testLimit !== undefined && o.testLimit < test.count)
     test = sliceDataset(shuffleDataset(test, o.seed), 0, o.testLimit);
-  return { train, test, info: { name, train: train.count, test: test.count } };
+  return { train, test, info: { name, train: train.count, test: test.count }, classes };
 }
 
 /** The backends of a run: the CPU kernels asked for, plus gpu.js when asked for or when headless-gl is there. */
@@ -153,7 +163,7 @@ export async function createBackends(
 }
 
 /** The file names `--save` writes. */
-function savedNames(s: SeedExperimentSummary): Record<string, string> {
+export function savedNames(s: SeedExperimentSummary): Record<string, string> {
   const tag = `w${s.config.weightBits}a${s.config.activationBits}`;
   const base = s.config.weightBits === 8 && s.config.activationBits === 8 ? "int8" : tag;
   return {
@@ -172,13 +182,54 @@ function savedNames(s: SeedExperimentSummary): Record<string, string> {
  * checkpoint, the integer models and results.json. Resolves to the exit code (130 when interrupted).
  */
 export async function runCommand(o: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
+  // --save is checked (and its staging directory made) before any work: a bad path fails at once.
+  const staged = o.save !== undefined ? await stageRun(userPath(o.save)) : undefined;
+  try {
+    return await _run(o, io, staged, signal);
+  } finally {
+    if (staged !== undefined) await discardRun(staged);
+  }
+}
+
+/** The run files of `--save`: the fp32 checkpoint and the integer models, each tagged with the run id. */
+function runFiles(
+  staged: StagedRun,
+  summary: SeedExperimentSummary,
+  models: Awaited<ReturnType<typeof runSeedExperiment>>["models"],
+): RunFile[] {
+  const names = savedNames(summary);
+  const metadata = { run_id: staged.runId };
+  const files: RunFile[] = [
+    {
+      name: names.fp32!,
+      bytes: serializeSafetensors(
+        stateDict(models.fp32),
+        { format: "pt", layers: summary.config.layers.join(","), ...metadata },
+        { checksum: true },
+      ),
+    },
+  ];
+  for (const key of ["ptq", "ptqBest", "qat", "qatFinetune"] as const) {
+    const m = models[key];
+    if (m !== undefined) files.push({ name: names[key]!, bytes: serializeQuantizedModel(m, { metadata }) });
+  }
+  return files;
+}
+
+async function _run(
+  o: RunOptions,
+  io: CliIo,
+  staged: StagedRun | undefined,
+  signal?: AbortSignal,
+): Promise<number> {
   const progress = new Progress(io, o.progress && io.errIsTTY);
-  const { train, test, info } = await loadRunData(o);
+  const { train, test, info, classes } = await loadRunData(o);
   const { backends, dispose } = await createBackends(o, io);
   try {
     const { summary, models } = await runSeedExperiment({
       train,
       test,
+      classes,
       epochs: o.epochs,
       batchSize: o.batchSize,
       lr: o.lr,
@@ -201,23 +252,14 @@ export async function runCommand(o: RunOptions, io: CliIo, signal?: AbortSignal)
       onProgress: (p) => progress.update(p.stage, p.label, p.done, p.total, p.loss),
     });
     progress.stop();
+    // Results are printed first, then saved: a failing save loses nothing that was computed.
+    const files = staged !== undefined ? runFiles(staged, summary, models) : [];
     const saved: Record<string, string> = {};
-    if (o.save !== undefined) {
-      await mkdir(o.save, { recursive: true });
+    if (staged !== undefined) {
       const names = savedNames(summary);
-      saved.fp32 = join(o.save, names.fp32!);
-      await saveSafetensors(saved.fp32, stateDict(models.fp32), {
-        format: "pt",
-        layers: summary.config.layers.join(","),
-      });
-      for (const key of ["ptq", "ptqBest", "qat", "qatFinetune"] as const) {
-        const m = models[key];
-        if (m === undefined) continue;
-        saved[key] = join(o.save, names[key]!);
-        await saveQuantizedModel(saved[key], m);
-      }
-      saved.results = join(o.save, "results.json");
-      await writeFile(saved.results, `${JSON.stringify({ dataset: info, ...summary }, null, 2)}\n`);
+      for (const [key, name] of Object.entries(names))
+        if (files.some((f) => f.name === name)) saved[key] = `${staged.dir}/${name}`;
+      saved.results = `${staged.dir}/results.json`;
     }
     if (o.json) {
       io.out(
@@ -225,7 +267,6 @@ export async function runCommand(o: RunOptions, io: CliIo, signal?: AbortSignal)
       );
     } else {
       io.out(formatRunTable(summary, info));
-      if (o.save !== undefined) io.out(`saved: ${Object.values(saved).join(", ")}\n`);
       if (o.report) {
         const n = Math.min(test.count, 1000);
         for (const [label, m] of [
@@ -247,6 +288,10 @@ export async function runCommand(o: RunOptions, io: CliIo, signal?: AbortSignal)
           );
         }
       }
+    }
+    if (staged !== undefined) {
+      await commitRun(staged, files, { dataset: info, ...summary });
+      if (!o.json) io.out(`saved: ${Object.values(saved).join(", ")}\n`);
     }
     return summary.aborted ? 130 : 0;
   } finally {

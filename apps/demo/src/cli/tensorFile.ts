@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseSafetensors, type SafetensorsTensor } from "@quantkit/nn";
 import { bfloat16, float16 } from "@quantkit/numeric";
+import { readRegularFile } from "./readRegularFile";
 
 /** A float tensor read from a file. */
 export interface NamedTensor {
@@ -17,6 +17,7 @@ function toFloat32(t: SafetensorsTensor, where: string): Float32Array {
     case "F32":
       return t.data.slice();
     case "F64":
+      return _fromFloat64(t.data as Float64Array, where);
     case "I8":
     case "U8":
     case "I16":
@@ -31,6 +32,26 @@ function toFloat32(t: SafetensorsTensor, where: string): Float32Array {
     default:
       throw new RangeError(`${where}: dtype ${t.dtype} is not a number type quantkit quantizes`);
   }
+}
+
+/**
+ * float64 values as float32, refusing the ones float32 cannot hold: a nonzero value that flushes to 0
+ * (1e-50) or a finite one that overflows to Infinity (the quantization error would be measured on
+ * different numbers and reported as 0).
+ */
+function _fromFloat64(values: ArrayLike<number>, where: string): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const f = Math.fround(v);
+    if ((f === 0 && v !== 0) || (!Number.isFinite(f) && Number.isFinite(v))) {
+      throw new RangeError(
+        `${where}[${i}] = ${v} is ${f} in float32 (${f === 0 ? "underflow" : "overflow"}); quantkit quantizes float32 values`,
+      );
+    }
+    out[i] = f;
+  }
+  return out;
 }
 
 /** numpy's dtype strings for .npy files: byte order, kind and size. */
@@ -96,20 +117,27 @@ export function parseNpy(bytes: Uint8Array, name: string): NamedTensor {
       `${name}: truncated: shape [${shape.join(", ")}] needs ${n * type.size} data bytes, the file has ${bytes.length - dataStart}`,
     );
   }
+  if (bytes.length - dataStart > n * type.size) {
+    throw new RangeError(
+      `${name}: ${bytes.length - dataStart - n * type.size} bytes after the data (shape [${shape.join(", ")}] needs ${n * type.size}): not one .npy array`,
+    );
+  }
   const little = descr[1] !== ">";
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = type.read(view, dataStart + i * type.size, little);
+  const raw = new Float64Array(n);
+  for (let i = 0; i < n; i++) raw[i] = type.read(view, dataStart + i * type.size, little);
+  const data = _fromFloat64(raw, name);
   return { name, shape, data, dtype: `${descr[1]}${descr[2]}` };
 }
 
 /** A nested JSON array's shape and flat values (rectangular, numbers only). */
-function flattenJson(v: unknown, where: string): { shape: number[]; values: number[] } {
+function flattenJson(v: unknown, where: string, depth = 0): { shape: number[]; values: number[] } {
   if (typeof v === "number") return { shape: [], values: [v] };
+  if (depth > 32) throw new RangeError(`${where}: the arrays nest more than 32 levels deep`);
   if (!Array.isArray(v))
     throw new RangeError(
       `${where}: expected a number or an array of numbers, got ${JSON.stringify(v)?.slice(0, 40)}`,
     );
-  const parts = v.map((x, i) => flattenJson(x, `${where}[${i}]`));
+  const parts = v.map((x, i) => flattenJson(x, `${where}[${i}]`, depth + 1));
   const inner = parts[0]?.shape ?? [];
   for (const [i, p] of parts.entries()) {
     if (p.shape.length !== inner.length || p.shape.some((d, j) => d !== inner[j]))
@@ -123,18 +151,26 @@ function jsonTensor(v: unknown, name: string): NamedTensor {
     const o = v as { data: unknown; shape?: unknown };
     const flat = flattenJson(o.data, `${name}.data`);
     const shape = o.shape === undefined ? flat.shape : (o.shape as number[]);
-    if (!Array.isArray(shape) || shape.reduce((a: number, b: number) => a * b, 1) !== flat.values.length) {
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)
+    ) {
+      throw new RangeError(
+        `${name}: shape must be a list of non-negative integers, got ${JSON.stringify(o.shape)}`,
+      );
+    }
+    if (shape.reduce((a: number, b: number) => a * b, 1) !== flat.values.length) {
       throw new RangeError(
         `${name}: shape ${JSON.stringify(o.shape)} does not fit ${flat.values.length} values`,
       );
     }
-    return { name, shape, data: Float32Array.from(flat.values), dtype: "json" };
+    return { name, shape, data: _fromFloat64(flat.values, name), dtype: "json" };
   }
   const flat = flattenJson(v, name);
   return {
     name,
     shape: flat.shape.length === 0 ? [1] : flat.shape,
-    data: Float32Array.from(flat.values),
+    data: _fromFloat64(flat.values, name),
     dtype: "json",
   };
 }
@@ -145,9 +181,10 @@ function jsonTensor(v: unknown, name: string): NamedTensor {
  * such by name). Values come back as float32. Errors name the file and the problem.
  */
 export async function readTensors(path: string, tensor?: string): Promise<NamedTensor[]> {
-  const buf = await readFile(path);
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   const ext = extname(path).toLowerCase();
+  if (![".safetensors", ".npy", ".json"].includes(ext))
+    throw new RangeError(`${path}: unknown tensor file type "${ext}" (expected .safetensors, .npy or .json)`);
+  const bytes = await readRegularFile(path);
   let out: NamedTensor[];
   if (ext === ".safetensors") {
     const file = parseSafetensors(bytes, path);
@@ -178,5 +215,15 @@ export async function readTensors(path: string, tensor?: string): Promise<NamedT
     if (out.length === 0) throw new RangeError(`${path}: no tensor named "${tensor}"`);
   }
   if (out.length === 0) throw new RangeError(`${path}: the file holds no tensors`);
+  for (const t of out) {
+    for (let i = 0; i < t.data.length; i++) {
+      const v = t.data[i]!;
+      if (v - v !== 0) {
+        throw new RangeError(
+          `${path}: tensor "${t.name}" [${i}] is ${v}; only finite values can be quantized`,
+        );
+      }
+    }
+  }
   return out;
 }
