@@ -1,4 +1,5 @@
 import { Rng } from "@quantkit/tensor";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   dequantizeBlockwise,
@@ -147,5 +148,42 @@ describe("packBlockedDequantizeLinear", () => {
   it("rejects 2-bit weights", () => {
     const q = quantizeBlockwise(gaussian(1, 32), [1, 32], { bits: 2 });
     expect(() => packBlockedDequantizeLinear(q)).toThrow(/bits must be 4 or 8.*got 2/);
+  });
+});
+
+describe("packing properties (fast-check)", () => {
+  it("any shape, width, block size and symmetry: unpack(pack(q)) gives q's codes, scales, zero points and weight back", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(2, 4, 8),
+        fc.constantFrom(16, 32, 64),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 70 }),
+        fc.boolean(),
+        fc.constantFrom("float32", "float16"),
+        fc.integer(),
+        (bits, blockSize, N, extraK, symmetric, scaleType, seed) => {
+          const K = blockSize + extraK;
+          const q = quantizeBlockwise(gaussian(seed, N * K), [N, K], {
+            bits: bits as 2 | 4 | 8,
+            blockSize,
+            symmetric,
+            scaleType: scaleType as "float32" | "float16",
+          });
+          const t = packMatMulNBits(q);
+          const back = unpackMatMulNBits({
+            ...t.attributes,
+            B: t.B.data,
+            scales: t.scales.data,
+            zeroPoints: t.zeroPoints?.data,
+          });
+          expect(back.codes).toEqual(q.codes);
+          expect(back.scales).toEqual(q.scales);
+          expect(back.zeroPoints).toEqual(q.zeroPoints);
+          expect(dequantizeBlockwise({ ...back, layout: "NK" })).toEqual(q.dequantized);
+        },
+      ),
+      { numRuns: 150, seed: 17 },
+    );
   });
 });
