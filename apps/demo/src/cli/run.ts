@@ -96,11 +96,16 @@ export async function loadRunData(
   }
   // Classes from every label of both files, before --train-limit can leave some out.
   let classes = 0;
-  for (const d of [split.train, split.test])
-    for (let i = 0; i < d.count; i++) classes = Math.max(classes, d.labels[i]! + 1);
-  if (classes < 2) {
+  const seen = new Set<number>();
+  for (const d of [split.train, split.test]) {
+    for (let i = 0; i < d.count; i++) {
+      classes = Math.max(classes, d.labels[i]! + 1);
+      seen.add(d.labels[i]!);
+    }
+  }
+  if (seen.size < 2) {
     throw new RangeError(
-      `${name}: every label is ${classes - 1}: a classifier needs at least two classes in the data`,
+      `${name}: every label is ${[...seen][0]}: a classifier needs at least two classes in the data`,
     );
   }
   let norm = NORMALIZATION[o.dataset === "mnist" ? "mnist" : o.dataset];
