@@ -204,9 +204,16 @@ export async function readTensors(path: string, tensor?: string): Promise<NamedT
       throw new RangeError(`${path}: not valid JSON (${(error as Error).message})`);
     }
     const isMap = v !== null && typeof v === "object" && !Array.isArray(v) && !("data" in v);
-    out = isMap
-      ? Object.entries(v as Record<string, unknown>).map(([k, t]) => jsonTensor(t, k))
-      : [jsonTensor(v, path)];
+    try {
+      out = isMap
+        ? Object.entries(v as Record<string, unknown>).map(([k, t]) => jsonTensor(t, k))
+        : [jsonTensor(v, path)];
+    } catch (error) {
+      // Tensors of a JSON object are named by key: put the file in front.
+      if (error instanceof RangeError && !error.message.startsWith(path))
+        throw new RangeError(`${path}: ${error.message}`);
+      throw error;
+    }
   } else {
     throw new RangeError(`${path}: unknown tensor file type "${ext}" (expected .safetensors, .npy or .json)`);
   }
