@@ -28,11 +28,16 @@ function useRoute(): string {
   return id;
 }
 
-function Sidebar(props: { current: string }): JSX.Element {
+function Sidebar(props: { current: string; open: boolean }): JSX.Element {
   let lastGroup = "";
   return h(
     "nav",
-    { class: "sidebar", "aria-label": "Sections" },
+    {
+      class: props.open ? "sidebar open" : "sidebar closed",
+      id: "contents",
+      "aria-label": "Sections",
+      "data-testid": "contents",
+    },
     h(
       "ol",
       null,
@@ -94,6 +99,10 @@ function Pager(props: { current: string }): JSX.Element {
 
 export function App(): JSX.Element {
   const current = useRoute();
+  // On narrow screens the contents hide behind a menu button (CSS shows the sidebar always on wide
+  // ones); following a link closes it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [current]);
   const [loaded, setLoaded] = useState<Record<string, Loaded>>({});
 
   useEffect(() => {
@@ -124,8 +133,20 @@ export function App(): JSX.Element {
         { class: "topbar-note" },
         "Every number on this page is computed live in your browser by quantkit's packages.",
       ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "toc-toggle",
+          "aria-expanded": menuOpen,
+          "aria-controls": "contents",
+          "data-testid": "toc-toggle",
+          onClick: () => setMenuOpen((o) => !o),
+        },
+        menuOpen ? "Close ✕" : "Contents ☰",
+      ),
     ),
-    h(Sidebar, { current }),
+    h(Sidebar, { current, open: menuOpen }),
     h(
       "main",
       { class: "content", id: "content" },

@@ -6,6 +6,7 @@ import {
   formatInt,
   formatLogTick,
   formatMs,
+  formatOrdinal,
   formatPercent,
   formatSig,
 } from "./format";
@@ -81,5 +82,17 @@ describe("formatLogTick", () => {
     expect(formatLogTick(2e6)).toBe("2e6");
     expect(formatLogTick(0.0003)).toBe("");
     expect(formatLogTick(0)).toBe("");
+  });
+});
+
+describe("formatOrdinal", () => {
+  it("says 1st, 2nd, 3rd, 11th and 99.9th, never 1th", () => {
+    expect(formatOrdinal(1)).toBe("1st");
+    expect(formatOrdinal(2)).toBe("2nd");
+    expect(formatOrdinal(3)).toBe("3rd");
+    expect(formatOrdinal(11)).toBe("11th");
+    expect(formatOrdinal(99)).toBe("99th");
+    expect(formatOrdinal(99.9)).toBe("99.9th");
+    expect(formatOrdinal(0.01)).toBe("0.01th");
   });
 });

@@ -136,3 +136,20 @@ export function formatLogTick(value: number): string {
   if (e >= -3 && e <= 5) return String(Number((m * 10 ** e).toPrecision(1)));
   return `${m}e${e}`;
 }
+
+/**
+ * An ordinal in English: 1st, 2nd, 3rd, 11th, 99.99th (a fraction takes "th").
+ *
+ * @example
+ * formatOrdinal(1) // "1st"
+ * formatOrdinal(0.01) // "0.01th"
+ */
+export function formatOrdinal(value: number): string {
+  const text = String(Number(value.toPrecision(6)));
+  if (!Number.isInteger(value)) return `${text}th`;
+  const mod100 = Math.abs(value) % 100;
+  const mod10 = Math.abs(value) % 10;
+  const suffix =
+    mod100 >= 11 && mod100 <= 13 ? "th" : mod10 === 1 ? "st" : mod10 === 2 ? "nd" : mod10 === 3 ? "rd" : "th";
+  return `${text}${suffix}`;
+}

@@ -10,8 +10,9 @@ import { formatPercent } from "../lib/format";
 import type { SectionInfo } from "../sections";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton } from "../ui/controls";
+import { useCurrentModel } from "../ui/currentModel";
 import { DrawPad, type DrawPadHandle, PixelView } from "../ui/drawPad";
-import { ErrorBox, Figure, Note, Panel, ProgressBar, SectionFrame } from "../ui/layout";
+import { ErrorBox, Figure, Note, Panel, ProgressBar, SectionFrame, StaleNote } from "../ui/layout";
 import { palette } from "../ui/palette";
 import { useJob } from "../ui/useJob";
 import type { ModelPrediction } from "../worker/digits";
@@ -48,6 +49,13 @@ function PredictionCard(props: { m: ModelPrediction; drawn: boolean }): JSX.Elem
       { class: "prediction-acc" },
       m.accuracy !== null ? `test accuracy ${formatPercent(m.accuracy)}` : "",
     ),
+    m.stale
+      ? h(
+          "span",
+          { class: "prediction-stale", "data-testid": `d-stale-${m.id}` },
+          `made from float model #${m.madeFrom}, not the current one`,
+        )
+      : null,
   );
 }
 
@@ -60,10 +68,13 @@ export default function Draw(props: { info: SectionInfo }): JSX.Element {
   const classify = useJob("classify");
   const prepare = useJob("prepareModels");
   const digit = useJob("testDigit");
+  const current = useCurrentModel();
 
+  // Again whenever the float model changes (another section retrained it): the cards must show the
+  // models the worker holds now.
   useEffect(() => {
-    classify.run({ image: new Float32Array(784) });
-  }, []);
+    classify.run({ image: image ?? new Float32Array(784) });
+  }, [current?.version]);
 
   const onInk = (ink: Float32Array, w: number, hgt: number) => {
     const img = toMnistImage(ink, w, hgt);
@@ -76,6 +87,11 @@ export default function Draw(props: { info: SectionInfo }): JSX.Element {
   const models =
     prepare.result?.models && !classify.result ? prepare.result.models : (classify.result?.models ?? []);
   const missing = models.some((m) => !m.available);
+  const stale = models.filter((m) => m.stale);
+  const remake = async () => {
+    await prepare.run({ trainSize: 2000 });
+    classify.run({ image: image ?? new Float32Array(784) });
+  };
 
   const chart = useMemo<ChartConfiguration | null>(() => {
     if (!drawn || models.length === 0) return null;
@@ -132,6 +148,16 @@ export default function Draw(props: { info: SectionInfo }): JSX.Element {
     h(
       Panel,
       { title: "Draw here" },
+      stale.length > 0 && !missing
+        ? h(
+            StaleNote,
+            { id: "d-stale", running: prepare.running, onRerun: remake, rerunLabel: "Make them again" },
+            `${stale.map((m) => m.label).join(" and ")} ${stale.length > 1 ? "were" : "was"} made from an earlier float model; the float model is now #${classify.result?.fp32Version}.`,
+          )
+        : null,
+      prepare.stopped && !prepare.running
+        ? h(Note, { tone: "warn", id: "d-stopped" }, "Stopped: the models already made are kept.")
+        : null,
       missing
         ? h(
             "div",
@@ -148,23 +174,20 @@ export default function Draw(props: { info: SectionInfo }): JSX.Element {
                 id: "d-prepare",
                 label: "Make the three models",
                 running: prepare.running,
-                onClick: async () => {
-                  await prepare.run({ trainSize: 2000 });
-                  classify.run({ image: image ?? new Float32Array(784) });
-                },
+                onClick: remake,
                 onCancel: prepare.cancel,
               }),
             ),
-            prepare.running && prepare.progress
-              ? h(ProgressBar, {
-                  id: "d-progress",
-                  value: prepare.progress.fraction,
-                  label: prepare.progress.stage,
-                })
-              : null,
-            h(ErrorBox, { error: prepare.error }),
           )
         : null,
+      prepare.running && prepare.progress
+        ? h(ProgressBar, {
+            id: "d-progress",
+            value: prepare.progress.fraction,
+            label: prepare.progress.stage,
+          })
+        : null,
+      h(ErrorBox, { error: prepare.error }),
       h(
         "div",
         { class: "draw-layout" },

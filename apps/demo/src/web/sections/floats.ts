@@ -86,15 +86,23 @@ function FieldBits(props: { fmt: FloatFormat; bits: number; onToggle: (bit: numb
   return h("div", { class: "bits", "data-testid": "f-bits" }, cells);
 }
 
+/**
+ * What makes a NaN or an infinity in `fmt`. IEEE formats: exponent all ones (mantissa zero for
+ * infinity, non-zero for NaN). E4M3FN has no infinity and one NaN per sign: exponent and mantissa all
+ * ones (S.1111.111); an all-ones exponent with another mantissa is an ordinary number (up to 448).
+ */
+export function specialText(fmt: FloatFormat, kind: "nan" | "infinity", sign: number): string {
+  if (!fmt.hasInfinity)
+    return `exponent and mantissa all ones: NaN (not a number). ${fmt.name} has no infinity; an all-ones exponent with any other mantissa is a number, up to ${formatSig(fmt.maxNormal, 5)}`;
+  return kind === "nan"
+    ? "exponent all ones, mantissa not zero: NaN (not a number)"
+    : `exponent all ones, mantissa zero: ${sign ? "−" : "+"}Infinity`;
+}
+
 function formulaFor(fmt: FloatFormat, value: number): JSX.Element {
   const f = fmt.fields(value);
-  if (f.kind === "nan" || f.kind === "infinity") {
-    return h(
-      Formula,
-      { id: "f-formula" },
-      `exponent field all ones: ${f.kind === "nan" ? "NaN (not a number)" : `${f.sign ? "−" : "+"}Infinity`}`,
-    );
-  }
+  if (f.kind === "nan" || f.kind === "infinity")
+    return h(Formula, { id: "f-formula" }, specialText(fmt, f.kind, f.sign));
   const m = fmt.mantissaBits;
   const ones: string[] = [];
   for (let i = 1; i <= m; i++) if (Math.floor(f.mantissaBits / 2 ** (m - i)) % 2 === 1) ones.push(`2^-${i}`);
@@ -147,6 +155,7 @@ export default function Floats(props: { info: SectionInfo }): JSX.Element {
     [input],
   );
 
+  const overflowed = all.filter((a) => a.ex.outcome === "overflow").map((a) => a.entry.label);
   const chart = useMemo<ChartConfiguration>(() => {
     const rel = (v: number) => (input === 0 ? v : v / Math.abs(input));
     return {
@@ -164,7 +173,10 @@ export default function Floats(props: { info: SectionInfo }): JSX.Element {
           },
           {
             label: "worst case: half the spacing (ulp / 2)",
-            data: all.map((a) => (Number.isFinite(a.ulp) && a.ulp > 0 ? rel(a.ulp / 2) : null)),
+            // A format that overflowed stores no nearby value at all: no precision to draw.
+            data: all.map((a) =>
+              a.ex.outcome !== "overflow" && Number.isFinite(a.ulp) && a.ulp > 0 ? rel(a.ulp / 2) : null,
+            ),
             backgroundColor: palette.accentSoft,
             borderColor: palette.accent,
             borderWidth: 1,
@@ -306,8 +318,16 @@ export default function Floats(props: { info: SectionInfo }): JSX.Element {
       h(
         Figure,
         {
-          caption:
+          caption: [
             "Orange: how far this number moved when stored. Blue: the largest move any number of this size can suffer (half the gap between neighbouring values). An orange bar is missing where the number is exact.",
+            overflowed.length
+              ? h(
+                  "span",
+                  { "data-testid": "f-overflow-note" },
+                  ` No bars for ${overflowed.join(", ")}: ${input} is beyond ${overflowed.length > 1 ? "their" : "its"} largest value (overflow).`,
+                )
+              : null,
+          ],
         },
         h(ChartView, { id: "f-chart", label: "rounding error of each format", config: chart, height: 230 }),
       ),

@@ -11,7 +11,18 @@ import { compareGranularity, type GranularityKind, groupSizesFor } from "../lib/
 import type { SectionInfo } from "../sections";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, Segmented, Select, Slider } from "../ui/controls";
-import { Columns, DataTable, ErrorBox, Figure, Note, Panel, ProgressBar, SectionFrame } from "../ui/layout";
+import { describeModel, useCurrentModel } from "../ui/currentModel";
+import {
+  Columns,
+  DataTable,
+  ErrorBox,
+  Figure,
+  Note,
+  Panel,
+  ProgressBar,
+  SectionFrame,
+  StaleNote,
+} from "../ui/layout";
 import { palette } from "../ui/palette";
 import { useJob } from "../ui/useJob";
 import type { LayerName } from "../worker/layerWeights";
@@ -41,6 +52,7 @@ export default function Granularity(props: { info: SectionInfo }): JSX.Element {
   const [bits, setBits] = useState(4);
   const [group, setGroup] = useState<number | null>(null);
   const job = useJob("layerWeights");
+  const model = useCurrentModel();
 
   useEffect(() => {
     job.run({ layer, train: { trainSize: 0, epochs: 1 } });
@@ -185,6 +197,17 @@ export default function Granularity(props: { info: SectionInfo }): JSX.Element {
           })
         : null,
       h(ErrorBox, { error: job.error }),
+      w && model?.version !== null && model?.version !== undefined && w.model.version !== model.version
+        ? h(
+            StaleNote,
+            {
+              id: "g-stale",
+              running: job.running,
+              onRerun: () => job.run({ layer, train: { trainSize: 0, epochs: 1 } }),
+            },
+            `these weights are float model #${w.model.version}'s; the page now uses ${describeModel(model, formatInt, formatPercent)}.`,
+          )
+        : null,
       w && results
         ? h(
             "div",
@@ -201,7 +224,7 @@ export default function Granularity(props: { info: SectionInfo }): JSX.Element {
                 formatSig(r.sqnr, 3),
                 formatBytes(r.bytes),
               ]),
-              caption: `${layer}: ${formatInt(w.weight.length)} weights at ${bits} bits; float32 would take ${formatBytes(w.weight.length * 4)}. Model: test accuracy ${formatPercent(w.model.accuracy)} after ${w.model.epochs} epoch${w.model.epochs > 1 ? "s" : ""} on ${formatInt(w.model.trainSize)} digits.`,
+              caption: `${layer}: ${formatInt(w.weight.length)} weights at ${bits} bits; float32 would take ${formatBytes(w.weight.length * 4)}. Float model #${w.model.version}: test accuracy ${formatPercent(w.model.accuracy)}, ${w.model.epochs === 0 ? "a loaded checkpoint" : `${w.model.epochs} epoch${w.model.epochs > 1 ? "s" : ""} on ${formatInt(w.model.trainSize)} digits`}.`,
             }),
             h(
               Columns,

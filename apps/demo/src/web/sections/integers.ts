@@ -211,12 +211,13 @@ export default function Integers(props: { info: SectionInfo }): JSX.Element {
           value: `${formatInt(range.min)} … ${formatInt(range.max)}`,
           hint: `${formatInt(2 ** bits)} distinct values`,
         }),
+        // Nothing is stored from text that is not an integer: no value, no verdict.
         h(Stat, {
           id: "int-stored",
           label: "Stored value",
-          value: formatInt(stored),
-          tone: fits ? "good" : "bad",
-          hint: fits ? "fits" : `${formatInt(value)} does not fit: wrapped`,
+          value: parsed.ok ? formatInt(stored) : "—",
+          tone: parsed.ok ? (fits ? "good" : "bad") : undefined,
+          hint: !parsed.ok ? parsed.error : fits ? "fits" : `${formatInt(value)} does not fit: wrapped`,
         }),
       ),
       bits <= 8 ? h(Formula, { id: "int-formula" }, placeValueFormula(pattern, signed)) : null,
@@ -236,14 +237,14 @@ export default function Integers(props: { info: SectionInfo }): JSX.Element {
           h(Stat, {
             id: "int-wrap",
             label: "wrap",
-            value: formatInt(wrapped),
-            hint: toBits(wrapped, bits).slice(-16),
+            value: parsed.ok ? formatInt(wrapped) : "—",
+            hint: parsed.ok ? toBits(wrapped, bits).slice(-16) : undefined,
           }),
           h(Stat, {
             id: "int-saturate",
             label: "saturate",
-            value: formatInt(saturated),
-            hint: toBits(saturated, bits).slice(-16),
+            value: parsed.ok ? formatInt(saturated) : "—",
+            hint: parsed.ok ? toBits(saturated, bits).slice(-16) : undefined,
           }),
         ),
         h(

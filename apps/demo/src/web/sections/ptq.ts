@@ -8,9 +8,11 @@ import { h, type JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { formatBytes, formatInt, formatMs, formatPercent, formatSig } from "../lib/format";
 import type { LossPoint } from "../lib/lossCurve";
+import { retrainDefaults } from "../lib/retrainDefaults";
 import type { SectionInfo } from "../sections";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton, Segmented, Select } from "../ui/controls";
+import { describeModel, useCurrentModel } from "../ui/currentModel";
 import {
   Columns,
   DataTable,
@@ -21,12 +23,13 @@ import {
   Panel,
   ProgressBar,
   SectionFrame,
+  StaleNote,
   Stat,
   Stats,
 } from "../ui/layout";
 import { palette } from "../ui/palette";
 import { useJob } from "../ui/useJob";
-import type { Calibrator, ModelInfo, PtqOutput } from "../worker/ptq";
+import type { Calibrator, PtqOutput } from "../worker/ptq";
 
 const CALIBRATORS: { value: Calibrator; label: string; title: string }[] = [
   { value: "minmax", label: "Min-max (PyTorch's default)", title: "the observed minimum and maximum" },
@@ -73,7 +76,7 @@ export function lossChart(curve: readonly LossPoint[], label = "training loss"):
       plugins: { legend: { position: "bottom" } },
       scales: {
         x: { type: "linear", beginAtZero: true, title: axisTitle("optimizer step (batches of 10 digits)") },
-        y: { type: "linear", beginAtZero: true, title: axisTitle("cross-entropy loss (nats)") },
+        y: { type: "linear", beginAtZero: true, title: axisTitle("loss (nats)") },
       },
     },
   };
@@ -87,39 +90,39 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
   const [bits, setBits] = useState(8);
   const [calibSize, setCalibSize] = useState(500);
   const [runs, setRuns] = useState<PtqOutput[]>([]);
-  const [model, setModel] = useState<ModelInfo | undefined>(undefined);
-  const info = useJob("modelInfo");
+  const model = useCurrentModel();
   const train = useJob("trainMlp");
   const load = useJob("loadCheckpoint");
   const ptq = useJob("ptq");
 
+  // "Train again" starts from the current model's settings: retraining never silently swaps a model
+  // trained on all 7,996 digits for one trained on 2,000.
   useEffect(() => {
-    info.run({}).then((m) => m && setModel(m));
-  }, []);
+    const d = retrainDefaults(model);
+    if (d.trainSize !== undefined) setTrainSize(d.trainSize);
+    if (d.epochs !== undefined) setEpochs(d.epochs);
+  }, [model?.version]);
 
-  const onTrain = async () => {
-    const out = await train.run({ trainSize, epochs });
-    if (out)
-      setModel({
-        trained: true,
-        accuracy: out.accuracy,
-        trainSize: out.trainSize,
-        epochs: out.epochs,
-        source: "trained here",
-      });
-  };
+  const onTrain = () => train.run({ trainSize, epochs });
   const onFile = async (e: Event) => {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
     if (!file) return;
-    const m = await load.run({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
-    if (m) setModel(m);
+    await load.run({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
   };
-  const onQuantize = async () => {
-    const out = await ptq.run({ calibrator, perChannel, bits, calibSize });
+  const quantize = async (input: {
+    calibrator: Calibrator;
+    perChannel: boolean;
+    bits: number;
+    calibSize: number;
+  }) => {
+    const out = await ptq.run(input);
     if (out) setRuns((r) => [...r, out]);
   };
+  const onQuantize = () => quantize({ calibrator, perChannel, bits, calibSize });
 
-  const curve = train.progress?.curve ?? train.result?.curve ?? [];
+  // The live curve while training; afterwards the curve of the model in use (not a stopped run's).
+  const finished = train.result && train.result.version === model?.version ? train.result : undefined;
+  const curve = (train.running ? train.progress?.curve : finished?.curve) ?? [];
   const trainChart = useMemo(() => lossChart(curve), [curve]);
   const last = ptq.result;
 
@@ -234,6 +237,16 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
                   : "evaluating on the 2,004 test digits…",
           })
         : null,
+      train.stopped && !train.running
+        ? h(
+            Note,
+            { tone: "warn", id: "p8-stopped" },
+            "Stopped: training was cancelled. ",
+            model?.trained
+              ? `The page still uses ${describeModel(model, formatInt, formatPercent)}.`
+              : "No float model yet.",
+          )
+        : null,
       h(ErrorBox, { error: train.error ?? load.error }),
       h(
         Columns,
@@ -247,9 +260,13 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
             value: model?.trained && model.accuracy !== null ? formatPercent(model.accuracy) : "—",
             tone: "accent",
             hint: model?.trained
-              ? model.source === "loaded checkpoint"
-                ? "loaded checkpoint"
-                : `${formatInt(model.trainSize ?? 0)} digits × ${model.epochs} epoch(s)`
+              ? h(
+                  "span",
+                  { "data-testid": "p8-model" },
+                  model.source === "loaded checkpoint"
+                    ? `model #${model.version}: loaded checkpoint`
+                    : `model #${model.version}: ${formatInt(model.trainSize ?? 0)} digits × ${model.epochs} epoch${model.epochs === 1 ? "" : "s"}`,
+                )
               : "not trained yet",
           }),
           h(Stat, {
@@ -257,10 +274,10 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
             value: formatInt(89_610),
             hint: "784·100+100 + 100·100+100 + 100·10+10",
           }),
-          train.result
+          finished
             ? h(Stat, {
                 label: "training time",
-                value: formatMs(train.result.ms),
+                value: formatMs(finished.ms),
                 hint: "in the worker; the page stays responsive",
               })
             : null,
@@ -268,7 +285,11 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
         curve.length > 1
           ? h(
               Figure,
-              { caption: "The loss while training (mean over buckets of steps)." },
+              {
+                caption: train.running
+                  ? "The loss while training (mean over buckets of steps)."
+                  : `The loss while training model #${model?.version} (mean over buckets of steps).`,
+              },
               h(ChartView, { id: "p8-loss", label: "training loss", config: trainChart, height: 220 }),
             )
           : h(
@@ -333,10 +354,31 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
         ? h(ProgressBar, { id: "p8-progress", value: ptq.progress.fraction, label: `${ptq.progress.phase}…` })
         : null,
       h(ErrorBox, { error: ptq.error }),
+      last && model?.version !== null && model?.version !== undefined && last.modelVersion !== model.version
+        ? h(
+            StaleNote,
+            {
+              id: "p8-stale",
+              running: ptq.running,
+              onRerun: () =>
+                quantize({
+                  calibrator: last.calibrator,
+                  perChannel: last.perChannel,
+                  bits: last.bits,
+                  calibSize: last.calibSize,
+                }),
+            },
+            `these results come from float model #${last.modelVersion}; the page now uses ${describeModel(model, formatInt, formatPercent)}.`,
+          )
+        : null,
       last
         ? h(
             "div",
-            { "data-testid": "p8-result" },
+            {
+              "data-testid": "p8-result",
+              "data-model": String(last.modelVersion),
+              class: last.modelVersion !== model?.version ? "stale-dim" : undefined,
+            },
             h(
               Stats,
               null,
@@ -415,6 +457,7 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
               compact: true,
               head: [
                 "#",
+                "float model",
                 "calibrator",
                 "weights",
                 "bits",
@@ -423,9 +466,10 @@ export default function Ptq(props: { info: SectionInfo }): JSX.Element {
                 "integer",
                 "file size",
               ],
-              numeric: [true, false, false, true, true, true, true, true],
+              numeric: [true, false, false, false, true, true, true, true, true],
               rows: runs.map((r, i) => [
                 String(i + 1),
+                r.modelVersion === model?.version ? `#${r.modelVersion}` : `#${r.modelVersion} (earlier)`,
                 r.calibrator,
                 r.perChannel ? "per channel" : "per tensor",
                 String(r.bits),

@@ -3,15 +3,17 @@
  * straight-through estimator drawn, PTQ vs QAT at 8, 4 and 2 bits on one chart, and the deck's "why
  * it works": a layer's weights before and after QAT. Runs @quantkit/qat in the worker.
  */
-import { calculateQParams, fakeQuantizeWithMask } from "@quantkit/quantizers";
 import type { ChartConfiguration } from "chart.js";
 import { h, type JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { formatF32, formatMs, formatPercent, formatSig } from "../lib/format";
+import { formatF32, formatInt, formatMs, formatPercent, formatSig } from "../lib/format";
 import { histogram, histogramSteps } from "../lib/histogram";
+import { sweepVerdict } from "../lib/qatVerdict";
+import { type SteFigure, steFigure } from "../lib/steFigure";
 import type { SectionInfo } from "../sections";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton, Segmented } from "../ui/controls";
+import { describeModel, useCurrentModel } from "../ui/currentModel";
 import {
   Columns,
   DataTable,
@@ -22,20 +24,26 @@ import {
   Panel,
   ProgressBar,
   SectionFrame,
+  StaleNote,
   Stat,
   Stats,
 } from "../ui/layout";
 import { palette } from "../ui/palette";
 import { useJob } from "../ui/useJob";
+import type { ModelInfo } from "../worker/ptq";
 import type { QatMode } from "../worker/qat";
 import { lossChart } from "./ptq";
 
-/** The straight-through estimator on a 3-bit grid over [-1, 1]: forward staircase, backward mask. */
-function steChart(): ChartConfiguration {
-  const qparams = calculateQParams(-1, 1, { dtype: "quint8", quantMin: 0, quantMax: 7 });
-  const xs = new Float32Array(401);
-  for (let i = 0; i < xs.length; i++) xs[i] = -1.6 + (3.2 * i) / (xs.length - 1);
-  const { output, mask } = fakeQuantizeWithMask(xs, [xs.length], qparams);
+/** A result made from float model `version` is stale when the page now holds another one. */
+function isStale(version: number | null, model: ModelInfo | undefined): boolean {
+  return (
+    version !== null && model?.version !== null && model?.version !== undefined && version !== model.version
+  );
+}
+
+/** The straight-through estimator of a 3-bit fake quantizer: forward staircase, backward mask. */
+function steChart(f: SteFigure): ChartConfiguration {
+  const { xs, output, mask } = f;
   return {
     type: "line",
     data: {
@@ -48,7 +56,7 @@ function steChart(): ChartConfiguration {
           pointRadius: 0,
         },
         {
-          label: "backward (STE): ∂/∂x = 1 inside [β, α], 0 outside",
+          label: `backward (STE): ∂/∂x = 1 on [${formatSig(f.maskFrom, 3)}, ${formatSig(f.maskTo, 3)}], 0 outside`,
           data: [...xs].map((x, i) => ({ x, y: mask[i]! })),
           borderColor: palette.accent2,
           borderWidth: 2,
@@ -87,27 +95,19 @@ export default function Qat(props: { info: SectionInfo }): JSX.Element {
   const run = useJob("qat");
   const sweep = useJob("qatSweep");
   const weights = useJob("qatWeights");
-  const info = useJob("modelInfo");
+  const model = useCurrentModel();
   const [layer, setLayer] = useState<"fc1" | "fc2">("fc2");
 
-  useEffect(() => {
-    // The float model may be trained in another section meanwhile: ask again when the page navigates.
-    const refresh = () => info.run({});
-    refresh();
-    window.addEventListener("hashchange", refresh);
-    return () => window.removeEventListener("hashchange", refresh);
-  }, []);
   useEffect(() => {
     if (run.result) weights.run({ layer, bits: run.result.bits });
   }, [run.result, layer]);
 
-  const hasFloat =
-    info.result?.trained === true ||
-    (run.result !== undefined && run.result.accuracyFp32 !== null) ||
-    sweep.result !== undefined;
-  const curve = run.progress?.curve ?? run.result?.curve ?? [];
+  const hasFloat = model?.trained === true;
+  // The live curve while training; afterwards the finished run's (never a stopped run's).
+  const curve = (run.running ? run.progress?.curve : run.result?.curve) ?? [];
   const trainChart = useMemo(() => lossChart(curve, "loss with fake quantization"), [curve]);
-  const ste = useMemo(steChart, []);
+  const steData = useMemo(() => steFigure(), []);
+  const ste = useMemo(() => steChart(steData), [steData]);
   const r = run.result;
   const s = sweep.result;
 
@@ -120,8 +120,17 @@ export default function Qat(props: { info: SectionInfo }): JSX.Element {
         datasets: [
           {
             type: "line",
-            label: "float32",
+            label: "float32 before",
             data: s.rows.map(() => s.fp32 * 100),
+            borderColor: palette.muted,
+            borderDash: [2, 3],
+            borderWidth: 1.5,
+            pointRadius: 0,
+          },
+          {
+            type: "line",
+            label: "float32, same extra training (fair baseline)",
+            data: s.rows.map(() => s.fp32SameTraining * 100),
             borderColor: palette.ink,
             borderDash: [6, 4],
             borderWidth: 2,
@@ -308,7 +317,28 @@ export default function Qat(props: { info: SectionInfo }): JSX.Element {
             label: `${run.progress.stage}${run.progress.loss !== null ? ` · loss ${formatSig(run.progress.loss, 3)}` : ""}`,
           })
         : null,
+      run.stopped && !run.running
+        ? h(
+            Note,
+            { tone: "warn", id: "q9-stopped" },
+            run.result
+              ? "Stopped: the QAT run was cancelled. The figures below are still the previous run's."
+              : "Stopped: the QAT run was cancelled before it finished; nothing was kept.",
+          )
+        : null,
       h(ErrorBox, { error: run.error }),
+      r && isStale(r.modelVersion, model)
+        ? h(
+            StaleNote,
+            {
+              id: "q9-stale",
+              running: run.running,
+              onRerun: () =>
+                run.run({ bits: r.bits, mode: r.mode, epochs: r.epochs, trainSize: r.trainSize }),
+            },
+            `this run used float model #${r.modelVersion}; the page now uses ${describeModel(model!, formatInt, formatPercent)}.`,
+          )
+        : null,
       h(
         Columns,
         { ratio: "1-2" },
@@ -331,11 +361,18 @@ export default function Qat(props: { info: SectionInfo }): JSX.Element {
                     hint: "min-max, same float model",
                   })
                 : null,
+              h(Stat, {
+                id: "q9-acc-fp32-same",
+                label: "float32, same training",
+                value: formatPercent(r.accuracyFp32SameTraining),
+                hint: `the fair baseline: ${r.mode === "finetune" ? "the float model" : "random weights"}, ${r.epochs} more epoch${r.epochs > 1 ? "s" : ""}, no fake quantization`,
+              }),
               r.accuracyFp32 !== null
                 ? h(Stat, {
                     id: "q9-acc-fp32",
-                    label: "float32 accuracy",
+                    label: "float32 before",
                     value: formatPercent(r.accuracyFp32),
+                    hint: "the model QAT fine-tunes",
                   })
                 : null,
               h(Stat, { label: "training time", value: formatMs(r.ms) }),
@@ -362,8 +399,11 @@ export default function Qat(props: { info: SectionInfo }): JSX.Element {
         h(
           Figure,
           {
-            caption:
-              "A 3-bit fake quantizer over [−1, 1] (quantkit's fakeQuantizeWithMask): its output and the STE's gradient mask.",
+            caption: h(
+              "span",
+              { "data-testid": "q9-ste-caption" },
+              `A 3-bit symmetric fake quantizer (quantkit's fakeQuantizeWithMask), scale ${formatSig(steData.scale, 3)}, ${steData.levels} levels: its output spans [${formatSig(steData.outputMin, 3)}, ${formatSig(steData.outputMax, 3)}]. The STE's gradient mask is 1 on [${formatSig(steData.maskFrom, 3)}, ${formatSig(steData.maskTo, 3)}], where x still rounds onto a level (half a step past the last one), and 0 beyond.`,
+            ),
           },
           h(ChartView, {
             id: "q9-ste",
@@ -413,28 +453,54 @@ export default function Qat(props: { info: SectionInfo }): JSX.Element {
             label: sweep.progress.stage,
           })
         : null,
+      sweep.stopped && !sweep.running
+        ? h(
+            Note,
+            { tone: "warn", id: "q9-sweep-stopped" },
+            s
+              ? "Stopped: the table below is still the previous sweep's."
+              : "Stopped before the sweep finished.",
+          )
+        : null,
       h(ErrorBox, { error: sweep.error }),
+      s && isStale(s.modelVersion, model)
+        ? h(
+            StaleNote,
+            {
+              id: "q9-sweep-stale",
+              running: sweep.running,
+              onRerun: () =>
+                sweep.run({
+                  bits: s.rows.map((row) => row.bits),
+                  mode: s.mode,
+                  epochs: s.epochs,
+                  trainSize: s.trainSize,
+                }),
+            },
+            `this sweep used float model #${s.modelVersion}; the page now uses ${describeModel(model!, formatInt, formatPercent)}.`,
+          )
+        : null,
       s
         ? h(
             Columns,
             { ratio: "1-2" },
             h(DataTable, {
               id: "q9-sweep-table",
-              head: ["bits", "PTQ", "QAT"],
-              numeric: [true, true, true],
+              head: ["bits", "PTQ", "QAT", "float32, same training"],
+              numeric: [true, true, true, true],
               rows: s.rows.map((row) => [
                 String(row.bits),
                 formatPercent(row.ptq),
                 h("strong", null, formatPercent(row.qat)),
+                formatPercent(s.fp32SameTraining),
               ]),
-              caption: `float32: ${formatPercent(s.fp32)}`,
+              caption: `float32 before: ${formatPercent(s.fp32)}; after the same ${s.epochs} extra epoch${s.epochs > 1 ? "s" : ""} of training, without fake quantization: ${formatPercent(s.fp32SameTraining)}`,
             }),
             sweepChart
               ? h(
                   Figure,
                   {
-                    caption:
-                      "At 8 bits both keep the float accuracy; at 4 and 2 bits training with the quantizer in the loop recovers what PTQ loses.",
+                    caption: h("span", { "data-testid": "q9-sweep-caption" }, sweepVerdict(s)),
                   },
                   h(ChartView, {
                     id: "q9-sweep-chart",

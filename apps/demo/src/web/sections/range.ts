@@ -8,9 +8,10 @@ import { h, type JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Scheme } from "../lib/deckQuantize";
 import { DISTRIBUTIONS, type DistributionKind, deckTensor } from "../lib/distributions";
-import { formatF32, formatMs, formatSig } from "../lib/format";
+import { formatF32, formatMs, formatOrdinal, formatSig } from "../lib/format";
 import { extent, histogram, histogramSteps } from "../lib/histogram";
 import { RANGE_METHODS } from "../lib/rangeExperiment";
+import { rangeVerdict } from "../lib/rangeVerdict";
 import type { SectionInfo } from "../sections";
 import { axisTitle, ChartView, type MarkerLine } from "../ui/chart";
 import { Controls, Segmented, Select, Slider } from "../ui/controls";
@@ -223,7 +224,10 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
           id: "r-percentile",
           label: "Percentile",
           value: percentile,
-          options: PERCENTILES.map((p) => ({ value: p, label: `${p}th / ${formatSig(100 - p, 1)}th` })),
+          options: PERCENTILES.map((p) => ({
+            value: p,
+            label: `${formatOrdinal(p)} / ${formatOrdinal(Number((100 - p).toFixed(3)))}`,
+          })),
           onChange: setPercentile,
         }),
         hasOutlier
@@ -344,7 +348,8 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
       h(
         Note,
         null,
-        "The MSE strategy minimizes the error over all values, the outlier included: with one value at 1000, it keeps the outlier. Entropy (TensorRT's KL calibration) and percentile clip it. Try the normal distribution at 4 bits: there every clipping strategy beats min-max.",
+        "The MSE strategy minimizes the error over all values, the outlier included; entropy (TensorRT's KL calibration) and percentile look at the distribution's shape. Try the normal distribution at 4 bits. ",
+        rows ? h("span", { "data-testid": "r-verdict" }, rangeVerdict(rows, hasOutlier)) : null,
       ),
     ),
   );

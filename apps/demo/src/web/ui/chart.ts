@@ -95,9 +95,10 @@ const markersPlugin: Plugin = {
     const lines = options.lines ?? [];
     const rows = options.labelRows ?? 4;
     let labelled = 0;
-    lines.forEach((line) => {
+    const labels: { text: string; x: number; y: number; w: number; color: string }[] = [];
+    for (const line of lines) {
       const px = x.getPixelForValue(line.x);
-      if (px < area.left - 1 || px > area.right + 1) return;
+      if (px < area.left - 1 || px > area.right + 1) continue;
       ctx.strokeStyle = line.color;
       ctx.lineWidth = line.width ?? 2;
       ctx.setLineDash(line.dash ?? []);
@@ -106,13 +107,25 @@ const markersPlugin: Plugin = {
       ctx.lineTo(px, area.bottom);
       ctx.stroke();
       if (line.label) {
-        ctx.setLineDash([]);
-        ctx.fillStyle = line.color;
         const w = ctx.measureText(line.label).width;
         const tx = Math.min(Math.max(px + 4, area.left + 2), area.right - w - 2);
-        ctx.fillText(line.label, tx, area.top + 4 + (labelled++ % rows) * 13);
+        labels.push({
+          text: line.label,
+          x: tx,
+          y: area.top + 4 + (labelled++ % rows) * 13,
+          w,
+          color: line.color,
+        });
       }
-    });
+    }
+    // Labels after every line, each on a paper-coloured box: no line runs through a label.
+    ctx.setLineDash([]);
+    for (const l of labels) {
+      ctx.fillStyle = "rgba(255, 255, 255, 0.88)";
+      ctx.fillRect(l.x - 2, l.y - 1, l.w + 4, 13);
+      ctx.fillStyle = l.color;
+      ctx.fillText(l.text, l.x, l.y);
+    }
     ctx.restore();
   },
 };

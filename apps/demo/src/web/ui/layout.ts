@@ -149,8 +149,41 @@ export function DeckQuote(props: { children?: ComponentChildren }): JSX.Element 
 }
 
 /** A short aside: what to try, what to notice. */
-export function Note(props: { children?: ComponentChildren; tone?: "info" | "warn" }): JSX.Element {
-  return h("p", { class: `note ${props.tone ?? "info"}` }, props.children);
+export function Note(props: {
+  children?: ComponentChildren;
+  tone?: "info" | "warn";
+  id?: string;
+}): JSX.Element {
+  return h("p", { class: `note ${props.tone ?? "info"}`, "data-testid": props.id }, props.children);
+}
+
+/**
+ * Marks a result made from a float model that is no longer the current one, with a button that makes
+ * it again from the current model.
+ */
+export function StaleNote(props: {
+  id: string;
+  children?: ComponentChildren;
+  onRerun: () => void;
+  rerunLabel?: string;
+  running?: boolean;
+}): JSX.Element {
+  return h(
+    "div",
+    { class: "note warn stale", role: "status", "data-testid": props.id },
+    h("span", null, h("strong", null, "Out of date: "), props.children),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "primary small",
+        "data-testid": `${props.id}-rerun`,
+        disabled: props.running,
+        onClick: props.onRerun,
+      },
+      props.running ? "Running…" : (props.rerunLabel ?? "Re-run with the current model"),
+    ),
+  );
 }
 
 /** A progress bar with a label (fraction in [0, 1]). */

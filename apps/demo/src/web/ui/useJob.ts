@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { compute } from "../compute";
 import type { Jobs } from "../worker/jobs";
+import { MODEL_JOBS, refreshCurrentModel } from "./currentModel";
 
 export interface JobState<K extends keyof Jobs> {
   running: boolean;
@@ -13,6 +14,8 @@ export interface JobState<K extends keyof Jobs> {
   error: Error | undefined;
   /** Wall time of the last finished run, in ms. */
   ms: number | undefined;
+  /** The last run was stopped (cancelled) before it finished; `result` is still the one before. */
+  stopped: boolean;
   run: (input: Jobs[K]["input"]) => Promise<Jobs[K]["output"] | undefined>;
   cancel: () => void;
 }
@@ -23,6 +26,7 @@ export function useJob<K extends keyof Jobs & string>(job: K): JobState<K> {
   const [result, setResult] = useState<Jobs[K]["output"] | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [ms, setMs] = useState<number | undefined>(undefined);
+  const [stopped, setStopped] = useState(false);
   const controller = useRef<AbortController | null>(null);
 
   const cancel = useCallback(() => controller.current?.abort(), []);
@@ -33,6 +37,7 @@ export function useJob<K extends keyof Jobs & string>(job: K): JobState<K> {
       const c = new AbortController();
       controller.current = c;
       setRunning(true);
+      setStopped(false);
       setError(undefined);
       setProgress(undefined);
       const t0 = performance.now();
@@ -45,9 +50,13 @@ export function useJob<K extends keyof Jobs & string>(job: K): JobState<K> {
           setResult(() => out);
           setMs(performance.now() - t0);
         }
+        if (MODEL_JOBS.has(job)) await refreshCurrentModel();
         return out;
       } catch (e) {
-        if (controller.current === c && (e as Error).name !== "CancelledError") setError(e as Error);
+        if (controller.current === c) {
+          if ((e as Error).name === "CancelledError") setStopped(c.signal.aborted);
+          else setError(e as Error);
+        }
         return undefined;
       } finally {
         if (controller.current === c) {
@@ -61,5 +70,5 @@ export function useJob<K extends keyof Jobs & string>(job: K): JobState<K> {
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  return { running, progress, result, error, ms, run, cancel };
+  return { running, progress, result, error, ms, stopped, run, cancel };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classify, prepareModels, testDigit } from "./digits";
 import type { JobContext } from "./dispatcher";
+import { trainMlp } from "./training";
 
 function context<P>(seen: P[] = []): JobContext<P> {
   return {
@@ -40,6 +41,25 @@ describe("worker jobs: draw a digit", () => {
       if (out.models[0]!.predicted === label) right++;
     }
     expect(right).toBeGreaterThanOrEqual(13);
+  }, 60_000);
+
+  it("marks the int8 and int4 models stale after the float model is retrained, and makes them again", async () => {
+    const fresh = await classify({ image: new Float32Array(784) });
+    expect(fresh.models.map((m) => m.stale)).toEqual([false, false, false]);
+    await trainMlp({ trainSize: 300, epochs: 1, seed: 2 }, context());
+    const after = await classify({ image: new Float32Array(784) });
+    expect(after.fp32Version).toBe(fresh.fp32Version! + 1);
+    expect(after.models.map((m) => [m.id, m.stale, m.madeFrom])).toEqual([
+      ["fp32", false, fresh.fp32Version! + 1],
+      ["ptq8", true, fresh.fp32Version],
+      ["qat4", true, fresh.fp32Version],
+    ]);
+    const remade = await prepareModels({ trainSize: 300 }, context());
+    expect(remade.models.map((m) => [m.stale, m.madeFrom])).toEqual([
+      [false, after.fp32Version],
+      [false, after.fp32Version],
+      [false, after.fp32Version],
+    ]);
   }, 60_000);
 
   it("rejects an image of the wrong size", async () => {

@@ -3,7 +3,7 @@
  * int4 model side by side; make whichever of the three is missing; hand out a test digit to try.
  */
 import type { JobContext } from "./dispatcher";
-import { loadMnist, store } from "./modelStore";
+import { keepDerived, loadMnist, store } from "./modelStore";
 import { CancelledError } from "./protocol";
 import { PTQ_KEY, quantizeAndEvaluate } from "./ptq";
 import { QAT_KEY, trainQat } from "./qat";
@@ -18,6 +18,10 @@ export interface ModelPrediction {
   predicted: number | null;
   /** The model's accuracy on the 2,004 test digits. */
   accuracy: number | null;
+  /** The float model version it was made from (its own version for fp32; null: made without one). */
+  madeFrom: number | null;
+  /** Made from a float model that is no longer the current one. */
+  stale: boolean;
 }
 
 export interface ClassifyInput {
@@ -27,6 +31,14 @@ export interface ClassifyInput {
 
 export interface ClassifyOutput {
   models: ModelPrediction[];
+  /** The current float model's version (null: none yet). */
+  fp32Version: number | null;
+}
+
+/** Whether the model kept under `key` was made from a float model other than the current one. */
+function _isStale(key: string): boolean {
+  const from = store.madeFrom.get(key);
+  return store.extra.has(key) && from !== null && from !== undefined && from !== store.fp32?.version;
 }
 
 interface LogitsModel {
@@ -48,6 +60,7 @@ export async function classify(input: ClassifyInput): Promise<ClassifyOutput> {
     label: string,
     logits: Float32Array | null,
     accuracy: number | null,
+    key: string | null,
   ): ModelPrediction => {
     const probs = logits ? softmax(logits) : null;
     return {
@@ -57,14 +70,29 @@ export async function classify(input: ClassifyInput): Promise<ClassifyOutput> {
       probs,
       predicted: probs ? probs.indexOf(Math.max(...probs)) : null,
       accuracy,
+      madeFrom: key === null ? (fp?.version ?? null) : (store.madeFrom.get(key) ?? null),
+      stale: key !== null && _isStale(key),
     };
   };
   return {
     models: [
-      entry("fp32", "float32", fp ? fp.model.call(x, [1, 784]).data : null, fp?.accuracy ?? null),
-      entry("ptq8", "PTQ int8", ptq ? ptq.forward(x, 1).data : null, store.accuracy.get(PTQ_KEY(8)) ?? null),
-      entry("qat4", "QAT int4", qat ? qat.forward(x, 1).data : null, store.accuracy.get(QAT_KEY(4)) ?? null),
+      entry("fp32", "float32", fp ? fp.model.call(x, [1, 784]).data : null, fp?.accuracy ?? null, null),
+      entry(
+        "ptq8",
+        "PTQ int8",
+        ptq ? ptq.forward(x, 1).data : null,
+        store.accuracy.get(PTQ_KEY(8)) ?? null,
+        PTQ_KEY(8),
+      ),
+      entry(
+        "qat4",
+        "QAT int4",
+        qat ? qat.forward(x, 1).data : null,
+        store.accuracy.get(QAT_KEY(4)) ?? null,
+        QAT_KEY(4),
+      ),
     ],
+    fp32Version: fp?.version ?? null,
   };
 }
 
@@ -77,7 +105,10 @@ export interface PrepareModelsProgress {
   fraction: number;
 }
 
-/** Makes the float model, the PTQ int8 model and the QAT int4 model, skipping those that exist. */
+/**
+ * Makes the float model, the PTQ int8 model and the QAT int4 model, skipping those that exist and
+ * were made from the current float model (a model made from an earlier one is made again).
+ */
 export async function prepareModels(
   input: PrepareModelsInput,
   ctx: JobContext<PrepareModelsProgress>,
@@ -95,7 +126,7 @@ export async function prepareModels(
       },
     );
   }
-  if (!store.extra.has(PTQ_KEY(8))) {
+  if (!store.extra.has(PTQ_KEY(8)) || _isStale(PTQ_KEY(8))) {
     ctx.progress({ stage: "PTQ to int8 (min-max, 500 digits)", fraction: 0.45 });
     const q = await quantizeAndEvaluate(store.fp32!.model, {
       bits: 8,
@@ -106,10 +137,9 @@ export async function prepareModels(
       signal: ctx.signal,
     });
     if (!q) throw new CancelledError();
-    store.extra.set(PTQ_KEY(8), q.quantized);
-    store.accuracy.set(PTQ_KEY(8), q.accuracy);
+    keepDerived(PTQ_KEY(8), q.quantized, q.accuracy, store.fp32!.version);
   }
-  if (!store.extra.has(QAT_KEY(4))) {
+  if (!store.extra.has(QAT_KEY(4)) || _isStale(QAT_KEY(4))) {
     await trainQat({ bits: 4, mode: "finetune", epochs: 1, trainSize: input.trainSize }, ctx, (p) =>
       ctx.progress({ stage: "QAT to int4 (fine-tuning, 1 epoch)", fraction: 0.5 + 0.5 * p.fraction }),
     );

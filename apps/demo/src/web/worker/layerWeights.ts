@@ -19,7 +19,7 @@ export interface LayerWeightsOutput {
   /** A copy of the weight, [outFeatures, inFeatures] row-major (a Linear layer's layout). */
   weight: Float32Array;
   shape: [number, number];
-  model: { accuracy: number; trainSize: number; epochs: number };
+  model: { accuracy: number; trainSize: number; epochs: number; version: number };
 }
 
 export async function layerWeights(
@@ -40,6 +40,11 @@ export async function layerWeights(
     layer: input.layer,
     weight: t.data.slice(),
     shape: [t.shape[0]!, t.shape[1]!],
-    model: { accuracy: trained.accuracy, trainSize: trained.trainSize, epochs: trained.epochs },
+    model: {
+      accuracy: trained.accuracy,
+      trainSize: trained.trainSize,
+      epochs: trained.epochs,
+      version: trained.version,
+    },
   };
 }

@@ -18,6 +18,8 @@ export interface TrainedFp32 {
   trainSize: number;
   epochs: number;
   seed: number;
+  /** Counts the float models this worker has held: 1 for the first, 2 for the next… */
+  version: number;
 }
 
 /** The models the page has made so far. Later jobs (PTQ, QAT, draw a digit) read them. */
@@ -27,7 +29,25 @@ export const store: {
   extra: Map<string, unknown>;
   /** Test accuracy of each model in `extra`, by the same name. */
   accuracy: Map<string, number>;
-} = { extra: new Map(), accuracy: new Map() };
+  /** The version of the float model each model in `extra` was made from (null: made without it). */
+  madeFrom: Map<string, number | null>;
+} = { extra: new Map(), accuracy: new Map(), madeFrom: new Map() };
+
+let versions = 0;
+
+/** Makes `model` the worker's float model, with the next version number; returns that number. */
+export function setFp32(model: Omit<TrainedFp32, "version">): number {
+  versions++;
+  store.fp32 = { ...model, version: versions };
+  return versions;
+}
+
+/** Keeps a model made from the float model (or from nothing, `madeFrom` null) under `key`. */
+export function keepDerived(key: string, model: unknown, accuracy: number, madeFrom: number | null): void {
+  store.extra.set(key, model);
+  store.accuracy.set(key, accuracy);
+  store.madeFrom.set(key, madeFrom);
+}
 
 let mnist: Promise<Mnist> | undefined;
 

@@ -8,7 +8,7 @@ import type { ObserverName } from "@quantkit/calibrators";
 import type { LayerReport } from "@quantkit/ptq";
 import { MLP_LAYERS } from "../lib/modelSize";
 import type { JobContext } from "./dispatcher";
-import { loadMnist, store } from "./modelStore";
+import { keepDerived, loadMnist, setFp32, store } from "./modelStore";
 import { CancelledError } from "./protocol";
 
 /** The activation observers a learner can pick (those `createQConfig` takes). */
@@ -51,6 +51,8 @@ export interface PtqOutput {
   intMs: number;
   intBackend: string;
   report: LayerReport[];
+  /** The version of the float model quantized. */
+  modelVersion: number;
 }
 
 export interface ModelInfo {
@@ -59,6 +61,8 @@ export interface ModelInfo {
   trainSize: number | null;
   epochs: number | null;
   source: string | null;
+  /** Which float model this is: 1 for the first this page made or loaded, then 2… (null: none yet). */
+  version: number | null;
 }
 
 /** What the worker holds now (a section that opens later shows the model already trained). */
@@ -71,8 +75,9 @@ export function modelInfo(): ModelInfo {
         trainSize: f.trainSize,
         epochs: f.epochs,
         source: f.trainSize > 0 ? "trained here" : "loaded checkpoint",
+        version: f.version,
       }
-    : { trained: false, accuracy: null, trainSize: null, epochs: null, source: null };
+    : { trained: false, accuracy: null, trainSize: null, epochs: null, source: null, version: null };
 }
 
 /** The latest PTQ model of each bit width, for section 10. */
@@ -185,9 +190,9 @@ export async function runPtq(input: PtqInput, ctx: JobContext<PtqProgress>): Pro
   );
   const fp32Bytes = nn.serializeSafetensors(nn.stateDict(fp.model)).length;
   const intBytes = ptq.serializeQuantizedModel(q.quantized).length;
-  store.extra.set(PTQ_KEY(bits), q.quantized);
-  store.accuracy.set(PTQ_KEY(bits), q.accuracy);
+  keepDerived(PTQ_KEY(bits), q.quantized, q.accuracy, fp.version);
   return {
+    modelVersion: fp.version,
     qconfig: `w${bits}a${bits} ${calibrator}${perChannel ? " per-channel" : ""}`,
     calibrator,
     perChannel,
@@ -223,6 +228,6 @@ export async function loadCheckpoint(input: LoadCheckpointInput): Promise<ModelI
   const model = nn.createMlp(MLP_LAYERS, { seed: 0 });
   nn.loadStateDict(model, tensors);
   const { accuracy } = nn.evaluate(model, ds.batches(test, { batchSize: 500 }));
-  store.fp32 = { model, accuracy, trainSize: 0, epochs: 0, seed: 0 };
+  setFp32({ model, accuracy, trainSize: 0, epochs: 0, seed: 0 });
   return modelInfo();
 }

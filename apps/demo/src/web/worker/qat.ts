@@ -7,7 +7,7 @@
 import type { LossPoint } from "../lib/lossCurve";
 import { MLP_LAYERS } from "../lib/modelSize";
 import type { JobContext } from "./dispatcher";
-import { loadMnist, store } from "./modelStore";
+import { keepDerived, loadMnist, store } from "./modelStore";
 import { CancelledError } from "./protocol";
 import { quantizeAndEvaluate } from "./ptq";
 import { fitWithProgress, trainingSubset } from "./training";
@@ -41,6 +41,13 @@ export interface QatOutput {
   /** The float model's accuracy, and PTQ's at the same bits from it (null without a float model). */
   accuracyFp32: number | null;
   accuracyPtq: number | null;
+  /**
+   * The fair baseline: the same start, learning rate, epochs and digits as the QAT run, trained in
+   * float32 without fake quantization. QAT fine-tuning trains for extra epochs: so does this.
+   */
+  accuracyFp32SameTraining: number;
+  /** The version of the float model the run started from or compared with (null: none used). */
+  modelVersion: number | null;
   curve: LossPoint[];
   ms: number;
 }
@@ -92,22 +99,59 @@ export async function trainQat(
   const predictions = quantized.predict(test.images, test.count, { kernels: kernels.createCpuKernels() });
   let ok = 0;
   for (let i = 0; i < test.count; i++) if (predictions[i] === test.labels[i]) ok++;
-  store.extra.set(QAT_KEY(bits), quantized);
+  const madeFrom = mode === "finetune" ? store.fp32!.version : null;
+  keepDerived(QAT_KEY(bits), quantized, ok / test.count, madeFrom);
   store.extra.set(QAT_FLOAT_KEY(bits), prepared);
-  store.accuracy.set(QAT_KEY(bits), ok / test.count);
   return { accuracy: ok / test.count, curve, ms, lr };
+}
+
+/**
+ * QAT's fair float baseline: the QAT run's recipe (start, lr, epochs, digits, seed) in float32, no
+ * fake quantization. Fine-tuning adds epochs of training; without this baseline the extra epochs look
+ * like a gain from quantization.
+ */
+export async function trainFloatBaseline(
+  input: Omit<QatInput, "bits">,
+  ctx: Pick<JobContext<unknown>, "signal">,
+  report: (fraction: number) => void,
+): Promise<number> {
+  const { mode, epochs, trainSize, seed = 0 } = input;
+  const [{ test }, nn, ds] = await Promise.all([
+    loadMnist(),
+    import("@quantkit/nn"),
+    import("@quantkit/datasets"),
+  ]);
+  const model = nn.createMlp(MLP_LAYERS, { seed });
+  if (mode === "finetune") {
+    if (!store.fp32) throw new Error("the fine-tuning baseline needs the float model: train it first");
+    nn.loadStateDict(model, nn.stateDict(store.fp32.model));
+  }
+  const lr = mode === "scratch" ? 1e-3 : 1e-4;
+  const data = await trainingSubset(trainSize, seed);
+  await fitWithProgress(model, data, { epochs, lr, seed, batchSize: 10 }, ctx, (p) =>
+    report(p.step / p.totalSteps),
+  );
+  return nn.evaluate(model, ds.batches(test, { batchSize: 500 })).accuracy;
 }
 
 export async function runQat(input: QatInput, ctx: JobContext<QatProgress>): Promise<QatOutput> {
   ctx.progress({ stage: "loading", fraction: 0, loss: null, curve: [] });
   const q = await trainQat(input, ctx, (p) =>
-    ctx.progress({ stage: "training with fake quantization", ...p }),
+    ctx.progress({ stage: "1/3 training with fake quantization", ...p, fraction: 0.6 * p.fraction }),
+  );
+  const accuracyFp32SameTraining = await trainFloatBaseline(input, ctx, (f) =>
+    ctx.progress({
+      stage: "2/3 the same training in float32 (the fair baseline)",
+      fraction: 0.6 + 0.35 * f,
+      loss: null,
+      curve: q.curve,
+    }),
   );
   let accuracyPtq: number | null = null;
   if (store.fp32) {
     ctx.progress({
-      stage: `PTQ at ${input.bits} bits, for comparison`,
-      fraction: 1,
+      stage: `3/3 PTQ at ${input.bits} bits, for comparison`,
+      fraction: 0.95,
       loss: null,
       curve: q.curve,
     });
@@ -131,6 +175,8 @@ export async function runQat(input: QatInput, ctx: JobContext<QatProgress>): Pro
     accuracyInt: q.accuracy,
     accuracyFp32: store.fp32?.accuracy ?? null,
     accuracyPtq,
+    accuracyFp32SameTraining,
+    modelVersion: store.fp32?.version ?? null,
     curve: q.curve,
     ms: q.ms,
   };
@@ -151,6 +197,10 @@ export interface SweepRow {
 
 export interface SweepOutput {
   fp32: number;
+  /** The float model trained further with QAT's recipe, without fake quantization (the fair baseline). */
+  fp32SameTraining: number;
+  /** The version of the float model the sweep started from. */
+  modelVersion: number;
   rows: SweepRow[];
   mode: QatMode;
   epochs: number;
@@ -165,10 +215,24 @@ export async function runSweep(input: SweepInput, ctx: JobContext<QatProgress>):
   if (input.bits.length === 0) throw new RangeError("bits is empty");
   input.bits.forEach(assertBits);
   const rows: SweepRow[] = [];
-  const stages = input.bits.length * 2;
+  const stages = input.bits.length * 2 + 1;
   let stage = 0;
+  const fp32SameTraining = await trainFloatBaseline(input, ctx, (f) =>
+    ctx.progress({
+      stage: `1/${stages} float32 with QAT's extra training (the fair baseline)`,
+      fraction: f / stages,
+      loss: null,
+      curve: [],
+    }),
+  );
+  stage++;
   for (const bits of input.bits) {
-    ctx.progress({ stage: `PTQ at ${bits} bits`, fraction: stage / stages, loss: null, curve: [] });
+    ctx.progress({
+      stage: `${stage + 1}/${stages} PTQ at ${bits} bits`,
+      fraction: stage / stages,
+      loss: null,
+      curve: [],
+    });
     const p = await quantizeAndEvaluate(fp.model, {
       bits,
       calibrator: "minmax",
@@ -184,7 +248,7 @@ export async function runSweep(input: SweepInput, ctx: JobContext<QatProgress>):
       ctx,
       (r) =>
         ctx.progress({
-          stage: `QAT at ${bits} bits`,
+          stage: `${stage + 1}/${stages} QAT at ${bits} bits`,
           fraction: (stage + r.fraction) / stages,
           loss: r.loss,
           curve: r.curve,
@@ -193,7 +257,15 @@ export async function runSweep(input: SweepInput, ctx: JobContext<QatProgress>):
     stage++;
     rows.push({ bits, ptq: p.accuracy, qat: q.accuracy });
   }
-  return { fp32: fp.accuracy, rows, mode: input.mode, epochs: input.epochs, trainSize: input.trainSize };
+  return {
+    fp32: fp.accuracy,
+    fp32SameTraining,
+    modelVersion: fp.version,
+    rows,
+    mode: input.mode,
+    epochs: input.epochs,
+    trainSize: input.trainSize,
+  };
 }
 
 export interface WeightsInput {

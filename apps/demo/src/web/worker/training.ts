@@ -6,7 +6,7 @@
 import { LossCurve, type LossPoint } from "../lib/lossCurve";
 import { MLP_LAYERS } from "../lib/modelSize";
 import type { JobContext } from "./dispatcher";
-import { loadMnist, store } from "./modelStore";
+import { loadMnist, setFp32 } from "./modelStore";
 import { CancelledError } from "./protocol";
 
 export interface TrainInput {
@@ -36,6 +36,8 @@ export interface TrainOutput {
   curve: LossPoint[];
   ms: number;
   parameters: number;
+  /** The float model's version (see modelStore). */
+  version: number;
 }
 
 const PROGRESS_EVERY_MS = 120;
@@ -132,8 +134,8 @@ export async function trainMlp(input: TrainInput, ctx: JobContext<TrainProgress>
   const totalSteps = Math.ceil(subset.count / batchSize) * epochs;
   ctx.progress({ phase: "evaluating", step: totalSteps, totalSteps, epoch: epochs - 1, loss: null, curve });
   const { accuracy, count } = nn.evaluate(model, ds.batches(test, { batchSize: 500 }));
-  store.fp32 = { model, accuracy, trainSize: subset.count, epochs, seed };
+  const version = setFp32({ model, accuracy, trainSize: subset.count, epochs, seed });
   let parameters = 0;
   for (const p of model.parameters()) parameters += p.data.length;
-  return { accuracy, testCount: count, trainSize: subset.count, epochs, curve, ms, parameters };
+  return { accuracy, testCount: count, trainSize: subset.count, epochs, curve, ms, parameters, version };
 }
