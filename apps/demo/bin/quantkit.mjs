@@ -8,6 +8,6 @@ register("./source-condition.mjs", import.meta.url);
 const { register: registerTsx } = await import("tsx/esm/api");
 registerTsx();
 const { main } = await import("../src/cli/main.ts");
-// `pnpm quantkit run ...` (the root script ends in `--`) hands the arguments over after a literal "--".
+// A caller may hand the arguments over after a literal "--" (`pnpm start -- --bits 4`): dropped.
 const argv = process.argv.slice(2);
 process.exitCode = await main(argv[0] === "--" ? argv.slice(1) : argv);

@@ -55,7 +55,7 @@ beforeAll(async () => {
     mode: "production",
   });
   server = await serveStatic(join(appDir, "dist"));
-  browser = await launchChromium();
+  browser = await launchChromium({ width: 1400, height: 900 });
   await browser.context.route("**/*", (route) => {
     const url = route.request().url();
     if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:"))
@@ -130,6 +130,11 @@ describe("the explainer in chromium", () => {
     await fill("int-value", "5");
     await page.getByTestId("int-bit-7").click();
     expect(await page.getByTestId("int-value").inputValue()).toBe("-123");
+    // text that is not an integer stores nothing: no value, and no green "fits"
+    await fill("int-value", "abc");
+    expect(await text("int-stored")).toBe("—");
+    expect(await page.getByTestId("int-stored").locator("xpath=../..").getAttribute("class")).toBe("stat");
+    expect(await text("int-wrap")).toBe("—");
     await fill("int-value", "-3");
     await screenshot(2, "integers");
   });
@@ -154,6 +159,16 @@ describe("the explainer in chromium", () => {
     await fill("f-value", "0.1");
     await page.getByTestId("f-format-float16").click();
     expect(await text("f-stored")).toBe("0.0999755859375"); // 1638 / 2^14
+    // 1e6 overflows float16 and both float8s: their bars are gone and the caption says why
+    await fill("f-value", "1e6");
+    expect(await text("f-overflow-note")).toBe(
+      "No bars for float16, float8 E4M3, float8 E5M2: 1000000 is beyond their largest value (overflow).",
+    );
+    // E4M3FN's NaN is exponent and mantissa all ones (an all-ones exponent alone is a number, up to 448)
+    await page.getByTestId("f-format-e4m3fn").click();
+    expect(await text("f-formula")).toContain("exponent and mantissa all ones: NaN");
+    await fill("f-value", "448");
+    expect(await text("f-stored")).toBe("448");
     await fill("f-value", "0.15625");
     await page.getByTestId("f-format-float32").click();
     await screenshot(3, "floats");
@@ -221,6 +236,25 @@ describe("the explainer in chromium", () => {
         timeout: 30_000,
       })
       .toBe(true);
+    // the verdict beside the table says which strategies beat min-max, as the table's numbers do
+    const clauses = (await text("r-verdict")).split("; ");
+    const minmax = Number(await text("r-mse-minmax"));
+    for (const [method, label] of [
+      ["percentile", "Percentile"],
+      ["mse", "MSE"],
+      ["entropy", "Entropy (KL)"],
+      ["crossentropy", "Cross-entropy"],
+      ["histogram", "Histogram (L2)"],
+    ] as const) {
+      const mse = Number(await text(`r-mse-${method}`));
+      const clause = clauses.find((c) => c.includes(`${label} (`)) ?? "";
+      expect(clause, `${label}: ${mse} vs min-max ${minmax}`).toMatch(
+        mse < minmax ? /beats? min-max/ : mse === minmax ? /ties? with it/ : /(does|do) worse/,
+      );
+    }
+    // headers keep their Greek letters: no uppercase transform turns [β, α] into [Β, Α]
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text (after CSS text-transform) is what is checked
+    expect(await page.getByTestId("r-table").locator("th").nth(1).innerText()).toBe("range [β, α]");
   });
 
   it("6. granularity: a trained layer per tensor, per channel, per group", async () => {
@@ -275,6 +309,9 @@ describe("the explainer in chromium", () => {
 
   it("8. PTQ: load a checkpoint, train on a slice, calibrate, convert, compare accuracy and size", async () => {
     await open("ptq");
+    // section 6 trained the float model on all 7,996 digits: "Train again" offers the same, not 2,000
+    await expect.poll(() => page.getByTestId("p8-train-size-7996").getAttribute("aria-checked")).toBe("true");
+    expect(await text("p8-model")).toBe("model #1: 7\u202f996 digits × 1 epoch");
     // a checkpoint as the command line saves it (the MLP's state dict as safetensors): untrained, so
     // about one digit in ten is right
     const nn = await import("@quantkit/nn");
@@ -294,6 +331,8 @@ describe("the explainer in chromium", () => {
     const untrained = Number.parseFloat(await text("p8-fp32-acc"));
     expect(untrained).toBeGreaterThan(2);
     expect(untrained).toBeLessThan(25);
+    // section 6 (still mounted, hidden) now knows its weights are model #1's, not the checkpoint's
+    await expect.poll(() => page.getByTestId("g-stale").count(), { timeout: 30_000 }).toBe(1);
     await page.getByTestId("p8-train-size-2000").click();
     await page.getByTestId("p8-epochs-1").click();
     await page.getByTestId("p8-train").click();
@@ -301,6 +340,20 @@ describe("the explainer in chromium", () => {
     await page.getByTestId("p8-train").getByText("Train again").waitFor({ timeout: 150_000 });
     const fp32 = Number.parseFloat(await text("p8-fp32-acc"));
     expect(fp32).toBeGreaterThan(80);
+    expect(await text("p8-model")).toBe("model #3: 2\u202f000 digits × 1 epoch");
+    // Stop: the page says "stopped" and keeps the model it had, with its curve, not the aborted run's
+    // (a long run, 3 epochs of all the digits, stopped once it is under way)
+    await page.getByTestId("p8-train-size-7996").click();
+    await page.getByTestId("p8-epochs-3").click();
+    await page.getByTestId("p8-train").click();
+    await expect.poll(() => text("p8-train-progress"), { timeout: 60_000 }).toMatch(/^step /);
+    await page.getByTestId("p8-train-cancel").click();
+    await page.getByTestId("p8-stopped").waitFor({ timeout: 30_000 });
+    await page.getByTestId("p8-train-size-2000").click();
+    await page.getByTestId("p8-epochs-1").click();
+    expect(await text("p8-stopped")).toContain("model #3");
+    expect(await text("p8-model")).toBe("model #3: 2\u202f000 digits × 1 epoch");
+    expect(Number.parseFloat(await text("p8-fp32-acc"))).toBe(fp32);
     // int8, min-max, 100 calibration digits
     await page.getByTestId("p8-calibrator").selectOption("minmax");
     await page.getByTestId("p8-bits-8").click();
@@ -319,6 +372,17 @@ describe("the explainer in chromium", () => {
     await expect
       .poll(() => page.getByTestId("p8-runs").locator("tbody tr").count(), { timeout: 120_000 })
       .toBe(2);
+    expect(await page.getByTestId("p8-stale").count()).toBe(0);
+    // retrain: step 2's results came from model #3, so they are marked stale, with a re-run button
+    await page.getByTestId("p8-train").click();
+    await expect.poll(() => text("p8-model"), { timeout: 150_000 }).toContain("model #4");
+    await page.getByTestId("p8-stale").waitFor({ timeout: 30_000 });
+    expect(await text("p8-stale")).toContain("these results come from float model #3");
+    expect(await page.getByTestId("p8-result").getAttribute("data-model")).toBe("3");
+    await page.getByTestId("p8-stale-rerun").click();
+    await expect.poll(() => page.getByTestId("p8-stale").count(), { timeout: 120_000 }).toBe(0);
+    expect(await page.getByTestId("p8-result").getAttribute("data-model")).toBe("4");
+    expect(await page.getByTestId("p8-runs").locator("tbody tr").count()).toBe(3);
     await screenshot(8, "ptq");
   });
 
@@ -342,6 +406,17 @@ describe("the explainer in chromium", () => {
       Number.parseFloat((await rows.nth(row).locator("td").nth(col).textContent()) ?? "");
     // at 2 bits, training through the quantizer recovers much of what PTQ loses
     expect(await cell(2, 2)).toBeGreaterThan(await cell(2, 1));
+    // the fair baseline sits in the table, and the caption is computed from the table's numbers
+    expect((await rows.nth(0).locator("td").nth(3).textContent()) ?? "").toMatch(/^\d+\.\d %$/);
+    const caption = await text("q9-sweep-caption");
+    expect(caption).toContain("Against float32 trained the same extra epochs");
+    for (const b of ["8", "4", "2"]) expect(caption).toContain(`${b} bits: QAT`);
+    expect(caption).not.toContain("recovers what PTQ loses");
+    const qatBeatsPtq = [0, 1, 2].map(async (i) => (await cell(i, 2)) > (await cell(i, 1)));
+    if ((await Promise.all(qatBeatsPtq)).every(Boolean))
+      expect(caption).toContain("QAT beats PTQ at 8, 4 and 2 bits.");
+    // the STE figure's caption states what its chart draws
+    expect(await text("q9-ste-caption")).toContain("its output spans [-1.00, 1.00]");
     await screenshot(9, "qat");
   });
 
@@ -349,6 +424,11 @@ describe("the explainer in chromium", () => {
     await open("draw");
     // sections 8 and 9 made the float and PTQ int8 models; the QAT int4 one too (section 9 ran at 4 bits)
     await expect.poll(() => text("d-card-qat4"), { timeout: 30_000 }).toContain("test accuracy");
+    // section 8's int8 model came from float model #3 (its re-run after retraining was at 4 bits): stale
+    await page.getByTestId("d-stale-ptq8").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("d-stale-qat4").count()).toBe(0);
+    await page.getByTestId("d-stale-rerun").click();
+    await expect.poll(() => page.getByTestId("d-stale-ptq8").count(), { timeout: 120_000 }).toBe(0);
     // a test digit: the float model reads it right, and the integer models agree with it
     await page.getByTestId("d-test-digit").click();
     await expect.poll(() => text("d-label"), { timeout: 30_000 }).toMatch(/labelled \d$/);
@@ -366,6 +446,58 @@ describe("the explainer in chromium", () => {
     for (const id of ["fp32", "ptq8", "qat4"])
       await expect.poll(() => text(`d-pred-${id}`), { timeout: 30_000 }).toBe("1");
     await screenshot(10, "draw");
+  });
+
+  it("fits a phone: no horizontal scroll at 390 or 360 px, contents behind a menu, wide tables scroll in their box", async () => {
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 844 });
+      for (const id of [
+        "why",
+        "integers",
+        "floats",
+        "quantize",
+        "range",
+        "granularity",
+        "matmul",
+        "ptq",
+        "qat",
+        "draw",
+      ]) {
+        await page.evaluate((h) => {
+          location.hash = h;
+        }, `#${id}`);
+        await page.getByTestId(`section-${id}`).waitFor({ state: "visible" });
+        const [scrollWidth, clientWidth] = await page.evaluate(() => [
+          document.documentElement.scrollWidth,
+          document.documentElement.clientWidth,
+        ]);
+        expect(scrollWidth, `${id} at ${width} px`).toBeLessThanOrEqual(clientWidth);
+      }
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    // the contents list does not fill the first screen: it opens from the menu button and closes on a link
+    expect(await page.getByTestId("contents").isVisible()).toBe(false);
+    await page.getByTestId("toc-toggle").click();
+    expect(await page.getByTestId("contents").isVisible()).toBe(true);
+    await page.getByTestId("nav-ptq").click();
+    await page.getByTestId("section-ptq").waitFor({ state: "visible" });
+    await expect.poll(() => page.getByTestId("contents").isVisible()).toBe(false);
+    for (const [n, id] of [
+      [3, "floats"],
+      [8, "ptq"],
+    ] as const) {
+      await page.evaluate((h) => {
+        location.hash = h;
+      }, `#${id}`);
+      await page.getByTestId(`section-${id}`).waitFor({ state: "visible" });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(150);
+      await page.screenshot({
+        path: join(shots, `phone-390-${String(n).padStart(2, "0")}-${id}.png`),
+        fullPage: true,
+      });
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it("made no request outside the local server, logged no console error, and shows no error box", async () => {

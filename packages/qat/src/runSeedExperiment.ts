@@ -24,6 +24,7 @@ import {
 } from "@quantkit/ptq";
 import { Rng } from "@quantkit/tensor";
 import { _batchesOf, _featuresOf, _gather, type LabeledData } from "./_data";
+import { type _Stage, _stageProgress } from "./_stageProgress";
 import { _time, type TimingStats } from "./_timing";
 import { canRunFloatOnKernels, floatForwardOnKernels } from "./floatForwardOnKernels";
 import { prepareQat } from "./prepareQat";
@@ -35,14 +36,21 @@ export interface ExperimentBackend {
   readonly kernels: Kernels;
 }
 
-/** Progress of {@link runSeedExperiment}, for progress bars. */
+/**
+ * Progress of {@link runSeedExperiment}, for progress bars: `done` of `total` units of the current
+ * stage (batches, calibration candidates, timed passes: every unit of work is reported), and the stage's
+ * place in the run (`step` of `steps`).
+ */
 export interface ExperimentProgress {
-  /** "train", "qat-scratch", "qat-finetune", "calibrate", "evaluate", "time". */
+  /** "train", "evaluate", "calibrate", "select", "qat-scratch", "qat-finetune", "fp32-finetune". */
   readonly stage: string;
-  /** What is being done, for a label ("fp32 epoch 1/1", "histogram"). */
+  /** What is being done, for a label ("fp32 epoch 1/1", "histogram / weights mse"). */
   readonly label: string;
   readonly done: number;
   readonly total: number;
+  /** The stage's number in the run, from 1, and how many stages the run has. */
+  readonly step: number;
+  readonly steps: number;
   /** The last training loss, while training. */
   readonly loss?: number;
 }
@@ -170,6 +178,12 @@ export interface SeedExperimentSummary {
   ptqBest?: PtqBestSummary;
   qat?: QatSummary;
   qatFinetune?: QatSummary;
+  /**
+   * QAT fine-tuning's fair baseline: the fp32 model trained further with the fine-tune's recipe (same
+   * epochs, learning rate, batches and order) without fake quantization. The fine-tune trains for extra
+   * epochs; compared with fp32 alone, the extra training would look like a gain from quantization.
+   */
+  fp32Finetune?: ModelSummary & { epochs: number; lr: number; epochMs: number[] };
   /** True when the signal stopped the run; the rows done so far are there. */
   aborted: boolean;
 }
@@ -216,6 +230,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * - `qat` (from scratch, the notebook) and `qatFinetune` (from the fp32 weights, lr / 10): training
  *   with fake quantization (`prepareQat`, moving-average min-max observers, frozen before evaluation),
  *   converted to the same integer model;
+ * - `fp32Finetune` (with `qatFinetune`): the fine-tune's recipe in float32, no fake quantization, the
+ *   fair baseline for it (run last, so the rows before it are the same with or without it);
  * each with its test accuracy, file size in bytes, agreement between the integer model and its
  * fake-quantized float simulation, and test-set inference time per backend (fp32 on the float model
  * and on each backend's `matmulF32`). Stoppable: with `signal` aborted it returns what is done.
@@ -267,6 +283,17 @@ export async function runSeedExperiment(
     split.subarray(calibrationSamples, calibrationSamples + selectionSamples),
   );
 
+  const qatModes = options.qat ?? (["scratch", "finetune"] as const);
+  const activationCalibrators =
+    options.calibrators ?? (["minmax", "histogram", "percentile", "mse", "entropy"] as const);
+  const weightCalibrators = options.weightCalibrators ?? (["minmax", "mse"] as const);
+  const steps =
+    (options.fp32Model === undefined ? 1 : 0) + 3 + qatModes.length + (qatModes.includes("finetune") ? 1 : 0);
+  const stages = _stageProgress(steps, progress);
+  // Units of a quantized model's row: its accuracy, then a test-set pass (timed) on each backend.
+  const summaryUnits = 1 + backends.length;
+  const calibrationBatches = Math.ceil(calibrationSamples / 100);
+
   const config = {
     epochs,
     batchSize,
@@ -295,34 +322,33 @@ export async function runSeedExperiment(
   else {
     fp32 = createMlp(layers, { seed });
     const loader = _batchesOf(train, batchSize, inputShape, new Rng(seed));
+    const st = stages.begin("train", `fp32 epoch 1/${epochs}`, epochs * loader.length);
     const result = await fit(fp32, loader, {
       optimizer: new Adam(fp32.parameters(), { lr }),
       epochs,
       ...(signal ? { signal } : {}),
-      onBatch: ({ epoch, batch, loss }) =>
-        progress({
-          stage: "train",
-          label: `fp32 epoch ${epoch + 1}/${epochs}`,
-          done: epoch * loader.length + batch + 1,
-          total: epochs * loader.length,
-          loss,
-        }),
+      onBatch: ({ epoch, loss }) => st.advance(1, `fp32 epoch ${epoch + 1}/${epochs}`, loss),
     });
     epochMs = result.epochs.map((e) => e.ms);
     aborted = result.aborted;
   }
-  progress({ stage: "evaluate", label: "fp32", done: 0, total: 1 });
+  const onKernels = canRunFloatOnKernels(fp32);
+  const evalStage = stages.begin("evaluate", "fp32 accuracy", 2 + (onKernels ? backends.length : 0));
   const fpEval = evaluate(fp32, _batchesOf(test, 1000, inputShape));
-  progress({ stage: "evaluate", label: "fp32", done: 1, total: 1 });
+  evalStage.advance(1, "fp32 inference time, nn");
   const fpTimes: Record<string, TimingStats> = {};
   if (!aborted) {
     fpTimes.nn = timeOn(() => {
       fp32.eval();
       fp32.call(test.images, [testBatch, ...inputShape]);
     });
-    if (canRunFloatOnKernels(fp32)) {
-      for (const b of backends)
+    evalStage.advance(1);
+    if (onKernels) {
+      for (const b of backends) {
+        evalStage.advance(0, `fp32 inference time, ${b.name}`);
         fpTimes[b.name] = timeOn(() => floatForwardOnKernels(fp32, test.images, testBatch, b.kernels));
+        evalStage.advance(1);
+      }
     }
   }
   const summary: SeedExperimentSummary = {
@@ -354,18 +380,23 @@ export async function runSeedExperiment(
       QuantizedSummary,
       keyof ModelSummary | "agreement" | "backendsAgree" | "weightBits" | "activationBits"
     >,
+    stage: _Stage,
   ) => {
+    stage.advance(0, `${extra.calibrator}: test accuracy`);
     const xq = q.quantizeInput(test.images, testBatch);
     const codes = q.forwardCodes(xq, testBatch, { kernels: accuracyBackend.kernels });
     const predictions = argmaxRows(codes, testBatch);
     const correct = predictions.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0);
     const simulated = argmaxRows(fakeQuantizedForward(q, test.images, testBatch).data, testBatch);
+    stage.advance(1);
     const inferenceMs: Record<string, TimingStats> = {};
     let backendsAgree = true;
     for (const b of backends) {
+      stage.advance(0, `${extra.calibrator}: inference time, ${b.name}`);
       if (b !== accuracyBackend)
         backendsAgree &&= sameBytes(codes, q.forwardCodes(xq, testBatch, { kernels: b.kernels }));
       inferenceMs[b.name] = timeOn(() => q.predict(test.images, testBatch, { kernels: b.kernels }));
+      stage.advance(1);
     }
     return {
       accuracy: correct / testBatch,
@@ -382,13 +413,17 @@ export async function runSeedExperiment(
     };
   };
 
-  const calibrated = async (qconfig: QConfig, label: string): Promise<QuantizedModel | null> => {
+  const calibrated = async (
+    qconfig: QConfig,
+    label: string,
+    stage: _Stage,
+  ): Promise<QuantizedModel | null> => {
     const prepared = prepare(fp32, qconfig);
     const loader = _batchesOf(calibrationSet, 100, inputShape);
+    stage.advance(0, label);
     const r = await calibrate(prepared, loader, {
       ...(signal ? { signal } : {}),
-      onProgress: ({ batch }) =>
-        progress({ stage: "calibrate", label, done: batch + 1, total: loader.length }),
+      onProgress: () => stage.advance(1),
     });
     return r.aborted ? null : convert(prepared);
   };
@@ -406,14 +441,15 @@ export async function runSeedExperiment(
           name: `minmax w${weightBits}a${activationBits}${perChannel ? " per-channel" : ""}`,
         });
   const reduceRange = weightBits === 8 && activationBits === 8;
-  const ptq = await calibrated(ptqQConfig, "minmax (default qconfig)");
+  const ptqStage = stages.begin("calibrate", "minmax (default qconfig)", calibrationBatches + summaryUnits);
+  const ptq = await calibrated(ptqQConfig, "minmax (default qconfig)", ptqStage);
   if (ptq === null || stopped()) return { summary: { ...summary, aborted: true }, models };
   models.ptq = ptq;
-  summary.ptq = quantizedSummary(ptq, {
-    calibrator: "minmax",
-    weightCalibrator: "minmax",
-    qconfig: ptqQConfig.name ?? "",
-  });
+  summary.ptq = quantizedSummary(
+    ptq,
+    { calibrator: "minmax", weightCalibrator: "minmax", qconfig: ptqQConfig.name ?? "" },
+    ptqStage,
+  );
 
   // PTQ with the best calibrator, chosen on the held-out selection split
   const candidates: PtqBestSummary["candidates"] = [];
@@ -425,9 +461,13 @@ export async function runSeedExperiment(
     accuracy: number;
   } | null = null;
   const selectionX = selectionSet.images;
-  for (const calibrator of options.calibrators ??
-    (["minmax", "histogram", "percentile", "mse", "entropy"] as const)) {
-    for (const weightCalibrator of options.weightCalibrators ?? (["minmax", "mse"] as const)) {
+  const selectStage = stages.begin(
+    "select",
+    "choosing the best calibrator",
+    activationCalibrators.length * weightCalibrators.length * (calibrationBatches + 1) + summaryUnits,
+  );
+  for (const calibrator of activationCalibrators) {
+    for (const weightCalibrator of weightCalibrators) {
       const qconfig = createQConfig({
         weightBits,
         activationBits,
@@ -436,9 +476,10 @@ export async function runSeedExperiment(
         activationObserver: calibrator,
         weightObserver: weightCalibrator,
       });
-      const q = await calibrated(qconfig, `${calibrator} / weights ${weightCalibrator}`);
+      const q = await calibrated(qconfig, `${calibrator} / weights ${weightCalibrator}`, selectStage);
       if (q === null || stopped()) return { summary, models };
       const predictions = q.predict(selectionX, selectionSet.count, { kernels: accuracyBackend.kernels });
+      selectStage.advance(1);
       const accuracy = fraction(predictions, selectionSet.labels);
       candidates.push({ calibrator, weightCalibrator, selectionAccuracy: accuracy });
       if (best === null || accuracy > best.accuracy)
@@ -448,18 +489,22 @@ export async function runSeedExperiment(
   if (best !== null) {
     models.ptqBest = best.q;
     summary.ptqBest = {
-      ...quantizedSummary(best.q, {
-        calibrator: best.calibrator,
-        weightCalibrator: best.weightCalibrator,
-        qconfig: best.qconfig.name ?? "",
-      }),
+      ...quantizedSummary(
+        best.q,
+        {
+          calibrator: best.calibrator,
+          weightCalibrator: best.weightCalibrator,
+          qconfig: best.qconfig.name ?? "",
+        },
+        selectStage,
+      ),
       selectionAccuracy: best.accuracy,
       candidates,
     };
   }
 
   // QAT
-  for (const mode of options.qat ?? (["scratch", "finetune"] as const)) {
+  for (const mode of qatModes) {
     const qatEpochs = options.qatEpochs ?? epochs;
     const qatLr = mode === "scratch" ? (options.qatLr ?? lr) : (options.finetuneLr ?? lr / 10);
     const qconfig = createQConfig({
@@ -474,35 +519,37 @@ export async function runSeedExperiment(
     if (mode === "finetune") loadStateDict(base, stateDict(fp32));
     const qat = prepareQat(base, qconfig);
     const loader = _batchesOf(train, batchSize, inputShape, new Rng(seed));
-    const stage = mode === "scratch" ? "qat-scratch" : "qat-finetune";
+    const qatStage = stages.begin(
+      mode === "scratch" ? "qat-scratch" : "qat-finetune",
+      `QAT ${mode} epoch 1/${qatEpochs}`,
+      qatEpochs * loader.length + 1 + summaryUnits,
+    );
     const result = await fit(qat, loader, {
       optimizer: new Adam(qat.parameters(), { lr: qatLr }),
       epochs: qatEpochs,
       ...(signal ? { signal } : {}),
-      onBatch: ({ epoch, batch, loss }) =>
-        progress({
-          stage,
-          label: `QAT ${mode} epoch ${epoch + 1}/${qatEpochs}`,
-          done: epoch * loader.length + batch + 1,
-          total: qatEpochs * loader.length,
-          loss,
-        }),
+      onBatch: ({ epoch, loss }) => qatStage.advance(1, `QAT ${mode} epoch ${epoch + 1}/${qatEpochs}`, loss),
     });
     if (result.aborted || stopped()) {
       summary.aborted = true;
       return { summary, models };
     }
     disableObserver(qat);
-    progress({ stage: "evaluate", label: `QAT ${mode}`, done: 0, total: 1 });
+    qatStage.advance(0, `QAT ${mode}: convert`);
     qat.eval();
     const qatFloat = argmaxRows(qat.call(test.images, [testBatch, ...inputShape]).data, testBatch);
     const q = convert(qat);
+    qatStage.advance(1);
     const row: QatSummary = {
-      ...quantizedSummary(q, {
-        calibrator: "moving_average_minmax",
-        weightCalibrator: "moving_average_minmax",
-        qconfig: qconfig.name ?? "",
-      }),
+      ...quantizedSummary(
+        q,
+        {
+          calibrator: "moving_average_minmax",
+          weightCalibrator: "moving_average_minmax",
+          qconfig: qconfig.name ?? "",
+        },
+        qatStage,
+      ),
       mode,
       epochs: qatEpochs,
       lr: qatLr,
@@ -513,7 +560,6 @@ export async function runSeedExperiment(
         qatFloat,
       ),
     };
-    progress({ stage: "evaluate", label: `QAT ${mode}`, done: 1, total: 1 });
     if (mode === "scratch") {
       summary.qat = row;
       models.qat = q;
@@ -521,6 +567,44 @@ export async function runSeedExperiment(
       summary.qatFinetune = row;
       models.qatFinetune = q;
     }
+  }
+
+  // The fine-tune's fair baseline: the same extra training in float32 (same start, lr, batches, order).
+  const finetune = summary.qatFinetune;
+  if (finetune !== undefined) {
+    const more = createMlp(layers, { seed });
+    loadStateDict(more, stateDict(fp32));
+    const loader = _batchesOf(train, batchSize, inputShape, new Rng(seed));
+    const st = stages.begin(
+      "fp32-finetune",
+      `fp32 fine-tune epoch 1/${finetune.epochs}`,
+      finetune.epochs * loader.length + 1,
+    );
+    const result = await fit(more, loader, {
+      optimizer: new Adam(more.parameters(), { lr: finetune.lr }),
+      epochs: finetune.epochs,
+      ...(signal ? { signal } : {}),
+      onBatch: ({ epoch, loss }) =>
+        st.advance(1, `fp32 fine-tune epoch ${epoch + 1}/${finetune.epochs}`, loss),
+    });
+    if (result.aborted || stopped()) {
+      summary.aborted = true;
+      return { summary, models };
+    }
+    st.advance(0, "fp32 fine-tune: test accuracy");
+    const e = evaluate(more, _batchesOf(test, 1000, inputShape));
+    st.advance(1);
+    summary.fp32Finetune = {
+      accuracy: e.accuracy,
+      correct: e.correct,
+      count: e.count,
+      sizeBytes: serializeSafetensors(stateDict(more)).length,
+      backend: "nn",
+      inferenceMs: {},
+      epochs: finetune.epochs,
+      lr: finetune.lr,
+      epochMs: result.epochs.map((x) => x.ms),
+    };
   }
   return { summary, models };
 }

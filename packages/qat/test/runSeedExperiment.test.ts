@@ -1,6 +1,6 @@
 import { batches } from "@quantkit/datasets";
 import { createCpuKernels } from "@quantkit/kernels";
-import { Adam, createMlp, fit, Linear } from "@quantkit/nn";
+import { Adam, createMlp, evaluate, fit, Linear, loadStateDict, stateDict } from "@quantkit/nn";
 import { describe, expect, it } from "vitest";
 import { floatForwardOnKernels, runSeedExperiment } from "../src/index";
 import { mnistSlice } from "./_fixtures";
@@ -9,6 +9,7 @@ describe("runSeedExperiment", () => {
   it("trains, quantizes (default, best calibrator), trains with fake quantization, and reports every row", async () => {
     const { train, test } = await mnistSlice(400, 150);
     const stages = new Set<string>();
+    const reports: { stage: string; done: number; total: number; step: number; steps: number }[] = [];
     const { summary, models } = await runSeedExperiment({
       train,
       test,
@@ -22,9 +23,30 @@ describe("runSeedExperiment", () => {
         { name: "wasm-simd", kernels: createCpuKernels() },
         { name: "js", kernels: createCpuKernels({ simd: false }) },
       ],
-      onProgress: (p) => stages.add(p.stage),
+      onProgress: (p) => {
+        stages.add(p.stage);
+        reports.push(p);
+      },
     });
     expect(summary.aborted).toBe(false);
+    // every stage's bar advances with the work: done never goes back, and each stage ends at its total
+    expect(reports.every((p) => p.steps === 7)).toBe(true);
+    expect([...new Set(reports.map((p) => `${p.step} ${p.stage}`))]).toEqual([
+      "1 train",
+      "2 evaluate",
+      "3 calibrate",
+      "4 select",
+      "5 qat-scratch",
+      "6 qat-finetune",
+      "7 fp32-finetune",
+    ]);
+    for (let step = 1; step <= 7; step++) {
+      const mine = reports.filter((p) => p.step === step);
+      for (let i = 1; i < mine.length; i++) expect(mine[i]!.done).toBeGreaterThanOrEqual(mine[i - 1]!.done);
+      expect(mine[mine.length - 1]!.done, `stage ${step}`).toBe(mine[0]!.total);
+      // no stretch of work goes unreported: a stage of n units reports at least n + 1 times
+      expect(mine.length).toBeGreaterThan(mine[0]!.total);
+    }
     expect(summary.config).toMatchObject({
       epochs: 1,
       batchSize: 10,
@@ -34,7 +56,15 @@ describe("runSeedExperiment", () => {
       activationBits: 8,
       layers: [784, 24, 10],
     });
-    expect([...stages].sort()).toEqual(["calibrate", "evaluate", "qat-finetune", "qat-scratch", "train"]);
+    expect([...stages].sort()).toEqual([
+      "calibrate",
+      "evaluate",
+      "fp32-finetune",
+      "qat-finetune",
+      "qat-scratch",
+      "select",
+      "train",
+    ]);
     for (const row of [summary.fp32, summary.ptq!, summary.ptqBest!, summary.qat!, summary.qatFinetune!]) {
       expect(row.count).toBe(150);
       expect(row.accuracy).toBe(row.correct / 150);
@@ -54,6 +84,20 @@ describe("runSeedExperiment", () => {
     expect(summary.qat!.mode).toBe("scratch");
     expect(summary.qatFinetune!.lr).toBe(1e-4);
     expect(summary.qat!.agreement).toBeGreaterThanOrEqual(0.99);
+    // the fine-tune's fair baseline: the fp32 model trained the same extra epoch at the same lr, in float
+    const more = createMlp([784, 24, 10], { seed: 0 });
+    loadStateDict(more, stateDict(models.fp32));
+    await fit(more, batches(train, { batchSize: 10, shuffle: true, seed: 0 }), {
+      optimizer: new Adam(more.parameters(), { lr: 1e-4 }),
+      epochs: 1,
+    });
+    const expected = evaluate(more, batches(test, { batchSize: 1000 }));
+    expect(summary.fp32Finetune).toMatchObject({
+      epochs: 1,
+      lr: 1e-4,
+      correct: expected.correct,
+      count: 150,
+    });
     expect(models.ptq!.predict(test.images, test.count).length).toBe(150);
     // JSON-able, with the documented keys
     const json = JSON.parse(JSON.stringify(summary));

@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import { outputColumns, shouldColor } from "./terminal";
+
 /** Where the command writes: results to `out` (stdout), progress and errors to `err` (stderr). */
 export interface CliIo {
   out(text: string): void;
@@ -7,6 +9,11 @@ export interface CliIo {
   readonly errIsTTY: boolean;
   /** The stream progress bars draw on (cli-progress needs a stream), when there is one. */
   readonly errStream?: NodeJS.WriteStream;
+  /** Columns to lay results out for (undefined: piped, no wrapping). See terminal.ts. */
+  readonly outColumns?: number;
+  /** Whether to colour what goes to `out` / `err` (see terminal.ts's shouldColor). Default no colour. */
+  readonly outColor?: boolean;
+  readonly errColor?: boolean;
 }
 
 /** The process's own streams. */
@@ -15,6 +22,11 @@ export const processIo: CliIo = {
   err: (text) => void process.stderr.write(text),
   errIsTTY: process.stderr.isTTY === true,
   errStream: process.stderr,
+  get outColumns() {
+    return outputColumns(process.stdout, process.env);
+  },
+  outColor: shouldColor(process.stdout.isTTY === true, process.env),
+  errColor: shouldColor(process.stderr.isTTY === true, process.env),
 };
 
 /** An in-memory io, for tests: everything written is kept. */

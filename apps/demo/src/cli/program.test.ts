@@ -44,12 +44,45 @@ describe("quantkit (arguments, help, errors)", () => {
     expect((await cli("--version")).out.trim()).toBe("0.1.0");
   });
 
-  it("bad arguments exit 1 with a message on stderr", async () => {
+  it("help speaks plain words, shows list defaults as typed (not JSON arrays) and ends with examples", async () => {
+    const main = await cli("--help");
+    expect(main.out).toMatch(/\nExamples:\n {2}quantkit run {2,}/);
+    const run = await cli("run", "--help");
+    expect(run.out).not.toContain("seed's experiment");
+    expect(run.out).not.toMatch(/default: \[/);
+    expect(run.out.replace(/\s+/g, " ")).toContain("(default: minmax,histogram,percentile,mse,entropy)");
+    expect(run.out).toContain("(default: both)");
+    expect(run.out).toMatch(/\nExamples:\n {2}quantkit run {2,}/);
+    for (const c of ["explain", "quantize"])
+      expect((await cli(c, "--help")).out).toMatch(/\nExamples:\n {2}quantkit /);
+  });
+
+  it("usage errors exit 2 (unknown option or command, bad value, no command); --help exits 0", async () => {
+    expect((await cli("run", "--bogus")).code).toBe(2);
+    expect((await cli("run", "--bits", "9")).code).toBe(2);
+    expect((await cli("nope")).code).toBe(2);
+    expect((await cli("explain")).code).toBe(2); // missing argument
+    const none = await cli();
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/Usage: quantkit/);
+    expect((await cli("run", "--help")).code).toBe(0);
+  });
+
+  it("colours errors only when asked: a terminal or FORCE_COLOR (io.errColor), never when piped", async () => {
+    const plain = memoryIo();
+    await runCli(["run", "--bogus"], plain);
+    expect(plain.stderr).not.toContain("\u001b[");
+    const io = Object.assign(memoryIo(), { errColor: true });
+    await runCli(["run", "--bogus"], io);
+    expect(io.stderr).toContain("\u001b[31merror: unknown option '--bogus'");
+  });
+
+  it("bad arguments exit 2 with a message on stderr", async () => {
     const unknown = await cli("run", "--bogus");
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/unknown option '--bogus'/);
     const bits = await cli("run", "--bits", "9");
-    expect(bits.code).toBe(1);
+    expect(bits.code).toBe(2);
     expect(bits.err).toMatch(/--bits <n>' argument '9' is invalid. expected an integer in 2..8/);
     expect((await cli("run", "--dataset", "cifar")).err).toMatch(
       /Allowed choices are mnist, fashion-mnist, idx/,
@@ -68,7 +101,7 @@ describe("quantkit (arguments, help, errors)", () => {
     );
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^quantkit: /);
-    expect((await cli("nope")).code).toBe(1);
+    expect((await cli("nope")).code).toBe(2);
   });
 });
 

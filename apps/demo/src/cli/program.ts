@@ -7,11 +7,13 @@ import {
   RUN_CALIBRATORS,
   WEIGHT_CALIBRATORS,
 } from "./constants";
+import { HELP_EXAMPLES } from "./helpText";
 import type { CliIo } from "./io";
 import { addOnnxCommand } from "./onnx/onnxCommand";
 import { choiceOption, intOption, listOption, numberOption, positiveOption } from "./parse";
 import type { QuantizeOptions } from "./quantize";
 import type { RunOptions } from "./run";
+import { styles } from "./terminal";
 
 /** What a command action resolves to: the process exit code. */
 type Action = () => Promise<number>;
@@ -23,14 +25,20 @@ type Action = () => Promise<number>;
  */
 export function createProgram(io: CliIo, result: { code: number }, signal?: AbortSignal): Command {
   const program = new Command("quantkit");
+  const errStyle = styles(io.errColor === true);
   program
     .description(
-      "Neural-network quantization from the seed deck: train, quantize (PTQ), train with fake quantization (QAT), explain numbers.",
+      "Make a neural network smaller and faster by storing its numbers as 8-bit (or fewer) integers, and see what it costs in accuracy. Also explains how numbers are stored in floats and integers.",
     )
     .version("0.1.0")
     .showHelpAfterError("(run with --help for the options)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(errStyle.red(s)),
+    })
+    .addHelpText("after", HELP_EXAMPLES.main);
   const act = (fn: Action) => async () => {
     result.code = await fn();
   };
@@ -38,8 +46,9 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
   program
     .command("run")
     .description(
-      "the seed's experiment: train the MLP 784-100-100-10 in fp32, quantize it after training (PyTorch's default qconfig and the best calibrator) and with quantization-aware training, and print accuracy, size and inference time per backend",
+      "train a small network (784-100-100-10) on handwritten digits, turn it into an integer-only model after training (PTQ) and by training with simulated rounding (QAT), and print one table: accuracy, file size and speed of each",
     )
+    .addHelpText("after", HELP_EXAMPLES.run)
     .addOption(
       new Option(
         "--dataset <name>",
@@ -68,17 +77,23 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       intOption(2, 8),
     )
     .option("--per-channel", "one weight scale per output channel", false)
-    .option(
-      "--calibrators <list>",
-      `activation calibrators tried for the best PTQ (${RUN_CALIBRATORS.join(",")})`,
-      listOption(RUN_CALIBRATORS),
-      ["minmax", "histogram", "percentile", "mse", "entropy"],
+    .addOption(
+      listDefault(
+        new Option(
+          "--calibrators <list>",
+          `ways of choosing the activations' range tried for the best PTQ, comma-separated (${RUN_CALIBRATORS.join(", ")})`,
+        ).argParser(listOption(RUN_CALIBRATORS)),
+        ["minmax", "histogram", "percentile", "mse", "entropy"],
+      ),
     )
-    .option(
-      "--weight-calibrators <list>",
-      `weight calibrators tried with each (${WEIGHT_CALIBRATORS.join(",")})`,
-      listOption(WEIGHT_CALIBRATORS),
-      ["minmax", "mse"],
+    .addOption(
+      listDefault(
+        new Option(
+          "--weight-calibrators <list>",
+          `ways of choosing the weights' range tried with each (${WEIGHT_CALIBRATORS.join(", ")})`,
+        ).argParser(listOption(WEIGHT_CALIBRATORS)),
+        ["minmax", "mse"],
+      ),
     )
     .option("--calibration-samples <n>", "training samples the observers see", intOption(1), 1000)
     .option(
@@ -87,18 +102,22 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       intOption(1),
       1000,
     )
-    .option("--qat <modes>", "QAT runs: scratch, finetune, both or none", (v: string) => parseQat(v), [
-      "scratch",
-      "finetune",
-    ])
+    .addOption(
+      new Option("--qat <modes>", "QAT runs: scratch, finetune, both or none")
+        .argParser((v: string) => parseQat(v))
+        .default(["scratch", "finetune"], "both"),
+    )
     .option("--qat-epochs <n>", "QAT epochs (default --epochs)", intOption(1, 1000))
     .option("--qat-lr <x>", "QAT-from-scratch learning rate (default --lr)", positiveOption)
     .option("--finetune-lr <x>", "QAT fine-tuning learning rate (default --lr / 10)", positiveOption)
-    .option(
-      "--backends <list>",
-      `CPU kernels to evaluate and time (${CPU_BACKENDS.join(",")}); the first computes the accuracies`,
-      listOption(CPU_BACKENDS, true),
-      ["wasm-simd", "js"],
+    .addOption(
+      listDefault(
+        new Option(
+          "--backends <list>",
+          `CPU kernels to evaluate and time (${CPU_BACKENDS.join(", ")}); the first computes the accuracies`,
+        ).argParser(listOption(CPU_BACKENDS, true)),
+        ["wasm-simd", "js"],
+      ),
     )
     .option(
       "--gpu [backend]",
@@ -140,6 +159,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       "a number in every float format (float32, float16, bfloat16, float8 e4m3fn/e5m2/fnuz): bits, formula, rounding error; integers also in two's complement",
     )
     .argument("<number>", "e.g. 0.1, -2.5e-8, 65504, 0x7f, inf, nan")
+    .addHelpText("after", HELP_EXAMPLES.explain)
     .option(
       "--formats <list>",
       `formats to show (${FLOAT_FORMAT_NAMES.join(",")})`,
@@ -157,6 +177,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
       "quantize the tensors of a file (safetensors, .npy or JSON) and print the parameters and the errors",
     )
     .argument("<file>", "a .safetensors, .npy or .json tensor file")
+    .addHelpText("after", HELP_EXAMPLES.quantize)
     .option("--tensor <name>", "only this tensor of the file")
     .addOption(
       new Option("--scheme <scheme>", "affine (asymmetric) or symmetric")
@@ -184,13 +205,18 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
     .option("--json", "print the results as JSON", false)
     .action(async (file: string, opts: QuantizeOptions & { unsigned?: boolean }) => {
       if (opts.signed && opts.unsigned)
-        throw new CommanderError(1, "quantkit.options", "--signed and --unsigned exclude each other");
+        throw new CommanderError(2, "quantkit.options", "--signed and --unsigned exclude each other");
       const o: QuantizeOptions = { ...opts, ...(opts.unsigned ? { signed: false } : {}) };
       const { quantizeCommand } = await import("./quantize");
       await act(() => quantizeCommand(file, o, io))();
     });
   addOnnxCommand(program, io, (code) => void (result.code = code), signal);
   return program;
+}
+
+/** An option whose default is a list, shown in --help as "a,b" rather than as a JSON array. */
+function listDefault<T extends string>(option: Option, value: readonly T[]): Option {
+  return option.default([...value], value.join(","));
 }
 
 function parseQat(v: string): Array<"scratch" | "finetune"> {
@@ -201,8 +227,9 @@ function parseQat(v: string): Array<"scratch" | "finetune"> {
 
 /**
  * Runs the command line on `argv` (without node and the script) and resolves to the exit code:
- * 0, the command's own code (130 for an interrupted run), 1 for a bad argument or a failure (the
- * message on stderr, prefixed "quantkit:"), 0 for --help / --version.
+ * 0, the command's own code (130 for an interrupted run), 2 for a usage error (an unknown option or
+ * command, a bad or missing argument, no command at all: the message and a hint on stderr), 1 for a
+ * failure while running (the message on stderr, prefixed "quantkit:"), 0 for --help / --version.
  *
  * @example
  * process.exitCode = await runCli(["explain", "0.1"]);
@@ -216,10 +243,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
     return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "quantkit.options") io.err(`quantkit: ${error.message}\n`);
-      return error.exitCode;
+      if (error.code === "quantkit.options")
+        io.err(`${styles(io.errColor === true).red("quantkit:")} ${error.message}\n`);
+      return usageExitCode(error);
     }
-    io.err(`quantkit: ${(error as Error).message}\n`);
+    io.err(`${styles(io.errColor === true).red("quantkit:")} ${(error as Error).message}\n`);
     return 1;
   }
 }
@@ -232,4 +260,14 @@ function _negativeNumberLast(argv: readonly string[]): readonly string[] {
   if (argv[0] !== "explain" || argv.includes("--")) return argv;
   const i = argv.findIndex((a) => /^-(inf|infinity|nan)$/i.test(a));
   return i < 0 ? argv : [...argv.slice(0, i), ...argv.slice(i + 1), "--", argv[i]!];
+}
+
+/**
+ * The exit code for one of commander's errors: 0 for --help and --version, 2 for every usage error
+ * (the convention of getopt tools and Python's argparse), including `quantkit` run without a command.
+ */
+export function usageExitCode(error: CommanderError): number {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+  if (error.exitCode === 0) return 0;
+  return 2;
 }

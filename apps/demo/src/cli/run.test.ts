@@ -149,59 +149,136 @@ describe("quantkit run", () => {
   });
 
   it("formatRunTable puts a row per model with accuracy, change, size and per-backend time", () => {
-    const t = { medianMs: 12.34, minMs: 12, maxMs: 13, repeats: 5 };
-    const base = {
-      correct: 9,
-      count: 10,
-      sizeBytes: 93444,
-      backend: "wasm-simd",
-      inferenceMs: { "wasm-simd": t },
-    };
-    const text = formatRunTable(
-      {
-        config: {
-          epochs: 1,
-          batchSize: 10,
-          lr: 0.001,
-          seed: 0,
-          weightBits: 8,
-          activationBits: 8,
-          perChannel: false,
-          trainSamples: 10,
-          testSamples: 10,
-          calibrationSamples: 5,
-          selectionSamples: 5,
-          layers: [4, 2],
-        },
-        fp32: {
-          ...base,
-          accuracy: 0.9,
-          loss: 0.3,
-          sizeBytes: 358888,
-          backend: "nn",
-          inferenceMs: { nn: t },
-          epochMs: [2300],
-          trained: true,
-        },
-        ptq: {
-          ...base,
-          accuracy: 0.895,
-          calibrator: "minmax",
-          weightCalibrator: "minmax",
-          qconfig: "defaultQConfig",
-          weightBits: 8,
-          activationBits: 8,
-          agreement: 1,
-          backendsAgree: true,
-        },
-        aborted: false,
-      },
-      { name: "data", train: 10, test: 10 },
-    );
+    const text = formatRunTable(summaryFixture(), { name: "data", train: 10, test: 10 });
     expect(text).toMatch(/\nfp32\s+-\s+90\.00%\s+358,888\s+nn\s+12\.3\s+-\n/);
     expect(text).toMatch(
       /\nptq\s+minmax \(defaultQConfig\)\s+89\.50%\s+-0\.50\s+93,444\s+wasm-simd\s+-\s+12\.3\n/,
     );
     expect(text).toMatch(/- fp32 training: 2\.3 s per epoch/);
+    // QAT fine-tuning trains one more epoch: its fair baseline, fp32 trained that epoch too, is a row
+    expect(text).toMatch(
+      /\nfp32 \+1 epoch\s+no fake quant, lr 0\.0001 \(fair baseline\)\s+92\.00%\s+\+2\.00\s+358,888\s+nn/,
+    );
+    expect(text).toMatch(/\nqat finetune\s+from fp32, 1 epoch, lr 0\.0001\s+91\.50%\s+\+1\.50/);
+    expect(text).toContain(
+      "against fp32 trained the same 1 epoch more without fake quantization (92.00%) it is -0.50 points",
+    );
+    expect(text).not.toContain("\u001b[");
+  });
+
+  it("formatRunTable fits the terminal: two narrow tables under 100 columns, notes wrapped between words", () => {
+    const s = summaryFixture();
+    const wide = formatRunTable(s, { name: "data", train: 10, test: 10 }, { columns: 160 });
+    expect(wide).toMatch(/\nmodel\s+calibration\s+accuracy/);
+    for (const columns of [80, 60]) {
+      const text = formatRunTable(s, { name: "data", train: 10, test: 10 }, { columns });
+      for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(columns);
+      expect(text).toMatch(/\nmodel\s+accuracy\s+vs fp32\s+size \(bytes\)\s+on\n/);
+      expect(text).toMatch(/\ninference ms\s+nn\s+wasm-simd\n/);
+      expect(text).toMatch(/\nqat finetune\s+91\.50%\s+\+1\.50\s+93,444\s+wasm-simd\n/);
+      // what the calibration column said is a note; every word of every note is whole
+      const notes = text.slice(text.indexOf("\n- ")).replace(/\n {2}/g, " ");
+      expect(notes).toContain(
+        "- calibration: ptq: minmax (defaultQConfig); fp32 +1 epoch: no fake quant, lr 0.0001 (fair baseline); qat finetune: from fp32, 1 epoch, lr 0.0001",
+      );
+      expect(notes).toContain("@quantkit/nn's forward pass, the other fp32 columns the backend's matmulF32)");
+    }
+    // at 100 columns or more the wide table is used when it fits, the narrow one when it does not
+    expect(formatRunTable(s, { name: "data", train: 10, test: 10 }, { columns: 100 })).toMatch(
+      /\nmodel\s+accuracy\s+vs fp32/,
+    );
+    // piped (no width): the wide table, one line per note
+    const piped = formatRunTable(s, { name: "data", train: 10, test: 10 });
+    expect(piped.split("\n").filter((l) => l.startsWith("  "))).toEqual([]);
+  });
+
+  it("formatRunTable colours only when asked: bold headers, green gains, red losses", () => {
+    const text = formatRunTable(summaryFixture(), { name: "data", train: 10, test: 10 }, { color: true });
+    expect(text).toContain("\u001b[1mmodel");
+    const esc = "\u001b";
+    expect(text).toMatch(new RegExp(`${esc}\\[31m\\s*-0\\.50${esc}\\[39m`));
+    expect(text).toMatch(new RegExp(`${esc}\\[32m\\s*\\+1\\.50${esc}\\[39m`));
+  });
+
+  it("--json is the same whatever the terminal's width and colour", async () => {
+    const io = Object.assign(memoryIo(), { outColumns: 50, outColor: true, errColor: true });
+    const code = await runCli(["run", ...QUICK, "--qat", "finetune", "--json"], io);
+    expect(code).toBe(0);
+    expect(io.stdout).not.toContain("\u001b[");
+    const r = JSON.parse(io.stdout);
+    expect(r.fp32Finetune).toMatchObject({ epochs: 1, lr: 0.0001, backend: "nn" });
+    expect(io.stdout).toContain('\n  "config": {\n    "epochs": 1,');
   });
 });
+
+function summaryFixture(): Parameters<typeof formatRunTable>[0] {
+  const t = { medianMs: 12.34, minMs: 12, maxMs: 13, repeats: 5 };
+  const base = {
+    correct: 9,
+    count: 10,
+    sizeBytes: 93444,
+    backend: "wasm-simd",
+    inferenceMs: { "wasm-simd": t },
+  };
+  const quantized = {
+    ...base,
+    calibrator: "minmax",
+    weightCalibrator: "minmax",
+    qconfig: "defaultQConfig",
+    weightBits: 8,
+    activationBits: 8,
+    agreement: 1,
+    backendsAgree: true,
+  };
+  return {
+    config: {
+      epochs: 1,
+      batchSize: 10,
+      lr: 0.001,
+      seed: 0,
+      weightBits: 8,
+      activationBits: 8,
+      perChannel: false,
+      trainSamples: 10,
+      testSamples: 10,
+      calibrationSamples: 5,
+      selectionSamples: 5,
+      layers: [4, 2],
+    },
+    fp32: {
+      ...base,
+      accuracy: 0.9,
+      loss: 0.3,
+      sizeBytes: 358888,
+      backend: "nn",
+      inferenceMs: { nn: t },
+      epochMs: [2300],
+      trained: true,
+    },
+    ptq: { ...quantized, accuracy: 0.895 },
+    qatFinetune: {
+      ...quantized,
+      accuracy: 0.915,
+      calibrator: "moving_average_minmax",
+      weightCalibrator: "moving_average_minmax",
+      mode: "finetune",
+      epochs: 1,
+      lr: 0.0001,
+      epochMs: [3100],
+      fakeQuantAccuracy: 0.915,
+      qatModelAgreement: 1,
+    },
+    fp32Finetune: {
+      accuracy: 0.92,
+      correct: 92,
+      count: 100,
+      sizeBytes: 358888,
+      backend: "nn",
+      inferenceMs: {},
+      epochs: 1,
+      lr: 0.0001,
+      epochMs: [2200],
+    },
+    aborted: false,
+  };
+}

@@ -254,7 +254,7 @@ async function _run(
       backends,
       timingRepeats: o.timingRepeats,
       ...(signal ? { signal } : {}),
-      onProgress: (p) => progress.update(p.stage, p.label, p.done, p.total, p.loss),
+      onProgress: (p) => progress.update(p),
     });
     progress.stop();
     // Results are printed first, then saved: a failing save loses nothing that was computed.
@@ -271,7 +271,12 @@ async function _run(
         `${JSON.stringify({ dataset: info, backends: backends.map((b) => b.name), ...summary, ...(o.save ? { saved } : {}) }, null, 2)}\n`,
       );
     } else {
-      io.out(formatRunTable(summary, info));
+      io.out(
+        formatRunTable(summary, info, {
+          ...(io.outColumns !== undefined ? { columns: io.outColumns } : {}),
+          color: io.outColor === true,
+        }),
+      );
       if (o.report) {
         const n = Math.min(test.count, 1000);
         for (const [label, m] of [

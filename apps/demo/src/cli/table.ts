@@ -1,4 +1,5 @@
 import type { ModelSummary, SeedExperimentSummary } from "@quantkit/qat";
+import { styles, wrapText } from "./terminal";
 
 /** What the table's title says about the data. */
 export interface DatasetInfo {
@@ -16,18 +17,34 @@ function ms(row: ModelSummary, backend: string): string {
 }
 
 /** Lays out rows of cells with columns padded to their widest cell (numbers right-aligned). */
-export function layoutTable(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
+export function layoutTable(
+  rows: readonly (readonly string[])[],
+  rightAligned: ReadonlySet<number>,
+  /** Styles a padded cell (colour), after the widths are measured on the plain text. */
+  style: (padded: string, row: number, column: number) => string = (c) => c,
+): string {
   const widths: number[] = [];
   for (const row of rows) for (const [i, c] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, c.length);
   return rows
-    .map((row) =>
+    .map((row, r) =>
       row
-        .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .map((c, i) => style(rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!), r, i))
         .join("  ")
         .trimEnd(),
     )
     .join("\n");
 }
+
+/** How {@link formatRunTable} lays out: the terminal's width and colour. */
+export interface RunTableLayout {
+  /** Columns available (undefined: piped, the wide table and one line per note). */
+  columns?: number;
+  /** ANSI colour (bold headers, green / red changes). */
+  color?: boolean;
+}
+
+/** Below this width the table is split in two narrower ones (accuracy and size; inference times). */
+export const NARROW_BELOW = 100;
 
 /**
  * The one table `quantkit run` prints: a row per model (fp32, PTQ with the default qconfig, PTQ with
@@ -38,41 +55,26 @@ export function layoutTable(rows: readonly (readonly string[])[], rightAligned: 
  * @example
  * console.log(formatRunTable(summary, { name: "bundled MNIST", train: 7996, test: 2004 }));
  */
-export function formatRunTable(s: SeedExperimentSummary, dataset: DatasetInfo): string {
+export function formatRunTable(
+  s: SeedExperimentSummary,
+  dataset: DatasetInfo,
+  layout: RunTableLayout = {},
+): string {
   const c = s.config;
-  const lines: string[] = [];
-  lines.push(
-    `${dataset.name}: ${thousands(dataset.train)} train / ${thousands(dataset.test)} test; MLP ${c.layers.join("-")}, Adam lr ${c.lr}, batch ${c.batchSize}, ${c.epochs} epoch${c.epochs === 1 ? "" : "s"}, seed ${c.seed}; quantized to w${c.weightBits}a${c.activationBits}${c.perChannel ? " (per-channel weights)" : ""}`,
-  );
+  const st = styles(layout.color === true);
+  const width = layout.columns;
+  const title = `${dataset.name}: ${thousands(dataset.train)} train / ${thousands(dataset.test)} test; MLP ${c.layers.join("-")}, Adam lr ${c.lr}, batch ${c.batchSize}, ${c.epochs} epoch${c.epochs === 1 ? "" : "s"}, seed ${c.seed}; quantized to w${c.weightBits}a${c.activationBits}${c.perChannel ? " (per-channel weights)" : ""}`;
   const backends: string[] = [];
   for (const row of [s.fp32, s.ptq, s.ptqBest, s.qat, s.qatFinetune]) {
     if (row === undefined) continue;
     for (const b of Object.keys(row.inferenceMs)) if (!backends.includes(b)) backends.push(b);
   }
-  const header = [
-    "model",
-    "calibration",
-    "accuracy",
-    "vs fp32",
-    "size (bytes)",
-    "accuracy on",
-    ...backends.map((b) => `${b} ms`),
-  ];
-  const rows: string[][] = [header];
   const fp = s.fp32.accuracy;
+  const epochs = (n: number) => `${n} epoch${n === 1 ? "" : "s"}`;
+  const more = s.fp32Finetune;
+  const models: Array<{ model: string; calibration: string; row: ModelSummary }> = [];
   const add = (model: string, calibration: string, row: ModelSummary | undefined) => {
-    if (row === undefined) return;
-    const delta =
-      model === "fp32" ? "" : `${row.accuracy >= fp ? "+" : ""}${(100 * (row.accuracy - fp)).toFixed(2)}`;
-    rows.push([
-      model,
-      calibration,
-      pct(row.accuracy),
-      delta,
-      thousands(row.sizeBytes),
-      row.backend,
-      ...backends.map((b) => ms(row, b)),
-    ]);
+    if (row !== undefined) models.push({ model, calibration, row });
   };
   add("fp32", s.fp32.trained ? "-" : "(given)", s.fp32);
   add("ptq", s.ptq === undefined ? "" : `${s.ptq.calibrator} (${s.ptq.qconfig})`, s.ptq);
@@ -81,15 +83,90 @@ export function formatRunTable(s: SeedExperimentSummary, dataset: DatasetInfo): 
     s.ptqBest === undefined ? "" : `${s.ptqBest.calibrator}, weights ${s.ptqBest.weightCalibrator}`,
     s.ptqBest,
   );
-  add("qat scratch", s.qat === undefined ? "" : `fake quant, ${s.qat.epochs} epoch, lr ${s.qat.lr}`, s.qat);
+  add("qat scratch", s.qat === undefined ? "" : `fake quant, ${epochs(s.qat.epochs)}, lr ${s.qat.lr}`, s.qat);
+  add(
+    more === undefined ? "" : `fp32 +${epochs(more.epochs)}`,
+    more === undefined ? "" : `no fake quant, lr ${more.lr} (fair baseline)`,
+    more,
+  );
   add(
     "qat finetune",
-    s.qatFinetune === undefined ? "" : `from fp32, ${s.qatFinetune.epochs} epoch, lr ${s.qatFinetune.lr}`,
+    s.qatFinetune === undefined ? "" : `from fp32, ${epochs(s.qatFinetune.epochs)}, lr ${s.qatFinetune.lr}`,
     s.qatFinetune,
   );
-  const right = new Set([2, 3, 4, ...backends.map((_, i) => 6 + i)]);
-  lines.push("", layoutTable(rows, right), "");
+  const delta = (m: (typeof models)[number]) =>
+    m.row === s.fp32 ? "" : `${m.row.accuracy >= fp ? "+" : ""}${(100 * (m.row.accuracy - fp)).toFixed(2)}`;
+  const styleCell = (deltaColumn: number) => (padded: string, r: number, col: number) => {
+    if (r === 0) return st.bold(padded);
+    if (col === deltaColumn && padded.trim() !== "")
+      return padded.trim().startsWith("-") ? st.red(padded) : st.green(padded);
+    return padded;
+  };
+
+  const wideRows: string[][] = [
+    [
+      "model",
+      "calibration",
+      "accuracy",
+      "vs fp32",
+      "size (bytes)",
+      "accuracy on",
+      ...backends.map((b) => `${b} ms`),
+    ],
+    ...models.map((m) => [
+      m.model,
+      m.calibration,
+      pct(m.row.accuracy),
+      delta(m),
+      thousands(m.row.sizeBytes),
+      m.row.backend,
+      ...backends.map((b) => ms(m.row, b)),
+    ]),
+  ];
+  const wide = layoutTable(wideRows, new Set([2, 3, 4, ...backends.map((_, i) => 6 + i)]));
+  const wideWidth = Math.max(...wide.split("\n").map((l) => l.length));
+  const narrow = width !== undefined && (width < NARROW_BELOW || wideWidth > width);
+
   const notes: string[] = [];
+  let body: string;
+  if (!narrow) {
+    body = layoutTable(wideRows, new Set([2, 3, 4, ...backends.map((_, i) => 6 + i)]), styleCell(3));
+  } else {
+    // Two tables that fit 80 columns: accuracy and size, then the inference times; the calibration
+    // column becomes a note.
+    const accuracyRows = [
+      ["model", "accuracy", "vs fp32", "size (bytes)", "on"],
+      ...models.map((m) => [
+        m.model,
+        pct(m.row.accuracy),
+        delta(m),
+        thousands(m.row.sizeBytes),
+        m.row.backend,
+      ]),
+    ];
+    const timed = models.filter((m) => Object.keys(m.row.inferenceMs).length > 0);
+    const timeRows = [
+      ["inference ms", ...backends],
+      ...timed.map((m) => [m.model, ...backends.map((b) => ms(m.row, b))]),
+    ];
+    body = [
+      layoutTable(accuracyRows, new Set([1, 2, 3]), styleCell(2)),
+      "",
+      layoutTable(timeRows, new Set(backends.map((_, i) => 1 + i)), styleCell(-1)),
+    ].join("\n");
+    notes.push(
+      `calibration: ${models
+        .filter((m) => m.row !== s.fp32)
+        .map((m) => `${m.model}: ${m.calibration}`)
+        .join("; ")}`,
+    );
+  }
+  if (s.qatFinetune !== undefined && more !== undefined) {
+    const d = 100 * (s.qatFinetune.accuracy - more.accuracy);
+    notes.push(
+      `qat finetune trains ${epochs(s.qatFinetune.epochs)} more than fp32: against fp32 trained the same ${epochs(more.epochs)} more without fake quantization (${pct(more.accuracy)}) it is ${d >= 0 ? "+" : ""}${d.toFixed(2)} points`,
+    );
+  }
   notes.push(
     `inference: the ${thousands(dataset.test)} test samples in one batch, median of ${s.fp32.inferenceMs.nn?.repeats ?? 0} runs after a warm-up (fp32 "nn" is @quantkit/nn's forward pass, the other fp32 columns the backend's matmulF32)`,
   );
@@ -118,5 +195,6 @@ export function formatRunTable(s: SeedExperimentSummary, dataset: DatasetInfo): 
     );
   }
   if (s.aborted) notes.push("interrupted: the rows above are what finished");
-  return `${lines.join("\n")}\n${notes.map((n) => `- ${n}`).join("\n")}\n`;
+  const wrapped = notes.map((n) => wrapText(`- ${n}`, width, "  "));
+  return `${wrapText(title, width)}\n\n${body}\n\n${wrapped.join("\n")}\n`;
 }

@@ -28,7 +28,7 @@ function useRoute(): string {
   return id;
 }
 
-function Sidebar(props: { current: string; open: boolean }): JSX.Element {
+function Sidebar(props: { current: string; open: boolean; onNavigate: () => void }): JSX.Element {
   let lastGroup = "";
   return h(
     "nav",
@@ -55,6 +55,7 @@ function Sidebar(props: { current: string; open: boolean }): JSX.Element {
               class: s.id === props.current ? "toc-link active" : "toc-link",
               "aria-current": s.id === props.current ? "page" : undefined,
               "data-testid": `nav-${s.id}`,
+              onClick: props.onNavigate,
             },
             h("span", { class: "toc-num" }, String(s.number)),
             h(
@@ -146,7 +147,7 @@ export function App(): JSX.Element {
         menuOpen ? "Close ✕" : "Contents ☰",
       ),
     ),
-    h(Sidebar, { current, open: menuOpen }),
+    h(Sidebar, { current, open: menuOpen, onNavigate: () => setMenuOpen(false) }),
     h(
       "main",
       { class: "content", id: "content" },

@@ -29,16 +29,22 @@ export function rangeVerdict(rows: readonly ObserverComparisonRow[], hasOutlier:
   if (!minmax) return "";
   const others = rows.filter((r) => r.method !== "minmax");
   const fmt = (r: ObserverComparisonRow) => `${_label(r.method)} (${formatSig(r.mseInliers, 3)})`;
-  const better = others.filter((r) => r.mseInliers < minmax.mseInliers);
-  const worse = others.filter((r) => r.mseInliers >= minmax.mseInliers);
+  // Compared as shown (3 significant digits): a strategy the table shows at min-max's figure ties it.
+  const shown = (v: number) => Number(formatSig(v, 3));
+  const base = shown(minmax.mseInliers);
+  const better = others.filter((r) => shown(r.mseInliers) < base);
+  const tied = others.filter((r) => shown(r.mseInliers) === base);
+  const worse = others.filter((r) => shown(r.mseInliers) > base);
   const measure = hasOutlier ? "MSE on the ordinary values" : "MSE";
-  let text: string;
-  if (worse.length === 0)
-    text = `Here every other strategy beats min-max (${measure} ${formatSig(minmax.mseInliers, 3)}).`;
-  else if (better.length === 0)
-    text = `Here no strategy beats min-max (${measure} ${formatSig(minmax.mseInliers, 3)}): ${_list(worse.map(fmt))} do no better.`;
-  else
-    text = `Here ${_list(better.map(fmt))} beat min-max (${measure} ${formatSig(minmax.mseInliers, 3)}); ${_list(worse.map(fmt))} ${worse.length > 1 ? "do" : "does"} not.`;
+  const verb = (n: number, one: string, many: string) => (n > 1 ? many : one);
+  const parts: string[] = [];
+  if (better.length === others.length) parts.push("every other strategy beats min-max");
+  else if (better.length > 0)
+    parts.push(`${_list(better.map(fmt))} ${verb(better.length, "beats", "beat")} min-max`);
+  else parts.push("no strategy beats min-max");
+  if (tied.length > 0) parts.push(`${_list(tied.map(fmt))} ${verb(tied.length, "ties", "tie")} with it`);
+  if (worse.length > 0) parts.push(`${_list(worse.map(fmt))} ${verb(worse.length, "does", "do")} worse`);
+  let text = `Here (${measure}: min-max ${formatSig(minmax.mseInliers, 3)}) ${parts.join("; ")}.`;
   if (hasOutlier) {
     const keeps = rows.filter((r) => r.mseOutliers <= (r.scale * r.scale) / 4 + 1e-12);
     const clips = rows.filter((r) => !keeps.includes(r));

@@ -44,7 +44,11 @@ describe("worker jobs: QAT (on 1,000 digits)", () => {
     expect(Math.abs(out.rows[0]!.ptq - out.fp32)).toBeLessThan(0.02);
     expect(out.rows[1]!.qat).toBeGreaterThan(out.rows[1]!.ptq);
     // its baseline is the same recipe in float32, deterministic: trained again, the same accuracy
-    const again = await trainFloatBaseline({ mode: "finetune", epochs: 1, trainSize: 500 }, context(), () => {});
+    const again = await trainFloatBaseline(
+      { mode: "finetune", epochs: 1, trainSize: 500 },
+      context(),
+      () => {},
+    );
     expect(out.fp32SameTraining).toBe(again);
     expect(out.modelVersion).toBe(store.fp32!.version);
   }, 60_000);
