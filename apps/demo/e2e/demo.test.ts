@@ -347,7 +347,8 @@ describe("the explainer in chromium", () => {
     await page.getByTestId("p8-epochs-3").click();
     await page.getByTestId("p8-train").click();
     await expect.poll(() => text("p8-train-progress"), { timeout: 60_000 }).toMatch(/^step /);
-    await page.getByTestId("p8-train-cancel").click();
+    // (dispatched: the bar redraws every 120 ms, and the sticky header may cover the button's row)
+    await page.getByTestId("p8-train-cancel").dispatchEvent("click");
     await page.getByTestId("p8-stopped").waitFor({ timeout: 30_000 });
     await page.getByTestId("p8-train-size-2000").click();
     await page.getByTestId("p8-epochs-1").click();
