@@ -52,8 +52,27 @@ export class Progress {
     };
   }
 
-  /** Shows a stage's progress (a new bar when the stage changes; the label only changes the text). */
-  update(p: ProgressReport): void {
+  /**
+   * Shows a stage's progress (a new bar when the stage changes; the label only changes the text). Takes
+   * a report, or its fields in order (stage, label, done, total, loss) for a run without a stage counter.
+   */
+  update(
+    report: ProgressReport | string,
+    text?: string,
+    done?: number,
+    total?: number,
+    loss?: number,
+  ): void {
+    const p: ProgressReport =
+      typeof report === "string"
+        ? {
+            stage: report,
+            label: text ?? "",
+            done: done ?? 0,
+            total: total ?? 0,
+            ...(loss !== undefined ? { loss } : {}),
+          }
+        : report;
     if (!this.enabled || this.io.errStream === undefined) return;
     const name = STAGE_NAMES[p.stage] ?? p.stage;
     const counter = p.step !== undefined && p.steps !== undefined ? `${p.step}/${p.steps} ${name}` : name;
@@ -61,8 +80,8 @@ export class Progress {
     const { format, barsize, labelWidth } = Progress.format(columns, counter);
     const key = `${p.step ?? ""}\u0000${p.stage}`;
     const st = styles(this.io.errColor === true);
-    const label = p.label.length > labelWidth ? `${p.label.slice(0, Math.max(0, labelWidth - 1))}…` : p.label;
-    const payload = { loss: p.loss === undefined ? "" : `loss ${p.loss.toFixed(4)} `, label: st.dim(label) };
+    const shown = p.label.length > labelWidth ? `${p.label.slice(0, Math.max(0, labelWidth - 1))}…` : p.label;
+    const payload = { loss: p.loss === undefined ? "" : `loss ${p.loss.toFixed(4)} `, label: st.dim(shown) };
     if (key !== this.key || this.bar === null) {
       this.stop();
       this.key = key;
