@@ -48,11 +48,9 @@ describe("measureGemm records exactness against the plain-loop reference", () =>
     });
     expect(ctx.timings.map((t) => t.id)).toContain(id);
     expect(ctx.exactness.find((e) => e.impl === "quantkit")).toMatchObject({ equal: true, outputs: 256 });
-    expect(
-      ctx.notes.some((n) =>
-        n.startsWith(`onnxruntime-node MatMulInteger (ort-cpu) 16x64x16: ${want.differing} of 256`),
-      ),
-    ).toBe(true);
+    expect(ctx.notes).toContain(
+      "onnxruntime-node MatMulInteger (ort-cpu) differs from the reference on this CPU (see exactness, per shape); still timed",
+    );
   });
 
   it("one of ours that differs fails the suite before any timing, its exactness recorded untimed", async () => {

@@ -17,6 +17,10 @@ const HEADLINE_SHAPE = "256x256x256";
 
 const GMAC = { unit: "GMAC/s", per: 1e9 };
 
+/** One note per inexact implementation and backend (the counts per shape are in the exactness records). */
+export const _inexactNote = (label: string, backend: string) =>
+  `${label} (${backend}) differs from the reference on this CPU (see exactness, per shape); still timed`;
+
 /** The zero point of A in every GEMM case (uint8 codes centred on 128, as PyTorch's quint8 activations). */
 export const GEMM_A_ZERO_POINT = 128;
 
@@ -119,7 +123,7 @@ export async function measureGemm(
     );
   }
   for (const { e } of checks.filter((c) => !c.e.equal)) {
-    ctx.note(`${e.label} (${e.backend}) ${label}: ${describeExactness(e)} on this CPU; still timed`);
+    ctx.note(_inexactNote(e.label, e.backend));
   }
   const variants: MeasuredVariant[] = [
     ...backends.flatMap((kern): MeasuredVariant[] => [

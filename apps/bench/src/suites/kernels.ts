@@ -1,10 +1,9 @@
 import os from "node:os";
 import { Rng } from "@quantkit/tensor";
 import type { Suite, SuiteContext } from "../context";
-import { describeExactness } from "../exactness";
 import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
 import { addUnlessMeasured, caseTiming } from "./_cases";
-import { measureConv, measureGemm } from "./_gemm";
+import { _inexactNote, measureConv, measureGemm } from "./_gemm";
 import { discoverKernels, type Kernels, relabel } from "./_kernelsDiscovery";
 
 /** The seed of the suite's operands (drawn shape by shape, in GEMM_SHAPES order). */
@@ -178,11 +177,7 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
       maxAbsDiff,
       timing: ctx.timings.some((t) => t.id === id) ? id : null,
     });
-    if (differing > 0) {
-      ctx.note(
-        `${impl} MatMulInteger (${backend}) ${shape}: ${describeExactness({ equal: false, outputs, differing, maxAbsDiff })} on this CPU; still timed`,
-      );
-    }
+    if (differing > 0) ctx.note(_inexactNote(`${impl} MatMulInteger`, backend));
   }
   for (const r of report.ratios ?? []) {
     const shape = shapeOf.get(String(r.shape));
