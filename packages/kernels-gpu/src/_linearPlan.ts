@@ -1,3 +1,4 @@
+import { layerChecksum } from "@quantkit/kernels";
 import { _blockPlan } from "./_blockPlan";
 import type { QuantizedLinearLayer } from "./_contract";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
@@ -12,6 +13,8 @@ export interface _DeviceLinear {
   weight: _DeviceArray;
   /** `_requantParams` of the layer, flat. */
   rq: _DeviceArray;
+  /** `layerChecksum` of the layer when it was uploaded: a prepared layer edited in place is refused. */
+  checksum: number;
 }
 
 /** Checks a layer and puts its weight and parameters on the device. */
@@ -25,7 +28,7 @@ export function* _uploadLinearPlan(
   const weight = yield* dev.upload(layer.weight);
   try {
     const rq = yield* dev.upload(rqHost);
-    return { layer, weight, rq };
+    return { layer, weight, rq, checksum: layerChecksum(layer) };
   } catch (e) {
     dev.release(weight);
     throw e;

@@ -1,3 +1,4 @@
+import { layerChecksum } from "@quantkit/kernels";
 import type {
   Int8Like,
   Kernels,
@@ -153,7 +154,17 @@ class GpuKernelsImpl implements GpuKernels {
     layers: readonly (QuantizedLinearLayer | GpuLinearLayer)[],
   ): (QuantizedLinearLayer | _DeviceLinear)[] {
     if (!Array.isArray(layers)) throw new TypeError("layers must be an array of quantized Linear layers");
-    return layers.map((l) => (l !== null && typeof l === "object" ? (this.onDevice.get(l) ?? l) : l));
+    return layers.map((l, i) => {
+      const d = l !== null && typeof l === "object" ? this.onDevice.get(l) : undefined;
+      if (d === undefined) return l;
+      // What is on the device was copied at prepareLinear: an in-place edit since would be ignored.
+      if (layerChecksum(d.layer) !== d.checksum) {
+        throw new RangeError(
+          `layers[${i}]: the prepared layer's weight, bias, multiplier or shift changed in place after prepareLinear; the device holds the old values: release() it and prepare it again`,
+        );
+      }
+      return d;
+    });
   }
 
   private *prepare(layer: QuantizedLinearLayer): _Plan<GpuLinearLayer> {

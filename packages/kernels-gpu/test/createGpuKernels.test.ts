@@ -137,6 +137,20 @@ describe("a quantized MLP stays on the device between layers", () => {
     expect(Array.from(k.quantizedLinearSequence(x, prepared, batch))).toEqual(Array.from(expected));
   });
 
+  it("refuses a prepared layer edited in place, whose device copy is stale (issue 15, item 2)", () => {
+    const k = open({ backend: "cpu" });
+    const layer = { ...layers[0]!, weight: layers[0]!.weight.slice() };
+    const prepared = k.prepareLinear(layer);
+    expect(Array.from(k.quantizedLinear(x, prepared, batch))).toEqual(
+      Array.from(refQuantizedLinear(x, layer, batch)),
+    );
+    prepared.weight[0] = prepared.weight[0]! === 5 ? 6 : 5;
+    expect(() => k.quantizedLinear(x, prepared, batch)).toThrow(
+      /the prepared layer's weight, bias, multiplier or shift changed in place after prepareLinear/,
+    );
+    prepared.release();
+  });
+
   it("rejects layers that do not chain", () => {
     const k = open({ backend: "cpu" });
     expect(() => k.quantizedLinearSequence(x, [layers[0]!, layers[2]!], batch)).toThrow(

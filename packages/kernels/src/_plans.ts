@@ -1,6 +1,6 @@
-import { _checksum } from "./_checksum";
 import { _packS8Swar } from "./_gemmS8Js";
 import { _packS16A, _packS16BTransposed } from "./_packS16";
+import { layerChecksum } from "./layerChecksum";
 import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
 
 /**
@@ -19,7 +19,7 @@ export interface _LayerPlan {
   inputZeroPoint: number;
   multiplier: Int32Array;
   shift: Int32Array;
-  /** `_layerChecksum` of the layer when the plan was built. */
+  /** `layerChecksum` of the layer when the plan was built. */
   checksum: number;
   foldedBias: Int32Array;
   /** WebAssembly layout (packed lazily on first need; prepare* fills it eagerly). */
@@ -35,14 +35,6 @@ let verify = true;
 /** Turns the content check off (true by default); for the bench, which measures what it costs. */
 export function _setPlanVerification(on: boolean): void {
   verify = on;
-}
-
-/** The checksum of what a plan is built from (the input zero point is compared as a number). */
-function _layerChecksum(layer: QuantizedLinearLayer | QuantizedConv2dLayer): number {
-  let h = _checksum(layer.weight);
-  h = _checksum(layer.bias, h);
-  h = _checksum(layer.multiplier, h);
-  return _checksum(layer.shift, h);
 }
 
 function foldBias(
@@ -63,7 +55,7 @@ function foldBias(
 
 function planFor(layer: QuantizedLinearLayer | QuantizedConv2dLayer, rows: number, cols: number): _LayerPlan {
   const known = plans.get(layer);
-  const sum = verify || !known ? _layerChecksum(layer) : known.checksum;
+  const sum = verify || !known ? layerChecksum(layer) : known.checksum;
   if (
     known &&
     known.weight === layer.weight &&

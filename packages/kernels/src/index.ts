@@ -8,6 +8,7 @@ export {
   initWasmKernels,
 } from "./createCpuKernels";
 export { type Im2colArray, type Im2colOptions, im2col } from "./im2col";
+export { layerChecksum } from "./layerChecksum";
 export { matmulF32 } from "./matmulF32";
 export { matmulInteger } from "./matmulInteger";
 export { multiplyByQuantizedMultiplier } from "./multiplyByQuantizedMultiplier";
