@@ -302,3 +302,8 @@ export function _encodeMessage(desc: DescMessage, message: Message): Uint8Array 
   if (out.pos !== total) throw new Error(`_encodeMessage: wrote ${out.pos} bytes, sized ${total}`);
   return out.buf;
 }
+
+/** The serialized size of a message, from the sizing pass alone (nothing written). */
+export function _encodedSize(desc: DescMessage, message: Message): number {
+  return _size(desc, message as _Msg, new Map());
+}

@@ -1,4 +1,5 @@
-import type { ModelProto, TensorProto, ValueInfoProto } from "./_gen/onnx_pb";
+import { _encodedSize } from "./_encodeMessage";
+import { type ModelProto, ModelProtoSchema, type TensorProto, type ValueInfoProto } from "./_gen/onnx_pb";
 import { _elementCount } from "./_storage";
 import { allNodes } from "./allNodes";
 import { _rawByteLength, dataTypeName } from "./dataType";
@@ -33,6 +34,8 @@ export interface ModelReport {
   parameters: number;
   /** Weight statistics per data type name ("float32", "int8"...). */
   dtypes: Record<string, DataTypeStats>;
+  /** Bytes of the serialized model (what writeModel would write; external data files not included). */
+  modelBytes: number;
   /** Bytes of all weight data; of it, bytes stored in external files. */
   weightBytes: number;
   externalBytes: number;
@@ -42,7 +45,8 @@ export interface ModelReport {
 
 /**
  * A summary of a model: IR version, opsets, operators and their counts across every graph, weight and
- * parameter counts per data type, sizes, inputs and outputs.
+ * parameter counts per data type, sizes (the serialized model, its weights, external data), inputs and
+ * outputs.
  *
  * @example
  * ```ts
@@ -95,6 +99,7 @@ export function inspect(model: ModelProto): ModelReport {
     weights: ws.length,
     parameters,
     dtypes,
+    modelBytes: _encodedSize(ModelProtoSchema, model),
     weightBytes,
     externalBytes,
     inputs: g === undefined ? [] : io(g.input.filter((v) => !g.initializer.some((t) => t.name === v.name))),

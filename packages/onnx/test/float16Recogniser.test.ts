@@ -42,7 +42,7 @@ const ctc = (p: Float32Array, steps: number, classes: number) => {
 };
 
 describe("fp16 PP-OCRv4 recogniser runs in onnxruntime-node close to the float model", () => {
-  it("PP-OCRv4 recogniser: half the size, same CTC string on >= 10/12 lines (measured 11), max prob diff < 0.1 (measured 0.025)", async () => {
+  it("PP-OCRv4 recogniser: half the size, same CTC string on >= 9/12 lines (measured 11), max prob diff < 0.1 (measured 0.025)", async () => {
     const s = await sessions("ocrRec");
     expect(s.ratio).toBeGreaterThan(0.49);
     expect(s.ratio).toBeLessThan(0.52); // measured 0.503
@@ -64,7 +64,7 @@ describe("fp16 PP-OCRv4 recogniser runs in onnxruntime-node close to the float m
         if (argmax(pa, t * C!, C!) === argmax(pb, t * C!, C!)) stepsSame++;
       if (ctc(pa, T!, C!) === ctc(pb, T!, C!)) same++;
     }
-    expect(same).toBeGreaterThanOrEqual(10);
+    expect(same).toBeGreaterThanOrEqual(9); // margin for other CPUs' float32 sums at near-ties
     expect(stepsSame / steps).toBeGreaterThan(0.98); // measured 382 / 384 steps
     expect(maxDiff).toBeLessThan(0.1);
   });

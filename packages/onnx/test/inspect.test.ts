@@ -8,6 +8,7 @@ import {
   makeTensor,
   makeValueInfo,
   readModel,
+  writeModel,
 } from "../src/index";
 import { modelBytes } from "./_fixtures";
 
@@ -44,6 +45,7 @@ describe("inspect(model)", () => {
         int64: { tensors: 1, parameters: 2, sizeBytes: 16 },
       },
       weightBytes: 34,
+      modelBytes: writeModel(makeModel(g, { opsets: { "": 17, "com.microsoft": 1 } })).length,
       externalBytes: 0,
       inputs: [{ name: "x", elemType: DataType.FLOAT, shape: ["n", 2] }],
     });
@@ -59,6 +61,7 @@ describe("inspect(model)", () => {
     // Weights take nearly the whole file; the rest is the graph.
     expect(r.weightBytes / bytes.length).toBeGreaterThan(0.9);
     expect(r.weightBytes).toBeLessThan(bytes.length);
+    expect(r.modelBytes).toBe(bytes.length);
     expect(r.ops.Conv).toBeGreaterThan(10);
     expect(r.inputs.map((i) => i.name)).toEqual(["x"]);
     expect(r.irVersion).toBeGreaterThanOrEqual(3);
