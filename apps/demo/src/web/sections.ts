@@ -112,4 +112,13 @@ export const SECTIONS: readonly SectionInfo[] = [
     blurb: "fp32, int8 and int4 side by side",
     load: () => import("./sections/draw"),
   },
+  {
+    id: "onnx",
+    group: "Try it yourself",
+    number: 11,
+    title: "Quantize your own model",
+    part: "Try it yourself",
+    blurb: "An ONNX file, quantized in this tab",
+    load: () => import("./sections/onnx"),
+  },
 ];

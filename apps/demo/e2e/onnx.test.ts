@@ -1,0 +1,144 @@
+/**
+ * "Quantize your own model" in Chromium: build the page (vite's API), serve dist/ locally, load the
+ * bundled example (Silero VAD v5), quantize it in the page's worker, run both models in
+ * onnxruntime-web, download the result. The sizes are checked against @quantkit/onnx run here in
+ * Node on the same file; the screenshot goes to the ignored .artifacts/screenshots/demo/.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { quantizeDynamic, readModel, writeModel } from "@quantkit/onnx";
+import type { Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SILERO_V5 } from "../test/onnxModels";
+import { type Browser, launchChromium } from "./browser";
+import { type StaticServer, serveStatic } from "./staticServer";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const shots = join(appDir, "..", "..", ".artifacts", "screenshots", "demo");
+
+let server: StaticServer;
+let browser: Browser;
+let page: Page;
+let downloads = "";
+const consoleErrors: string[] = [];
+const offsite: string[] = [];
+
+async function text(id: string): Promise<string> {
+  return ((await page.getByTestId(id).first().textContent()) ?? "").trim();
+}
+/** A count as the page prints it (digits grouped by narrow spaces). */
+const int = (s: string) => Number(s.replace(/[^\d]/g, ""));
+
+/** The cells of a data table's body, row by row. */
+async function rows(id: string): Promise<string[][]> {
+  return page
+    .getByTestId(id)
+    .locator("tbody tr")
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
+    );
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  downloads = mkdtempSync(join(tmpdir(), "quantkit-onnx-download-"));
+  await build({
+    configFile: join(appDir, "vite.config.ts"),
+    root: appDir,
+    logLevel: "warn",
+    mode: "production",
+  });
+  server = await serveStatic(join(appDir, "dist"));
+  browser = await launchChromium();
+  await browser.context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:"))
+      return route.continue();
+    offsite.push(url);
+    return route.abort();
+  });
+  page = await browser.context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on("worker", (w) =>
+    w.on("console", (m) => m.type() === "error" && consoleErrors.push(`worker: ${m.text()}`)),
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(downloads, { recursive: true, force: true });
+});
+
+describe("11. quantize your own model, in chromium", () => {
+  const floatBytes = readFileSync(SILERO_V5);
+  const q8Bytes = writeModel(quantizeDynamic(readModel(new Uint8Array(floatBytes))).model).length;
+
+  it("loads the bundled Silero VAD v5 example from the local server", async () => {
+    await page.goto(server.url);
+    await page.getByTestId("nav-onnx").click();
+    await page.getByTestId("section-onnx").waitFor({ state: "visible", timeout: 30_000 });
+    await page.getByTestId("ox-example").click();
+    await expect.poll(async () => int(await text("ox-size")), { timeout: 60_000 }).toBe(floatBytes.length);
+    expect(await text("ox-name")).toBe("silero_vad_v5.onnx");
+    expect(int(await text("ox-params"))).toBe(545_597);
+  });
+
+  it("quantizes it to q8 in the worker: the size equals @quantkit/onnx's in Node, 12 Convs quantized, the outputs' SQNR reported", async () => {
+    await page.getByTestId("ox-mode-q8").click();
+    await page.getByTestId("ox-quantize").click();
+    await page.getByTestId("ox-after").waitFor({ state: "visible", timeout: 120_000 });
+    expect(int(await text("ox-before"))).toBe(floatBytes.length);
+    expect(int(await text("ox-after"))).toBe(q8Bytes);
+    const nodes = await rows("ox-nodes-table");
+    expect(nodes.map((r) => r[1])).toEqual(Array(12).fill("Conv"));
+    expect(nodes.every((r) => r[3]!.startsWith("ConvInteger"))).toBe(true);
+    const lstm = (await rows("ox-float-table")).find((r) => r[1]!.includes("LSTM"));
+    expect(lstm?.[0]).toBe("4");
+    const sqnr = Object.fromEntries(
+      (await rows("ox-outputs-sqnr")).map((r) => [r[0], Number.parseFloat(r[1]!)]),
+    );
+    expect(sqnr.output).toBeGreaterThan(15);
+    expect(Number.isFinite(sqnr.stateN)).toBe(true);
+  });
+
+  it("runs the float and the q8 model side by side in onnxruntime-web: both ran, their speech probabilities are close", async () => {
+    await page.getByTestId("ox-run").click();
+    await page.getByTestId("ox-ms-quant").waitFor({ state: "visible", timeout: 120_000 });
+    expect(await text("ox-ms-float")).toMatch(/\d/);
+    expect(await text("ox-ms-quant")).toMatch(/\d/);
+    const compare = await rows("ox-compare");
+    const out = compare.find((r) => r[0] === "output")!;
+    expect(out[1]).toBe("[1, 1]");
+    const [pf, pq] = [Number(out[2]), Number(out[3])];
+    expect(pf).toBeGreaterThanOrEqual(0);
+    expect(pf).toBeLessThanOrEqual(1);
+    expect(Math.abs(pf - pq)).toBeLessThan(0.05);
+    expect(Number(out[5])).toBeLessThan(0.05);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, "11-onnx.png"), fullPage: true });
+  });
+
+  it("downloads the quantized file: silero_vad_v5.q8.onnx of the reported size", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("ox-download").click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("silero_vad_v5.q8.onnx");
+    const path = join(downloads, download.suggestedFilename());
+    await download.saveAs(path);
+    expect(statSync(path).size).toBe(q8Bytes);
+  });
+
+  it("made no request outside the local server and logged no console error", async () => {
+    expect(await page.locator(".note.error").count()).toBe(0);
+    expect(offsite).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
