@@ -39,6 +39,7 @@ const _FIXED: Readonly<Record<string, readonly number[]>> = {
   ConvInteger: [INT32],
   DynamicQuantizeLinear: [UINT8, FLOAT, UINT8],
   StringNormalizer: [8],
+  TfIdfVectorizer: [FLOAT],
 };
 
 /** Types of a node's outputs after the first, where they differ from the first ("indices" outputs). */
@@ -138,6 +139,11 @@ function _ruleTypes(
     case "EyeLike":
     case "Bernoulli":
       return [_attrInt(node, "dtype") ?? input(0)];
+    case "HannWindow":
+    case "HammingWindow":
+    case "BlackmanWindow":
+    case "MelWeightMatrix":
+      return [_attrInt(node, "output_datatype") ?? FLOAT];
     case "Multinomial":
       return [_attrInt(node, "dtype") ?? INT32];
     case "QuantizeLinear":

@@ -277,6 +277,42 @@ describe("convertFloatToFloat16: graph", () => {
     expect(Array.from((await run(float, { x })).y!.data as Float32Array)).toEqual([3.375, 1.265625]);
   });
 
+  it("a HannWindow (float32 made from an integer size) stays float32 with a Cast after it", async () => {
+    const float = makeModel(
+      makeGraph({
+        name: "w",
+        node: [
+          makeNode("HannWindow", ["n"], ["win"], { name: "hann" }),
+          makeNode("Mul", ["win", "x"], ["y"]),
+        ],
+        input: [makeValueInfo("x", DataType.FLOAT, [8])],
+        output: [makeValueInfo("y", DataType.FLOAT, [8])],
+        initializer: [makeTensor("n", DataType.INT64, [], [8])],
+      }),
+      { opsets: { "": 17 } },
+    );
+    const { model, report } = convertFloatToFloat16(float);
+    expect(report.blockedNodes.map((b) => b.opType)).toEqual(["HannWindow"]);
+    expect(producers(model.graph!).get("win")!.opType).toBe("Cast");
+    const x = new ort.Tensor("float32", new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), [8]);
+    const a = Array.from((await run(float, { x })).y!.data as Float32Array);
+    const b = Array.from((await run(model, { x })).y!.data as Float32Array);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(5e-3);
+  });
+
+  it("keepIoTypes: false makes the graph's inputs and outputs float16 too (no boundary Casts)", async () => {
+    const w = Array.from({ length: 16 }, (_, i) => i / 8 - 1);
+    const { model, report } = convertFloatToFloat16(topkModel(w), { keepIoTypes: false });
+    expect([valueType(model.graph!, "x")!.elemType, valueType(model.graph!, "y")!.elemType]).toEqual([
+      DataType.FLOAT16,
+      DataType.FLOAT16,
+    ]);
+    expect(report.castsInserted).toBe(2); // only around TopK
+    const x = new ort.Tensor("float16", new Uint16Array([0x3c00, 0xbc00, 0x4000, 0x3400]), [1, 4]);
+    const out = await run(model, { x });
+    expect(out.y!.type).toBe("float16");
+  });
+
   it("errors: unknown options, bad minPositive, external data", () => {
     expect(() => convertFloatToFloat16(topkModel(new Array(16).fill(1)), { keepIO: true } as never)).toThrow(
       /unknown option "keepIO"/,
