@@ -4,7 +4,7 @@
 // Run: pnpm --filter @quantkit/onnx bench:quantize [--fixtures DIR] [--models vad,rec,cls,fashion]
 //      [--method minmax|mse|entropy|percentile|histogram] [--json FILE]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -224,6 +224,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(row));
     }
   }
+  rmSync(dir, { recursive: true, force: true });
   const json = arg("json", "");
   if (json !== "") writeFileSync(json, JSON.stringify(results, null, 2));
 }
