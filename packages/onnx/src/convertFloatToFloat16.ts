@@ -1,84 +1,24 @@
-import { clearField, clone, isFieldSet } from "@bufbuild/protobuf";
 import { _checkOptions, _show } from "./_errors";
 import {
-  type GraphProto,
-  type ModelProto,
-  ModelProtoSchema,
-  type NodeProto,
-  type TensorProto,
-  TensorProtoSchema,
-} from "./_gen/onnx_pb";
+  _cloneSharingData,
+  _overflowOf,
+  _overflowReaders,
+  _removeUnreadCasts,
+  _rewriteAttributes,
+} from "./_float16Helpers";
+import type { GraphProto, ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
-import { _toFloat16Tensor, FLOAT16_MAX } from "./_toFloat16Tensor";
+import { _toFloat16Tensor } from "./_toFloat16Tensor";
 import { makeAttribute } from "./attribute";
 import { constantTensor } from "./constantTensor";
 import { consumers } from "./consumers";
 import { createNameScope, type NameScope } from "./createNameScope";
 import { redirectConsumers } from "./editNodes";
 import { _allTensors } from "./externalData";
+import { FLOAT16_OP_BLOCK_LIST } from "./float16OpBlockList";
 import { makeNode } from "./makeNode";
-import { makeTensor } from "./makeTensor";
 import { producers } from "./producers";
-import { toFloat32Array } from "./toFloat32Array";
 import { topologicalSort } from "./topologicalSort";
-
-/**
- * Operators that stay float32 in fp16 mode, with Casts around them. From the semantics of
- * onnxconverter-common's and transformers.js's float16 converters, in our own words: the ai.onnx.ml
- * operators (no float16 kernels), RandomNormalLike / RandomUniformLike, operators whose results are
- * indices or coordinates that float16 would change (NonMaxSuppression, TopK, RoiAlign, Resize, Upsample,
- * Range), accumulations (CumSum), Min / Max, the quantization operators (whose scales are float32
- * before opset 19), and signal operators (DFT, STFT, the windows, MelWeightMatrix, TfIdfVectorizer)
- * whose kernels are float32 / float64 only. Cast is not here: a Cast to float32 becomes a Cast to
- * float16 instead.
- */
-export const FLOAT16_OP_BLOCK_LIST: readonly string[] = Object.freeze([
-  // ai.onnx.ml: no float16 kernels.
-  "ArrayFeatureExtractor",
-  "Binarizer",
-  "CastMap",
-  "CategoryMapper",
-  "DictVectorizer",
-  "FeatureVectorizer",
-  "Imputer",
-  "LabelEncoder",
-  "LinearClassifier",
-  "LinearRegressor",
-  "Normalizer",
-  "OneHotEncoder",
-  "SVMClassifier",
-  "SVMRegressor",
-  "Scaler",
-  "TreeEnsembleClassifier",
-  "TreeEnsembleRegressor",
-  "ZipMap",
-  // Random generators shaped like their input.
-  "RandomNormalLike",
-  "RandomUniformLike",
-  // Indices, boxes and coordinates that float16 would change.
-  "NonMaxSuppression",
-  "TopK",
-  "RoiAlign",
-  "Resize",
-  "Upsample",
-  "Range",
-  // Accumulation, and Min / Max (blocked by both references).
-  "CumSum",
-  "Min",
-  "Max",
-  // Scales are float32 before opset 19.
-  "QuantizeLinear",
-  "DequantizeLinear",
-  "DynamicQuantizeLinear",
-  // Signal processing: float / double kernels only; windows and TfIdf make float32 from integers.
-  "DFT",
-  "STFT",
-  "HannWindow",
-  "HammingWindow",
-  "BlackmanWindow",
-  "MelWeightMatrix",
-  "TfIdfVectorizer",
-]);
 
 /** Options of {@link convertFloatToFloat16}. */
 export interface Float16Options {
@@ -372,117 +312,18 @@ function _convertGraph(graph: GraphProto, path: string, top: boolean, keepIo: bo
     if (single !== undefined) c.input[0] = single;
   }
   graph.node.push(...added);
-  _removeUnreadCasts(graph, added, ctx);
+  _removeUnreadCasts(graph, added, ctx.report);
 
   // 5. Subgraphs of nodes that compute in float16.
   for (const node of graph.node) {
     if (blocked(node)) continue;
     for (const a of node.attribute) {
       const subs = a.g !== undefined ? [a.g, ...a.graphs] : a.graphs;
-      subs.forEach((g, i) =>
-        _convertGraph(
-          g,
-          `${path}/${node.name || node.opType}.${a.name}${a.g ? "" : `[${i}]`}`,
-          false,
-          keepIo,
-          ctx,
-        ),
-      );
+      for (const [i, g] of subs.entries()) {
+        const where = `${path}/${node.name || node.opType}.${a.name}${a.g ? "" : `[${i}]`}`;
+        _convertGraph(g, where, false, keepIo, ctx);
+      }
     }
   }
   topologicalSort(graph);
-}
-
-/** Finite values beyond ±65504 in a float32 tensor: how many, the largest magnitude. */
-function _overflowOf(t: TensorProto): { count: number; magnitude: number } {
-  const values = toFloat32Array(t);
-  let count = 0;
-  let magnitude = 0;
-  for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]!);
-    if (a > FLOAT16_MAX && a !== Number.POSITIVE_INFINITY) {
-      count++;
-      if (a > magnitude) magnitude = a;
-    }
-  }
-  return { count, magnitude };
-}
-
-/** The nodes of a graph that read a float32 weight (initializer or Constant) holding values beyond ±65504. */
-function _overflowReaders(
-  graph: GraphProto,
-  readers: Map<string, NodeProto[]>,
-  isFloat: (name: string) => boolean,
-): Map<NodeProto, string> {
-  const forced = new Map<NodeProto, string>();
-  const mark = (name: string, t: TensorProto) => {
-    if (_overflowOf(t).count === 0) return;
-    for (const r of readers.get(name) ?? []) forced.set(r, name);
-  };
-  for (const t of graph.initializer) if (t.dataType === 1) mark(t.name, t);
-  for (const node of graph.node) {
-    if (
-      node.opType === "Constant" &&
-      (node.domain === "" || node.domain === "ai.onnx") &&
-      isFloat(node.output[0] ?? "")
-    ) {
-      mark(node.output[0]!, constantTensor(node));
-    }
-  }
-  return forced;
-}
-
-/** Cast(to=float) -> float16, generator dtypes float -> float16, ConstantOfShape's default value. */
-function _rewriteAttributes(node: NodeProto, isFloat: (name: string) => boolean): void {
-  const op = node.opType;
-  if (node.domain !== "" && node.domain !== "ai.onnx") return;
-  if (op === "Cast") {
-    const to = node.attribute.find((a) => a.name === "to");
-    if (to !== undefined && to.i === 1n) to.i = 10n;
-  } else if (["RandomNormal", "RandomUniform", "EyeLike", "Bernoulli"].includes(op)) {
-    const dtype = node.attribute.find((a) => a.name === "dtype");
-    if (dtype !== undefined && dtype.i === 1n) dtype.i = 10n;
-    else if (dtype === undefined && (op === "RandomNormal" || op === "RandomUniform"))
-      node.attribute.push(makeAttribute("dtype", 10));
-  } else if (op === "ConstantOfShape" && isFloat(node.output[0] ?? "")) {
-    if (!node.attribute.some((a) => a.name === "value")) {
-      node.attribute.push(makeAttribute("value", makeTensor("", 10, [1], [0])));
-    }
-  }
-}
-
-/** Drops inserted Casts whose output nothing reads (a float16 copy of a value only float32 users need). */
-function _removeUnreadCasts(graph: GraphProto, added: NodeProto[], ctx: _Ctx): void {
-  const outputs = new Set(graph.output.map((o) => o.name));
-  const readers = consumers(graph);
-  const dead = new Set(added.filter((c) => !outputs.has(c.output[0]!) && !readers.has(c.output[0]!)));
-  if (dead.size === 0) return;
-  graph.node = graph.node.filter((n) => !dead.has(n));
-  ctx.report.castsInserted -= dead.size;
-}
-
-/**
- * A deep clone of a model whose tensors share their raw_data with the original's (the conversion
- * replaces raw_data, never writes into it): cloning the bytes of a 10 MB model cost more than
- * converting it (measured).
- */
-function _cloneSharingData(model: ModelProto): ModelProto {
-  const field = TensorProtoSchema.field.rawData;
-  const tensors = _allTensors(model);
-  const data = tensors.map((t) => (isFieldSet(t, field) ? t.rawData : undefined));
-  tensors.forEach((t, i) => {
-    if (data[i] !== undefined) clearField(t, field);
-  });
-  let copy: ModelProto;
-  try {
-    copy = clone(ModelProtoSchema, model);
-  } finally {
-    tensors.forEach((t, i) => {
-      if (data[i] !== undefined) t.rawData = data[i];
-    });
-  }
-  _allTensors(copy).forEach((t, i) => {
-    if (data[i] !== undefined) t.rawData = data[i];
-  });
-  return copy;
 }

@@ -40,7 +40,6 @@ export { constantTensor } from "./constantTensor";
 export { consumers } from "./consumers";
 export {
   convertFloatToFloat16,
-  FLOAT16_OP_BLOCK_LIST,
   type Float16Options,
   type Float16Report,
   type Float16ValueReport,
@@ -57,6 +56,7 @@ export {
   externalizeData,
   loadExternalData,
 } from "./externalData";
+export { FLOAT16_OP_BLOCK_LIST } from "./float16OpBlockList";
 export { type FromArrayOptions, fromArray } from "./fromArray";
 export { type GraphEntry, graphs } from "./graphs";
 export type { EngineFeeds, EngineTensor, InferenceEngine, InferenceSession } from "./InferenceEngine";
