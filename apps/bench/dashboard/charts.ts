@@ -125,6 +125,7 @@ export function chartCard(
   canvas.setAttribute("role", "img");
   const title = (config.options?.plugins?.title?.text as string | undefined) ?? id;
   canvas.setAttribute("aria-label", title);
+  if (options.note) canvas.dataset.note = options.note;
   box.append(canvas);
   card.append(box);
   if (options.note) {

@@ -1,6 +1,7 @@
 import { files as bundled } from "virtual:bench-results";
 import type { ChartConfiguration } from "chart.js";
-import { compareRuns } from "../src/compare";
+import { axesCaption, valueAxis } from "../src/axes";
+import { noiseThreshold } from "../src/compare";
 import { type BenchResultFile, parseResultFile, type SuiteResult } from "../src/schema";
 import {
   accuracySeries,
@@ -8,6 +9,7 @@ import {
   formatNumber,
   formatPercent,
   headlines,
+  MIN_CURVE_SIZES,
   modelSizes,
   ratioGroups,
   stageBreakdown,
@@ -15,7 +17,11 @@ import {
   throughputCharts,
 } from "../src/views";
 import { chartCard, color, destroyAll, live, logTick, unitLine, whiskers } from "./charts";
+import { renderComparison } from "./compareView";
+import { el, table } from "./dom";
 import { renderExactness } from "./exactness";
+import { renderHeadlineChart } from "./headlineChart";
+import { placeholders, renderRunSummary } from "./summary";
 
 interface LoadedRun {
   name: string;
@@ -31,37 +37,6 @@ const thresholdInput = $<HTMLInputElement>("threshold");
 const report = $<HTMLElement>("report");
 const errors = $<HTMLUListElement>("errors");
 const status = $<HTMLSpanElement>("load-status");
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
-
-function table(
-  head: string[],
-  rows: (string | Node)[][],
-  attrs: Record<string, string> = {},
-  numeric = new Set<number>(),
-) {
-  return el(
-    "table",
-    attrs,
-    el("thead", {}, el("tr", {}, ...head.map((h, i) => el("th", numeric.has(i) ? { class: "num" } : {}, h)))),
-    el(
-      "tbody",
-      {},
-      ...rows.map((r) =>
-        el("tr", {}, ...r.map((c, i) => el("td", numeric.has(i) ? { class: "num" } : {}, c))),
-      ),
-    ),
-  );
-}
 
 function reportError(message: string) {
   errors.append(el("li", {}, message));
@@ -113,7 +88,12 @@ fileInput.addEventListener("change", async () => {
 });
 selectA.addEventListener("change", render);
 selectB.addEventListener("change", render);
-thresholdInput.addEventListener("change", render);
+/** The reader typed a threshold: it is kept instead of the measured noise. */
+let thresholdTyped = false;
+thresholdInput.addEventListener("change", () => {
+  thresholdTyped = true;
+  render();
+});
 
 function showBundled() {
   const box = $<HTMLDivElement>("bundled");
@@ -134,6 +114,24 @@ function showBundled() {
       }
     });
     box.append(b);
+  }
+}
+
+/** Opens the newest of the files bundled at build time (by the time each run started), as if picked. */
+function loadNewestBundled() {
+  let newest: { name: string; at: string } | undefined;
+  for (const f of bundled) {
+    try {
+      const at = parseResultFile(f.text, f.name).createdAt;
+      if (!newest || at > newest.at) newest = { name: f.name, at };
+    } catch {
+      // an invalid bundled file is reported when picked; it is never the default
+    }
+  }
+  const f = newest && bundled.find((x) => x.name === newest.name);
+  if (f && addRun(f.name, f.text)) {
+    status.textContent = `${f.name} loaded (the newest result file in bench-results/)`;
+    refreshSelects(f.name);
   }
 }
 
@@ -205,15 +203,27 @@ function renderHeadlines(run: BenchResultFile) {
   s.append(t);
 }
 
-const wide = (values: number[]) => Math.max(...values) / Math.min(...values) > 20;
+/** A chart of a suite that did not finish says so in its title. */
+const partial = (status: string) => (status === "ok" ? "" : ` [suite ${status}: partial]`);
+
+/** Whether any timing of the run states its role (files written before the field state none). */
+const rolesRecorded = (run: BenchResultFile) =>
+  run.suites.some((s) => s.timings.some((t) => t.role !== undefined));
 
 function renderThroughput(run: BenchResultFile) {
   const charts = throughputCharts(run);
-  if (charts.length === 0) return;
-  const s = section("Throughput against size", "throughput");
+  const holes = placeholders("throughput", run);
+  if (charts.length === 0 && holes.length === 0) return;
+  const s = section(
+    `Throughput against size (series measured at ${MIN_CURVE_SIZES} sizes or more)`,
+    "throughput",
+  );
   const grid = el("div", { class: "grid" });
   s.append(grid);
+  grid.append(...holes);
+  const roles = rolesRecorded(run);
   charts.forEach((c, ci) => {
+    const y = valueAxis(c.series.flatMap((x) => x.points.flatMap((p) => [p.y, p.min, p.max])));
     const config: ChartConfiguration<"line"> = {
       type: "line",
       data: {
@@ -223,7 +233,8 @@ function renderThroughput(run: BenchResultFile) {
           borderColor: color(i),
           backgroundColor: color(i),
           pointRadius: 4,
-          borderDash: series.impl === "quantkit" ? [] : [6, 4],
+          // Dashed only where the file says the timing is a peer's (never guessed from its name).
+          borderDash: series.role === "peer" ? [6, 4] : [],
         })),
       },
       options: {
@@ -232,7 +243,7 @@ function renderThroughput(run: BenchResultFile) {
         plugins: {
           title: {
             display: true,
-            text: `${c.title}: throughput against size (higher is better)`,
+            text: `${c.title}: throughput against size (higher is better)${partial(c.suiteStatus)}`,
             font: { size: 14 },
           },
           legend: { position: "bottom" },
@@ -246,30 +257,46 @@ function renderThroughput(run: BenchResultFile) {
           },
         },
         scales: {
-          x: { type: "logarithmic", title: { display: true, text: c.xLabel }, ticks: { callback: logTick } },
-          // A log axis only where the values span more than a factor of 20 (else it shows no labels).
-          y: wide(c.series.flatMap((x) => x.points.map((p) => p.y)))
-            ? { type: "logarithmic", title: { display: true, text: c.yLabel }, ticks: { callback: logTick } }
-            : { type: "linear", title: { display: true, text: c.yLabel } },
+          x: {
+            type: "logarithmic",
+            title: { display: true, text: `${c.xLabel}, log scale` },
+            ticks: { callback: logTick },
+          },
+          // Log only where the values span more than a factor of 20; else linear from 0, so that two close
+          // values never look like a steep climb.
+          y:
+            y.type === "logarithmic"
+              ? {
+                  type: "logarithmic",
+                  title: { display: true, text: `${c.yLabel}, log scale` },
+                  ticks: { callback: logTick },
+                }
+              : { type: "linear", beginAtZero: true, title: { display: true, text: c.yLabel } },
         },
       },
     };
+    const peers = c.series.some((x) => x.role === "peer");
     chartCard(grid, `throughput-${ci}`, config as ChartConfiguration, {
-      note: "Dashed lines: the peers quantkit is measured against. Log-log axes.",
+      note: `${peers ? "Dashed lines: peer libraries quantkit is measured against (the file's role field). " : roles ? "" : "This file records no roles: no line is marked as a peer. "}Axes: ${axesCaption({ x: "logarithmic", y: y.type }, { x: "size", y: "throughput" })}`,
     });
   });
 }
 
-const implColor = (impl: string) =>
-  impl === "quantkit" ? "#0072B2" : impl === "copy" ? "#999999" : "#E69F00";
+/** Bar colours by the role the file states: quantkit blue, baseline grey, peer orange, unstated dark grey. */
+const roleColor = (role: string | undefined) =>
+  role === "quantkit" ? "#0072B2" : role === "baseline" ? "#999999" : role === "peer" ? "#E69F00" : "#555555";
 
 function renderThroughputBars(run: BenchResultFile) {
   const groups = throughputBars(run);
   if (groups.length === 0) return;
-  const s = section("Throughput per case (one size)", "throughput-bars");
+  const s = section(
+    `Throughput per case (series measured at fewer than ${MIN_CURVE_SIZES} sizes)`,
+    "throughput-bars",
+  );
   for (const g of groups) {
     const lo = Math.min(...g.bars.map((b) => b.min));
     const hi = Math.max(...g.bars.map((b) => b.max));
+    const axis = valueAxis(g.bars.flatMap((b) => [b.min, b.max]));
     chartCard(
       s,
       `bars-${g.key.replace(/[^a-z0-9]+/gi, "-")}`,
@@ -279,9 +306,9 @@ function renderThroughputBars(run: BenchResultFile) {
           labels: g.bars.map((b) => b.label),
           datasets: [
             {
-              label: `median throughput (${g.unit}); blue: quantkit, grey: plain copy, orange: peer library; whiskers: min–max`,
+              label: `median throughput (${g.unit}); blue: quantkit, grey: baseline (plain copy), orange: peer library; whiskers: min–max`,
               data: g.bars.map((b) => b.median),
-              backgroundColor: g.bars.map((b) => implColor(b.impl)),
+              backgroundColor: g.bars.map((b) => roleColor(b.role)),
               whiskers: g.bars.map((b) => [b.min, b.max]),
             } as never,
           ],
@@ -291,23 +318,33 @@ function renderThroughputBars(run: BenchResultFile) {
           responsive: true,
           maintainAspectRatio: false,
           plugins: {
-            title: { display: true, text: g.title, font: { size: 14 } },
+            title: { display: true, text: `${g.title}${partial(g.suiteStatus)}`, font: { size: 14 } },
             legend: { position: "bottom" },
           },
           scales: {
-            x: {
-              type: "logarithmic",
-              min: lo / 1.5,
-              max: hi * 1.5,
-              title: { display: true, text: `throughput (${g.unit}, log scale)` },
-              ticks: { callback: logTick },
-            },
+            x:
+              axis.type === "logarithmic"
+                ? {
+                    type: "logarithmic",
+                    min: lo / 1.5,
+                    max: hi * 1.5,
+                    title: { display: true, text: `throughput (${g.unit}, log scale)` },
+                    ticks: { callback: logTick },
+                  }
+                : {
+                    type: "linear",
+                    beginAtZero: true,
+                    title: { display: true, text: `throughput (${g.unit})` },
+                  },
             y: { ticks: { autoSkip: false, font: { size: 11 } } },
           },
         },
         plugins: [whiskers],
       } as ChartConfiguration,
-      { height: 90 + 22 * g.bars.length },
+      {
+        height: 90 + 22 * g.bars.length,
+        note: `Axis: ${axisWords(axis.type, "throughput")}`,
+      },
     );
   }
 }
@@ -354,8 +391,10 @@ function renderStages(run: BenchResultFile) {
 
 function renderRatios(run: BenchResultFile) {
   const groups = ratioGroups(run);
-  if (groups.length === 0) return;
+  const holes = placeholders("ratios", run);
+  if (groups.length === 0 && holes.length === 0) return;
   const s = section("Speed ratios (paired, median with min–max whiskers)", "ratios");
+  s.append(...holes);
   groups.forEach((g, gi) => {
     const config: ChartConfiguration<"bar"> = {
       type: "bar",
@@ -363,8 +402,9 @@ function renderRatios(run: BenchResultFile) {
         labels: g.ratios.map((r) => r.label),
         datasets: [
           {
-            label: "median speed ratio (× faster; the dashed line is 1 = same speed)",
+            label: "median speed ratio (× faster; bars start at 1 = same speed, the dashed line)",
             data: g.ratios.map((r) => r.median),
+            base: 1,
             backgroundColor: g.ratios.map((r) => (r.median >= 1 ? "#009E73" : "#E69F00")),
             whiskers: g.ratios.map((r) => [r.min, r.max]),
           } as never,
@@ -375,7 +415,7 @@ function renderRatios(run: BenchResultFile) {
         responsive: true,
         maintainAspectRatio: false,
         plugins: {
-          title: { display: true, text: g.title, font: { size: 14 } },
+          title: { display: true, text: `${g.title}${partial(g.suiteStatus)}`, font: { size: 14 } },
           legend: { position: "bottom" },
         },
         scales: {
@@ -392,9 +432,9 @@ function renderRatios(run: BenchResultFile) {
       },
       plugins: [whiskers, unitLine],
     };
-    chartCard(s, `ratios-${g.suite}`, config as ChartConfiguration, {
+    chartCard(s, `ratios-${g.key}`, config as ChartConfiguration, {
       height: 120 + 26 * g.ratios.length,
-      note: `${gi === 0 ? "Green: the first-named is faster; orange: slower. " : ""}Each ratio is t(second) / t(first), round by round in the same run.`,
+      note: `${gi === 0 ? "Green: the first-named is faster; orange: slower. " : ""}${g.sameBackend ? "Both timings of each ratio ran on the same backend. " : "Each ratio compares two backends or libraries. "}Each ratio is t(second) / t(first), round by round in the same run. Axis: ${axisWords("logarithmic", "speed ratio")}`,
     });
   });
 }
@@ -411,12 +451,6 @@ function renderAccuracy(run: BenchResultFile) {
   for (const [di, name] of names.entries()) {
     const mine = series.filter((x) => x.dataset === name);
     const base = fp32ByDataset.find((f) => f.dataset === name);
-    const lowest = Math.min(
-      ...mine.flatMap((x) => x.points.map((p) => p.accuracy * 100)),
-      base ? base.accuracy * 100 : 100,
-    );
-    // From the nearest ten below the lowest point: the gaps between methods stay visible.
-    const yMin = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
     const datasets: ChartConfiguration<"line">["data"]["datasets"] = mine.map((x, i) => ({
       label: name ? x.label.replace(` · ${name}`, "") : x.label,
       data: x.points.map((p) => ({ x: p.bits, y: p.accuracy * 100 })),
@@ -462,7 +496,8 @@ function renderAccuracy(run: BenchResultFile) {
               ticks: { stepSize: 1 },
               title: { display: true, text: "bits (weights and activations)" },
             },
-            y: { min: yMin, max: 100, title: { display: true, text: "test accuracy (%)" } },
+            // From 0: a zoomed axis would turn a few tenths of a point into a cliff.
+            y: { min: 0, max: 100, title: { display: true, text: "test accuracy (%)" } },
           },
         },
       } as ChartConfiguration,
@@ -551,93 +586,6 @@ function renderCalibrators(run: BenchResultFile) {
   );
 }
 
-function renderComparison(current: LoadedRun, base: LoadedRun) {
-  const threshold = Math.min(0.99, Math.max(0, Number(thresholdInput.value) / 100 || 0));
-  const cmp = compareRuns(base.run, current.run, threshold);
-  const s = section(`Side by side: ${current.name} against ${base.name}`, "compare");
-  s.append(
-    el(
-      "p",
-      { id: "compare-summary" },
-      cmp.regressions.length > 0
-        ? `${cmp.regressions.length} ratio(s) fell by more than ${(threshold * 100).toFixed(0)}%: marked in red.`
-        : `No ratio fell by more than ${(threshold * 100).toFixed(0)}% (${cmp.changes.length} compared).`,
-    ),
-  );
-  const sorted = [...cmp.changes].sort((a, b) => a.change - b.change);
-  const t = table(
-    ["suite", "ratio", base.name, current.name, "change", ""],
-    sorted.map((c) => [
-      c.suite,
-      c.label,
-      formatNumber(c.base),
-      formatNumber(c.current),
-      `${c.change >= 0 ? "+" : ""}${(c.change * 100).toFixed(1)}%`,
-      c.regressed ? "▼ regressed" : c.improved ? "▲ improved" : "",
-    ]),
-    { id: "compare-table" },
-    new Set([2, 3, 4]),
-  );
-  t.querySelectorAll("tbody tr").forEach((tr, i) => {
-    const c = sorted[i]!;
-    if (c.regressed) tr.classList.add("regressed");
-    else if (c.improved) tr.classList.add("improved");
-  });
-  s.append(t);
-  if (cmp.missing.length > 0) {
-    s.append(
-      el(
-        "p",
-        { class: "muted" },
-        `Only in ${base.name}: ${cmp.missing.map((m) => `${m.suite}/${m.id}${m.why ? ` (${m.why.split("\n")[0]})` : ""}`).join("; ")}`,
-      ),
-    );
-  }
-  if (sorted.length > 0) {
-    chartCard(
-      s,
-      "compare-chart",
-      {
-        type: "bar",
-        data: {
-          labels: sorted.map((c) => `${c.regressed ? "▼ " : ""}${c.label}`),
-          datasets: [
-            { label: base.name, data: sorted.map((c) => c.base), backgroundColor: "#999999" },
-            {
-              label: current.name,
-              data: sorted.map((c) => c.current),
-              backgroundColor: sorted.map((c) => (c.regressed ? "#D55E00" : "#0072B2")),
-            },
-          ],
-        },
-        options: {
-          indexAxis: "y",
-          responsive: true,
-          maintainAspectRatio: false,
-          plugins: {
-            title: {
-              display: true,
-              text: "Speed ratios of the two runs (regressions in red-orange, marked ▼)",
-              font: { size: 14 },
-            },
-            legend: { position: "bottom" },
-          },
-          scales: {
-            x: {
-              type: "logarithmic",
-              title: { display: true, text: "speed ratio (×, log scale)" },
-              ticks: { callback: logTick },
-            },
-            y: { ticks: { autoSkip: false, font: { size: 11 } } },
-          },
-        },
-        plugins: [unitLine],
-      } as ChartConfiguration,
-      { height: 90 + 30 * sorted.length },
-    );
-  }
-}
-
 function renderNumbers(run: BenchResultFile) {
   const s = section("All timings", "numbers");
   for (const suite of run.suites) {
@@ -680,32 +628,73 @@ function render() {
   }
   const bIndex = selectB.value === "" ? -1 : Number(selectB.value);
   const b = bIndex >= 0 && bIndex !== Number(selectA.value) ? runs[bIndex] : undefined;
+  renderRunSummary(section(`Run summary: ${a.name}`, "run-summary"), a.run);
   renderRunInfo(a.name, a.run);
   renderHeadlines(a.run);
-  if (b) renderComparison(a, b);
+  const headlineSection = section("int8 against fp32, and against onnxruntime", "headline-chart");
+  headlineSection.append(...placeholders("headline-chart", a.run));
+  renderHeadlineChart(headlineSection, a.run);
+  if (b) {
+    // The threshold starts at the noise the two runs measured; a number typed in the box wins.
+    const measured = noiseThreshold(b.run, a.run);
+    if (!thresholdTyped) thresholdInput.value = String(Math.round(measured * 100));
+    const threshold = Math.min(0.99, Math.max(0, Number(thresholdInput.value) / 100 || 0));
+    renderComparison(
+      section(`Side by side: ${a.name} against ${b.name}`, "compare"),
+      a,
+      b,
+      threshold,
+      thresholdTyped
+        ? `${(threshold * 100).toFixed(0)}%, as typed (the runs' measured noise: ${(measured * 100).toFixed(0)}%)`
+        : `${(measured * 100).toFixed(0)}%, the runs' measured noise (the median spread of their paired ratios)`,
+    );
+  }
   renderThroughput(a.run);
   renderThroughputBars(a.run);
   renderStages(a.run);
   renderRatios(a.run);
-  renderExactness(section("Exactness against the reference", "exactness"), a.run);
+  const exactSection = section("Exactness against the reference", "exactness");
+  exactSection.append(...placeholders("exactness", a.run));
+  renderExactness(exactSection, a.run);
   renderAccuracy(a.run);
   renderCalibrators(a.run);
   renderNumbers(a.run);
   document.body.dataset.charts = String(live.length);
   // What each chart says about itself, for the Chromium test (titles, axis titles, legend entries).
   (window as unknown as { benchCharts: unknown }).benchCharts = live.map((c) => {
-    const scales = c.options.scales as Record<string, { title?: { text?: unknown } }> | undefined;
+    const scales = c.options.scales as
+      | Record<string, { type?: string; title?: { text?: unknown } }>
+      | undefined;
     return {
       id: c.canvas.id,
       title: String(c.options.plugins?.title?.text ?? ""),
       axes: Object.values(scales ?? {})
         .map((a) => String(a.title?.text ?? ""))
         .filter(Boolean),
+      // Each axis' type as drawn and its title, and the caption under the chart: what the test checks
+      // against each other (no caption or title may claim a log scale the chart lacks).
+      scales: Object.fromEntries(
+        Object.entries(c.scales).map(([k, sc]) => [
+          k,
+          { type: sc.type, title: String(scales?.[k]?.title?.text ?? "") },
+        ]),
+      ),
+      note: c.canvas.dataset.note ?? "",
       legend: c.data.datasets.map((d) => String(d.label ?? "")),
     };
   });
+  // Where each chart's bars start (the dataset's `base`), for the test: ratio bars start at 1.
+  (window as unknown as { benchChartBases: unknown }).benchChartBases = Object.fromEntries(
+    live.map((c) => [c.canvas.id, c.data.datasets.map((d) => (d as { base?: number }).base ?? null)]),
+  );
   document.body.dataset.rendered = a.name;
 }
 
+/** Words for one axis, from its type: never "log" unless it is. */
+function axisWords(type: string, name: string): string {
+  return type === "logarithmic" ? `${name} on a log scale.` : `${name} on a linear scale from 0.`;
+}
+
 showBundled();
+loadNewestBundled();
 render();

@@ -109,36 +109,99 @@ async function paintedCanvases(min = 2000): Promise<{ id: string; painted: numbe
   }, min);
 }
 
+interface Described {
+  id: string;
+  title: string;
+  axes: string[];
+  scales: Record<string, { type: string; title: string }>;
+  note: string;
+  legend: string[];
+}
+
+/**
+ * No caption claims a log scale the chart lacks: an axis' title says "log" exactly when the axis is
+ * logarithmic, and a note under a chart speaks of a log scale only when one of its axes is one.
+ */
+function honestAxes(charts: Described[]): string[] {
+  const wrong: string[] = [];
+  for (const c of charts) {
+    for (const [k, sc] of Object.entries(c.scales)) {
+      if (/\blog\b/.test(sc.title) !== (sc.type === "logarithmic"))
+        wrong.push(`${c.id}: axis ${k} is ${sc.type}, titled "${sc.title}"`);
+    }
+    const anyLog = Object.values(c.scales).some((sc) => sc.type === "logarithmic");
+    if (/log[- ]log/i.test(c.note)) wrong.push(`${c.id}: note claims log-log: "${c.note}"`);
+    if (/\blog scale\b/.test(c.note) && !anyLog) wrong.push(`${c.id}: note claims a log scale: "${c.note}"`);
+  }
+  return wrong;
+}
+
 const cellText = (selector: string) =>
   page.$$eval(selector, (cells) => cells.map((c) => c.textContent?.trim() ?? ""));
 
 describe("bench dashboard", () => {
+  it.skipIf(!existsSync(baselinePath))(
+    "opens the newest result file of bench-results/ by itself",
+    async () => {
+      await page.waitForFunction(() => document.body.dataset.rendered !== undefined);
+      expect(await page.evaluate(() => document.body.dataset.rendered)).toBe("baseline.json");
+      expect(await page.textContent("#load-status")).toContain("the newest result file in bench-results/");
+    },
+  );
+
   it("draws every chart of two uploaded runs and marks the regressed ratio", async () => {
     const baseRun = fixtureRun({ gemmRatio: 2, createdAt: "2026-11-25T12:00:00.000Z" });
-    const current = fixtureRun({ gemmRatio: 1.5 });
+    const current = fixtureRun({ gemmRatio: 1.5, failed: true });
     await page.setInputFiles("#file-input", [
       { name: "base.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(baseRun)) },
       { name: "current.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(current)) },
     ]);
     await page.waitForFunction(() => document.body.dataset.rendered === "current.json");
+    // (the newest bundled file is loaded too: pick base.json by its name)
     await page.selectOption("#run-b", {
-      label: await page.$eval("#run-b option:nth-child(2)", (o) => o.textContent!),
+      label: await page.$$eval(
+        "#run-b option",
+        (os) => os.find((o) => o.textContent!.startsWith("base.json"))!.textContent!,
+      ),
     });
-    await page.waitForSelector("#compare-table");
+    await page.waitForSelector(".compare-table");
 
-    // 3 throughput charts (float16.encode, gemm.int8, gemm.fp32), 2 ratio charts (numeric, kernels),
-    // accuracy, calibrator errors, and the side-by-side chart.
+    // The run summary at the top: the failed suite first, with its reason; the skipped one; the ok suite
+    // whose notes report a failed check.
+    expect(await page.textContent("#run-summary-sentence")).toBe(
+      "6 suites: 4 ok, 1 failed (quantizers), 1 skipped (kernels-gpu). 1 ok suite reports a failed check (e2e).",
+    );
+    expect(await cellText("#run-summary-list li")).toEqual([
+      "quantizers (quantize) failed: RangeError: quantize: scale must be > 0, got 0",
+      "kernels-gpu (gpu.js) skipped: no gpu.js backend in this fixture",
+      "e2e (MLP) ok, but its notes report a failed check: FAIL mnist: fp32 within 1.5 points of PyTorch 1.13 (0.975): fp32 0.963: -1.20 points",
+    ]);
+    expect(await page.$eval("#report > section", (e) => e.id)).toBe("run-summary");
+    // Where the failed suite's charts would be: placeholders; its headline row says why it has none.
+    expect(await cellText("#throughput [data-placeholder]")).toEqual([
+      "kernels-gpu skipped: no gpu.js backend in this fixture. Its charts would be here.",
+      "quantizers failed: RangeError: quantize: scale must be > 0, got 0. Its charts would be here.",
+    ]);
+    expect(await page.$$("#ratios [data-placeholder]")).toHaveLength(2); // quantizers and kernels-gpu
+    mkdirSync(shots, { recursive: true });
+    await page.locator("#run-summary").screenshot({ path: join(shots, "dashboard-summary.png") });
+
+    // One curve (quantkit's float16.encode at 4 sizes); the series at 2 sizes as bars (per suite and
+    // unit); the headline chart; ratio charts like for like and across backends; accuracy, calibrator
+    // errors, and the side-by-side chart.
     const canvases = await paintedCanvases();
     expect(canvases.map((c) => c.id).sort()).toEqual(
       [
         "accuracy-chart",
+        "bars-kernels-GMAC-s",
+        "bars-numeric-Melem-s",
         "calibrator-chart",
         "compare-chart",
+        "headline-chart-canvas",
         "ratios-kernels",
+        "ratios-kernels-across",
         "ratios-numeric",
         "throughput-0",
-        "throughput-1",
-        "throughput-2",
       ].sort(),
     );
     for (const c of canvases) expect(c.painted, `${c.id} drew nothing`).toBeGreaterThan(0);
@@ -147,13 +210,9 @@ describe("bench dashboard", () => {
     // parentheses, a legend entry per dataset.
     const described = (await page.evaluate(
       () => (window as unknown as { benchCharts: unknown }).benchCharts,
-    )) as {
-      id: string;
-      title: string;
-      axes: string[];
-      legend: string[];
-    }[];
-    expect(described).toHaveLength(8);
+    )) as Described[];
+    expect(described).toHaveLength(10);
+    expect(honestAxes(described)).toEqual([]);
     for (const c of described) {
       expect(c.title, c.id).not.toBe("");
       expect(
@@ -163,17 +222,38 @@ describe("bench dashboard", () => {
       expect(c.legend.length, c.id).toBeGreaterThan(0);
       for (const l of c.legend) expect(l, c.id).not.toBe("");
     }
-    expect(described.find((c) => c.id === "accuracy-chart")).toEqual({
+    expect(described.find((c) => c.id === "accuracy-chart")).toMatchObject({
       id: "accuracy-chart",
       title: "MLP test accuracy against bits: PTQ (solid), QAT (dashed), fp32 (dotted)",
       axes: ["bits (weights and activations)", "test accuracy (%)"],
       legend: ["PTQ · minmax", "QAT · minmax", "fp32 model (96.30%)"],
     });
-    expect(described.find((c) => c.id === "throughput-1")).toMatchObject({
-      title: "kernels: gemm.int8: throughput against size (higher is better)",
-      axes: ["problem size (MACs)", "throughput (GMAC/s)"],
-      legend: ["quantkit · js", "onnxruntime-node · ort-cpu"],
+    // The curve: sizes on a log axis (it says so), throughput linear from 0 (the values are close).
+    expect(described.find((c) => c.id === "throughput-0")).toMatchObject({
+      title: "numeric: float16.encode: throughput against size (higher is better)",
+      axes: ["problem size (elements), log scale", "throughput (Melem/s)"],
+      scales: {
+        x: { type: "logarithmic", title: "problem size (elements), log scale" },
+        y: { type: "linear", title: "throughput (Melem/s)" },
+      },
+      legend: ["quantkit · js"],
     });
+    // The ratio bars start at 1 (same speed), not at the axis' minimum.
+    const bases = await page.evaluate(
+      () => (window as unknown as { benchChartBases: unknown }).benchChartBases,
+    );
+    expect(bases).toMatchObject({
+      "ratios-kernels": [1],
+      "ratios-numeric": [1],
+      "headline-chart-canvas": [1],
+    });
+    // The headline chart: int8/fp32 on js, quantkit/onnxruntime-node; onnxruntime-web said to be missing.
+    expect(described.find((c) => c.id === "headline-chart-canvas")!.title).toBe(
+      "int8 against fp32 per backend, and quantkit against onnxruntime (GEMM, > 1: the first named is faster)",
+    );
+    expect(await cellText("#headline-chart-missing li")).toEqual([
+      "onnxruntime-web: not measured in this run (no gemm/int8-vs-ort-web/… ratio)",
+    ]);
 
     // The headline table shows the file's numbers, formatted.
     const headline = await cellText("#headline-table tbody td");
@@ -222,24 +302,30 @@ describe("bench dashboard", () => {
     mkdirSync(shots, { recursive: true });
     await page.locator("#exactness").screenshot({ path: join(shots, "dashboard-exactness.png") });
 
-    // Side by side: the GEMM int8/fp32 ratio fell from 2 to 1.5 (-25%): the one regression at 10%.
-    const regressed = await cellText("#compare-table tr.regressed td");
-    expect(regressed).toEqual([
+    // Side by side, grouped by suite, at the threshold the runs' own noise gives (their ratios spread
+    // ±10%: 20%): the GEMM int8/fp32 ratio fell from 2 to 1.5 (-25%), beyond both runs' ranges.
+    expect(await page.inputValue("#threshold")).toBe("20");
+    expect(await page.textContent("#compare-summary")).toContain("20%, the runs' measured noise");
+    expect(await page.$$eval(".compare-table", (ts) => ts.map((t) => t.getAttribute("data-suite")))).toEqual([
+      "numeric",
       "kernels",
+    ]);
+    const regressed = await cellText(".compare-table tr.regressed td");
+    expect(regressed).toEqual([
       "int8 / fp32 GEMM speed, js, 256x256x256",
       "2",
       "1.5",
       "-25.0%",
       "▼ regressed",
     ]);
-    expect(await page.$$("#compare-table tbody tr")).toHaveLength(4);
-    // Raising the threshold above 25% clears the mark.
+    expect(await page.$$(".compare-table tbody tr")).toHaveLength(4);
+    // A typed threshold wins: above 25% clears the mark, 10% brings it back.
     await page.fill("#threshold", "30");
     await page.dispatchEvent("#threshold", "change");
-    expect(await page.$$("#compare-table tr.regressed")).toHaveLength(0);
+    expect(await page.$$(".compare-table tr.regressed")).toHaveLength(0);
     await page.fill("#threshold", "10");
     await page.dispatchEvent("#threshold", "change");
-    expect(await page.$$("#compare-table tr.regressed")).toHaveLength(1);
+    expect(await page.$$(".compare-table tr.regressed")).toHaveLength(1);
 
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: join(shots, "dashboard-compare.png"), fullPage: true });
@@ -270,13 +356,9 @@ describe("bench dashboard", () => {
       for (const c of canvases) expect(c.painted, `${c.id} drew nothing`).toBeGreaterThan(0);
       const described = (await page.evaluate(
         () => (window as unknown as { benchCharts: unknown }).benchCharts,
-      )) as {
-        id: string;
-        title: string;
-        axes: string[];
-        legend: string[];
-      }[];
+      )) as Described[];
       expect(described).toHaveLength(canvases.length);
+      expect(honestAxes(described)).toEqual([]);
       for (const c of described) {
         expect(c.title, c.id).not.toBe("");
         expect(
@@ -289,8 +371,10 @@ describe("bench dashboard", () => {
       mkdirSync(shots, { recursive: true });
       rmSync(join(shots, "dashboard-baseline.png"), { force: true });
       const sections = [
+        "run-summary",
         "run-info",
         "headlines",
+        "headline-chart",
         "throughput",
         "throughput-bars",
         "gpu-stages",

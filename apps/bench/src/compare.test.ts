@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixtureRun } from "../test/fixtureRun";
-import { compareRuns, formatComparison } from "./compare";
+import { compareRuns, formatComparison, missingBySuite, noiseThreshold } from "./compare";
 
 describe("compareRuns", () => {
   it("flags a ratio whose median fell by more than the threshold, naming suite and id", () => {
@@ -94,6 +94,36 @@ describe("formatComparison", () => {
   it("says so when nothing regressed", () => {
     expect(formatComparison(compareRuns(fixtureRun(), fixtureRun(), 0.1))).toEqual([
       "no ratio fell by more than 10.0% (4 compared)",
+    ]);
+  });
+});
+
+describe("noise", () => {
+  it("marks a change whose two runs' min–max ranges overlap as within noise", () => {
+    // the fixture's ratios spread ±10%: 2 -> 1.5 ([1.8, 2.2] vs [1.35, 1.65]) is beyond; 2 -> 1.9 is within
+    const far = compareRuns(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.5 }), 0.01);
+    expect(far.changes.find((c) => c.id === "gemm/int8-vs-fp32/js/256")!.withinNoise).toBe(false);
+    const near = compareRuns(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.9 }), 0.01);
+    const c = near.changes.find((x) => x.id === "gemm/int8-vs-fp32/js/256")!;
+    expect([c.regressed, c.withinNoise]).toEqual([true, true]);
+  });
+
+  it("takes the default threshold from the runs' measured spread: ±10% rounds gives 20%", () => {
+    expect(noiseThreshold(fixtureRun({ gemmRatio: 2 }), fixtureRun({ gemmRatio: 1.5 }))).toBe(0.2);
+    const quiet = fixtureRun();
+    for (const s of quiet.suites)
+      for (const r of s.ratios) [r.min, r.max] = [r.median * 0.99, r.median * 1.01];
+    expect(noiseThreshold(quiet, quiet)).toBe(0.05); // never below 5%
+  });
+
+  it("counts the ratios it could not compare per suite, with the reason", () => {
+    const current = fixtureRun();
+    const kernels = current.suites.find((s) => s.id === "kernels")!;
+    kernels.status = "failed";
+    kernels.reason = "Error: boom\n  at x";
+    kernels.ratios = [];
+    expect(missingBySuite(compareRuns(fixtureRun(), current, 0.1))).toEqual([
+      { suite: "kernels", count: 2, why: "suite failed: Error: boom" },
     ]);
   });
 });

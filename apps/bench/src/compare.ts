@@ -13,6 +13,11 @@ export interface RatioChange {
   regressed: boolean;
   /** Rose by more than the threshold. */
   improved: boolean;
+  /**
+   * The two runs' own min–max ranges of this ratio (over their paired rounds) overlap: the change is
+   * within the noise the runs measured, whatever the threshold says.
+   */
+  withinNoise: boolean;
 }
 
 /** What {@link compareRuns} finds. */
@@ -59,6 +64,7 @@ export function compareRuns(base: BenchResultFile, current: BenchResultFile, thr
     }
     const change = now.ratio.median / ratio.median - 1;
     changes.push({
+      withinNoise: now.ratio.min <= ratio.max && ratio.min <= now.ratio.max,
       suite,
       id: ratio.id,
       label: ratio.label,
@@ -113,4 +119,49 @@ export function formatComparison(cmp: Comparison): string[] {
     lines.push(`  not run   ${suite}: ${count} ratio(s) of the base not compared`);
   if (cmp.added.length > 0) lines.push(`  ${cmp.added.length} ratio(s) new in this run`);
   return lines;
+}
+
+/**
+ * The ratios of the base a comparison could not compare, counted per suite with the reason (a failed
+ * or skipped suite, a suite not run), for a summary line per suite instead of a list of ids.
+ *
+ * @example
+ * missingBySuite(compareRuns(base, current, 0.1)) // [{ suite: "kernels-gpu", count: 10, why: "suite failed: …" }]
+ */
+export function missingBySuite(cmp: Comparison): { suite: string; count: number; why: string }[] {
+  const out = new Map<string, { suite: string; count: number; why: string }>();
+  for (const m of cmp.missing) {
+    const why = m.why?.split("\n")[0] ?? "the ratio is not in the current run";
+    const key = `${m.suite}\u0000${why}`;
+    const e = out.get(key) ?? { suite: m.suite, count: 0, why };
+    e.count++;
+    out.set(key, e);
+  }
+  return [...out.values()];
+}
+
+/**
+ * A regression threshold taken from the noise the two runs measured: for every ratio in both, the wider
+ * of its two relative min–max spreads over the paired rounds ((max − min) / median); the median of those,
+ * rounded up to a whole percent, at least 5%. Two runs on a quiet machine get a tight threshold, runs on
+ * a busy one a wide one (the README measured 20–30% from run to run on 2 busy cores).
+ *
+ * @example
+ * noiseThreshold(base, current) // 0.2 when the ratios' rounds spread by ±10% around their medians
+ */
+export function noiseThreshold(base: BenchResultFile, current: BenchResultFile): number {
+  const spread = (r: Ratio) => (r.median > 0 ? (r.max - r.min) / r.median : 0);
+  const b = new Map<string, Ratio>();
+  for (const s of base.suites) for (const r of s.ratios) b.set(`${s.id}\u0000${r.id}`, r);
+  const spreads: number[] = [];
+  for (const s of current.suites)
+    for (const r of s.ratios) {
+      const old = b.get(`${s.id}\u0000${r.id}`);
+      if (old) spreads.push(Math.max(spread(old), spread(r)));
+    }
+  if (spreads.length === 0) return 0.1;
+  spreads.sort((x, y) => x - y);
+  const mid = spreads.length >> 1;
+  const median = spreads.length % 2 ? spreads[mid]! : (spreads[mid - 1]! + spreads[mid]!) / 2;
+  return Math.min(0.95, Math.max(0.05, Math.ceil(median * 100 - 1e-9) / 100));
 }

@@ -95,7 +95,14 @@ describe("measureSet", () => {
       ],
       { warmupRounds: 0, repetitions: 4, minSampleMs: 0, now: clock.now, onRound: (done) => (round = done) },
     );
-    const spec = { op: "x", impl: "q", backend: "js", size: 1000, sizeUnit: "elements" };
+    const spec = {
+      op: "x",
+      impl: "q",
+      role: "quantkit" as const,
+      backend: "js",
+      size: 1000,
+      sizeUnit: "elements",
+    };
     const s = {
       timing: toTiming({ ...spec, id: "subject" }, out.get("subject")!),
       samples: out.get("subject")!,
@@ -161,6 +168,7 @@ describe("toTiming", () => {
         id: "copy/1M",
         op: "copy",
         impl: "copy",
+        role: "baseline",
         backend: "js",
         size: 1_000_000,
         sizeUnit: "elements",

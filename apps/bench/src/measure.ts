@@ -1,4 +1,4 @@
-import type { Params, Ratio, Timing } from "./schema";
+import type { Params, Ratio, Timing, TimingRole } from "./schema";
 import { pairedRatios, summarize } from "./stats";
 
 /** One contender of a measured set: a call to time, under a unique id. */
@@ -130,6 +130,8 @@ export interface TimingSpec {
   id: string;
   op: string;
   impl: string;
+  /** What the timing is to the reader: quantkit's code, a peer library, or a baseline (see schema). */
+  role: TimingRole;
   backend: string;
   size: number;
   sizeUnit: string;
@@ -144,7 +146,7 @@ export interface TimingSpec {
  * when asked, throughput = size / time (its min comes from the max time and vice versa).
  *
  * @example
- * toTiming({ id: "t", op: "copy", impl: "copy", backend: "js", size: 1e6, sizeUnit: "elements",
+ * toTiming({ id: "t", op: "copy", impl: "copy", role: "baseline", backend: "js", size: 1e6, sizeUnit: "elements",
  *   throughput: { unit: "Melem/s", per: 1e6 } }, samples).throughput!.unit; // "Melem/s"
  */
 export function toTiming(spec: TimingSpec, samples: VariantSamples): Timing {
@@ -154,6 +156,7 @@ export function toTiming(spec: TimingSpec, samples: VariantSamples): Timing {
     id: spec.id,
     op: spec.op,
     impl: spec.impl,
+    role: spec.role,
     backend: spec.backend,
     size: spec.size,
     sizeUnit: spec.sizeUnit,

@@ -33,6 +33,25 @@ describe("validateResultFile", () => {
     ]);
   });
 
+  it("takes a timing's role (quantkit, peer or baseline) when present, and a file without roles", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON clone broken on purpose
+    const run = clone(fixtureRun()) as unknown as Record<string, any>;
+    expect(run.suites[0].timings.map((t: { role: string }) => t.role)).toEqual([
+      "quantkit",
+      "quantkit",
+      "peer",
+      "quantkit",
+      "peer",
+      "quantkit",
+    ]);
+    run.suites[0].timings[2].role = "competitor";
+    expect(problems(run)).toEqual([
+      '$.suites[0].timings[2].role must be one of "quantkit", "peer", "baseline", got "competitor"',
+    ]);
+    for (const s of run.suites) for (const t of s.timings) delete t.role;
+    expect(problems(run)).toEqual([]);
+  });
+
   it("refuses another schema version by name, before looking at the rest", () => {
     const run = { ...clone(fixtureRun()), schemaVersion: 2, suites: "whatever" };
     expect(problems(run)).toEqual(["schemaVersion 2 is not supported: this code reads version 1"]);
@@ -47,10 +66,10 @@ describe("validateResultFile", () => {
 
   it("requires min <= median <= max in timings, throughputs and ratios", () => {
     const run = clone(fixtureRun());
-    run.suites[0]!.timings[0]!.minMs = 99;
+    run.suites[0]!.timings[1]!.minMs = 99;
     run.suites[0]!.ratios[0]!.max = 0;
     expect(problems(run)).toEqual([
-      "$.suites[0].timings[0] must have minMs <= medianMs <= maxMs, got 99, 2, 2.4",
+      "$.suites[0].timings[1] must have minMs <= medianMs <= maxMs, got 99, 2, 2.4",
       "$.suites[0].ratios[0] must have min <= median <= max, got 2.25, 2.5, 0",
     ]);
   });

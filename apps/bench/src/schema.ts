@@ -52,6 +52,10 @@ export interface MethodInfo {
   ratio: "paired";
 }
 
+/** What a timing is to the reader (see {@link Timing.role}). */
+export type TimingRole = "quantkit" | "peer" | "baseline";
+export const TIMING_ROLES: readonly TimingRole[] = ["quantkit", "peer", "baseline"];
+
 /** Median, min and max of a throughput (units per second). */
 export interface ThroughputSummary {
   /** e.g. "Melem/s", "GOP/s" (giga multiply-adds per second), "samples/s". */
@@ -69,6 +73,13 @@ export interface Timing {
   op: string;
   /** Whose code: "quantkit", "onnxruntime-node", "@petamoriken/float16", "copy"… */
   impl: string;
+  /**
+   * What the timing is to the reader, stated by the suite that measured it: "quantkit" (our code),
+   * "peer" (another library quantkit is measured against: onnxruntime, @petamoriken/float16) or
+   * "baseline" (a yardstick, not a competitor: a plain copy). Optional: files written before the field
+   * have none, and the dashboard then marks no timing as a peer (it never guesses from `impl`).
+   */
+  role?: TimingRole;
   /** The backend that actually ran (as reported by the code, never as requested). */
   backend: string;
   /** The problem size (x axis of the dashboard's throughput charts) in {@link sizeUnit}. */
@@ -342,6 +353,9 @@ const timing = all(
     throughput,
   }),
   minMedMax("minMs", "medianMs", "maxMs"),
+  (v, p, out) => {
+    if (isObject(v) && "role" in v) oneOf(...TIMING_ROLES)(v.role, `${p}.role`, out);
+  },
 );
 
 const ratio = all(

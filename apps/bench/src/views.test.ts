@@ -7,26 +7,46 @@ import {
   formatNumber,
   headlines,
   ratioGroups,
+  throughputBars,
   throughputCharts,
 } from "./views";
 
-describe("throughputCharts", () => {
-  it("makes one chart per suite and op, one series per impl and backend, points sorted by size", () => {
+describe("throughputCharts and throughputBars", () => {
+  it("draws a curve only for series measured at 4 sizes or more, sorted by size", () => {
     const charts = throughputCharts(fixtureRun());
-    expect(charts.map((c) => c.title)).toEqual([
-      "numeric: float16.encode",
-      "kernels: gemm.int8",
-      "kernels: gemm.fp32",
+    expect(charts.map((c) => c.title)).toEqual(["numeric: float16.encode"]);
+    const f16 = charts[0]!;
+    expect(f16.yLabel).toBe("throughput (Melem/s)");
+    expect(f16.series.map((s) => [s.label, s.role])).toEqual([["quantkit · js", "quantkit"]]);
+    // 1M elements in 2 ms = 524.288 Melem/s; every point is size / time
+    expect(f16.series[0]!.points.map((p) => [p.x, p.y])).toEqual([
+      [262144, 524.288],
+      [1048576, 524.288],
+      [4194304, 524.288],
+      [16777216, 524.288],
     ]);
-    const gemm = charts[1]!;
-    expect(gemm.xLabel).toBe("problem size (MACs)");
-    expect(gemm.yLabel).toBe("throughput (GMAC/s)");
-    expect(gemm.series.map((s) => s.label)).toEqual(["quantkit · js", "onnxruntime-node · ort-cpu"]);
-    // 64^3 MACs in 1 ms = 0.262144 GMAC/s; 256^3 in 40 ms = 0.4194304 GMAC/s.
-    expect(gemm.series[0]!.points.map((p) => [p.x, p.y])).toEqual([
-      [262144, 0.262144],
-      [16777216, 0.4194304],
+  });
+
+  it("draws a series of fewer sizes as bars, one per size, with the role the file states", () => {
+    const groups = throughputBars(fixtureRun());
+    expect(groups.map((g) => g.key)).toEqual(["numeric/Melem/s", "kernels/GMAC/s"]);
+    expect(groups[0]!.bars.map((b) => [b.label, b.role])).toEqual([
+      ["float16.encode · @petamoriken/float16 · js · 1M", "peer"],
+      ["float16.encode · @petamoriken/float16 · js · 4M", "peer"],
     ]);
+    expect(groups[1]!.bars.map((b) => b.label)).toEqual([
+      "gemm.int8 · quantkit · js · 256K",
+      "gemm.int8 · quantkit · js · 16M",
+      "gemm.int8 · onnxruntime-node · ort-cpu · 16M",
+      "gemm.fp32 · quantkit · js · 256K",
+      "gemm.fp32 · quantkit · js · 16M",
+    ]);
+  });
+
+  it("marks no series as a peer in a file without roles (never guessed from impl)", () => {
+    const run = fixtureRun();
+    for (const s of run.suites) for (const t of s.timings) delete t.role;
+    expect(throughputBars(run)[0]!.bars.map((b) => b.role)).toEqual([undefined, undefined]);
   });
 });
 
@@ -55,10 +75,11 @@ describe("calibratorErrors and ratioGroups", () => {
     });
   });
 
-  it("groups the ratios of each suite that has any", () => {
-    expect(ratioGroups(fixtureRun()).map((g) => [g.suite, g.ratios.length])).toEqual([
-      ["numeric", 2],
-      ["kernels", 2],
+  it("groups the ratios of each suite, like for like (same backend) apart from across backends", () => {
+    expect(ratioGroups(fixtureRun()).map((g) => [g.key, g.sameBackend, g.ratios.map((r) => r.id)])).toEqual([
+      ["numeric", true, ["f16/vs-peta/1M", "f16/vs-peta/4M"]],
+      ["kernels", true, ["gemm/int8-vs-fp32/js/256"]],
+      ["kernels-across", false, ["gemm/int8-vs-ort/js/256"]],
     ]);
   });
 });
@@ -66,6 +87,7 @@ describe("calibratorErrors and ratioGroups", () => {
 describe("headlines", () => {
   it("quotes the headline ratios, then fp32 and PTQ/QAT at 8 and 4 bits", () => {
     expect(headlines(fixtureRun()).map((h) => `${h.label} = ${h.value}`)).toEqual([
+      "kernels-gpu: no figures = skipped",
       "float16 encode, quantkit / @petamoriken/float16, 1M = 2.5×",
       "int8 / fp32 GEMM speed, js, 256x256x256 = 1.5×",
       "quantkit int8 GEMM (js) / onnxruntime MatMulInteger speed, 256x256x256 = 0.1×",
@@ -74,6 +96,18 @@ describe("headlines", () => {
       "PTQ accuracy at 4 bits (minmax) = 87.10%",
       "QAT accuracy at 8 bits (minmax) = 95.80%",
       "QAT accuracy at 4 bits (minmax) = 93.00%",
+    ]);
+  });
+
+  it("puts a row where a failed suite's figures would be, with its reason, instead of dropping them", () => {
+    const rows = headlines(fixtureRun({ failed: true }));
+    expect(rows.slice(0, 2)).toEqual([
+      { label: "kernels-gpu: no figures", value: "skipped", detail: "no gpu.js backend in this fixture" },
+      {
+        label: "quantizers: no figures",
+        value: "failed",
+        detail: "RangeError: quantize: scale must be > 0, got 0",
+      },
     ]);
   });
 });

@@ -2,7 +2,7 @@
  * What the dashboard draws, derived from result files: plain data, no DOM, no chart.js, so that it is
  * unit-tested here and the page only renders it.
  */
-import type { BenchResultFile, Metric, Ratio, Timing } from "./schema";
+import type { BenchResultFile, Metric, Ratio, SuiteResult, Timing, TimingRole } from "./schema";
 
 /** One point of a throughput curve. */
 export interface ThroughputPoint {
@@ -19,8 +19,20 @@ export interface ThroughputChart {
   title: string;
   xLabel: string;
   yLabel: string;
-  series: { label: string; impl: string; backend: string; points: ThroughputPoint[] }[];
+  /** The suite's status: a chart of a suite that did not finish ("failed") is marked as partial. */
+  suiteStatus: SuiteResult["status"];
+  series: {
+    label: string;
+    impl: string;
+    backend: string;
+    /** The timings' role as the file states it (undefined in files written before the field). */
+    role: TimingRole | undefined;
+    points: ThroughputPoint[];
+  }[];
 }
+
+/** A series drawn as a line needs this many sizes; one with fewer is drawn as bars (two points make no curve). */
+export const MIN_CURVE_SIZES = 4;
 
 /** Stages of a GPU call, timed apart (drawn as stacked bars, not as throughput). */
 const STAGES = ["upload", "compute", "readback"];
@@ -35,9 +47,9 @@ const isStage = (t: Timing) => STAGES.includes(String(t.params.stage));
  * throughputCharts(run).map((c) => c.title); // ["kernels: gemm.int8", "kernels: gemm.fp32", …]
  */
 export function throughputCharts(run: BenchResultFile): ThroughputChart[] {
-  return allThroughputCharts(run).filter(
-    (c) => new Set(c.series.flatMap((s) => s.points.map((p) => p.x))).size > 1,
-  );
+  return allThroughputCharts(run)
+    .map((c) => ({ ...c, series: c.series.filter((s) => s.points.length >= MIN_CURVE_SIZES) }))
+    .filter((c) => c.series.length > 0);
 }
 
 /** One bar chart of the ops of a suite measured at a single size: one bar per op, impl and backend. */
@@ -45,20 +57,29 @@ export interface ThroughputBars {
   key: string;
   title: string;
   unit: string;
-  bars: { label: string; median: number; min: number; max: number; impl: string }[];
+  suiteStatus: SuiteResult["status"];
+  bars: {
+    label: string;
+    median: number;
+    min: number;
+    max: number;
+    impl: string;
+    role: TimingRole | undefined;
+  }[];
 }
 
 /**
- * The ops measured at one size only, per suite and throughput unit, as bars (a one-point curve says
- * nothing about size).
+ * The series measured at fewer than {@link MIN_CURVE_SIZES} sizes, per suite and throughput unit, as
+ * bars, one per size (a curve through two or three points says little about size, one point nothing).
  *
  * @example
  * throughputBars(run).map((b) => b.title); // ["quantizers: throughput per case (Melem/s)"]
  */
 export function throughputBars(run: BenchResultFile): ThroughputBars[] {
   const out = new Map<string, ThroughputBars>();
-  for (const c of allThroughputCharts(run)) {
-    if (new Set(c.series.flatMap((s) => s.points.map((p) => p.x))).size > 1) continue;
+  for (const chart of allThroughputCharts(run)) {
+    const c = { ...chart, series: chart.series.filter((s) => s.points.length < MIN_CURVE_SIZES) };
+    if (c.series.length === 0) continue;
     const suite = c.title.slice(0, c.title.indexOf(":"));
     const unit = c.yLabel.replace(/^throughput \((.*)\)$/, "$1");
     const key = `${suite}/${unit}`;
@@ -66,8 +87,9 @@ export function throughputBars(run: BenchResultFile): ThroughputBars[] {
     if (!group) {
       group = {
         key,
-        title: `${suite}: throughput per case at one size (${unit}, higher is better)`,
+        title: `${suite}: throughput per case (${unit}, higher is better)`,
         unit,
+        suiteStatus: c.suiteStatus,
         bars: [],
       };
       out.set(key, group);
@@ -75,11 +97,12 @@ export function throughputBars(run: BenchResultFile): ThroughputBars[] {
     for (const s of c.series) {
       for (const p of s.points) {
         group.bars.push({
-          label: `${c.title.slice(suite.length + 2)} · ${s.label}${p.shape ? ` · ${p.shape}` : ""}`,
+          label: `${c.title.slice(suite.length + 2)} · ${s.label} · ${p.shape ?? formatCount(p.x)}`,
           median: p.y,
           min: p.min,
           max: p.max,
           impl: s.impl,
+          role: s.role,
         });
       }
     }
@@ -118,6 +141,7 @@ function allThroughputCharts(run: BenchResultFile): ThroughputChart[] {
           title: `${suite.id}: ${t.op}`,
           xLabel: `problem size (${t.sizeUnit})`,
           yLabel: `throughput (${t.throughput.unit})`,
+          suiteStatus: suite.status,
           series: [],
         };
         charts.set(key, chart);
@@ -125,7 +149,7 @@ function allThroughputCharts(run: BenchResultFile): ThroughputChart[] {
       const label = `${t.impl} · ${t.backend}`;
       let series = chart.series.find((s) => s.label === label);
       if (!series) {
-        series = { label, impl: t.impl, backend: t.backend, points: [] };
+        series = { label, impl: t.impl, backend: t.backend, role: t.role, points: [] };
         chart.series.push(series);
       }
       series.points.push({
@@ -141,15 +165,55 @@ function allThroughputCharts(run: BenchResultFile): ThroughputChart[] {
   return [...charts.values()];
 }
 
-/** The ratios of each suite that has any, for the ratio charts. */
-export function ratioGroups(run: BenchResultFile): { suite: string; title: string; ratios: Ratio[] }[] {
-  return run.suites
-    .filter((s) => s.ratios.length > 0)
-    .map((s) => ({
-      suite: s.id,
-      title: `${s.id}: speed ratios (> 1: the first named is faster)`,
-      ratios: s.ratios,
-    }));
+/** One chart of ratios: a suite's like-for-like ratios, or its ratios across backends. */
+export interface RatioGroup {
+  /** "<suite>" for like-for-like ratios, "<suite>-across" for the others. */
+  key: string;
+  suite: string;
+  suiteStatus: SuiteResult["status"];
+  title: string;
+  /** Both timings of every ratio ran on the same backend. */
+  sameBackend: boolean;
+  ratios: Ratio[];
+}
+
+/**
+ * The ratios of each suite that has any, for the ratio charts: those whose two timings ran on the same
+ * backend (int8 against fp32 on wasm-simd: like for like) apart from those across backends or
+ * implementations (our wasm-simd against onnxruntime's native code, int8 on wasm-simd against fp32 on
+ * @quantkit/nn), which answer a different question.
+ */
+export function ratioGroups(run: BenchResultFile): RatioGroup[] {
+  const out: RatioGroup[] = [];
+  for (const s of run.suites) {
+    if (s.ratios.length === 0) continue;
+    const backend = new Map(s.timings.map((t) => [t.id, t.backend]));
+    const same = (r: Ratio) => {
+      const a = backend.get(r.subject);
+      return a !== undefined && a === backend.get(r.reference);
+    };
+    const like = s.ratios.filter(same);
+    const across = s.ratios.filter((r) => !same(r));
+    if (like.length > 0)
+      out.push({
+        key: s.id,
+        suite: s.id,
+        suiteStatus: s.status,
+        title: `${s.id}: speed ratios on the same backend (> 1: the first named is faster)`,
+        sameBackend: true,
+        ratios: like,
+      });
+    if (across.length > 0)
+      out.push({
+        key: `${s.id}-across`,
+        suite: s.id,
+        suiteStatus: s.status,
+        title: `${s.id}: speed ratios across backends or libraries (> 1: the first named is faster)`,
+        sameBackend: false,
+        ratios: across,
+      });
+  }
+  return out;
 }
 
 /** One curve of accuracy against bits. */
@@ -258,6 +322,15 @@ export interface Headline {
  */
 export function headlines(run: BenchResultFile): Headline[] {
   const out: Headline[] = [];
+  // A suite that did not finish gives no figures: say so where they would be, never drop them silently.
+  for (const s of run.suites) {
+    if (s.status === "ok") continue;
+    out.push({
+      label: `${s.id}: no figures`,
+      value: s.status,
+      detail: (s.reason ?? "").split("\n")[0] ?? "",
+    });
+  }
   for (const s of run.suites) {
     for (const r of s.ratios.filter((x) => x.headline)) {
       out.push({

@@ -5,12 +5,13 @@ describe("caseTiming (a package's bench row -> a result-file timing)", () => {
   it("keeps median/min/max, derives the throughput and strips the kernel qualifier from the op", () => {
     const t = caseTiming(
       { name: "quantizePerTensor quint8 (JS kernel)", medianMs: 4, minMs: 2, maxMs: 8, kernel: "js" },
-      { id: "q/1M", impl: "quantkit", size: 4_000_000, sizeUnit: "elements", samples: 7 },
+      { id: "q/1M", impl: "quantkit", role: "quantkit", size: 4_000_000, sizeUnit: "elements", samples: 7 },
     );
     expect(t).toEqual({
       id: "q/1M",
       op: "quantizePerTensor quint8",
       impl: "quantkit",
+      role: "quantkit",
       backend: "js",
       size: 4_000_000,
       sizeUnit: "elements",
@@ -28,12 +29,17 @@ describe("caseTiming (a package's bench row -> a result-file timing)", () => {
 
   it("returns null for a row without a usable time, and repairs min/max that do not bracket the median", () => {
     expect(
-      caseTiming({ name: "x", medianMs: Number.NaN }, { id: "x", impl: "q", size: 1, sizeUnit: "e" }),
+      caseTiming(
+        { name: "x", medianMs: Number.NaN },
+        { id: "x", impl: "q", role: "quantkit", size: 1, sizeUnit: "e" },
+      ),
     ).toBeNull();
-    expect(caseTiming({ name: "x" }, { id: "x", impl: "q", size: 1, sizeUnit: "e" })).toBeNull();
+    expect(
+      caseTiming({ name: "x" }, { id: "x", impl: "q", role: "quantkit", size: 1, sizeUnit: "e" }),
+    ).toBeNull();
     const t = caseTiming(
       { name: "x", medianMs: 5, minMs: 6 },
-      { id: "x", impl: "q", size: 1, sizeUnit: "e", throughput: null },
+      { id: "x", impl: "q", role: "quantkit", size: 1, sizeUnit: "e", throughput: null },
     )!;
     expect([t.minMs, t.medianMs, t.maxMs]).toEqual([5, 5, 5]);
     expect(t.throughput).toBeNull();

@@ -1,5 +1,5 @@
 import type { SuiteContext } from "../context";
-import type { Params, Timing } from "../schema";
+import type { Params, Timing, TimingRole } from "../schema";
 
 /**
  * One case as packages' bench functions return them (each package chose its field names; these are the
@@ -26,6 +26,8 @@ export function caseTiming(
     id: string;
     op?: string;
     impl: string;
+    /** Whose the code is to the reader: quantkit's, a peer library's, or a baseline's (see schema). */
+    role: TimingRole;
     size: number;
     sizeUnit: string;
     throughput?: { unit: string; per: number } | null;
@@ -46,6 +48,7 @@ export function caseTiming(
     id: spec.id,
     op: spec.op ?? name.replace(/\s*\((js|JS|wasm|WebAssembly)[^)]*\)\s*$/, ""),
     impl: spec.impl,
+    role: spec.role,
     backend,
     size: spec.size,
     sizeUnit: spec.sizeUnit,

@@ -46,6 +46,7 @@ function record(ctx: SuiteContext, rows: PackageCase[], repeats: number): void {
         id: `observe/${method}/${n}`,
         op: "observe + calculateQParams",
         impl: observer,
+        role: "quantkit",
         backend: "js",
         size: n,
         sizeUnit: "elements",

@@ -138,6 +138,7 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
           id: `${op}/${impl}/${impl === "onnxruntime-node" ? backend.replace(/ /g, "-") : backend}/${label(r)}`,
           op,
           impl,
+          role: impl === "quantkit" ? "quantkit" : "peer",
           backend,
           size: m * k * n,
           sizeUnit: "MACs",

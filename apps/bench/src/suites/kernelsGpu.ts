@@ -47,6 +47,7 @@ function stageTiming(
     id: `${op}/${String(r.backend)}/${String(r.shape)}/${stage}`,
     op: `${op} on gpu.js: ${stage === "total" ? "upload + compute + readback" : stage}`,
     impl: "quantkit",
+    role: "quantkit",
     backend: `gpu.js ${String(r.backend)}`,
     size: macs,
     sizeUnit: "MACs",

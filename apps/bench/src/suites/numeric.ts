@@ -63,6 +63,7 @@ export async function measureFloat16AgainstPeer(
       id: ids.encode,
       op: "float16.encode",
       impl: "quantkit",
+      role: "quantkit",
       run: () => float16.encodeArray(x, bits),
     },
     {
@@ -70,6 +71,7 @@ export async function measureFloat16AgainstPeer(
       id: ids.encodePeer,
       op: "float16.encode",
       impl: "@petamoriken/float16",
+      role: "peer",
       run: () => peer.set(x),
     },
     {
@@ -77,6 +79,7 @@ export async function measureFloat16AgainstPeer(
       id: ids.decode,
       op: "float16.decode",
       impl: "quantkit",
+      role: "quantkit",
       run: () => float16.decodeArray(bits, back),
     },
     {
@@ -84,6 +87,7 @@ export async function measureFloat16AgainstPeer(
       id: ids.decodePeer,
       op: "float16.decode",
       impl: "@petamoriken/float16",
+      role: "peer",
       run: () => {
         for (let i = 0; i < n; i++) back[i] = peer[i]!;
       },
@@ -97,6 +101,7 @@ export async function measureFloat16AgainstPeer(
         id: `${name}.encode/quantkit/${n}`,
         op: `${name}.encode`,
         impl: "quantkit",
+        role: "quantkit",
         run: () => format.encodeArray(x, codes),
       },
       {
@@ -104,6 +109,7 @@ export async function measureFloat16AgainstPeer(
         id: `${name}.decode/quantkit/${n}`,
         op: `${name}.decode`,
         impl: "quantkit",
+        role: "quantkit",
         run: () => format.decodeArray(codes, back),
       },
     );
@@ -176,6 +182,7 @@ export const numericSuite: Suite = {
             id: `${slug(name)}/${size}`,
             op: `float16.${String(c.op ?? "encode")}, all paths (${bench.name})`,
             impl: path,
+            role: library === "@quantkit/numeric" ? "quantkit" : "peer",
             backend: "js",
             size,
             sizeUnit: "elements",
