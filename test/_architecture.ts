@@ -3,7 +3,7 @@
 // architecture.test.ts on the real tree and on small synthetic trees that must fail.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import ts from "typescript";
 
 /**
@@ -225,5 +225,55 @@ export function packageCycles(workspaces: readonly Workspace[]): string[][] {
     state.set(n, "done");
   };
   for (const n of names) if (!state.has(n)) visit(n);
+  return cycles;
+}
+
+/** `./x` from `dir` -> the file it names (`x.ts`, `x.tsx`, `x/index.ts`), or null when none exists. */
+function _resolveRelative(dir: string, spec: string): string | null {
+  const base = join(dir, spec.replace(/\.js$/, ""));
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts")]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Import cycles between the modules of each package's published source (`packages/x/src`, tests
+ * excluded), type-only imports included: each as a closed path of files relative to the package.
+ */
+export function moduleCycles(root: string): string[][] {
+  const cycles: string[][] = [];
+  const packagesDir = join(root, "packages");
+  if (!existsSync(packagesDir)) return cycles;
+  for (const entry of readdirSync(packagesDir).sort()) {
+    const base = join(packagesDir, entry);
+    const edges = new Map<string, string[]>();
+    for (const file of sourceFiles(join(base, "src"))) {
+      if (isTestFile(file)) continue;
+      const targets: string[] = [];
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith(".")) continue;
+        const target = _resolveRelative(dirname(file), spec);
+        if (target !== null) targets.push(target);
+      }
+      edges.set(file, targets);
+    }
+    const state = new Map<string, "open" | "done">();
+    const stack: string[] = [];
+    const visit = (n: string) => {
+      state.set(n, "open");
+      stack.push(n);
+      for (const m of edges.get(n) ?? []) {
+        if (state.get(m) === "open") {
+          cycles.push(
+            [...stack.slice(stack.indexOf(m)), m].map((f) => `packages/${entry}/${relative(base, f)}`),
+          );
+        } else if (!state.has(m)) visit(m);
+      }
+      stack.pop();
+      state.set(n, "done");
+    };
+    for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
+  }
   return cycles;
 }

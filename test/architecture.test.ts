@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { ALLOWED_ARROWS, packageOf, readWorkspaces, violations } from "./_architecture";
+import { ALLOWED_ARROWS, moduleCycles, packageOf, readWorkspaces, violations } from "./_architecture";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const rootDevDependencies = Object.keys(
@@ -38,6 +38,10 @@ describe("the package graph of the tree", () => {
     const found = violations(workspaces, { rootDevDependencies });
     expect(found.filter((v) => !(v in KNOWN))).toEqual([]);
     expect(Object.keys(KNOWN).filter((v) => !found.includes(v))).toEqual([]);
+  });
+
+  it("has no import cycle between the modules of a package's src/", () => {
+    expect(moduleCycles(root).map((c) => c.join(" -> "))).toEqual([]);
   });
 });
 
@@ -111,6 +115,25 @@ describe("violations(workspaces) on synthetic trees", () => {
       "packages/onnx imports @quantkit/nn (src/nn/index.ts) but the design makes it a peer dependency",
       "packages/ptq imports the runtime onnxruntime-node (src/run.ts): take the engine as an argument",
       "packages/ptq imports the app @quantkit/demo (src/run.ts)",
+    ]);
+  });
+
+  it("moduleCycles(root) finds a loop between a package's modules, type-only imports included", () => {
+    tree({
+      "packages/numeric/package.json": pkg("numeric"),
+      "packages/numeric/src/index.ts": 'export { f } from "./format";\n',
+      "packages/numeric/src/format.ts":
+        'import { _explain } from "./_explain";\nexport type Kind = "x";\nexport const f = _explain;\n',
+      "packages/numeric/src/_explain.ts":
+        'import type { Kind } from "./format.js";\nexport const _explain = (k: Kind) => k;\n',
+      "packages/numeric/test/format.test.ts": 'import { f } from "../src/format";\nf("x");\n',
+    });
+    expect(moduleCycles(dir)).toEqual([
+      [
+        "packages/numeric/src/_explain.ts",
+        "packages/numeric/src/format.ts",
+        "packages/numeric/src/_explain.ts",
+      ],
     ]);
   });
 

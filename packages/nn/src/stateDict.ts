@@ -1,5 +1,5 @@
+import { bfloat16, float16 } from "@quantkit/numeric";
 import { assertOptions } from "@quantkit/tensor";
-import { _bfloat16ToFloat, _halfToFloat } from "./_float16";
 import type { Module } from "./module";
 import type { SafetensorsTensor } from "./safetensors";
 
@@ -44,10 +44,10 @@ function toFloat(t: SafetensorsTensor, name: string, into: Float32Array): void {
       into.set(d as Float32Array | Float64Array);
       return;
     case "F16":
-      for (let i = 0; i < d.length; i++) into[i] = _halfToFloat((d as Uint16Array)[i]!);
+      float16.decodeArray(d as Uint16Array, into);
       return;
     case "BF16":
-      for (let i = 0; i < d.length; i++) into[i] = _bfloat16ToFloat((d as Uint16Array)[i]!);
+      bfloat16.decodeArray(d as Uint16Array, into);
       return;
     default:
       throw new TypeError(

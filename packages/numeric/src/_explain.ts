@@ -1,5 +1,5 @@
 import { _decodeScalar, _encodeScalar, type _FloatParams } from "./_floatParams";
-import type { FloatExplanation, FloatFields, FloatKind, FloatOutcome } from "./floatFormat";
+import type { FloatExplanation, FloatFields, FloatKind, FloatOutcome } from "./types";
 
 /** A number as a reader writes it: -0 keeps its sign. */
 function show(v: number): string {

@@ -1,4 +1,5 @@
-import { createFloatFormat, type FloatFormat } from "./floatFormat";
+import { createFloatFormat } from "./floatFormat";
+import type { FloatFormat } from "./types";
 
 /**
  * bfloat16 ("brain float", torch.bfloat16): the top 16 bits of a float32: 1 sign bit, 8 exponent bits

@@ -1,4 +1,5 @@
-import { createFloatFormat, type FloatFormat } from "./floatFormat";
+import { createFloatFormat } from "./floatFormat";
+import type { FloatFormat } from "./types";
 
 /**
  * IEEE 754 binary16 ("half", torch.float16): 1 sign bit, 5 exponent bits (bias 15), 10 mantissa bits.

@@ -1,4 +1,5 @@
-import { createFloatFormat, type FloatFormat } from "./floatFormat";
+import { createFloatFormat } from "./floatFormat";
+import type { FloatFormat } from "./types";
 
 /**
  * IEEE 754 binary32, the deck's float: 1 sign bit, 8 exponent bits (bias 127), 23 mantissa bits.

@@ -1,4 +1,5 @@
-import { createFloatFormat, type FloatFormat } from "./floatFormat";
+import { createFloatFormat } from "./floatFormat";
+import type { FloatFormat } from "./types";
 
 /**
  * OCP 8-bit float E4M3FN (torch.float8_e4m3fn): 1 sign bit, 4 exponent bits (bias 7), 3 mantissa bits.

@@ -1,4 +1,5 @@
-import { createFloatFormat, type FloatFormat } from "./floatFormat";
+import { createFloatFormat } from "./floatFormat";
+import type { FloatFormat } from "./types";
 
 /**
  * OCP 8-bit float E5M2 (torch.float8_e5m2): 1 sign bit, 5 exponent bits (bias 15), 2 mantissa bits;

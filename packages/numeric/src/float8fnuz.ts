@@ -1,4 +1,5 @@
-import { createFloatFormat, type FloatFormat } from "./floatFormat";
+import { createFloatFormat } from "./floatFormat";
+import type { FloatFormat } from "./types";
 
 /**
  * 8-bit float E4M3FNUZ (torch.float8_e4m3fnuz, the AMD/Graphcore variant): 1 sign bit, 4 exponent bits

@@ -13,17 +13,7 @@ export { float8e5m2 } from "./float8e5m2";
 export { float8e4m3fnuz, float8e5m2fnuz } from "./float8fnuz";
 export { float16 } from "./float16";
 export { float32 } from "./float32";
-export {
-  type BitsArray,
-  createFloatFormat,
-  type FloatExplanation,
-  type FloatFields,
-  type FloatFormat,
-  type FloatFormatSpec,
-  type FloatKind,
-  type FloatOutcome,
-  type FloatSpecials,
-} from "./floatFormat";
+export { createFloatFormat } from "./floatFormat";
 export { type IntRange, intRange, intRangeBigInt } from "./intRange";
 export { saturate } from "./saturate";
 export { toBits } from "./toBits";
@@ -33,4 +23,14 @@ export {
   toTwosComplement,
   toTwosComplement64,
 } from "./twosComplement";
+export type {
+  BitsArray,
+  FloatExplanation,
+  FloatFields,
+  FloatFormat,
+  FloatFormatSpec,
+  FloatKind,
+  FloatOutcome,
+  FloatSpecials,
+} from "./types";
 export { wrap } from "./wrap";
