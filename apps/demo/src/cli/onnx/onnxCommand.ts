@@ -2,7 +2,7 @@ import { type Command, CommanderError, InvalidArgumentError, Option } from "comm
 import type { CliIo } from "../io";
 import { choiceOption, intOption } from "../parse";
 import type { OnnxInspectOptions } from "./inspect";
-import { MODES, type OnnxQuantizeOptions, Q4_METHODS } from "./quantizeOptions";
+import { CALIBRATORS, MODES, type OnnxQuantizeOptions, Q4_METHODS } from "./quantizeOptions";
 
 /** Exit code of a usage error (bad or missing flag, bad flag value) of `quantkit onnx ...`. */
 export const USAGE_EXIT_CODE = 2;
@@ -54,7 +54,7 @@ export function addOnnxCommand(
     onnx
       .command("quantize")
       .description(
-        "quantize an ONNX model (q8: int8 weights, activations quantized at run time; q4: 4-bit blocks of MatMul weights as MatMulNBits); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
+        "quantize an ONNX model (fp16: float16 weights and compute, float32 inputs and outputs kept; q8: int8 weights, activations quantized at run time; int8: static QDQ, activation ranges from --calibration; q4: 4-bit blocks of MatMul weights as MatMulNBits); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
       )
       .argument("<file>", "the float .onnx model")
       .addOption(new Option("--mode <mode>", MODES.join(", ")).choices([...MODES]).makeOptionMandatory())
@@ -62,6 +62,11 @@ export function addOnnxCommand(
       .option(
         "--calibration <dir>",
         "input samples: .safetensors files (one sample each, tensors named after the graph inputs), .npy files (one sample each, for a model with one input) or folders of <input>.npy; the SQNR is measured on them",
+      )
+      .option(
+        "--calibrator <name>",
+        `int8: activation ranges by ${CALIBRATORS.join(", ")} (default minmax)`,
+        choiceOption(CALIBRATORS),
       )
       .option("--per-channel", "one weight scale per output channel (q8: the default)")
       .option("--no-per-channel", "one weight scale per tensor")
@@ -85,6 +90,12 @@ export function addOnnxCommand(
       .option("--json", "print the report as JSON", false)
       .option("--no-progress", "no progress bar"),
   ).action(async (file: string, opts: OnnxQuantizeOptions) => {
+    if (opts.calibrator !== undefined && opts.mode !== "int8")
+      throw usageError(`--calibrator applies to --mode int8, got --mode ${opts.mode}`);
+    if (opts.mode === "int8" && opts.calibration === undefined)
+      throw usageError("--mode int8 needs --calibration <dir> (the samples its activation ranges come from)");
+    if (opts.mode === "fp16" && opts.perChannel !== undefined)
+      throw usageError("--per-channel and --no-per-channel do not apply to --mode fp16");
     if (opts.mode !== "q4" && (opts.blockSize !== undefined || opts.method !== undefined))
       throw usageError(`--block-size and --method apply to --mode q4, got --mode ${opts.mode}`);
     if (opts.mode === "q4" && opts.perChannel !== undefined)

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serializeSafetensors } from "@quantkit/nn";
+import type { QuantizationReport } from "@quantkit/onnx";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,7 +84,7 @@ describe("quantkit onnx quantize", () => {
     );
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as OnnxQuantizeJson;
+    const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
     expect(await readdir(out)).toEqual(["vad.q8.onnx"]);
     expect(json.fileBytesAfter).toBe((await stat(target)).size);
     expect(json.fileBytesBefore).toBe(readFileSync(SILERO_V5).length);

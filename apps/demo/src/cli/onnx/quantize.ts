@@ -1,13 +1,20 @@
 import { stat } from "node:fs/promises";
 import {
+  allNodes,
   collectMatMulInputs,
+  convertFloatToFloat16,
   type EngineFeeds,
+  evaluateQuantization,
+  type Float16Report,
   type InferenceEngine,
   type ModelProto,
+  opsetVersion,
   ortEngine,
   type QuantizationReport,
   quantizeDynamic,
   quantizeMatMulNBits,
+  quantizeStatic,
+  upgradeOpset,
   valueType,
   writeModel,
 } from "@quantkit/onnx";
@@ -30,11 +37,6 @@ export function graphInputs(model: ModelProto): GraphInput[] {
       const t = valueType(g, v.name);
       return { name: v.name, elemType: t?.elemType ?? 0, shape: t?.shape };
     });
-}
-
-/** Every node name of every graph, for --exclude. */
-function nodeNames(report: QuantizationReport): Set<string> {
-  return new Set(report.nodes.map((n) => n.name));
 }
 
 /** onnxruntime-node as an InferenceEngine: one intra-op thread per core, all graph optimizations. */
@@ -64,16 +66,47 @@ export async function onnxQuantizeCommand(
   const feeds = samples.map((s) => s.feeds as unknown as EngineFeeds);
   const engine = await nodeEngine();
 
+  if (opts.exclude) {
+    const names = new Set(allNodes(model).map((n) => n.node.name));
+    const missing = opts.exclude.filter((n) => !names.has(n));
+    if (missing.length > 0) throw usageError(`--exclude: ${file} has no node named "${missing[0]}"`);
+  }
+  const exclude = opts.exclude ? { exclude: opts.exclude } : {};
+  const perChannel = opts.perChannel ?? true;
+  const opsetBefore = opsetVersion(model, "") ?? 0;
+  const evaluateProgress = (done: number) =>
+    progress.update("evaluate", "SQNR against the float model", done, feeds.length);
+
   const t0 = performance.now();
   let quantized: ModelProto;
-  let report: QuantizationReport;
-  const perChannel = opts.perChannel ?? true;
+  let report: QuantizationReport | Float16Report;
+  let outputSqnrDb: Record<string, number> = {};
+  let evaluated = false;
   switch (opts.mode) {
-    case "q8": {
-      ({ model: quantized, report } = quantizeDynamic(model, {
-        perChannel,
-        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+    case "fp16": {
+      ({ model: quantized, report } = convertFloatToFloat16(model, {
+        ...(opts.exclude ? { nodeBlockList: opts.exclude } : {}),
       }));
+      break;
+    }
+    case "q8": {
+      // DynamicQuantizeLinear needs opset 11: older models (PP-OCR's 9) are upgraded to 13 first.
+      const source = opsetBefore < 11 ? upgradeOpset(model, 13) : model;
+      ({ model: quantized, report } = quantizeDynamic(source, { perChannel, ...exclude }));
+      break;
+    }
+    case "int8": {
+      ({ model: quantized, report } = await quantizeStatic(model, {
+        engine,
+        samples: feeds,
+        method: opts.calibrator ?? "minmax",
+        perChannel,
+        ...exclude,
+        ...(signal ? { signal } : {}),
+        onProgress: (done) =>
+          progress.update("calibrate", "calibrating activation ranges", done, feeds.length),
+      }));
+      evaluated = true;
       break;
     }
     case "q4": {
@@ -87,33 +120,37 @@ export async function onnxQuantizeCommand(
               onProgress: (done) => progress.update("collect", "layer inputs (gptq/awq)", done, feeds.length),
             })
           : undefined;
-      progress.stop();
       ({ model: quantized, report } = quantizeMatMulNBits(model, {
         bits: 4,
         blockSize: opts.blockSize ?? 32,
         method,
         ...(activations ? { activations } : {}),
-        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+        ...exclude,
       }));
       break;
     }
     default:
       throw usageError(`--mode ${opts.mode} is not in @quantkit/onnx yet`);
   }
+  progress.stop();
   const quantizeMs = performance.now() - t0;
-  if (opts.exclude) {
-    const names = nodeNames(report);
-    const missing = opts.exclude.filter((n) => !names.has(n));
-    if (missing.length > 0) throw usageError(`--exclude: ${file} has no node named "${missing[0]}"`);
-  }
   const bytes = writeModel(quantized);
 
-  // Load the written bytes in onnxruntime-node before anything is saved: a model it cannot load is an error.
+  // The written bytes are loaded in onnxruntime-node before anything is saved: a model it cannot load is
+  // an error. Per-node SQNR (quantization modes) comes from @quantkit/onnx's evaluateQuantization;
+  // fp16, which has no per-node report, gets the SQNR of the outputs.
   const t1 = performance.now();
-  const evaluation = await evaluateOutputs(engine, writeModel(model), bytes, feeds, {
-    signal,
-    onProgress: (done) => progress.update("evaluate", "SQNR against the float model", done, feeds.length),
-  });
+  if ("nodes" in report) {
+    if (!evaluated && feeds.length > 0)
+      await evaluateQuantization(model, quantized, report, { engine, samples: feeds });
+    outputSqnrDb = report.outputSqnrDb ?? {};
+    await evaluateOutputs(engine, writeModel(model), bytes, []);
+  } else {
+    ({ outputSqnrDb } = await evaluateOutputs(engine, writeModel(model), bytes, feeds, {
+      signal,
+      onProgress: evaluateProgress,
+    }));
+  }
   progress.stop();
   const evaluateMs = performance.now() - t1;
 
@@ -124,12 +161,15 @@ export async function onnxQuantizeCommand(
     mode: opts.mode,
     perChannel,
     ...(opts.mode === "q4" ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn" } : {}),
+    ...(opts.mode === "int8" ? { calibrator: opts.calibrator ?? "minmax" } : {}),
+    opsetBefore,
+    opsetAfter: opsetVersion(quantized, "") ?? 0,
     fileBytesBefore: (await stat(file)).size,
     fileBytesAfter: bytes.length,
     quantizeMs,
     evaluateMs,
     samples: samples.length,
-    outputSqnrDb: evaluation.outputSqnrDb,
+    outputSqnrDb,
     report,
   };
   io.out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : formatQuantizeReport(json));

@@ -1,7 +1,18 @@
 /** The modes users know (transformers.js's dtype names). */
 export type OnnxMode = "fp16" | "q8" | "int8" | "q4" | "q4f16";
 /** Those `quantkit onnx quantize --mode` offers: the ones @quantkit/onnx has. */
-export const MODES: readonly OnnxMode[] = ["q8", "q4"];
+export const MODES: readonly OnnxMode[] = ["fp16", "q8", "int8", "q4"];
+
+/** The activation calibrators of `--mode int8` (@quantkit/onnx's CALIBRATION_METHODS; a test checks they are equal). */
+export const CALIBRATORS = [
+  "minmax",
+  "moving_average_minmax",
+  "histogram",
+  "percentile",
+  "mse",
+  "entropy",
+] as const;
+export type OnnxCalibrator = (typeof CALIBRATORS)[number];
 
 /** The weight-only methods of `--mode q4` (@quantkit/onnx's WEIGHT_ONLY_METHODS; a test checks they are equal). */
 export const Q4_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
@@ -12,6 +23,8 @@ export interface OnnxQuantizeOptions {
   mode: OnnxMode;
   output: string;
   calibration?: string;
+  /** int8: the observer of the activation ranges. */
+  calibrator?: OnnxCalibrator;
   /** undefined: the mode's default. */
   perChannel?: boolean;
   exclude?: string[];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WEIGHT_ONLY_METHODS } from "@quantkit/onnx";
+import { type QuantizationReport, WEIGHT_ONLY_METHODS } from "@quantkit/onnx";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,7 +43,7 @@ describe("quantkit onnx quantize --mode q4", () => {
   });
 
   it("the PP-OCRv4 recogniser: 9 MatMuls become MatMulNBits, the file loads and runs in onnxruntime-node; gptq's output SQNR beats rtn's", async () => {
-    const results: Record<string, OnnxQuantizeJson> = {};
+    const results: Record<string, OnnxQuantizeJson & { report: QuantizationReport }> = {};
     for (const method of ["rtn", "gptq"]) {
       const target = join(dir, `rec.${method}.onnx`);
       const r = await cli(
@@ -64,7 +64,7 @@ describe("quantkit onnx quantize --mode q4", () => {
       );
       expect(r.err).toBe("");
       expect(r.code).toBe(0);
-      const json = JSON.parse(r.out) as OnnxQuantizeJson;
+      const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
       results[method] = json;
       expect(json.blockSize).toBe(32);
       expect(json.method).toBe(method);
