@@ -48,6 +48,18 @@ describe("measureGemm records exactness against the plain-loop reference", () =>
     });
     expect(ctx.timings.map((t) => t.id)).toContain(id);
     expect(ctx.exactness.find((e) => e.impl === "quantkit")).toMatchObject({ equal: true, outputs: 256 });
+    // onnxruntime-web (WebAssembly, one thread) is measured too: its exactness, its timings, the ratios
+    expect(ctx.exactness.find((e) => e.impl === "onnxruntime-web")).toMatchObject({
+      label: "onnxruntime-web MatMulInteger",
+      backend: "ort-wasm",
+      outputs: 256,
+      timing: "gemm.int8/onnxruntime-web/ort-wasm/16x64x16",
+    });
+    expect(ctx.timings.filter((t) => t.impl === "onnxruntime-web").map((t) => [t.op, t.role])).toEqual([
+      ["gemm.int8", "peer"],
+      ["gemm.fp32", "peer"],
+    ]);
+    expect(ctx.ratios.map((r) => r.id)).toContain("gemm/int8-vs-ort-web/js/16x64x16");
     expect(ctx.notes).toContain(
       "onnxruntime-node MatMulInteger (ort-cpu) differs from the reference on this CPU (see exactness, per shape); still timed",
     );
@@ -67,10 +79,12 @@ describe("measureGemm records exactness against the plain-loop reference", () =>
       "broken matmulInteger 16x64x16 differs from the reference: 1 of 256 outputs differ from the reference (by up to 1); first at [5]",
     );
     expect(ctx.timings).toEqual([]);
-    expect(ctx.exactness.map((e) => [e.backend, e.equal, e.timing])).toEqual([
+    expect(ctx.exactness.slice(0, 3).map((e) => [e.backend, e.equal, e.timing])).toEqual([
       ["js", true, null],
       ["broken", false, null],
       ["ort-cpu", false, null], // the model's results: the same on every CPU
     ]);
+    // onnxruntime-web's is recorded untimed too; whether it is exact is measured, not assumed
+    expect(ctx.exactness.slice(3).map((e) => [e.backend, e.timing])).toEqual([["ort-wasm", null]]);
   });
 });

@@ -4,6 +4,7 @@ import { compareOutputs, describeExactness } from "../exactness";
 import type { Exactness } from "../schema";
 import type { Kernels, QuantizedConv2dLayer } from "./_kernelsDiscovery";
 import { type OrtGemm, ortMatmulF32, ortMatmulInteger } from "./_ort";
+import { ORT_WEB_BACKEND, type OrtWebGemm, ortWebMatmulF32, ortWebMatmulInteger } from "./_ortWeb";
 import { GEMM_REFERENCE, referenceMatmulInteger } from "./_referenceGemm";
 
 /** Threads a backend runs its GEMMs on (CpuKernels says; 1 otherwise). */
@@ -69,6 +70,18 @@ export async function measureGemm(
       fp32: await ortMatmulF32(a32, b32, m, k, n, t),
     });
   }
+  // onnxruntime-web (WebAssembly, one thread) on the same inputs: the JS peer. Where it does not load,
+  // the suite says so and goes on without it.
+  let web: { int8: OrtWebGemm; fp32: OrtWebGemm } | null = null;
+  try {
+    web = {
+      int8: await ortWebMatmulInteger(a8, b8, m, k, n, aZeroPoint),
+      fp32: await ortWebMatmulF32(a32, b32, m, k, n),
+    };
+  } catch (error) {
+    ctx.note(`onnxruntime-web not measured: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const webId = (op: string) => `${op}/onnxruntime-web/${ORT_WEB_BACKEND}/${label}`;
   const common = { op: "", size: m * k * n, sizeUnit: "MACs", shape: label, throughput: GMAC };
   const ortBackend = (t: number) => (t === 1 ? "ort-cpu" : `ort-cpu x${t} threads`);
   const ortId = (op: string, t: number) =>
@@ -113,6 +126,16 @@ export async function measureGemm(
       ),
     );
   }
+  if (web)
+    checks.push(
+      record(
+        webId("gemm.int8"),
+        "onnxruntime-web",
+        ORT_WEB_BACKEND,
+        "onnxruntime-web MatMulInteger",
+        await web.int8.result(),
+      ),
+    );
   const wrong = checks.find((c) => c.e.impl === "quantkit" && !c.e.equal);
   if (wrong) {
     // Ours must be exact: record what was measured (untimed) and fail the suite.
@@ -170,10 +193,34 @@ export async function measureGemm(
         run: ort.get(t)!.fp32.run,
       },
     ]),
+    ...(web
+      ? [
+          {
+            ...common,
+            id: webId("gemm.int8"),
+            op: "gemm.int8",
+            impl: "onnxruntime-web",
+            role: "peer" as const,
+            backend: ORT_WEB_BACKEND,
+            params: { m, k, n, aZeroPoint, threads: 1, op: "MatMulInteger" },
+            run: web.int8.run,
+          },
+          {
+            ...common,
+            id: webId("gemm.fp32"),
+            op: "gemm.fp32",
+            impl: "onnxruntime-web",
+            role: "peer" as const,
+            backend: ORT_WEB_BACKEND,
+            params: { m, k, n, threads: 1, op: "MatMul" },
+            run: web.fp32.run,
+          },
+        ]
+      : []),
   ];
   const timings = await ctx.measure(variants);
   for (const { e } of checks) ctx.exact({ ...e, timing: e.id }); // each check's id is its timing's
-  for (const o of ort.values()) {
+  for (const o of [...ort.values(), ...(web ? [web] : [])]) {
     await o.int8.release();
     await o.fp32.release();
   }
@@ -203,6 +250,22 @@ export async function measureGemm(
       ortId("gemm.fp32", threadsOf(kern)),
       isBest,
     );
+    // Against onnxruntime-web (one WebAssembly thread): only our single-threaded backends.
+    if (web && threadsOf(kern) === 1) {
+      ctx.ratio(
+        `gemm/int8-vs-ort-web/${b}/${label}`,
+        `int8 GEMM, quantkit ${b} / onnxruntime-web MatMulInteger (wasm), ${label}`,
+        int8,
+        webId("gemm.int8"),
+        isBest,
+      );
+      ctx.ratio(
+        `gemm/fp32-vs-ort-web/${b}/${label}`,
+        `fp32 GEMM, quantkit ${b} / onnxruntime-web MatMul (wasm), ${label}`,
+        fp32,
+        webId("gemm.fp32"),
+      );
+    }
   }
   ctx.ratio(
     `gemm/ort-int8-vs-fp32/${label}`,
