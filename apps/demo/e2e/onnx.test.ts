@@ -8,10 +8,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { quantizeDynamic, readModel, writeModel } from "@quantkit/onnx";
+import {
+  type EngineFeeds,
+  ortEngine,
+  quantizeDynamic,
+  quantizeStatic,
+  readModel,
+  writeModel,
+} from "@quantkit/onnx";
+import * as ort from "onnxruntime-node";
 import type { Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeFeeds, SILERO_SPECS } from "../src/web/onnx/exampleInput";
 import { SILERO_V5 } from "../test/onnxModels";
 import { type Browser, launchChromium } from "./browser";
 import { type StaticServer, serveStatic } from "./staticServer";
@@ -23,6 +32,7 @@ let server: StaticServer;
 let browser: Browser;
 let page: Page;
 let downloads = "";
+let lastTime = "";
 const consoleErrors: string[] = [];
 const offsite: string[] = [];
 
@@ -123,6 +133,38 @@ describe("11. quantize your own model, in chromium", () => {
     expect(Number(out[5])).toBeLessThan(0.05);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "11-onnx.png"), fullPage: true });
+    lastTime = await text("ox-time");
+  });
+
+  it("quantizes it to int8 (static QDQ, calibrated on the example inputs): the size equals Node's, Convs as QDQ with their own SQNR; both models run", async () => {
+    await page.getByTestId("ox-mode-int8").click();
+    await page.getByTestId("ox-quantize").click();
+    await expect
+      .poll(
+        async () => (await page.getByTestId("ox-after").isVisible()) && (await text("ox-time")) !== lastTime,
+        { timeout: 120_000 },
+      )
+      .toBe(true);
+    const samples = Array.from({ length: 8 }, (_, i) =>
+      makeFeeds(SILERO_SPECS, 1 + i),
+    ) as unknown as EngineFeeds[];
+    const { model } = await quantizeStatic(readModel(new Uint8Array(floatBytes)), {
+      engine: ortEngine(ort),
+      samples,
+      evaluate: false,
+    });
+    expect(int(await text("ox-after"))).toBe(writeModel(model).length);
+    const nodes = await rows("ox-nodes-table");
+    const convs = nodes.filter((r) => r[1] === "Conv");
+    expect(convs.length).toBeGreaterThan(0);
+    expect(convs.every((r) => r[3]!.startsWith("QDQ") && /dB|exact/.test(r[4]!))).toBe(true);
+    await page.getByTestId("ox-run").click();
+    await expect.poll(async () => (await rows("ox-compare")).length, { timeout: 60_000 }).toBe(2);
+    const out = (await rows("ox-compare")).find((r) => r[0] === "output")!;
+    expect(Math.abs(Number(out[2]) - Number(out[3]))).toBeLessThan(0.1);
+    await page.getByTestId("ox-mode-q8").click();
+    await page.getByTestId("ox-quantize").click();
+    await expect.poll(async () => int(await text("ox-after")), { timeout: 120_000 }).toBe(q8Bytes);
   });
 
   it("downloads the quantized file: silero_vad_v5.q8.onnx of the reported size", async () => {

@@ -114,8 +114,7 @@ export async function quantize(
   const quantizeMs = performance.now() - t0;
   await releaseSessions(s, "quantized");
   s.quantized = bytes;
-  ctx.progress({ stage: "evaluating", done: 0, total: samples.length });
-  const outputSqnrDb = await outputSqnr(s, samples, ctx);
+  const outputSqnrDb = result.outputSqnrDb ?? (await outputSqnr(s, samples, ctx));
   return {
     mode: input.mode,
     bytes: bytes.slice(),

@@ -1,40 +1,78 @@
 /**
- * The modes of @quantkit/onnx the page offers, behind one call: the model in, the quantized model and
- * a row per node (how it runs now, or why it stayed float) out.
+ * The modes of @quantkit/onnx the page offers, behind one call: the model in; the quantized model, a
+ * row per node (how it runs now, or why it stayed float, and its SQNR) and the outputs' SQNR out.
  */
 import {
+  convertFloatToFloat16,
   type EngineFeeds,
+  evaluateQuantization,
   type InferenceEngine,
   type ModelProto,
   type NodeReport,
+  opsetVersion,
   quantizeDynamic,
+  quantizeStatic,
+  upgradeOpset,
 } from "@quantkit/onnx";
 import type { OnnxMode } from "./jobs";
 
 /** The modes offered, in the order shown. */
 export const PAGE_MODES: readonly { mode: OnnxMode; label: string; title: string }[] = [
+  { mode: "fp16", label: "fp16", title: "float16 weights and compute, float32 inputs and outputs kept" },
   { mode: "q8", label: "q8 (dynamic)", title: "int8 weights, activations quantized at run time" },
+  { mode: "int8", label: "int8 (static)", title: "QDQ: activation ranges calibrated on the example inputs" },
 ];
 
 export interface QuantizeModelOptions {
   perChannel: boolean;
   engine: InferenceEngine;
+  /** Calibration (int8) and evaluation samples. */
   samples: EngineFeeds[];
   signal?: AbortSignal;
   onProgress?: (done: number) => void;
+}
+
+export interface QuantizeModelResult {
+  model: ModelProto;
+  nodes: NodeReport[];
+  /** Undefined when the mode's report has no output SQNR (fp16): the caller measures it. */
+  outputSqnrDb: Record<string, number> | undefined;
 }
 
 export async function quantizeModel(
   model: ModelProto,
   mode: OnnxMode,
   options: QuantizeModelOptions,
-): Promise<{ model: ModelProto; nodes: NodeReport[] }> {
+): Promise<QuantizeModelResult> {
+  const { engine, samples, perChannel } = options;
   switch (mode) {
-    case "q8": {
-      const { model: out, report } = quantizeDynamic(model, { perChannel: options.perChannel });
-      return { model: out, nodes: report.nodes };
+    case "fp16": {
+      const { model: out, report } = convertFloatToFloat16(model);
+      const nodes: NodeReport[] = report.blockedNodes.map((n) => ({
+        name: n.name,
+        opType: n.opType,
+        graph: n.path,
+        quantized: false,
+        detail: n.reason ?? `${n.opType} is on the float16 block list`,
+      }));
+      return { model: out, nodes, outputSqnrDb: undefined };
     }
-    default:
-      throw new RangeError(`mode ${JSON.stringify(mode)} is not in @quantkit/onnx yet`);
+    case "q8": {
+      // DynamicQuantizeLinear needs opset 11: older models (PP-OCR's 9) are upgraded to 13 first.
+      const source = (opsetVersion(model, "") ?? 0) < 11 ? upgradeOpset(model, 13) : model;
+      const { model: out, report } = quantizeDynamic(source, { perChannel });
+      await evaluateQuantization(model, out, report, { engine, samples });
+      return { model: out, nodes: report.nodes, outputSqnrDb: report.outputSqnrDb ?? {} };
+    }
+    case "int8": {
+      const { model: out, report } = await quantizeStatic(model, {
+        engine,
+        samples,
+        perChannel,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      return { model: out, nodes: report.nodes, outputSqnrDb: report.outputSqnrDb ?? {} };
+    }
   }
 }
