@@ -1,4 +1,5 @@
 import { clone } from "@bufbuild/protobuf";
+import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
@@ -15,7 +16,6 @@ import {
 import { _quantizeWeight, type _WeightType } from "./_weights";
 import { createNameScope, type NameScope } from "./createNameScope";
 import type { NodeReport, QuantizationReport } from "./quantizationReport";
-import { writeModel } from "./writeModel";
 
 /** Options of {@link quantizeDynamic}. */
 export interface QuantizeDynamicOptions {
@@ -86,7 +86,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   }
   const exclude = new Set(_stringList(options?.exclude, "exclude", fn) ?? []);
   const opset = _checkOpset(model, 11, fn, "DynamicQuantizeLinear needs 11");
-  const sizeBytesBefore = writeModel(model).length;
+  const sizeBytesBefore = _encodedSize(ModelProtoSchema, model);
 
   const copy = clone(ModelProtoSchema, model);
   const names = createNameScope(copy);
@@ -122,7 +122,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
     scope.graph.node = out;
   }
   _dropUnused(copy, replaced);
-  const sizeBytesAfter = writeModel(copy).length;
+  const sizeBytesAfter = _encodedSize(ModelProtoSchema, copy);
   return {
     model: copy,
     report: { mode: "q8", sizeBytesBefore, sizeBytesAfter, opsetBefore: opset, opsetAfter: opset, nodes },

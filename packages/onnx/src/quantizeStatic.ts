@@ -1,6 +1,7 @@
 import { clone } from "@bufbuild/protobuf";
 import type { AnyObserverOptions } from "@quantkit/calibrators";
 import { type QParams, quantize } from "@quantkit/quantizers";
+import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
@@ -22,7 +23,6 @@ import type { EngineFeeds, InferenceEngine } from "./InferenceEngine";
 import type { NodeReport } from "./quantizationReport";
 import type { QuantizeResult } from "./quantizeDynamic";
 import { upgradeOpset } from "./upgradeOpset";
-import { writeModel } from "./writeModel";
 
 /** Options of {@link quantizeStatic}. */
 export interface QuantizeStaticOptions {
@@ -144,7 +144,7 @@ export async function quantizeStatic(
   const samples: EngineFeeds[] = [];
   for await (const s of options.samples as AsyncIterable<EngineFeeds>) samples.push(s);
 
-  const sizeBytesBefore = writeModel(model).length;
+  const sizeBytesBefore = _encodedSize(ModelProtoSchema, model);
   let copy = clone(ModelProtoSchema, model);
   if (perChannel && opsetBefore < 13) {
     if (!upgrade)
@@ -300,7 +300,7 @@ export async function quantizeStatic(
   const report = {
     mode: "int8" as const,
     sizeBytesBefore,
-    sizeBytesAfter: writeModel(copy).length,
+    sizeBytesAfter: _encodedSize(ModelProtoSchema, copy),
     opsetBefore,
     opsetAfter: _opset(copy),
     nodes,
