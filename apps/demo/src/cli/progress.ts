@@ -56,13 +56,7 @@ export class Progress {
    * Shows a stage's progress (a new bar when the stage changes; the label only changes the text). Takes
    * a report, or its fields in order (stage, label, done, total, loss) for a run without a stage counter.
    */
-  update(
-    report: ProgressReport | string,
-    text?: string,
-    done?: number,
-    total?: number,
-    loss?: number,
-  ): void {
+  update(report: ProgressReport | string, text?: string, done?: number, total?: number, loss?: number): void {
     const p: ProgressReport =
       typeof report === "string"
         ? {

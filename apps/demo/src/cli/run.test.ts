@@ -195,6 +195,9 @@ describe("quantkit run", () => {
   it("formatRunTable colours only when asked: bold headers, green gains, red losses", () => {
     const text = formatRunTable(summaryFixture(), { name: "data", train: 10, test: 10 }, { color: true });
     expect(text).toContain("\u001b[1mmodel");
+    // no trailing blanks inside the colour codes either
+    const plain = text.replaceAll(new RegExp(`${"\u001b"}\\[\\d+m`, "g"), "");
+    for (const line of plain.split("\n")) expect(line, line).not.toMatch(/ $/);
     const esc = "\u001b";
     expect(text).toMatch(new RegExp(`${esc}\\[31m\\s*-0\\.50${esc}\\[39m`));
     expect(text).toMatch(new RegExp(`${esc}\\[32m\\s*\\+1\\.50${esc}\\[39m`));

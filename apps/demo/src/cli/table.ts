@@ -28,7 +28,14 @@ export function layoutTable(
   return rows
     .map((row, r) =>
       row
-        .map((c, i) => style(rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!), r, i))
+        .map((c, i) =>
+          // The last column is not padded on the right: no trailing blanks, coloured or not.
+          style(
+            rightAligned.has(i) ? c.padStart(widths[i]!) : i === row.length - 1 ? c : c.padEnd(widths[i]!),
+            r,
+            i,
+          ),
+        )
         .join("  ")
         .trimEnd(),
     )
