@@ -52,7 +52,7 @@ describe("explain says when float64 already changed the number (item 6)", () => 
     ],
   ])("%s", async (arg, message) => {
     const r = await cli("explain", arg);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a bad argument is a usage error
     expect(r.out).toBe("");
     expect(r.err).toMatch(message);
   });

@@ -139,7 +139,7 @@ describe("quantkit explain", () => {
 
   it("rejects what is not a number", async () => {
     const r = await cli("explain", "twelve");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a usage error: the argument is not a number
     expect(r.err).toMatch(/"twelve" is not a number/);
   });
 });

@@ -167,7 +167,13 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
     )
     .option("--json", "print the explanations as JSON", false)
     .action(async (value: string, opts: { formats?: string[]; json: boolean }) => {
-      const { explainCommand } = await import("./explain");
+      const { explainCommand, parseNumberArgument } = await import("./explain");
+      // A <number> that does not read as one is a usage error (exit 2), like any bad argument.
+      try {
+        parseNumberArgument(value);
+      } catch (error) {
+        throw new CommanderError(2, "quantkit.options", (error as Error).message);
+      }
       await act(async () => explainCommand(value, opts, io))();
     });
 
