@@ -1,19 +1,8 @@
-import type { QuantizedConv2dLayer } from "./_contract";
+import { checkQuantizedConv2dArgs, type QuantizedConv2dLayer } from "@quantkit/kernels";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _convPartialSource, _requantPartialSource } from "./_kernelSources";
+import { _checkElements, _checkLimit, _checkReduction } from "./_limits";
 import { _requantParams } from "./_requantParams";
-import { _checkConvLayer, _checkDim, _checkLength, _checkSize, _checkType } from "./_validate";
-
-/** Output size of one spatial axis (PyTorch's formula). */
-export function _convOutSize(
-  size: number,
-  kernel: number,
-  stride: number,
-  pad: number,
-  dilation: number,
-): number {
-  return Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
-}
 
 /**
  * Quantized 2-D convolution (NCHW uint8 input, OIHW int8 weight, zero padding in real terms, i.e.
@@ -27,31 +16,12 @@ export function* _conv2dPlan(
   shape: { batch: number; height: number; width: number },
   out: Uint8Array | undefined,
 ): _Plan<Uint8Array> {
-  _checkConvLayer("layer", layer);
-  if (shape === null || typeof shape !== "object") {
-    throw new TypeError("input must be { batch, height, width }");
-  }
-  const { batch, height, width } = shape;
-  _checkSize("input.batch", batch);
-  _checkDim("input.height", height);
-  _checkDim("input.width", width);
-  const inCount = batch * layer.inChannels * height * width;
-  _checkSize("batch * inChannels * height * width", inCount);
-  _checkType("x", x, Uint8Array);
-  _checkLength("x", x, inCount, "batch * inChannels * height * width");
-  const outH = _convOutSize(height, layer.kernelH, layer.strideH, layer.padH, layer.dilationH);
-  const outW = _convOutSize(width, layer.kernelW, layer.strideW, layer.padW, layer.dilationW);
-  if (outH < 1 || outW < 1) {
-    throw new RangeError(
-      `the ${height}x${width} input is smaller than the dilated ${layer.kernelH}x${layer.kernelW} kernel with padding ${layer.padH},${layer.padW}: the output would be ${outH}x${outW}`,
-    );
-  }
+  const { batch, height, width, outH, outW, out: result } = checkQuantizedConv2dArgs(x, layer, shape, out);
+  _checkConvLimits(layer);
+  _checkElements("batch * inChannels * height * width", batch * layer.inChannels * height * width);
   const pixels = outH * outW;
   const rowsOut = batch * layer.outChannels;
-  _checkSize("batch * outChannels * outH * outW", rowsOut * pixels);
-  const result = out ?? new Uint8Array(rowsOut * pixels);
-  _checkType("out", result, Uint8Array);
-  _checkLength("out", result, rowsOut * pixels, "batch * outChannels * outH * outW");
+  _checkElements("batch * outChannels * outH * outW", rowsOut * pixels);
 
   if (batch === 0) return result;
   const zx = layer.inputZeroPoint;
@@ -90,4 +60,26 @@ export function* _conv2dPlan(
   } finally {
     for (const v of held) dev.release(v);
   }
+}
+
+/** The GPU's own bounds on a conv layer (the contract's checks have run). */
+function _checkConvLimits(layer: QuantizedConv2dLayer): void {
+  for (const f of [
+    "kernelH",
+    "kernelW",
+    "strideH",
+    "strideW",
+    "dilationH",
+    "dilationW",
+    "padH",
+    "padW",
+  ] as const) {
+    _checkLimit(`layer.${f}`, layer[f], 2 ** 16, "float32 index arithmetic");
+  }
+  // A kernel row (kernelW products of at most 255 * 128) must fit one exact block.
+  _checkLimit("layer.kernelW", layer.kernelW, 514, "one kernel row per exact block");
+  _checkReduction(
+    "layer reduction (inChannels / groups * kernelH * kernelW)",
+    (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW,
+  );
 }

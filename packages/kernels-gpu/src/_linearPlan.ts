@@ -1,10 +1,14 @@
-import { layerChecksum } from "@quantkit/kernels";
+import {
+  assertQuantizedLinearLayer,
+  checkQuantizedLinearArgs,
+  layerChecksum,
+  type QuantizedLinearLayer,
+} from "@quantkit/kernels";
 import { _blockPlan } from "./_blockPlan";
-import type { QuantizedLinearLayer } from "./_contract";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _gemmPartialSource, _requantPartialSource } from "./_kernelSources";
+import { _checkElements, _checkReduction } from "./_limits";
 import { _requantParams } from "./_requantParams";
-import { _checkLength, _checkLinearLayer, _checkSize, _checkType } from "./_validate";
 
 /** A Linear layer's weight and requantization parameters on the device. */
 export interface _DeviceLinear {
@@ -55,29 +59,34 @@ export function* _linearSequencePlan(
   out: Uint8Array | undefined,
   isOnDevice: (layer: QuantizedLinearLayer | _DeviceLinear) => layer is _DeviceLinear,
 ): _Plan<Uint8Array> {
-  _checkSize("batch", batch);
-  _checkType("x", x, Uint8Array);
   if (!Array.isArray(layers) || layers.length === 0) {
     throw new RangeError("layers must be a non-empty array of quantized Linear layers");
   }
   const plain = (l: QuantizedLinearLayer | _DeviceLinear) => (isOnDevice(l) ? l.layer : l);
   for (let l = 0; l < layers.length; l++) {
     const layer = plain(layers[l]!);
-    if (!isOnDevice(layers[l]!)) _checkLinearLayer(`layers[${l}]`, layer);
+    const where = layers.length === 1 ? "layer" : `layers[${l}]`;
+    if (!isOnDevice(layers[l]!)) _checkLinearLayer(where, layer);
     if (l > 0 && layer.inFeatures !== plain(layers[l - 1]!).outFeatures) {
       throw new RangeError(
         `layers[${l}].inFeatures (${layer.inFeatures}) must equal layers[${l - 1}].outFeatures (${plain(layers[l - 1]!).outFeatures})`,
       );
     }
-    _checkSize(`batch * layers[${l}].outFeatures`, batch * layer.outFeatures);
   }
   const first = plain(layers[0]!);
   const last = plain(layers[layers.length - 1]!);
-  _checkSize("batch * inFeatures", batch * first.inFeatures);
-  _checkLength("x", x, batch * first.inFeatures, "batch * inFeatures");
-  const result = out ?? new Uint8Array(batch * last.outFeatures);
-  _checkType("out", result, Uint8Array);
-  _checkLength("out", result, batch * last.outFeatures, "batch * outFeatures of the last layer");
+  // The contract's checks of x, batch and out; a chain's out is checked against its last layer.
+  const single = checkQuantizedLinearArgs(x, first, batch, layers.length === 1 ? out : undefined);
+  for (let l = 0; l < layers.length; l++) {
+    _checkElements(`batch * layers[${l}].outFeatures`, batch * plain(layers[l]!).outFeatures);
+  }
+  _checkElements("batch * inFeatures", batch * first.inFeatures);
+  const result = layers.length === 1 ? single : (out ?? new Uint8Array(batch * last.outFeatures));
+  if (!(result instanceof Uint8Array) || result.length !== batch * last.outFeatures) {
+    throw new RangeError(
+      `out must be a Uint8Array of length batch * outFeatures of the last layer (${batch} * ${last.outFeatures}), got ${result}`,
+    );
+  }
 
   if (batch === 0) return result;
   const uploaded: _DeviceLinear[] = [];
@@ -122,4 +131,11 @@ export function* _linearSequencePlan(
     for (const v of held) dev.release(v);
     for (const d of uploaded) _releaseLinear(dev, d);
   }
+}
+
+/** The contract's checks of a Linear layer, then the GPU's bounds on its sizes. */
+function _checkLinearLayer(where: string, layer: QuantizedLinearLayer): void {
+  assertQuantizedLinearLayer(layer, where);
+  _checkReduction(`${where}.inFeatures`, layer.inFeatures);
+  _checkElements(`${where}.outFeatures`, layer.outFeatures);
 }

@@ -1,7 +1,7 @@
-import type { MatmulF32Options } from "./_contract";
+import { checkMatmulF32Args, type MatmulF32Options } from "@quantkit/kernels";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _matmulF32Source } from "./_kernelSources";
-import { _checkFlag, _checkLength, _checkSize, _checkType } from "./_validate";
+import { _checkElements } from "./_limits";
 
 /**
  * fp32 GEMM on the device, the baseline: each element accumulates its k products in order in
@@ -13,25 +13,12 @@ export function* _matmulF32Plan(
   b: Float32Array,
   options: MatmulF32Options,
 ): _Plan<Float32Array> {
-  if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
-  const { m, k, n } = options;
-  _checkSize("options.m", m);
-  _checkSize("options.k", k);
-  _checkSize("options.n", n);
-  _checkSize("m * k", m * k);
-  _checkSize("k * n", k * n);
-  _checkSize("m * n", m * n);
-  _checkType("a", a, Float32Array);
-  _checkType("b", b, Float32Array);
-  const transB = _checkFlag("options.transB", options.transB);
-  _checkLength("a", a, m * k, "m * k");
-  _checkLength("b", b, k * n, transB ? "n * k" : "k * n");
-  const bias = options.bias ?? new Float32Array(n);
-  _checkType("options.bias", bias, Float32Array);
-  _checkLength("options.bias", bias, n, "n");
-  const out = options.out ?? new Float32Array(m * n);
-  _checkType("options.out", out, Float32Array);
-  _checkLength("options.out", out, m * n, "m * n");
+  const checked = checkMatmulF32Args(a, b, options);
+  const { m, k, n, transB, out } = checked;
+  const bias = checked.bias ?? new Float32Array(n);
+  _checkElements("m * k", m * k);
+  _checkElements("k * n", k * n);
+  _checkElements("m * n", m * n);
   if (m === 0 || n === 0) return out;
   if (k === 0) {
     for (let i = 0; i < m; i++) out.set(bias, i * n);

@@ -1,17 +1,8 @@
+import { checkMatmulIntegerArgs, type Int8Like, type MatmulIntegerOptions } from "@quantkit/kernels";
 import { _blockPlan, _maxAbsOffset } from "./_blockPlan";
-import type { Int8Like, MatmulIntegerOptions } from "./_contract";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _combineSource, _gemmPartialSource } from "./_kernelSources";
-import {
-  _checkFlag,
-  _checkInt,
-  _checkInt8Like,
-  _checkK,
-  _checkLength,
-  _checkSize,
-  _checkType,
-  _rangeOf,
-} from "./_validate";
+import { _checkElements, _checkReduction } from "./_limits";
 
 /**
  * ONNX MatMulInteger on the device: block partial sums (each exact in float32), combined on the
@@ -24,46 +15,36 @@ export function* _matmulIntegerPlan(
   b: Int8Like,
   options: MatmulIntegerOptions,
 ): _Plan<Int32Array> {
-  if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
-  const { m, k, n } = options;
-  _checkSize("options.m", m);
-  _checkK("options.k", k);
-  _checkSize("options.n", n);
-  _checkSize("m * k", m * k);
-  _checkSize("k * n", k * n);
-  _checkSize("2 * m * n", 2 * m * n);
-  _checkInt8Like("a", a);
-  _checkInt8Like("b", b);
-  const transB = _checkFlag("options.transB", options.transB);
-  _checkLength("a", a, m * k, "m * k");
-  _checkLength("b", b, k * n, transB ? "n * k" : "k * n");
-  const za = options.aZeroPoint ?? 0;
-  const [aMin, aMax] = _rangeOf(a);
-  _checkInt("options.aZeroPoint", za, aMin, aMax);
-  const [bMin, bMax] = _rangeOf(b);
-  const zbOption = options.bZeroPoint ?? 0;
+  const {
+    m,
+    k,
+    n,
+    transB,
+    aZeroPoint: za,
+    bZeroPoint: zbColumns,
+    out,
+  } = checkMatmulIntegerArgs(a, b, options);
+  _checkReduction("k", k);
+  _checkElements("m * k", m * k);
+  _checkElements("k * n", k * n);
+  _checkElements("2 * m * n", 2 * m * n);
   let bZero: "none" | "scalar" | "column";
   let zb: number | Float32Array;
   let maxB: number;
-  if (typeof zbOption === "number") {
-    _checkInt("options.bZeroPoint", zbOption, bMin, bMax);
-    bZero = zbOption === 0 ? "none" : "scalar";
-    zb = zbOption;
-    maxB = _maxAbsOffset(b, zbOption);
+  if (zbColumns === null) {
+    bZero = "none";
+    zb = 0;
+    maxB = _maxAbsOffset(b, 0);
+  } else if (typeof options.bZeroPoint === "number") {
+    bZero = "scalar";
+    zb = options.bZeroPoint;
+    maxB = _maxAbsOffset(b, options.bZeroPoint);
   } else {
-    _checkType("options.bZeroPoint", zbOption, Int32Array);
-    _checkLength("options.bZeroPoint", zbOption, n, "one per column, n");
     maxB = 0;
-    for (let j = 0; j < n; j++) {
-      _checkInt(`options.bZeroPoint[${j}]`, zbOption[j], bMin, bMax);
-      maxB = Math.max(maxB, _maxAbsOffset(b, zbOption[j]!));
-    }
+    for (let j = 0; j < n; j++) maxB = Math.max(maxB, _maxAbsOffset(b, zbColumns[j]!));
     bZero = "column";
-    zb = Float32Array.from(zbOption);
+    zb = Float32Array.from(zbColumns);
   }
-  const out = options.out ?? new Int32Array(m * n);
-  _checkType("options.out", out, Int32Array);
-  _checkLength("options.out", out, m * n, "m * n");
   if (m === 0 || n === 0) return out;
   if (k === 0) return out.fill(0);
   const { block, nb } = _blockPlan(k, _maxAbsOffset(a, za) * maxB);

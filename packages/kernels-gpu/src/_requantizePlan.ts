@@ -1,17 +1,8 @@
+import { checkRequantizeArgs, type RequantizeParams } from "@quantkit/kernels";
 import type { _Device, _DeviceArray, _Plan } from "./_device";
 import { _requantLimbsSource } from "./_kernelSources";
+import { _checkElements } from "./_limits";
 import { _requantParams } from "./_requantParams";
-import { _checkDim, _checkInt, _checkLength, _checkRequant, _checkSize, _checkType } from "./_validate";
-
-/** Parameters of `Kernels.requantize`. */
-export interface _RequantizeParams {
-  multiplier: Int32Array;
-  shift: Int32Array;
-  outputZeroPoint: number;
-  outputMin: number;
-  outputMax: number;
-  channels: number;
-}
 
 /**
  * Requantizes int32 accumulators on the device (channel = last axis). An int32 does not fit a
@@ -21,24 +12,12 @@ export interface _RequantizeParams {
 export function* _requantizePlan(
   dev: _Device,
   acc: Int32Array,
-  params: _RequantizeParams,
+  params: RequantizeParams,
   out?: Uint8Array | Int8Array,
 ): _Plan<Uint8Array | Int8Array> {
-  _checkType("acc", acc, Int32Array);
-  if (params === null || typeof params !== "object") throw new TypeError("params must be an object");
+  const result = checkRequantizeArgs(acc, params, out);
+  _checkElements("2 * acc.length", 2 * acc.length);
   const { channels } = params;
-  _checkDim("params.channels", channels);
-  if (acc.length % channels !== 0) {
-    throw new RangeError(`acc.length (${acc.length}) must be a multiple of params.channels (${channels})`);
-  }
-  _checkSize("2 * acc.length", 2 * acc.length);
-  _checkInt("params.outputMin", params.outputMin, -128, 255);
-  const result = out ?? (params.outputMin < 0 ? new Int8Array(acc.length) : new Uint8Array(acc.length));
-  if (!(result instanceof Uint8Array) && !(result instanceof Int8Array)) {
-    throw new TypeError(`out must be a Uint8Array or an Int8Array, got ${String(result)}`);
-  }
-  _checkLength("out", result, acc.length, "acc.length");
-  _checkRequant("params", params, channels, result instanceof Int8Array ? [-128, 127] : [0, 255]);
   if (acc.length === 0) return result;
   const limbs = new Float32Array(2 * acc.length);
   for (let e = 0; e < acc.length; e++) {

@@ -1,18 +1,22 @@
-import { layerChecksum } from "@quantkit/kernels";
-import type {
-  Int8Like,
-  Kernels,
-  MatmulF32Options,
-  MatmulIntegerOptions,
-  QuantizedConv2dLayer,
-  QuantizedLinearLayer,
-} from "./_contract";
+import {
+  type AsyncLinearSequenceKernels,
+  type Int8Like,
+  type Kernels,
+  layerChecksum,
+  type MatmulF32Options,
+  type MatmulIntegerOptions,
+  type PreparedLayerKernels,
+  type PreparedLinearLayer,
+  type QuantizedConv2dLayer,
+  type QuantizedLinearLayer,
+  type RequantizeParams,
+} from "@quantkit/kernels";
 import { _conv2dPlan } from "./_conv2dPlan";
 import { _Device, type _Plan, _runAsync, _runSync } from "./_device";
 import { type _DeviceLinear, _linearSequencePlan, _releaseLinear, _uploadLinearPlan } from "./_linearPlan";
 import { _matmulF32Plan } from "./_matmulF32Plan";
 import { _matmulIntegerPlan } from "./_matmulIntegerPlan";
-import { type _RequantizeParams, _requantizePlan } from "./_requantizePlan";
+import { _requantizePlan } from "./_requantizePlan";
 import type { GpuBackend, GpuBackendRequest } from "./backend";
 
 /** Options of {@link createGpuKernels}. */
@@ -31,8 +35,8 @@ export interface GpuKernelsOptions {
   allowFallback?: boolean;
 }
 
-/** Parameters of {@link Kernels.requantize}. */
-export type RequantizeParams = _RequantizeParams;
+/** Parameters of {@link Kernels.requantize} (@quantkit/kernels' type, re-exported). */
+export type { RequantizeParams } from "@quantkit/kernels";
 
 /**
  * A quantized Linear layer whose weight and requantization parameters live on the device (made by
@@ -40,7 +44,7 @@ export type RequantizeParams = _RequantizeParams;
  * so it goes wherever a layer goes; the kernels that made it skip the weight upload. The device copy
  * is a snapshot: change the layer's arrays and prepare it again.
  */
-export interface GpuLinearLayer extends QuantizedLinearLayer {
+export interface GpuLinearLayer extends PreparedLinearLayer {
   /** The backend whose memory holds it. */
   readonly backend: GpuBackend;
   /** Frees the device copy; the layer then behaves as a plain one (uploaded per call). */
@@ -48,11 +52,12 @@ export interface GpuLinearLayer extends QuantizedLinearLayer {
 }
 
 /**
- * @quantkit/kernels' {@link Kernels} through gpu.js, bit-exact with the CPU kernels, plus what a GPU
- * adds: layers kept on the device, a chain of Linear layers run with one upload and one readback,
- * and an asynchronous twin of every method (the only kind WebGPU can run).
+ * @quantkit/kernels' {@link Kernels} through gpu.js, bit-exact with the CPU kernels, plus the
+ * contract's extensions a GPU wants: layers kept on the device ({@link PreparedLayerKernels}), a
+ * chain of Linear layers run with one upload and one readback, and an asynchronous twin of every
+ * method, the only kind WebGPU can run ({@link AsyncLinearSequenceKernels}).
  */
-export interface GpuKernels extends Kernels {
+export interface GpuKernels extends AsyncLinearSequenceKernels, PreparedLayerKernels {
   /** The backend gpu.js actually runs: 'headlessgl', 'webgl2', 'webgl', 'webgpu', 'webasm' or 'cpu'. */
   readonly backend: GpuBackend;
   /** What was asked for. */

@@ -10,7 +10,7 @@ import type {
   MatmulIntegerOptions,
   QuantizedConv2dLayer,
   QuantizedLinearLayer,
-} from "../src/_contract";
+} from "@quantkit/kernels";
 
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;

@@ -1,3 +1,4 @@
+import { createCpuKernels, type Kernels } from "@quantkit/kernels";
 import { afterAll, describe, expect, it } from "vitest";
 import { _Device, type _Plan, type _Step } from "../src/_device";
 import { _gpujs } from "../src/_gpujs";
@@ -193,30 +194,78 @@ describe("arguments", () => {
     expect(k.quantizedLinear(new Uint8Array(0), L, 0)).toEqual(new Uint8Array(0));
   });
 
-  it("names the argument and the bad value", () => {
-    expect(() => k.matmulInteger(a, b, { m: 2, k: 3, n: 3 })).toThrow(
-      new RangeError("b must have length 9 (k * n), got 6"),
+  /** The error a call throws (the test fails if it does not throw). */
+  function errorOf(call: () => unknown): Error {
+    try {
+      call();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("expected the call to throw");
+  }
+  const cpu = createCpuKernels();
+  /** The GPU kernels throw what the CPU kernels throw: same class, same message (the contract's checks). */
+  function sameErrorAsCpu(call: (kernels: Kernels) => unknown, message: RegExp): void {
+    const expected = errorOf(() => call(cpu));
+    expect(expected.message).toMatch(message);
+    const got = errorOf(() => call(k));
+    expect(got.constructor).toBe(expected.constructor);
+    expect(got.message).toBe(expected.message);
+  }
+
+  it("names the argument and the bad value, as @quantkit/kernels does", () => {
+    sameErrorAsCpu((x) => x.matmulInteger(a, b, { m: 2, k: 3, n: 3 }), /^b must have length .* = 9, got 6$/);
+    sameErrorAsCpu(
+      (x) => x.matmulInteger(a, b, { m: 2, k: 3, n: 2, aZeroPoint: 256 }),
+      /^aZeroPoint must be an integer in \[0, 255\] \(uint8\), got 256$/,
     );
-    expect(() => k.matmulInteger(a, b, { m: 2, k: 3, n: 2, aZeroPoint: 256 })).toThrow(
-      new RangeError("options.aZeroPoint must be an integer in [0, 255], got 256"),
+    sameErrorAsCpu(
+      (x) => x.matmulInteger(a, b, { m: 2, k: 3, n: 2, bZeroPoint: new Int32Array([0, 128]) }),
+      /^bZeroPoint\[1\] must be an integer in \[-128, 127\] \(int8\), got 128$/,
     );
-    expect(() => k.matmulInteger(a, b, { m: 2, k: 3, n: 2, bZeroPoint: new Int32Array([0, 128]) })).toThrow(
-      new RangeError("options.bZeroPoint[1] must be an integer in [-128, 127], got 128"),
+    sameErrorAsCpu(
+      (x) => x.matmulInteger(a, b, { m: 2, k: 3, n: 2, transB: 1 as never }),
+      /^transB must be a boolean, got number$/,
     );
-    expect(() => k.matmulInteger(a, b, { m: 2, k: 3, n: 2, transB: 1 as never })).toThrow(
-      new TypeError("options.transB must be a boolean, got number"),
+    sameErrorAsCpu(
+      (x) => x.matmulInteger([1] as never, b, { m: 1, k: 1, n: 6 }),
+      /^a must be an Int8Array or a Uint8Array, got Array$/,
     );
-    expect(() => k.matmulInteger([1] as never, b, { m: 1, k: 1, n: 6 })).toThrow(
-      new TypeError("a must be an Int8Array or a Uint8Array, got Array"),
+    sameErrorAsCpu(
+      (x) => x.matmulInteger(a, b, { m: -1, k: 3, n: 2 }),
+      /^m must be a non-negative integer, got -1$/,
     );
-    expect(() => k.matmulInteger(a, b, { m: -1, k: 3, n: 2 })).toThrow(RangeError);
-    expect(() => k.matmulInteger(a, b, { m: "2" as never, k: 3, n: 2 })).toThrow(TypeError);
+    sameErrorAsCpu(
+      (x) => x.matmulInteger(a, b, { m: "2" as never, k: 3, n: 2 }),
+      /^m must be a number, got string$/,
+    );
+    sameErrorAsCpu(
+      (x) =>
+        x.matmulF32(new Float32Array(4), new Float32Array(2), {
+          m: 2,
+          k: 2,
+          n: 1,
+          bias: new Float32Array(2),
+        }),
+      /^bias must have length n = 1, got 2$/,
+    );
+    const L = makeLinear(new TestRng(1), 3, 2, { inputZeroPoint: 0, perChannel: false, relu: false });
+    sameErrorAsCpu(
+      (x) => x.quantizedLinear(new Uint8Array(3), { ...L, bias: new Int32Array(1) }, 1),
+      /^layer\.bias must have length/,
+    );
+    sameErrorAsCpu(
+      (x) => x.quantizedLinear(new Uint8Array(4), L, 1),
+      /^x must have length batch \* inFeatures/,
+    );
   });
 
   it("refuses k past 2^18 (the exact limb arithmetic's bound) with a RangeError", () => {
     expect(() =>
       k.matmulInteger(new Uint8Array(262145), new Int8Array(262145), { m: 1, k: 262145, n: 1 }),
-    ).toThrow(/options\.k must be an integer in \[0, 262144\], got 262145/);
+    ).toThrow(
+      new RangeError("k must be at most 262144 on the GPU kernels (exact float32 limb sums), got 262145"),
+    );
   });
 
   it("checks the requantization parameters as @quantkit/kernels does", () => {
@@ -229,15 +278,22 @@ describe("arguments", () => {
       outputMax: 255,
       channels: 2,
     };
-    expect(() => k.requantize(acc, p)).toThrow(
-      new RangeError("params.shift[0] must be an integer in [-31, 30], got 31"),
+    sameErrorAsCpu(
+      (x) => x.requantize(acc, p),
+      /^params\.shift\[0\] must be an integer in \[-31, 30\], got 31$/,
     );
-    expect(() => k.requantize(acc, { ...p, shift: new Int32Array([0]), channels: 3 })).toThrow(
-      /acc.length \(4\) must be a multiple of params.channels \(3\)/,
+    sameErrorAsCpu(
+      (x) => x.requantize(acc, { ...p, shift: new Int32Array([0]), channels: 3 }),
+      /acc length 4 is not a multiple of params\.channels \(3\)/,
     );
-    expect(() =>
-      k.requantize(acc, { ...p, shift: new Int32Array([0]), outputMin: -1 }, new Uint8Array(4)),
-    ).toThrow(new RangeError("params.outputMin must be an integer in [0, 255], got -1"));
+    sameErrorAsCpu(
+      (x) => x.requantize(acc, { ...p, shift: new Int32Array([0]), multiplier: new Int32Array([-1]) }),
+      /^params\.multiplier\[0\] must be non-negative/,
+    );
+    sameErrorAsCpu(
+      (x) => x.requantize(acc, { ...p, shift: new Int32Array([0]), outputMin: -1 }, new Uint8Array(4)),
+      /must lie inside the output dtype \[0, 255\]/,
+    );
     expect(
       k.requantize(acc, { ...p, shift: new Int32Array([0]), outputMin: -128, outputMax: 127 }),
     ).toBeInstanceOf(Int8Array);

@@ -1,5 +1,17 @@
 export type { Size2d } from "./_convShape";
 export type { Scales } from "./_quantizeLayer";
+export {
+  assertQuantizedConv2dLayer,
+  assertQuantizedLinearLayer,
+  checkMatmulF32Args,
+  checkMatmulIntegerArgs,
+  checkQuantizedConv2dArgs,
+  checkQuantizedLinearArgs,
+  checkRequantizeArgs,
+  type MatmulF32Args,
+  type MatmulIntegerArgs,
+  type QuantizedConv2dArgs,
+} from "./checkKernelArgs";
 export { type Conv2dF32Options, conv2dF32 } from "./conv2dF32";
 export {
   type CpuKernels,
@@ -8,6 +20,12 @@ export {
   initWasmKernels,
 } from "./createCpuKernels";
 export { type Im2colArray, type Im2colOptions, im2col } from "./im2col";
+export {
+  supportsAsync,
+  supportsAsyncLinearSequence,
+  supportsLinearSequence,
+  supportsPreparedLayers,
+} from "./kernelExtensions";
 export { layerChecksum } from "./layerChecksum";
 export { matmulF32 } from "./matmulF32";
 export { matmulInteger } from "./matmulInteger";
@@ -17,12 +35,18 @@ export { prepareQuantizedLinear, type QuantizedLinearParams } from "./prepareQua
 export { quantizedConv2d } from "./quantizedConv2d";
 export { quantizedLinear } from "./quantizedLinear";
 export { type QuantizedMultiplier, quantizeMultiplier } from "./quantizeMultiplier";
-export { type RequantizeParams, requantize } from "./requantize";
+export { requantize } from "./requantize";
 export type {
+  AsyncKernels,
+  AsyncLinearSequenceKernels,
   Int8Like,
   Kernels,
+  LinearSequenceKernels,
   MatmulF32Options,
   MatmulIntegerOptions,
+  PreparedLayerKernels,
+  PreparedLinearLayer,
   QuantizedConv2dLayer,
   QuantizedLinearLayer,
+  RequantizeParams,
 } from "./types";

@@ -1,6 +1,6 @@
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
-import { _assertDim, _assertInstance, _assertLength } from "./_validate";
+import { checkMatmulF32Args } from "./checkKernelArgs";
 import type { MatmulF32Options } from "./types";
 
 /**
@@ -27,27 +27,7 @@ export function _matmulF32(
   b: Float32Array,
   options: MatmulF32Options,
 ): Float32Array {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("options must be an object { m, k, n, transB?, bias?, out? }");
-  }
-  const { m, k, n } = options;
-  _assertDim(m, "m");
-  _assertDim(k, "k");
-  _assertDim(n, "n");
-  _assertInstance(a, Float32Array, "Float32Array", "a");
-  _assertInstance(b, Float32Array, "Float32Array", "b");
-  const transB = options.transB ?? false;
-  if (typeof transB !== "boolean") throw new TypeError(`transB must be a boolean, got ${typeof transB}`);
-  _assertLength(a, m * k, "a", `m * k (${m} * ${k})`);
-  _assertLength(b, k * n, "b", transB ? `n * k (${n} * ${k})` : `k * n (${k} * ${n})`);
-  const bias = options.bias ?? null;
-  if (bias !== null) {
-    _assertInstance(bias, Float32Array, "Float32Array", "bias");
-    _assertLength(bias, n, "bias", "n");
-  }
-  const out = options.out ?? new Float32Array(m * n);
-  _assertInstance(out, Float32Array, "Float32Array", "out");
-  _assertLength(out, m * n, "out", `m * n (${m} * ${n})`);
+  const { m, k, n, transB, bias, out } = checkMatmulF32Args(a, b, options);
   if (m === 0 || n === 0) return out;
   if (k === 0) {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[i * n + j] = bias ? 0 + bias[j]! : 0;

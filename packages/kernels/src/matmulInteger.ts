@@ -1,13 +1,6 @@
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
-import {
-  _assertDim,
-  _assertInstance,
-  _assertInt8Like,
-  _assertLength,
-  _assertZeroPoint,
-  _rangeOf,
-} from "./_validate";
+import { checkMatmulIntegerArgs } from "./checkKernelArgs";
 import type { Int8Like, MatmulIntegerOptions } from "./types";
 
 /**
@@ -39,47 +32,9 @@ export function _matmulInteger(
   b: Int8Like,
   options: MatmulIntegerOptions,
 ): Int32Array {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("options must be an object { m, k, n, aZeroPoint?, bZeroPoint?, transB?, out? }");
-  }
-  const { m, k, n } = options;
-  _assertDim(m, "m");
-  _assertDim(k, "k");
-  _assertDim(n, "n");
-  _assertInt8Like(a, "a");
-  _assertInt8Like(b, "b");
-  const transB = options.transB ?? false;
-  if (typeof transB !== "boolean") throw new TypeError(`transB must be a boolean, got ${typeof transB}`);
-  _assertLength(a, m * k, "a", `m * k (${m} * ${k})`);
-  _assertLength(b, k * n, "b", transB ? `n * k (${n} * ${k})` : `k * n (${k} * ${n})`);
-  const aZeroPoint = options.aZeroPoint ?? 0;
-  _assertZeroPoint(aZeroPoint, a, "aZeroPoint");
-  const bZeroPoints = normalizeBZeroPoint(options.bZeroPoint ?? 0, b, n);
-  const out = options.out ?? new Int32Array(m * n);
-  _assertInstance(out, Int32Array, "Int32Array", "out");
-  _assertLength(out, m * n, "out", `m * n (${m} * ${n})`);
+  const { m, k, n, transB, aZeroPoint, bZeroPoint, out } = checkMatmulIntegerArgs(a, b, options);
   if (m === 0 || n === 0) return out;
   if (k === 0) return out.fill(0);
-  engine.matmulInteger(a, b, m, k, n, aZeroPoint, bZeroPoints, transB, out);
+  engine.matmulInteger(a, b, m, k, n, aZeroPoint, bZeroPoint, transB, out);
   return out;
-}
-
-/** One zero point per column (null when all are 0), each checked against B's dtype. */
-function normalizeBZeroPoint(zp: number | Int32Array, b: Int8Like, n: number): Int32Array | null {
-  if (typeof zp === "number") {
-    _assertZeroPoint(zp, b, "bZeroPoint");
-    return zp === 0 ? null : new Int32Array(n).fill(zp);
-  }
-  _assertInstance(zp, Int32Array, "number or an Int32Array", "bZeroPoint");
-  _assertLength(zp, n, "bZeroPoint", "n (one per column)");
-  const [lo, hi] = _rangeOf(b);
-  for (let j = 0; j < n; j++) {
-    const z = zp[j]!;
-    if (z < lo || z > hi) {
-      throw new RangeError(
-        `bZeroPoint[${j}] must be an integer in [${lo}, ${hi}] (${lo < 0 ? "int8" : "uint8"}), got ${z}`,
-      );
-    }
-  }
-  return zp;
 }

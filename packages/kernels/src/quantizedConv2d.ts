@@ -1,8 +1,6 @@
-import { _assertConvLayer } from "./_assertLayer";
-import { _convGeometry } from "./_convGeometry";
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
-import { _assertInstance, _assertLength } from "./_validate";
+import { checkQuantizedConv2dArgs } from "./checkKernelArgs";
 import type { QuantizedConv2dLayer } from "./types";
 
 /**
@@ -39,24 +37,7 @@ export function _quantizedConv2d(
   input: { batch: number; height: number; width: number },
   out?: Uint8Array,
 ): Uint8Array {
-  _assertConvLayer(layer);
-  const g = _convGeometry(layer, input, "input");
-  _assertInstance(x, Uint8Array, "Uint8Array", "x");
-  _assertLength(
-    x,
-    g.batch * g.inChannels * g.height * g.width,
-    "x",
-    `batch * inChannels * height * width (${g.batch} * ${g.inChannels} * ${g.height} * ${g.width})`,
-  );
-  const size = g.batch * g.outChannels * g.outH * g.outW;
-  const y = out ?? new Uint8Array(size);
-  _assertInstance(y, Uint8Array, "Uint8Array", "out");
-  _assertLength(
-    y,
-    size,
-    "out",
-    `batch * outChannels * outH * outW (${g.batch} * ${g.outChannels} * ${g.outH} * ${g.outW})`,
-  );
-  if (size > 0) engine.quantizedConv2d(x, layer, g, y);
+  const { out: y, ...g } = checkQuantizedConv2dArgs(x, layer, input, out);
+  if (y.length > 0) engine.quantizedConv2d(x, layer, g, y);
   return y;
 }

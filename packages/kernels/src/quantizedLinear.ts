@@ -1,7 +1,6 @@
-import { _assertLinearLayer } from "./_assertLayer";
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
-import { _assertDim, _assertInstance, _assertLength } from "./_validate";
+import { checkQuantizedLinearArgs } from "./checkKernelArgs";
 import type { QuantizedLinearLayer } from "./types";
 
 /**
@@ -38,13 +37,7 @@ export function _quantizedLinear(
   batch: number,
   out?: Uint8Array,
 ): Uint8Array {
-  _assertLinearLayer(layer);
-  _assertDim(batch, "batch");
-  _assertInstance(x, Uint8Array, "Uint8Array", "x");
-  _assertLength(x, batch * layer.inFeatures, "x", `batch * inFeatures (${batch} * ${layer.inFeatures})`);
-  const y = out ?? new Uint8Array(batch * layer.outFeatures);
-  _assertInstance(y, Uint8Array, "Uint8Array", "out");
-  _assertLength(y, batch * layer.outFeatures, "out", `batch * outFeatures (${batch} * ${layer.outFeatures})`);
+  const y = checkQuantizedLinearArgs(x, layer, batch, out);
   if (batch > 0) engine.quantizedLinear(x, layer, batch, y);
   return y;
 }

@@ -90,6 +90,21 @@ export interface QuantizedConv2dLayer {
   outputMax: number;
 }
 
+/** Parameters of `requantize` ({@link Kernels.requantize}): the fixed-point scaling and the output code range. */
+export interface RequantizeParams {
+  /** Fixed-point multipliers (from `quantizeMultiplier`), one per tensor or one per channel. */
+  multiplier: Int32Array;
+  /** Their shifts (TFLite convention), same length as `multiplier`, each in [-31, 30]. */
+  shift: Int32Array;
+  /** Zero point of the output codes. */
+  outputZeroPoint: number;
+  /** Output clamp [outputMin, outputMax], inside the output dtype (a fused ReLU sets outputMin = zero point). */
+  outputMin: number;
+  outputMax: number;
+  /** Length of the channel axis, the last axis of `acc`: element i belongs to channel i % channels. */
+  channels: number;
+}
+
 /** What every backend offers. The CPU kernels are the reference the others equal bit for bit. */
 export interface Kernels {
   /** The backend that actually runs: 'js', 'wasm-simd', 'headlessgl', 'webgl2', 'webgpu', 'webasm', 'cpu'… */
@@ -108,16 +123,70 @@ export interface Kernels {
     out?: Uint8Array,
   ): Uint8Array;
   /** Requantizes int32 accumulators to uint8/int8 codes with per-channel multiplier/shift (channel = last axis). */
-  requantize(
+  requantize(acc: Int32Array, params: RequantizeParams, out?: Uint8Array | Int8Array): Uint8Array | Int8Array;
+}
+
+/**
+ * A Linear layer a backend keeps in its own memory (made by {@link PreparedLayerKernels.prepareLinear}).
+ * It is a {@link QuantizedLinearLayer} (same fields, same arrays), so it goes wherever a layer goes;
+ * the backend that made it skips the upload. The copy is a snapshot: change the arrays, prepare again.
+ */
+export interface PreparedLinearLayer extends QuantizedLinearLayer {
+  /** The backend whose memory holds it. */
+  readonly backend: string;
+  /** Frees the backend's copy; the layer then behaves as a plain one. */
+  release(): void;
+}
+
+/** Extension of {@link Kernels}: layers uploaded once and kept in the backend's memory (@quantkit/kernels-gpu). */
+export interface PreparedLayerKernels extends Kernels {
+  /** Uploads a Linear layer's weight and parameters once, for repeated calls. */
+  prepareLinear(layer: QuantizedLinearLayer): PreparedLinearLayer;
+}
+
+/** Extension of {@link Kernels}: a chain of Linear layers run as one call (one upload, one readback). */
+export interface LinearSequenceKernels extends Kernels {
+  /**
+   * Runs Linear layers one after another (a quantized MLP's forward pass; a fused ReLU is the layer's
+   * outputMin), giving what `quantizedLinear` layer by layer gives.
+   */
+  quantizedLinearSequence(
+    x: Uint8Array,
+    layers: readonly QuantizedLinearLayer[],
+    batch: number,
+    out?: Uint8Array,
+  ): Uint8Array;
+}
+
+/** Extension of {@link Kernels}: an asynchronous twin of every method (the only kind WebGPU can run). */
+export interface AsyncKernels extends Kernels {
+  matmulIntegerAsync(a: Int8Like, b: Int8Like, options: MatmulIntegerOptions): Promise<Int32Array>;
+  matmulF32Async(a: Float32Array, b: Float32Array, options: MatmulF32Options): Promise<Float32Array>;
+  quantizedLinearAsync(
+    x: Uint8Array,
+    layer: QuantizedLinearLayer,
+    batch: number,
+    out?: Uint8Array,
+  ): Promise<Uint8Array>;
+  quantizedConv2dAsync(
+    x: Uint8Array,
+    layer: QuantizedConv2dLayer,
+    input: { batch: number; height: number; width: number },
+    out?: Uint8Array,
+  ): Promise<Uint8Array>;
+  requantizeAsync(
     acc: Int32Array,
-    params: {
-      multiplier: Int32Array;
-      shift: Int32Array;
-      outputZeroPoint: number;
-      outputMin: number;
-      outputMax: number;
-      channels: number;
-    },
+    params: RequantizeParams,
     out?: Uint8Array | Int8Array,
-  ): Uint8Array | Int8Array;
+  ): Promise<Uint8Array | Int8Array>;
+}
+
+/** Both extensions together, asynchronously: {@link LinearSequenceKernels} with an async twin of the chain. */
+export interface AsyncLinearSequenceKernels extends LinearSequenceKernels, AsyncKernels {
+  quantizedLinearSequenceAsync(
+    x: Uint8Array,
+    layers: readonly QuantizedLinearLayer[],
+    batch: number,
+    out?: Uint8Array,
+  ): Promise<Uint8Array>;
 }

@@ -1,4 +1,13 @@
-import { createCpuKernels, type Kernels, type QuantizedLinearLayer } from "@quantkit/kernels";
+import {
+  createCpuKernels,
+  type Kernels,
+  type PreparedLinearLayer,
+  type QuantizedLinearLayer,
+  supportsAsync,
+  supportsAsyncLinearSequence,
+  supportsLinearSequence,
+  supportsPreparedLayers,
+} from "@quantkit/kernels";
 import { dequantize, quantize } from "@quantkit/quantizers";
 import type { Tensor } from "@quantkit/tensor";
 import { _checkActivation, _sameActivation, _toQParams } from "./_activation";
@@ -52,23 +61,6 @@ function kernelsOf(options: ForwardOptions | undefined): Kernels {
   return k;
 }
 
-/** The optional extension of @quantkit/kernels-gpu: layers kept on the device and a chain run with one upload. */
-interface SequenceKernels extends Kernels {
-  prepareLinear?(layer: QuantizedLinearLayer): QuantizedLinearLayer;
-  quantizedLinearSequence(x: Uint8Array, layers: readonly QuantizedLinearLayer[], batch: number): Uint8Array;
-  quantizedLinearSequenceAsync?(
-    x: Uint8Array,
-    layers: readonly QuantizedLinearLayer[],
-    batch: number,
-  ): Promise<Uint8Array>;
-  quantizedLinearAsync?(x: Uint8Array, layer: QuantizedLinearLayer, batch: number): Promise<Uint8Array>;
-  quantizedConv2dAsync?: (...args: Parameters<Kernels["quantizedConv2d"]>) => Promise<Uint8Array>;
-}
-
-function hasSequence(k: Kernels): k is SequenceKernels {
-  return typeof (k as Partial<SequenceKernels>).quantizedLinearSequence === "function";
-}
-
 /**
  * The integer-only model `convert` produces (and `loadQuantizedModel` reads): the float input is
  * quantized once (the QuantStub), every layer maps uint8 codes to uint8 codes with int8 weights, int32
@@ -96,7 +88,10 @@ export class QuantizedModel {
   /** The output's quantization (the last layer's). */
   readonly output: ActivationQParams;
   private readonly fullShapes: number[][];
-  private readonly device = new WeakMap<object, Array<QuantizedLinearLayer | undefined>>();
+  private readonly device = new WeakMap<
+    object,
+    Array<QuantizedLinearLayer | PreparedLinearLayer | undefined>
+  >();
 
   /**
    * Checks the layers against each other: each layer's input qparams are the previous output's, the
@@ -178,15 +173,13 @@ export class QuantizedModel {
     return dequantize(codes, [codes.length], _toQParams(this.output));
   }
 
-  private deviceLayers(k: SequenceKernels): Array<QuantizedLinearLayer | undefined> {
+  /** The Linear layers as the kernels run them: prepared once where the kernels keep layers (a GPU). */
+  private deviceLayers(k: Kernels): Array<QuantizedLinearLayer | PreparedLinearLayer | undefined> {
     let layers = this.device.get(k);
     if (layers === undefined) {
+      const prepare = supportsPreparedLayers(k) ? (l: QuantizedLinearLayer) => k.prepareLinear(l) : null;
       layers = this.layers.map((l) =>
-        l.kind === "linear"
-          ? typeof k.prepareLinear === "function"
-            ? k.prepareLinear(l.kernel)
-            : l.kernel
-          : undefined,
+        l.kind === "linear" ? (prepare === null ? l.kernel : prepare(l.kernel)) : undefined,
       );
       this.device.set(k, layers);
     }
@@ -194,7 +187,7 @@ export class QuantizedModel {
   }
 
   /** The run of Linear layers starting at i (for a chain on a device), as [end, kernels' layers]. */
-  private linearRun(k: SequenceKernels, i: number): [number, QuantizedLinearLayer[]] {
+  private linearRun(k: Kernels, i: number): [number, QuantizedLinearLayer[]] {
     const device = this.deviceLayers(k);
     let j = i;
     const run: QuantizedLinearLayer[] = [];
@@ -212,7 +205,7 @@ export class QuantizedModel {
     const layer = this.layers[i]!;
     switch (layer.kind) {
       case "linear": {
-        const kernel = hasSequence(k) ? this.deviceLayers(k)[i]! : layer.kernel;
+        const kernel = supportsLinearSequence(k) ? this.deviceLayers(k)[i]! : layer.kernel;
         return k.quantizedLinear(x, kernel, x.length / layer.kernel.inFeatures);
       }
       case "conv2d":
@@ -247,7 +240,7 @@ export class QuantizedModel {
     let x = xq;
     let shape: readonly number[] = [batch, ...this.inputShape];
     for (let i = 0; i < this.layers.length; i++) {
-      if (hasSequence(k) && this.layers[i]!.kind === "linear") {
+      if (supportsLinearSequence(k) && this.layers[i]!.kind === "linear") {
         const [end, run] = this.linearRun(k, i);
         if (run.length > 1) {
           x = k.quantizedLinearSequence(x, run, x.length / run[0]!.inFeatures);
@@ -273,7 +266,7 @@ export class QuantizedModel {
     let shape: readonly number[] = [batch, ...this.inputShape];
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i]!;
-      if (hasSequence(k) && layer.kind === "linear" && typeof k.quantizedLinearSequenceAsync === "function") {
+      if (supportsAsyncLinearSequence(k) && layer.kind === "linear") {
         const [end, run] = this.linearRun(k, i);
         x = await k.quantizedLinearSequenceAsync(x, run, x.length / run[0]!.inFeatures);
         shape = this.shapeAt(end - 1, batch);
@@ -281,9 +274,8 @@ export class QuantizedModel {
         continue;
       }
       const out = this.shapeAt(i, batch);
-      const ka = k as Partial<SequenceKernels>;
-      if (layer.kind === "conv2d" && typeof ka.quantizedConv2dAsync === "function") {
-        x = await ka.quantizedConv2dAsync(x, layer.kernel, { batch, height: shape[2]!, width: shape[3]! });
+      if (layer.kind === "conv2d" && supportsAsync(k)) {
+        x = await k.quantizedConv2dAsync(x, layer.kernel, { batch, height: shape[2]!, width: shape[3]! });
       } else {
         x = this.step(k, i, x, shape, out);
       }
@@ -337,7 +329,7 @@ export class QuantizedModel {
   releaseDevice(kernels: Kernels): void {
     const layers = this.device.get(kernels);
     if (layers === undefined) return;
-    for (const l of layers) (l as { release?: () => void } | undefined)?.release?.();
+    for (const l of layers) if (l !== undefined && "release" in l) l.release();
     this.device.delete(kernels);
   }
 
