@@ -96,7 +96,9 @@ export async function onnxQuantizeCommand(
       break;
     }
     case "int8": {
-      ({ model: quantized, report } = await quantizeStatic(model, {
+      // quantizeStatic upgrades opsets 10..12 itself; older ones (PP-OCR's 9) are upgraded here.
+      const source = opsetBefore < 10 ? upgradeOpset(model, 13) : model;
+      ({ model: quantized, report } = await quantizeStatic(source, {
         engine,
         samples: feeds,
         method: opts.calibrator ?? "minmax",

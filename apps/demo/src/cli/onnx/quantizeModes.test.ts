@@ -103,33 +103,36 @@ describe("quantkit onnx quantize --mode fp16 | int8, and q8 of an opset-9 model"
     await (await ort.InferenceSession.create(readFileSync(target))).release();
   });
 
-  it("q8 of the PP-OCR direction classifier (opset 9): upgraded to 13, loads and classifies in onnxruntime-node", async () => {
-    const target = join(dir, "cls.q8.onnx");
-    const r = await cli(
-      "onnx",
-      "quantize",
-      OCR_CLS,
-      "--mode",
-      "q8",
-      "-o",
-      target,
-      "--calibration",
-      cls,
-      "--json",
-    );
-    expect(r.code, r.err).toBe(0);
-    const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
-    expect([json.opsetBefore, json.opsetAfter]).toEqual([9, 13]);
-    expect(json.report.nodes.some((n) => n.quantized)).toBe(true);
-    const session = await ort.InferenceSession.create(readFileSync(target));
-    const out = await session.run({
-      x: new ort.Tensor("float32", new Float32Array(3 * 48 * 192), [1, 3, 48, 192]),
-    });
-    const p = out[session.outputNames[0]!]!.data as Float32Array;
-    expect(p.length).toBe(2);
-    expect(p[0]! + p[1]!).toBeCloseTo(1, 4);
-    await session.release();
-  });
+  it.each(["q8", "int8"])(
+    "%s of the PP-OCR direction classifier (opset 9): upgraded to 13, loads and classifies in onnxruntime-node",
+    async (mode) => {
+      const target = join(dir, `cls.${mode}.onnx`);
+      const r = await cli(
+        "onnx",
+        "quantize",
+        OCR_CLS,
+        "--mode",
+        mode,
+        "-o",
+        target,
+        "--calibration",
+        cls,
+        "--json",
+      );
+      expect(r.code, r.err).toBe(0);
+      const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
+      expect([json.opsetBefore, json.opsetAfter]).toEqual([9, 13]);
+      expect(json.report.nodes.some((n) => n.quantized)).toBe(true);
+      const session = await ort.InferenceSession.create(readFileSync(target));
+      const out = await session.run({
+        x: new ort.Tensor("float32", new Float32Array(3 * 48 * 192), [1, 3, 48, 192]),
+      });
+      const p = out[session.outputNames[0]!]!.data as Float32Array;
+      expect(p.length).toBe(2);
+      expect(p[0]! + p[1]!).toBeCloseTo(1, 4);
+      await session.release();
+    },
+  );
 
   it("usage errors exit 2 and write nothing: int8 without samples, --calibrator outside int8, --per-channel with fp16", async () => {
     const out = join(dir, "usage");

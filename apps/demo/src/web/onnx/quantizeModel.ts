@@ -65,7 +65,9 @@ export async function quantizeModel(
       return { model: out, nodes: report.nodes, outputSqnrDb: report.outputSqnrDb ?? {} };
     }
     case "int8": {
-      const { model: out, report } = await quantizeStatic(model, {
+      // quantizeStatic upgrades opsets 10..12 itself; older ones (PP-OCR's 9) are upgraded here.
+      const source = (opsetVersion(model, "") ?? 0) < 10 ? upgradeOpset(model, 13) : model;
+      const { model: out, report } = await quantizeStatic(source, {
         engine,
         samples,
         perChannel,
