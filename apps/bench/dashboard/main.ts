@@ -21,6 +21,7 @@ import { renderComparison } from "./compareView";
 import { el, table } from "./dom";
 import { renderExactness } from "./exactness";
 import { renderHeadlineChart } from "./headlineChart";
+import { renderOnnxCharts } from "./onnxCharts";
 import { placeholders, renderRunSummary } from "./summary";
 
 interface LoadedRun {
@@ -658,6 +659,8 @@ function render() {
   renderExactness(exactSection, a.run);
   renderAccuracy(a.run);
   renderCalibrators(a.run);
+  if (a.run.suites.some((x) => x.id === "onnx" && x.status === "ok"))
+    renderOnnxCharts(section("@quantkit/onnx on real models: size, quantize time, memory", "onnx"), a.run);
   renderNumbers(a.run);
   document.body.dataset.charts = String(live.length);
   // What each chart says about itself, for the Chromium test (titles, axis titles, legend entries).

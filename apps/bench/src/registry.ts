@@ -59,6 +59,13 @@ export const SUITES: readonly SuiteEntry[] = [
     quickLimitMs: 150_000,
     load: async () => (await import("./suites/e2e")).e2eSuite,
   },
+  {
+    id: "onnx",
+    title: "@quantkit/onnx on real models: quantize time, peak memory, size, inference float vs quantized",
+    package: "@quantkit/onnx",
+    quickLimitMs: 300_000,
+    load: async () => (await import("./suites/onnx")).onnxSuite,
+  },
 ];
 
 /** The entry of `id`, or a RangeError naming the known ids. */
