@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _convGeometry } from "./_convGeometry";
 import { _pair, type Size2d } from "./_convShape";
 import { _defaultEngine } from "./_defaultEngine";
@@ -41,6 +42,24 @@ export interface Conv2dF32Options {
  * }) // Float32Array [-4, -4, -4, -4]
  */
 export function conv2dF32(x: Float32Array, weight: Float32Array, options: Conv2dF32Options): Float32Array {
+  assertOptions(
+    options,
+    [
+      "batch",
+      "inChannels",
+      "height",
+      "width",
+      "outChannels",
+      "kernelSize",
+      "stride",
+      "padding",
+      "dilation",
+      "groups",
+      "bias",
+      "out",
+    ],
+    "conv2dF32 options",
+  );
   return _conv2dF32(_defaultEngine(), x, weight, options);
 }
 

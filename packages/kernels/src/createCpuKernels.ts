@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _sharedWasmEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
 import { _jsEngine } from "./_jsEngine";
@@ -54,6 +55,7 @@ export interface CpuKernels extends Kernels {
  * cpu.matmulInteger(a, b, { m: 2, k: 2, n: 2 }) // Int32Array [1, 2, 3, 4]
  */
 export function createCpuKernels(options: CpuKernelsOptions = {}): CpuKernels {
+  assertOptions(options, ["simd", "threads"], "createCpuKernels options");
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   const simd = options.simd ?? true;
   if (typeof simd !== "boolean") throw new TypeError(`simd must be a boolean, got ${typeof simd}`);

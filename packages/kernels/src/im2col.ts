@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _convOutputSize, _im2colInto, _pair, type Size2d } from "./_convShape";
 import { _assertDim, _assertLength, _describe } from "./_validate";
 
@@ -33,6 +34,11 @@ export type Im2colArray = Uint8Array | Int8Array | Float32Array;
  * // Float32Array [0, 0, 0, 4,  0, 0, 3, 0,  0, 2, 0, 0,  1, 0, 0, 0]  ([4, 4]: 4 kernel taps x 4 outputs)
  */
 export function im2col<T extends Im2colArray>(x: T, options: Im2colOptions, out?: T): T {
+  assertOptions(
+    options,
+    ["channels", "height", "width", "kernelSize", "stride", "padding", "dilation", "padValue"],
+    "im2col options",
+  );
   if (!(x instanceof Uint8Array) && !(x instanceof Int8Array) && !(x instanceof Float32Array)) {
     throw new TypeError(`x must be a Uint8Array, Int8Array or Float32Array, got ${_describe(x)}`);
   }

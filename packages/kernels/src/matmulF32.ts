@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
 import { checkMatmulF32Args } from "./checkKernelArgs";
@@ -17,6 +18,7 @@ import type { MatmulF32Options } from "./types";
  * matmulF32(a, b, { m: 2, k: 2, n: 2, bias: new Float32Array([0, 10]) }) // Float32Array [2, 12, 5, 14]
  */
 export function matmulF32(a: Float32Array, b: Float32Array, options: MatmulF32Options): Float32Array {
+  assertOptions(options, ["m", "k", "n", "transB", "bias", "out"], "matmulF32 options");
   return _matmulF32(_defaultEngine(), a, b, options);
 }
 

@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
 import { checkMatmulIntegerArgs } from "./checkKernelArgs";
@@ -22,6 +23,11 @@ import type { Int8Like, MatmulIntegerOptions } from "./types";
  * // Int32Array [-6, 4, -12, 10]: row 0 is [0, 1, 2] x B = [0 + 0 - 6, 0 + 2 + 2]
  */
 export function matmulInteger(a: Int8Like, b: Int8Like, options: MatmulIntegerOptions): Int32Array {
+  assertOptions(
+    options,
+    ["m", "k", "n", "aZeroPoint", "bZeroPoint", "transB", "out"],
+    "matmulInteger options",
+  );
   return _matmulInteger(_defaultEngine(), a, b, options);
 }
 

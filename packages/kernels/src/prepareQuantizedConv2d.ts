@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _pair, type Size2d } from "./_convShape";
 import { _convS16 } from "./_plans";
 import { _quantizeLayerParts, type Scales } from "./_quantizeLayer";
@@ -61,6 +62,29 @@ export interface QuantizedConv2dParams {
  * [int4.outputMin, int4.outputMax] // [4, 15]
  */
 export function prepareQuantizedConv2d(params: QuantizedConv2dParams): QuantizedConv2dLayer {
+  assertOptions(
+    params,
+    [
+      "weight",
+      "inChannels",
+      "outChannels",
+      "kernelSize",
+      "stride",
+      "padding",
+      "dilation",
+      "groups",
+      "weightScale",
+      "inputScale",
+      "inputZeroPoint",
+      "bias",
+      "outputScale",
+      "outputZeroPoint",
+      "relu",
+      "outputMin",
+      "outputMax",
+    ],
+    "prepareQuantizedConv2d params",
+  );
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");
   const { weight, inChannels, outChannels } = params;
   _assertPositiveInt(inChannels, "inChannels");

@@ -1,3 +1,4 @@
+import { assertOptions } from "@quantkit/tensor";
 import { _linearS16 } from "./_plans";
 import { _quantizeLayerParts, type Scales } from "./_quantizeLayer";
 import { _assertInstance, _assertLength, _assertPositiveInt } from "./_validate";
@@ -70,6 +71,24 @@ export interface QuantizedLinearParams {
  * [int4.outputMin, int4.outputMax] // [3, 15]
  */
 export function prepareQuantizedLinear(params: QuantizedLinearParams): QuantizedLinearLayer {
+  assertOptions(
+    params,
+    [
+      "weight",
+      "inFeatures",
+      "outFeatures",
+      "weightScale",
+      "inputScale",
+      "inputZeroPoint",
+      "bias",
+      "outputScale",
+      "outputZeroPoint",
+      "relu",
+      "outputMin",
+      "outputMax",
+    ],
+    "prepareQuantizedLinear params",
+  );
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");
   const { weight } = params;
   _assertInstance(weight, Int8Array, "Int8Array", "weight");

@@ -393,11 +393,12 @@ describe("im2col", () => {
     const rng = new TestRng(63);
     for (const g of geometries) {
       const x = rng.uint8(g.inChannels * g.height * g.width);
+      const { groups: _groups, ...geometry } = options(g); // im2col is per image: no groups
       const y = im2col(x, {
         channels: g.inChannels,
         height: g.height,
         width: g.width,
-        ...options(g),
+        ...geometry,
         padValue: 77,
       });
       const oh = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;

@@ -352,8 +352,9 @@ describe("quantizedLinear against onnxruntime's float requantization", () => {
       const c = linearCase(rng, perChannel, false);
       const theirs = await ortQLinear(c, perChannel);
       for (const relu of [false, true]) {
+        const { x: _x, batch: _batch, ...params } = c;
         const layer = prepareQuantizedLinear({
-          ...c,
+          ...params,
           weightScale: perChannel ? c.weightScale : c.weightScale[0]!,
           relu,
         });
@@ -372,7 +373,8 @@ describe("quantizedLinear against onnxruntime's float requantization", () => {
   it(`com.microsoft QGemm with the layer's int32 bias: ours equal the reference; ${against}`, async () => {
     const rng = new TestRng(53);
     const c = linearCase(rng, false, true);
-    const layer = prepareQuantizedLinear({ ...c, weightScale: c.weightScale[0]! });
+    const { x: _x, batch: _batch, ...params } = c;
+    const layer = prepareQuantizedLinear({ ...params, weightScale: c.weightScale[0]! });
     const want = refQuantizedLinear(c.x, layer, c.batch);
     const theirs = await ortQGemm(c, layer.bias);
     for (const { kernels } of backends) {

@@ -1,5 +1,6 @@
 import { Flatten, Identity, MaxPool2d, type Module, ReLU } from "@quantkit/nn";
 import type { QParams } from "@quantkit/quantizers";
+import { assertOptions } from "@quantkit/tensor";
 import { _activationFrom } from "./_activation";
 import { _leaves } from "./_leaves";
 import { _quantizeConv2d, _quantizeLinear } from "./_quantizeLayer";
@@ -49,6 +50,7 @@ function qparamsOf(what: () => QParams, where: string): QParams {
  * quantized.predict(x, batch) // Int32Array of classes, integer-only inference
  */
 export function convert(prepared: Module, options: ConvertOptions = {}): QuantizedModel {
+  assertOptions(options, ["inputShape", "info"], "convert options");
   const leaves = _leaves(prepared);
   const first = leaves[0];
   const last = leaves[leaves.length - 1];

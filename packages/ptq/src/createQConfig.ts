@@ -1,4 +1,5 @@
 import type { AnyObserverOptions, ObserverName } from "@quantkit/calibrators";
+import { assertOptions } from "@quantkit/tensor";
 import type { QConfig } from "./qconfig";
 
 /** Options of {@link createQConfig}. */
@@ -54,7 +55,9 @@ const PER_CHANNEL: Partial<Record<ObserverName, ObserverName>> = {
 
 function checkBits(bits: number, name: string): number {
   if (!Number.isInteger(bits) || bits < 2 || bits > 8)
-    throw new RangeError(`${name} must be an integer in 2..8, got ${bits}`);
+    throw new RangeError(
+      `${name} must be an integer in 2..8, got ${typeof bits === "number" ? bits : JSON.stringify(bits)}`,
+    );
   return bits;
 }
 
@@ -74,6 +77,24 @@ function checkBits(bits: number, name: string): number {
  * createQConfig({ bits: 8, activationObserver: "histogram", perChannel: true });
  */
 export function createQConfig(options: CreateQConfigOptions = {}): QConfig {
+  assertOptions(
+    options,
+    [
+      "bits",
+      "weightBits",
+      "activationBits",
+      "activationObserver",
+      "activationOptions",
+      "weightObserver",
+      "weightOptions",
+      "perChannel",
+      "reduceRange",
+      "narrowRange",
+      "qat",
+      "name",
+    ],
+    "createQConfig options",
+  );
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
   const bits = checkBits(options.bits ?? 8, "bits");
   const weightBits = checkBits(options.weightBits ?? bits, "weightBits");

@@ -22,7 +22,7 @@ import {
   type QuantizedModel,
   serializeQuantizedModel,
 } from "@quantkit/ptq";
-import { Rng } from "@quantkit/tensor";
+import { assertOptions, Rng } from "@quantkit/tensor";
 import { _batchesOf, _featuresOf, _gather, type LabeledData } from "./_data";
 import { type _Stage, _stageProgress } from "./_stageProgress";
 import { _time, type TimingStats } from "./_timing";
@@ -247,6 +247,37 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export async function runSeedExperiment(
   options: SeedExperimentOptions,
 ): Promise<{ summary: SeedExperimentSummary; models: SeedExperimentModels }> {
+  assertOptions(
+    options,
+    [
+      "train",
+      "test",
+      "inputShape",
+      "hidden",
+      "classes",
+      "epochs",
+      "batchSize",
+      "lr",
+      "seed",
+      "bits",
+      "weightBits",
+      "activationBits",
+      "perChannel",
+      "calibrators",
+      "weightCalibrators",
+      "calibrationSamples",
+      "selectionSamples",
+      "qat",
+      "qatEpochs",
+      "qatLr",
+      "finetuneLr",
+      "backends",
+      "timingRepeats",
+      "signal",
+      "onProgress",
+    ],
+    "runSeedExperiment options",
+  );
   const features = _featuresOf(options.train, "train");
   if (_featuresOf(options.test, "test") !== features)
     throw new RangeError("train and test samples differ in size");

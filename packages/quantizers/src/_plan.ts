@@ -1,5 +1,5 @@
 import { assertShape, normalizeAxis, type Shape } from "@quantkit/tensor";
-import { _assertDTypeRange, assertDType } from "./dtype";
+import { _assertDTypeRange, _show, assertDType } from "./dtype";
 import { type Granularity, granularityOf } from "./granularityOf";
 import type { QParams } from "./qparams";
 import { assertQScheme, isPerChannel } from "./qscheme";
@@ -41,9 +41,9 @@ export interface _Plan {
 /** Checks `quantMin`/`quantMax`: integers, quantMin < quantMax, at most 2^16 codes (2^32 within int32 when `allow32`). */
 export function _checkRange(quantMin: number, quantMax: number, allow32: boolean, prefix = ""): void {
   if (!Number.isInteger(quantMin))
-    throw new TypeError(`${prefix}quantMin must be an integer, got ${quantMin}`);
+    throw new TypeError(`${prefix}quantMin must be an integer, got ${_show(quantMin)}`);
   if (!Number.isInteger(quantMax))
-    throw new TypeError(`${prefix}quantMax must be an integer, got ${quantMax}`);
+    throw new TypeError(`${prefix}quantMax must be an integer, got ${_show(quantMax)}`);
   if (quantMin >= quantMax) {
     throw new RangeError(
       `${prefix}quantMin must be less than ${prefix}quantMax, got quantMin=${quantMin}, quantMax=${quantMax}`,

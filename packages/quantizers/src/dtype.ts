@@ -64,7 +64,7 @@ export function dtypeForBits(bits: number, signed: boolean): DType | undefined {
 export function rangeForBits(bits: number, signed: boolean, options: { narrowRange?: boolean } = {}): QRange {
   assertOptions(options, ["narrowRange"], "rangeForBits options");
   if (!Number.isInteger(bits) || bits < 1 || bits > 16) {
-    throw new RangeError(`bits must be an integer in 1..16, got ${bits}`);
+    throw new RangeError(`bits must be an integer in 1..16, got ${_show(bits)}`);
   }
   if (!signed) return { quantMin: 0, quantMax: 2 ** bits - 1 };
   const half = 2 ** (bits - 1);
@@ -128,8 +128,8 @@ export function calculateQRange(
  * validateQRange(1, 7)  // throws RangeError: the range [1, 7] must include 0 ...
  */
 export function validateQRange(quantMin: number, quantMax: number, maxCodes = 2 ** 16): void {
-  if (!Number.isInteger(quantMin)) throw new TypeError(`quantMin must be an integer, got ${quantMin}`);
-  if (!Number.isInteger(quantMax)) throw new TypeError(`quantMax must be an integer, got ${quantMax}`);
+  if (!Number.isInteger(quantMin)) throw new TypeError(`quantMin must be an integer, got ${_show(quantMin)}`);
+  if (!Number.isInteger(quantMax)) throw new TypeError(`quantMax must be an integer, got ${_show(quantMax)}`);
   if (quantMin >= quantMax) {
     throw new RangeError(
       `quantMin must be less than quantMax, got quantMin=${quantMin}, quantMax=${quantMax}`,
@@ -164,4 +164,9 @@ export function _assertDTypeRange(dtype: DType, quantMin: number, quantMax: numb
   throw new RangeError(
     `${prefix}quantMin..${prefix}quantMax = [${quantMin}, ${quantMax}] does not suit dtype ${dtype}: it lies outside ${dtype}'s range [${d.quantMin}, ${d.quantMax}] and is not the full range of a wider ${d.signed ? "signed" : "unsigned"} bit width (up to 16 bits)`,
   );
+}
+
+/** A value for an error message: numbers as they print, anything else as JSON ("8" stays quoted). */
+export function _show(v: unknown): string {
+  return typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
 }

@@ -126,3 +126,12 @@ describe("options objects reject unknown keys (item 8)", () => {
     expect(call).toThrow(new RegExp(`${name} options has an unknown key`));
   });
 });
+
+describe("a value of the wrong type is shown as what it is (item 18)", () => {
+  it('bits: "8" reads got "8", not got 8', () => {
+    expect(() => rangeForBits("8" as never, false)).toThrow('bits must be an integer in 1..16, got "8"');
+    expect(() => calculateQRange("quint8", { quantMin: "0" as never, quantMax: 255 })).toThrow(
+      'quantMin must be an integer, got "0"',
+    );
+  });
+});
