@@ -5,7 +5,6 @@ import { create } from "@bufbuild/protobuf";
 import {
   type AttributeProto,
   AttributeProto_AttributeType,
-  AttributeProtoSchema,
   type GraphProto,
   type ModelProto,
   type NodeProto,
@@ -14,6 +13,8 @@ import {
   TypeProtoSchema,
   ValueInfoProtoSchema,
 } from "./_gen/onnx_pb";
+import { type AttributeValue, makeAttribute } from "./attribute";
+import { graphs } from "./graphs";
 
 /** A graph and where it hangs: the main graph (owner null) or the subgraph attribute of a node. */
 export interface _Scope {
@@ -25,28 +26,23 @@ export interface _Scope {
   path: string;
 }
 
-/** Every graph of the model, parents before children. */
+/** Every graph of the model (not function bodies), parents before children, each with its parent scope. */
 export function _scopes(model: ModelProto): _Scope[] {
-  const root: _Scope = { graph: model.graph!, parent: null, owner: null, attribute: "", path: "main" };
+  const byGraph = new Map<GraphProto, _Scope>();
   const out: _Scope[] = [];
-  const visit = (s: _Scope): void => {
-    out.push(s);
-    for (const node of s.graph.node) {
-      for (const a of node.attribute) {
-        const graphs = a.g !== undefined ? [a.g] : a.graphs;
-        for (const g of graphs) {
-          visit({
-            graph: g,
-            parent: s,
-            owner: node,
-            attribute: a.name,
-            path: `${s.path}/${node.name || node.opType}.${a.name}`,
-          });
-        }
-      }
-    }
-  };
-  visit(root);
+  for (const e of graphs(model)) {
+    if (e.path.startsWith("function:")) continue;
+    const parent = e.parent === undefined ? null : (byGraph.get(e.parent) ?? null);
+    const scope: _Scope = {
+      graph: e.graph,
+      parent,
+      owner: e.node ?? null,
+      attribute: e.attribute ?? "",
+      path: e.path,
+    };
+    byGraph.set(e.graph, scope);
+    out.push(scope);
+  }
   return out;
 }
 
@@ -94,27 +90,17 @@ export function _useCounts(model: ModelProto): Map<string, number> {
   return uses;
 }
 
-type _AttrValue = number | string | readonly number[] | TensorProto | GraphProto;
-
-/** An attribute from a JS value: integer numbers become INT (use `{ float }` for floats), arrays INTS. */
+/**
+ * An attribute through makeAttribute: integer numbers become INT, `{ float }` a FLOAT (makeAttribute
+ * alone would make 2 an INT), arrays INTS, strings, tensors and graphs their own types.
+ */
 export function _attr(
   name: string,
-  value: _AttrValue | { float: number } | { floats: readonly number[] },
+  value: number | string | readonly number[] | TensorProto | GraphProto | { float: number },
 ): AttributeProto {
-  const T = AttributeProto_AttributeType;
-  if (typeof value === "number") return create(AttributeProtoSchema, { name, type: T.INT, i: BigInt(value) });
-  if (typeof value === "string")
-    return create(AttributeProtoSchema, { name, type: T.STRING, s: new TextEncoder().encode(value) });
-  if (Array.isArray(value))
-    return create(AttributeProtoSchema, { name, type: T.INTS, ints: value.map((v) => BigInt(v)) });
-  const v = value as Record<string, unknown>;
-  if (typeof v.float === "number") return create(AttributeProtoSchema, { name, type: T.FLOAT, f: v.float });
-  if (Array.isArray(v.floats))
-    return create(AttributeProtoSchema, { name, type: T.FLOATS, floats: v.floats as number[] });
-  if ((v as { $typeName?: string }).$typeName === "onnx.TensorProto") {
-    return create(AttributeProtoSchema, { name, type: T.TENSOR, t: value as TensorProto });
-  }
-  return create(AttributeProtoSchema, { name, type: T.GRAPH, g: value as GraphProto });
+  if (typeof value === "object" && "float" in value)
+    return makeAttribute(name, value.float, AttributeProto_AttributeType.FLOAT);
+  return makeAttribute(name, (Array.isArray(value) ? [...value] : value) as AttributeValue);
 }
 
 /** A node in the default domain unless `domain` is given. */
