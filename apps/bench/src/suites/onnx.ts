@@ -8,8 +8,13 @@ import * as ortWeb from "onnxruntime-web";
 import type { MeasuredVariant, Suite, SuiteContext } from "../context";
 import { type Feeds, fixturesPresent, REAL_MODELS, type RealModel } from "../onnx/realModels";
 
-/** The modes measured; int8 calibrates on this many fixture inputs (the issue's 64 images). */
-const MODES = ["fp16", "q8", "int8"] as const;
+/**
+ * The modes and models measured. A quick run (every suite under 3 minutes together) takes the issue's
+ * goals, q8 and int8 of Silero VAD v5 and the recogniser, with fewer timed rounds; --full all of them.
+ */
+const MODES = { quick: ["q8", "int8"], full: ["fp16", "q8", "int8"] } as const;
+const QUICK_MODELS = new Set(["silero-vad-v5", "ppocr-rec"]);
+/** int8 calibrates on this many fixture inputs (the issue's 64 images). */
 const CALIBRATION_SAMPLES = 64;
 
 type Runtime = "onnxruntime-node" | "onnxruntime-web";
@@ -59,7 +64,7 @@ async function measureModel(
   const floats: Partial<Record<Runtime, Session>> = {};
   for (const rt of ["onnxruntime-node", "onnxruntime-web"] as const)
     floats[rt] = await session(rt, floatBytes, feeds);
-  for (const mode of MODES) {
+  for (const mode of MODES[ctx.mode]) {
     if (ctx.signal.aborted) return;
     ctx.progress(0, `${model.label}: ${mode}`);
     const out = join(dir, `${model.id}.${mode}.onnx`);
@@ -134,7 +139,7 @@ async function measureModel(
       );
     }
     if (variants.length > 0) {
-      await ctx.measure(variants);
+      await ctx.measure(variants, ctx.mode === "quick" ? { warmupRounds: 1, repetitions: 5 } : {});
       for (let i = 0; i < variants.length; i += 2) {
         const rt = variants[i]!.impl;
         ctx.ratio(
@@ -170,14 +175,19 @@ export const onnxSuite: Suite = {
     ctx.source = "apps/bench/src/suites/onnx.ts (quantization in apps/bench/src/onnx/quantizeChild.ts)";
     const dir = mkdtempSync(join(tmpdir(), "quantkit-bench-onnx-"));
     let done = 0;
-    const total = REAL_MODELS.length * MODES.length;
+    const models = REAL_MODELS.filter((m) => ctx.mode === "full" || QUICK_MODELS.has(m.id));
+    const total = models.length * MODES[ctx.mode].length;
     try {
-      for (const model of REAL_MODELS) {
+      for (const model of models) {
         await measureModel(ctx, model, dir, () => ctx.progress(++done / total, model.label));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    if (ctx.mode === "quick")
+      ctx.note(
+        "quick run: q8 and int8 of Silero VAD v5 and the PP-OCRv4 recogniser, 5 timed rounds; --full adds fp16 and the direction classifier",
+      );
     ctx.note(
       `Quantize time: read the float file, quantize, write the bytes, in a fresh Node process (int8 calibrates on ${CALIBRATION_SAMPLES} fixture inputs through onnxruntime-node, 1 thread); peak memory: the process's peak resident set above what it held before reading the model, over the float file's size. Inference: one input (a 32 ms speech chunk, a 48x320 or 48x192 text line), float and quantized models timed in the same rounds; the ratio is float time / quantized time (above 1: the quantized model is faster).`,
     );
