@@ -26,7 +26,10 @@ export interface QuantizeDynamicOptions {
    * MatMulInteger saturates pairs of products on CPUs without AVX-512 VNNI) or "int8" (faster there).
    */
   weightType?: _WeightType;
-  /** Weights of Conv: "uint8" (default; onnxruntime's ConvInteger has no int8-weight kernel) or "int8". */
+  /**
+   * Weights of Conv: "uint8" (default: the ConvInteger older onnxruntime-web releases, 1.18, have; exact
+   * everywhere) or "int8" (onnxruntime-node 1.30 and onnxruntime-web 1.31 run it too, slower here).
+   */
   convWeightType?: _WeightType;
   /** Op types to quantize; default ["MatMul", "Gemm", "Conv"]. */
   opTypes?: readonly string[];
