@@ -12,35 +12,9 @@ import type {
   QuantizedLinearLayer,
 } from "@quantkit/kernels";
 
-const INT32_MIN = -(2n ** 31n);
-const INT32_MAX = 2n ** 31n - 1n;
+import { refMultiplyByQuantizedMultiplier } from "../../kernels/test/_requantizeReference";
 
-/** gemmlowp SaturatingRoundingDoublingHighMul on int32 values. */
-export function refSaturatingRoundingDoublingHighMul(a: bigint, b: bigint): bigint {
-  if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
-  const ab = a * b;
-  const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
-  // BigInt division truncates toward zero, as C++'s int64 division does.
-  return (ab + nudge) / (1n << 31n);
-}
-
-/** gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. */
-export function refRoundingDivideByPOT(x: bigint, exponent: bigint): bigint {
-  const mask = (1n << exponent) - 1n;
-  const remainder = x & mask;
-  const threshold = (mask >> 1n) + (x < 0n ? 1n : 0n);
-  return (x >> exponent) + (remainder > threshold ? 1n : 0n);
-}
-
-/** TFLite MultiplyByQuantizedMultiplier (int32 x, left shift wrapping like int32 multiplication). */
-export function refMultiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number): number {
-  const left = BigInt(Math.max(shift, 0));
-  const right = BigInt(Math.max(-shift, 0));
-  const shifted = BigInt.asIntN(32, BigInt(x) * (1n << left));
-  return Number(
-    refRoundingDivideByPOT(refSaturatingRoundingDoublingHighMul(shifted, BigInt(multiplier)), right),
-  );
-}
+export { refMultiplyByQuantizedMultiplier };
 
 /** int32(acc + bias) requantized and clamped: one output code. */
 export function refRequantizeOne(

@@ -1,29 +1,15 @@
-import { _assertDim, _assertPositiveInt } from "./_validate";
+import { convOutputSize, pair2d, type Size2d } from "@quantkit/tensor";
 
-/** A size given for both spatial axes at once, or as [height, width] (PyTorch's `_pair`). */
-export type Size2d = number | readonly [number, number];
+export type { Size2d } from "@quantkit/tensor";
 
-/** Resolves a {@link Size2d} to [h, w], checking each entry (positive, or non-negative for padding). */
+/** Resolves a {@link Size2d} (or `fallback` when absent) to [h, w]: tensor's `pair2d`. */
 export function _pair(
   value: Size2d | undefined,
   fallback: number,
   name: string,
   allowZero = false,
 ): [number, number] {
-  const v = value ?? fallback;
-  const check: (value: unknown, name: string) => asserts value is number = allowZero
-    ? _assertDim
-    : _assertPositiveInt;
-  if (typeof v === "number") {
-    check(v, name);
-    return [v, v];
-  }
-  if (!Array.isArray(v) || v.length !== 2) {
-    throw new TypeError(`${name} must be a number or a [height, width] pair, got ${JSON.stringify(v)}`);
-  }
-  check(v[0], `${name}[0]`);
-  check(v[1], `${name}[1]`);
-  return [v[0], v[1]];
+  return pair2d(value ?? fallback, name, allowZero ? 0 : 1);
 }
 
 /**
@@ -38,9 +24,9 @@ export function _convOutputSize(
   dilation: number,
   axis: "height" | "width",
 ): number {
-  const span = dilation * (kernel - 1) + 1;
-  const out = Math.floor((size + 2 * padding - span) / stride) + 1;
+  const out = convOutputSize(size, kernel, { stride, padding, dilation });
   if (out < 1) {
+    const span = dilation * (kernel - 1) + 1;
     throw new RangeError(
       `the input ${axis} ${size} with padding ${padding} is smaller than the dilated kernel (${span}): no output ${axis}`,
     );

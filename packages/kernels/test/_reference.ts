@@ -3,9 +3,9 @@
  * leave the exact range of a double or of int32. Nothing here is shared with src/.
  */
 import type { Int8Like } from "../src/index";
+import { refMultiplyByQuantizedMultiplier } from "./_requantizeReference";
 
-const INT32_MIN = -(2n ** 31n);
-const INT32_MAX = 2n ** 31n - 1n;
+export { refMultiplyByQuantizedMultiplier };
 
 /** sum_k (a[i,k] - za)(b[k,j] - zb[j]) exactly, then reduced modulo 2^32 to int32. */
 export function refMatmulInteger(
@@ -55,25 +55,6 @@ export function refMatmulF32(
     }
   }
   return out;
-}
-
-/** gemmlowp's SaturatingRoundingDoublingHighMul + RoundingDivideByPOT on BigInt, from their C++ text. */
-export function refMultiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number): number {
-  const left = Math.max(shift, 0);
-  const right = Math.max(-shift, 0);
-  const a = BigInt.asIntN(32, BigInt(x) << BigInt(left)); // int32 x * (1 << left), wrapping
-  const b = BigInt(multiplier);
-  let high: bigint;
-  if (a === INT32_MIN && b === INT32_MIN) high = INT32_MAX;
-  else {
-    const ab = a * b;
-    const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
-    high = (ab + nudge) / (1n << 31n); // BigInt division truncates toward zero, as C++'s does
-  }
-  const mask = (1n << BigInt(right)) - 1n;
-  const remainder = high & mask;
-  const threshold = (mask >> 1n) + (high < 0n ? 1n : 0n);
-  return Number((high >> BigInt(right)) + (remainder > threshold ? 1n : 0n));
 }
 
 /** TFLite's QuantizeMultiplier with frexp done by repeated halving/doubling (no bit tricks). */

@@ -1,12 +1,12 @@
 import type { Shape, Tensor } from "@quantkit/tensor";
-import { assertOptions } from "@quantkit/tensor";
+import { assertOptions, pair2d, type Size2d } from "@quantkit/tensor";
 import { type Conv2dGeometry, conv2dBackward, conv2dForward } from "./conv2dOps";
 import { _rngOf, type InitOptions, resetLinearLike } from "./init";
 import { _checkGrad, _checkInput, _noForward, Module } from "./module";
 import { createParameter, type Parameter } from "./parameter";
 
 /** A size per spatial axis: one number for both, or [height, width]. */
-export type Size2 = number | readonly [number, number];
+export type Size2 = Size2d;
 
 /** Options of {@link Conv2d}, PyTorch's constructor arguments in camelCase. */
 export interface Conv2dOptions extends InitOptions {
@@ -20,15 +20,6 @@ export interface Conv2dOptions extends InitOptions {
   groups?: number;
   /** Learn an additive bias. Default true. */
   bias?: boolean;
-}
-
-function pair(v: Size2, name: string, min: number): [number, number] {
-  const [a, b] = typeof v === "number" ? [v, v] : v;
-  for (const x of [a, b]) {
-    if (!Number.isInteger(x) || x < min)
-      throw new RangeError(`${name} must be an integer >= ${min} or a pair of them, got ${String(v)}`);
-  }
-  return [a, b];
 }
 
 /**
@@ -70,9 +61,9 @@ export class Conv2d extends Module {
       if (!Number.isInteger(v) || v <= 0)
         throw new RangeError(`${argName} must be a positive integer, got ${v}`);
     }
-    const [kernelH, kernelW] = pair(kernelSize, "kernelSize", 1);
-    const [strideH, strideW] = pair(options.stride ?? 1, "stride", 1);
-    const [dilationH, dilationW] = pair(options.dilation ?? 1, "dilation", 1);
+    const [kernelH, kernelW] = pair2d(kernelSize, "kernelSize", 1);
+    const [strideH, strideW] = pair2d(options.stride ?? 1, "stride", 1);
+    const [dilationH, dilationW] = pair2d(options.dilation ?? 1, "dilation", 1);
     const groups = options.groups ?? 1;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
       throw new RangeError(
@@ -89,7 +80,7 @@ export class Conv2d extends Module {
       const tw = dilationW * (kernelW - 1);
       pads = [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
     } else {
-      const [ph, pw] = pair(padding, "padding", 0);
+      const [ph, pw] = pair2d(padding, "padding", 0);
       pads = [ph, ph, pw, pw];
     }
     this.paddingRepr = typeof padding === "string" ? `'${padding}'` : `(${pads[0]}, ${pads[2]})`;

@@ -1,4 +1,4 @@
-import type { Shape, Tensor } from "@quantkit/tensor";
+import { convOutputSize, type Shape, type Tensor } from "@quantkit/tensor";
 import { _matmulF32, _transpose } from "./_gemm";
 
 /**
@@ -33,10 +33,16 @@ export function conv2dOutputSize(
   height: number,
   width: number,
 ): { outH: number; outW: number } {
-  const outH =
-    Math.floor((height + g.padTop + g.padBottom - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
-  const outW =
-    Math.floor((width + g.padLeft + g.padRight - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
+  const outH = convOutputSize(height, g.kernelH, {
+    stride: g.strideH,
+    padding: [g.padTop, g.padBottom],
+    dilation: g.dilationH,
+  });
+  const outW = convOutputSize(width, g.kernelW, {
+    stride: g.strideW,
+    padding: [g.padLeft, g.padRight],
+    dilation: g.dilationW,
+  });
   if (outH <= 0 || outW <= 0) {
     throw new RangeError(
       `conv2d: input ${height}x${width} is smaller than the (dilated) kernel ${g.kernelH}x${g.kernelW} with this padding; output would be ${outH}x${outW}`,

@@ -4,12 +4,15 @@ import { CrossEntropyLoss } from "./crossEntropyLoss";
 import type { Module } from "./module";
 
 /**
- * The index of the largest value of each row of `[N, C]` scores (the first one on ties).
+ * The index of the largest value of each row of `[N, C]` scores (the first one on ties): float
+ * logits, or the uint8 codes of a quantized model's output (dequantization is monotone, so their
+ * argmax is the float output's).
  *
  * @example
  * argmax(new Float32Array([0.1, 0.7, 0.2, 3, 1, 2]), [2, 3]) // Int32Array [1, 0]
+ * argmax(new Uint8Array([3, 9, 9, 0]), [2, 2])                // Int32Array [1, 0]
  */
-export function argmax(scores: Float32Array, shape: Shape): Int32Array {
+export function argmax(scores: Float32Array | Uint8Array | Int8Array, shape: Shape): Int32Array {
   const c = shape[shape.length - 1];
   if (c === undefined || c === 0 || scores.length % c !== 0) {
     throw new RangeError(`argmax: shape [${shape.join(", ")}] does not fit ${scores.length} values`);

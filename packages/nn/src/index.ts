@@ -39,7 +39,7 @@ export {
   serializeSafetensors,
 } from "./safetensors";
 export { loadSafetensors, saveSafetensors } from "./safetensorsFile";
-export { Sequential, type SequentialChildren } from "./sequential";
+export { Sequential, type SequentialChildren, sequentialLeaves } from "./sequential";
 export { SGD, type SGDOptions } from "./sgd";
 export { softmax } from "./softmax";
 export { type LoadStateDictOptions, type LoadStateDictResult, loadStateDict, stateDict } from "./stateDict";

@@ -1,4 +1,4 @@
-import type { Shape, Tensor } from "@quantkit/tensor";
+import { pair2d, poolOutputSize, type Shape, type Tensor } from "@quantkit/tensor";
 import type { Size2 } from "./conv2d";
 import { _checkGrad, _checkInput, _noForward, Module } from "./module";
 
@@ -12,23 +12,6 @@ export interface MaxPool2dOptions {
   dilation?: Size2;
   /** Round the output size up instead of down (a last window must still start inside the input or left padding). Default false. */
   ceilMode?: boolean;
-}
-
-function pair(v: Size2, name: string, min: number): [number, number] {
-  const [a, b] = typeof v === "number" ? [v, v] : v;
-  for (const x of [a, b]) {
-    if (!Number.isInteger(x) || x < min)
-      throw new RangeError(`${name} must be an integer >= ${min} or a pair of them, got ${String(v)}`);
-  }
-  return [a, b];
-}
-
-/** PyTorch's pooling output size, with its ceil-mode rule. */
-function outSize(input: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
-  const span = input + 2 * p - d * (k - 1) - 1;
-  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-  if (ceil && (out - 1) * s >= input + p) out--;
-  return out;
 }
 
 /**
@@ -50,10 +33,10 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
     super();
-    this.kernelSize = pair(kernelSize, "kernelSize", 1);
-    this.stride = pair(options.stride ?? kernelSize, "stride", 1);
-    this.padding = pair(options.padding ?? 0, "padding", 0);
-    this.dilation = pair(options.dilation ?? 1, "dilation", 1);
+    this.kernelSize = pair2d(kernelSize, "kernelSize", 1);
+    this.stride = pair2d(options.stride ?? kernelSize, "stride", 1);
+    this.padding = pair2d(options.padding ?? 0, "padding", 0);
+    this.dilation = pair2d(options.dilation ?? 1, "dilation", 1);
     this.ceilMode = options.ceilMode ?? false;
     for (const a of [0, 1] as const) {
       if (this.padding[a] > this.kernelSize[a] / 2) {
@@ -73,8 +56,8 @@ export class MaxPool2d extends Module {
     const [sh, sw] = this.stride;
     const [ph, pw] = this.padding;
     const [dh, dw] = this.dilation;
-    const outH = outSize(h, kh, sh, ph, dh, this.ceilMode);
-    const outW = outSize(w, kw, sw, pw, dw, this.ceilMode);
+    const outH = poolOutputSize(h, kh, { stride: sh, padding: ph, dilation: dh, ceilMode: this.ceilMode });
+    const outW = poolOutputSize(w, kw, { stride: sw, padding: pw, dilation: dw, ceilMode: this.ceilMode });
     if (outH <= 0 || outW <= 0)
       throw new RangeError(
         `MaxPool2d: input ${h}x${w} is too small for the window; output would be ${outH}x${outW}`,

@@ -147,3 +147,19 @@ export class Sequential extends Module {
     return i;
   }
 }
+
+/**
+ * The modules a (nested) Sequential runs, in order, with their dotted paths: Sequentials are walked
+ * into, any other module is a leaf (a model that is not a Sequential is its own only leaf, path "").
+ *
+ * @example
+ * sequentialLeaves(new Sequential([["fc1", new Linear(4, 2)], ["act", new Sequential([["relu", new ReLU()]])]]))
+ *   .map(([path]) => path) // ["fc1", "act.relu"]
+ */
+export function sequentialLeaves(model: Module, prefix = ""): Array<[string, Module]> {
+  if (!(model instanceof Sequential)) return [[prefix, model]];
+  const out: Array<[string, Module]> = [];
+  for (const [name, child] of model.children())
+    out.push(...sequentialLeaves(child, prefix === "" ? name : `${prefix}.${name}`));
+  return out;
+}

@@ -8,6 +8,7 @@ import {
   supportsLinearSequence,
   supportsPreparedLayers,
 } from "@quantkit/kernels";
+import { argmax } from "@quantkit/nn";
 import { dequantize, quantize } from "@quantkit/quantizers";
 import type { Tensor } from "@quantkit/tensor";
 import { _checkActivation, _sameActivation, _toQParams } from "./_activation";
@@ -304,7 +305,8 @@ export class QuantizedModel {
    * (dequantization is monotone, so it is the argmax of the float output too).
    */
   predict(x: Float32Array, batch: number, options?: ForwardOptions): Int32Array {
-    return argmaxCodes(this.forwardCodes(this.quantizeInput(x, batch), batch, options), batch);
+    const codes = this.forwardCodes(this.quantizeInput(x, batch), batch, options);
+    return argmax(codes, [batch, codes.length / batch]);
   }
 
   /**
@@ -354,17 +356,4 @@ export class QuantizedModel {
     }
     return lines.join("\n");
   }
-}
-
-/** The argmax of each row of [batch, classes] uint8 codes (first on ties). */
-function argmaxCodes(codes: Uint8Array, batch: number): Int32Array {
-  const c = codes.length / batch;
-  const out = new Int32Array(batch);
-  for (let r = 0; r < batch; r++) {
-    let best = 0;
-    const row = r * c;
-    for (let j = 1; j < c; j++) if (codes[row + j]! > codes[row + best]!) best = j;
-    out[r] = best;
-  }
-  return out;
 }

@@ -1,11 +1,14 @@
+import { convOutputSize, poolOutputSize } from "@quantkit/tensor";
 import type { IntegerLayer, IntegerMaxPool2d } from "./integerLayers";
 
-/** PyTorch's pooling output size with its ceil-mode rule (a last window must start inside the input or left padding). */
-function poolSize(input: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
-  const span = input + 2 * p - d * (k - 1) - 1;
-  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-  if (ceil && (out - 1) * s >= input + p) out--;
-  return out;
+/** One axis of a pooling layer's window, as poolOutputSize takes it. */
+function pool(layer: IntegerMaxPool2d, axis: 0 | 1) {
+  return {
+    stride: layer.stride[axis],
+    padding: layer.padding[axis],
+    dilation: layer.dilation[axis],
+    ceilMode: layer.ceilMode,
+  };
 }
 
 /**
@@ -26,29 +29,23 @@ export function _outputShape(layer: IntegerLayer, shape: readonly number[]): num
       const k = layer.kernel;
       if (shape.length !== 4 || shape[1] !== k.inChannels)
         throw bad(`must be NCHW with ${k.inChannels} channels`);
-      const outH = Math.floor((shape[2]! + 2 * k.padH - k.dilationH * (k.kernelH - 1) - 1) / k.strideH) + 1;
-      const outW = Math.floor((shape[3]! + 2 * k.padW - k.dilationW * (k.kernelW - 1) - 1) / k.strideW) + 1;
+      const outH = convOutputSize(shape[2]!, k.kernelH, {
+        stride: k.strideH,
+        padding: k.padH,
+        dilation: k.dilationH,
+      });
+      const outW = convOutputSize(shape[3]!, k.kernelW, {
+        stride: k.strideW,
+        padding: k.padW,
+        dilation: k.dilationW,
+      });
       if (outH <= 0 || outW <= 0) throw bad(`is too small for the kernel (output ${outH}x${outW})`);
       return [shape[0]!, k.outChannels, outH, outW];
     }
     case "maxpool2d": {
       if (shape.length !== 4) throw bad("must be NCHW");
-      const outH = poolSize(
-        shape[2]!,
-        layer.kernelSize[0],
-        layer.stride[0],
-        layer.padding[0],
-        layer.dilation[0],
-        layer.ceilMode,
-      );
-      const outW = poolSize(
-        shape[3]!,
-        layer.kernelSize[1],
-        layer.stride[1],
-        layer.padding[1],
-        layer.dilation[1],
-        layer.ceilMode,
-      );
+      const outH = poolOutputSize(shape[2]!, layer.kernelSize[0], pool(layer, 0));
+      const outW = poolOutputSize(shape[3]!, layer.kernelSize[1], pool(layer, 1));
       if (outH <= 0 || outW <= 0) throw bad(`is too small for the window (output ${outH}x${outW})`);
       return [shape[0]!, shape[1]!, outH, outW];
     }

@@ -37,17 +37,6 @@ export function _quantizeWeight(
   };
 }
 
-/** The output clamp of a layer: the activation range, raised to the zero point by a fused ReLU. */
-export function _outputClamp(
-  output: ActivationQParams,
-  relu: boolean,
-): { outputMin: number; outputMax: number } {
-  return {
-    outputMin: relu ? Math.max(output.zeroPoint, output.quantMin) : output.quantMin,
-    outputMax: output.quantMax,
-  };
-}
-
 /** Common parts of a quantized layer. */
 export interface _LayerSource {
   name: string;
@@ -62,7 +51,7 @@ export interface _LayerSource {
 /**
  * The kernel parameters a Linear and a Conv2d share: weight codes and scales, bias, qparams, ReLU and
  * the output clamp at the activation's [quantMin, quantMax] (the kernel raises outputMin to the zero
- * point for a fused ReLU, as {@link _outputClamp} does).
+ * point for a fused ReLU).
  */
 interface _KernelCommon {
   weight: Int8Array;

@@ -1,8 +1,7 @@
-import { Flatten, Identity, MaxPool2d, type Module, ReLU } from "@quantkit/nn";
+import { Flatten, Identity, MaxPool2d, type Module, ReLU, sequentialLeaves } from "@quantkit/nn";
 import type { QParams } from "@quantkit/quantizers";
 import { assertOptions } from "@quantkit/tensor";
 import { _activationFrom } from "./_activation";
-import { _leaves } from "./_leaves";
 import { _quantizeConv2d, _quantizeLinear } from "./_quantizeLayer";
 import { isConvertibleModule } from "./convertible";
 import { DeQuantStub } from "./DeQuantStub";
@@ -51,7 +50,7 @@ function qparamsOf(what: () => QParams, where: string): QParams {
  */
 export function convert(prepared: Module, options: ConvertOptions = {}): QuantizedModel {
   assertOptions(options, ["inputShape", "info"], "convert options");
-  const leaves = _leaves(prepared);
+  const leaves = sequentialLeaves(prepared);
   const first = leaves[0];
   const last = leaves[leaves.length - 1];
   if (first === undefined || !(first[1] instanceof QuantStub)) {

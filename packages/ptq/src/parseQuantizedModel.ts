@@ -13,7 +13,7 @@ import {
 } from "@quantkit/nn";
 import { unpackInt2, unpackInt4 } from "@quantkit/quantizers";
 import { _checkActivation } from "./_activation";
-import { _bitsOf, _outputClamp } from "./_quantizeLayer";
+import { _bitsOf } from "./_quantizeLayer";
 import type { ActivationQParams, IntegerLayer, WeightQuantization } from "./integerLayers";
 import { QuantizedModel } from "./QuantizedModel";
 import {
@@ -338,6 +338,8 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
       outputScale: output.scale,
       outputZeroPoint: output.zeroPoint,
       relu,
+      outputMin: output.quantMin,
+      outputMax: output.quantMax,
     };
     let expected: QuantizedLinearLayer | QuantizedConv2dLayer;
     try {
@@ -371,7 +373,8 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
         `${name}: ${where}: the stored multiplier/shift disagree with the ones its scales give (s_in * s_w / s_out); the file is corrupt`,
       );
     }
-    const kernel = { ...expected, bias, ..._outputClamp(output, relu) };
+    // The file's int32 bias is what was converted; the clamp comes from prepare*, as in convert.
+    const kernel = { ...expected, bias };
     return kind === "linear"
       ? {
           kind,

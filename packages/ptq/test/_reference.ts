@@ -1,36 +1,8 @@
+import { refMultiplyByQuantizedMultiplier } from "../../kernels/test/_requantizeReference";
 import type { QuantizedModel } from "../src/index";
 
-const INT32_MIN = -(2n ** 31n);
-const INT32_MAX = 2n ** 31n - 1n;
-
-/** gemmlowp's SaturatingRoundingDoublingHighMul in BigInt: (a b + nudge) / 2^31 truncated toward zero. */
-function srdhm(a: bigint, b: bigint): bigint {
-  if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
-  const ab = a * b;
-  const nudge = ab >= 0n ? 2n ** 30n : 1n - 2n ** 30n;
-  return (ab + nudge) / 2n ** 31n; // BigInt division truncates toward zero, as C's does
-}
-
-/** gemmlowp's RoundingDivideByPOT in BigInt: x / 2^e rounded to nearest, ties away from zero. */
-function rdbpot(x: bigint, e: bigint): bigint {
-  const mask = 2n ** e - 1n;
-  const remainder = x & mask;
-  const threshold = (mask >> 1n) + (x < 0n ? 1n : 0n);
-  return (x >> e) + (remainder > threshold ? 1n : 0n);
-}
-
-/** int32 wrap of a BigInt. */
-function wrap32(x: bigint): bigint {
-  return BigInt.asIntN(32, x);
-}
-
-/** TFLite's MultiplyByQuantizedMultiplier, in BigInt. */
-export function requantizeReference(acc: number, multiplier: number, shift: number): number {
-  const left = BigInt(Math.max(shift, 0));
-  const right = BigInt(Math.max(-shift, 0));
-  const x = wrap32(BigInt(acc) * 2n ** left);
-  return Number(rdbpot(srdhm(x, BigInt(multiplier)), right));
-}
+/** TFLite's MultiplyByQuantizedMultiplier, in BigInt: the one reference kernels' tests hold. */
+export const requantizeReference = refMultiplyByQuantizedMultiplier;
 
 /**
  * The integer model's output codes by plain loops and BigInt requantization: the slow, obviously

@@ -1,9 +1,7 @@
 import type { Kernels } from "@quantkit/kernels";
-import { Flatten, Identity, Linear, type Module, ReLU, Sequential } from "@quantkit/nn";
+import { Flatten, Identity, Linear, type Module, ReLU, sequentialLeaves } from "@quantkit/nn";
 
-function leaves(m: Module): Module[] {
-  return m instanceof Sequential ? m.children().flatMap(([, c]) => leaves(c)) : [m];
-}
+const leaves = (m: Module): Module[] => sequentialLeaves(m).map(([, leaf]) => leaf);
 
 /**
  * Whether {@link floatForwardOnKernels} can run a model: a Sequential of Linear, ReLU, Flatten and
