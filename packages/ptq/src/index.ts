@@ -53,6 +53,13 @@ export {
   type QConfig,
 } from "./qconfig";
 export { formatQuantizationReport, type LayerReport, quantizationReport } from "./quantizationReport";
+export {
+  type QuantizeWeightsOnlyOptions,
+  quantizeWeightsOnly,
+  WEIGHT_ONLY_METHODS,
+  type WeightOnlyLayerReport,
+  type WeightOnlyMethod,
+} from "./quantizeWeightsOnly";
 export { saveQuantizedModel } from "./saveQuantizedModel";
 export {
   QUANTIZED_MODEL_FORMAT,

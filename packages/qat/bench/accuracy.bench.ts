@@ -195,6 +195,8 @@ export async function benchAccuracy(options: AccuracyBenchOptions = {}): Promise
         backends,
         timingRepeats: bits === 8 ? (options.timingRepeats ?? 5) : 0,
         ...(fp32 !== undefined ? { fp32Model: fp32 } : {}),
+        // The weight-only rows depend on the fp32 model alone: measured once, with the run that trains it.
+        ...(fp32 !== undefined ? { weightOnly: false as const } : {}),
         ...(options.onProgress
           ? { onProgress: (p: ExperimentProgress) => options.onProgress!(ds, bits, p) }
           : {}),

@@ -19,3 +19,8 @@ export {
   type SeedExperimentSummary,
 } from "./runSeedExperiment";
 export { disableFakeQuant, disableObserver, enableFakeQuant, enableObserver } from "./switches";
+export {
+  type WeightOnlyRowsOptions,
+  type WeightOnlySummary,
+  weightOnlyRows,
+} from "./weightOnlyRows";

@@ -29,6 +29,7 @@ import { _time, type TimingStats } from "./_timing";
 import { canRunFloatOnKernels, floatForwardOnKernels } from "./floatForwardOnKernels";
 import { prepareQat } from "./prepareQat";
 import { disableObserver } from "./switches";
+import { type WeightOnlyRowsOptions, type WeightOnlySummary, weightOnlyRows } from "./weightOnlyRows";
 
 /** A backend to time inference on: a name for the table and a `Kernels` object. */
 export interface ExperimentBackend {
@@ -42,7 +43,7 @@ export interface ExperimentBackend {
  * place in the run (`step` of `steps`).
  */
 export interface ExperimentProgress {
-  /** "train", "evaluate", "calibrate", "select", "qat-scratch", "qat-finetune", "fp32-finetune". */
+  /** "train", "evaluate", "calibrate", "select", "qat-scratch", "qat-finetune", "fp32-finetune", "weight-only". */
   readonly stage: string;
   /** What is being done, for a label ("fp32 epoch 1/1", "histogram / weights mse"). */
   readonly label: string;
@@ -100,6 +101,11 @@ export interface SeedExperimentOptions {
   readonly qatLr?: number;
   /** QAT fine-tuning learning rate. Default `lr / 10`. */
   readonly finetuneLr?: number;
+  /**
+   * Weight-only PTQ rows (run last; see `weightOnlyRows`): widths, methods and block size, calibrated on
+   * the calibration samples; false skips them. Default bits [4, 3], every method, blocks of 32.
+   */
+  readonly weightOnly?: false | Pick<WeightOnlyRowsOptions, "bits" | "methods" | "blockSize">;
   /** Backends to evaluate and time on, the first one computing the accuracies. Default: createCpuKernels(). */
   readonly backends?: readonly ExperimentBackend[];
   /** Timed repetitions of a test-set pass per model and backend (after one warm-up); 0 skips timing. Default 5. */
@@ -184,6 +190,8 @@ export interface SeedExperimentSummary {
    * epochs; compared with fp32 alone, the extra training would look like a gain from quantization.
    */
   fp32Finetune?: ModelSummary & { epochs: number; lr: number; epochMs: number[] };
+  /** Weight-only PTQ of the fp32 model: each method at each width (activations float32). */
+  weightOnly?: WeightOnlySummary[];
   /** True when the signal stopped the run; the rows done so far are there. */
   aborted: boolean;
 }
@@ -318,8 +326,13 @@ export async function runSeedExperiment(
   const activationCalibrators =
     options.calibrators ?? (["minmax", "histogram", "percentile", "mse", "entropy"] as const);
   const weightCalibrators = options.weightCalibrators ?? (["minmax", "mse"] as const);
+  const weightOnly = options.weightOnly ?? {};
   const steps =
-    (options.fp32Model === undefined ? 1 : 0) + 3 + qatModes.length + (qatModes.includes("finetune") ? 1 : 0);
+    (options.fp32Model === undefined ? 1 : 0) +
+    3 +
+    qatModes.length +
+    (qatModes.includes("finetune") ? 1 : 0) +
+    (weightOnly === false ? 0 : 1);
   const stages = _stageProgress(steps, progress);
   // Units of a quantized model's row: its accuracy, then a test-set pass (timed) on each backend.
   const summaryUnits = 1 + backends.length;
@@ -636,6 +649,23 @@ export async function runSeedExperiment(
       lr: finetune.lr,
       epochMs: result.epochs.map((x) => x.ms),
     };
+  }
+
+  // Weight-only PTQ of the fp32 model (last: the rows before it are the same with or without it).
+  if (weightOnly !== false) {
+    let st: _Stage | undefined;
+    summary.weightOnly = weightOnlyRows(fp32, {
+      ...weightOnly,
+      calibration: calibrationSet,
+      test,
+      inputShape,
+      ...(signal ? { signal } : {}),
+      onRow: (done, total, label) => {
+        st ??= stages.begin("weight-only", label, total);
+        st.advance(done - st.done, label);
+      },
+    });
+    if (stopped()) return { summary, models };
   }
   return { summary, models };
 }

@@ -30,7 +30,7 @@ describe("runSeedExperiment", () => {
     });
     expect(summary.aborted).toBe(false);
     // every stage's bar advances with the work: done never goes back, and each stage ends at its total
-    expect(reports.every((p) => p.steps === 7)).toBe(true);
+    expect(reports.every((p) => p.steps === 8)).toBe(true);
     expect([...new Set(reports.map((p) => `${p.step} ${p.stage}`))]).toEqual([
       "1 train",
       "2 evaluate",
@@ -39,8 +39,9 @@ describe("runSeedExperiment", () => {
       "5 qat-scratch",
       "6 qat-finetune",
       "7 fp32-finetune",
+      "8 weight-only",
     ]);
-    for (let step = 1; step <= 7; step++) {
+    for (let step = 1; step <= 8; step++) {
       const mine = reports.filter((p) => p.step === step);
       for (let i = 1; i < mine.length; i++) expect(mine[i]!.done).toBeGreaterThanOrEqual(mine[i - 1]!.done);
       expect(mine[mine.length - 1]!.done, `stage ${step}`).toBe(mine[0]!.total);
@@ -64,6 +65,7 @@ describe("runSeedExperiment", () => {
       "qat-scratch",
       "select",
       "train",
+      "weight-only",
     ]);
     for (const row of [summary.fp32, summary.ptq!, summary.ptqBest!, summary.qat!, summary.qatFinetune!]) {
       expect(row.count).toBe(150);
@@ -99,6 +101,22 @@ describe("runSeedExperiment", () => {
       count: 150,
     });
     expect(models.ptq!.predict(test.images, test.count).length).toBe(150);
+    // weight-only PTQ of the fp32 model: every method at 4 and 3 bits, calibrated on the calibration split
+    expect(summary.weightOnly!.map((r) => `w${r.bits} ${r.method} ${r.calibrationRows}`)).toEqual([
+      "w4 rtn 0",
+      "w4 gptq 100",
+      "w4 awq 100",
+      "w4 hqq 0",
+      "w3 rtn 0",
+      "w3 gptq 100",
+      "w3 awq 100",
+      "w3 hqq 0",
+    ]);
+    for (const row of summary.weightOnly!) {
+      expect(row.accuracy).toBe(row.correct / 150);
+      expect(row.accuracy).toBeGreaterThan(0.5);
+      expect(row.sizeBytes).toBeLessThan(summary.fp32.sizeBytes / 3);
+    }
     // JSON-able, with the documented keys
     const json = JSON.parse(JSON.stringify(summary));
     expect(typeof json.ptqBest.calibrator).toBe("string");
@@ -118,6 +136,7 @@ describe("runSeedExperiment", () => {
       selectionSamples: 50,
       timingRepeats: 0,
       seed: 4,
+      weightOnly: false,
     });
     const reference = createMlp([784, 8, 10], { seed: 4 });
     await fit(reference, batches(train, { batchSize: 10, shuffle: true, seed: 4 }), {

@@ -8,12 +8,12 @@ import {
   _checkScaleType,
   _weightNK,
 } from "./_validate";
-import type { ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
+import type { BlockBits, ScaleType, WeightLayout } from "./blockQuantized";
 
 /** The options every block-wise method takes. */
 export interface BlockOptions {
-  /** 2, 4 (default) or 8. */
-  bits?: WeightBits;
+  /** 2, 3, 4 (default) or 8 (3 bits: for weights used in float; the ONNX packers take 2, 4 and 8). */
+  bits?: BlockBits;
   /** Inputs per block along K: a power of two in 16..256, at most K (default 32). */
   blockSize?: number;
   /** Symmetric blocks (zero point 2^(bits-1), ONNX Runtime's sign convention) or asymmetric (default). */

@@ -1,12 +1,12 @@
 import { float16 } from "@quantkit/numeric";
 import { roundHalfAwayFromZero } from "@quantkit/quantizers";
-import type { WeightBits } from "./blockQuantized";
+import type { BlockBits } from "./blockQuantized";
 
 const f32 = Math.fround;
 
 /** What every block-wise method shares: width, block size, symmetry, float16 scales. */
 export interface _BlockSpec {
-  readonly bits: WeightBits;
+  readonly bits: BlockBits;
   readonly blockSize: number;
   readonly symmetric: boolean;
   readonly float16: boolean;
@@ -25,7 +25,7 @@ export interface _BlockSpec {
 export function _blockScaleZeroPoint(
   min: number,
   max: number,
-  bits: WeightBits,
+  bits: BlockBits,
   symmetric: boolean,
   toFloat16: boolean,
   out: Float64Array,

@@ -1,5 +1,5 @@
 import { assertFinite } from "@quantkit/tensor";
-import type { ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
+import type { BlockBits, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 
 /** Throws on keys of `options` outside `allowed` (a typo would otherwise be ignored silently). */
 export function _checkKeys(options: object, allowed: readonly string[], fn: string): void {
@@ -13,9 +13,20 @@ export function _checkKeys(options: object, allowed: readonly string[], fn: stri
   }
 }
 
-export function _checkBits(bits: unknown, fn: string): WeightBits {
+/** The widths the methods take: 2, 3, 4 or 8. */
+export function _checkBits(bits: unknown, fn: string): BlockBits {
+  if (bits !== 2 && bits !== 3 && bits !== 4 && bits !== 8) {
+    throw new RangeError(`${fn}: bits must be 2, 3, 4 or 8, got ${String(bits)}`);
+  }
+  return bits;
+}
+
+/** The widths the ONNX layouts pack into whole bytes: 2, 4 or 8 (`what` names the layout). */
+export function _checkPackedBits(bits: unknown, what: string, fn: string): WeightBits {
   if (bits !== 2 && bits !== 4 && bits !== 8) {
-    throw new RangeError(`${fn}: bits must be 2, 4 or 8, got ${String(bits)}`);
+    throw new RangeError(
+      `${fn}: bits must be 2, 4 or 8 for ${what} (codes packed into whole bytes), got ${String(bits)}`,
+    );
   }
   return bits;
 }

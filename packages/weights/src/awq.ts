@@ -2,7 +2,7 @@ import { _parseBlock, type BlockOptions } from "./_blockOptions";
 import { _outputMse } from "./_matmul";
 import { _blockScaleZeroPoint, _code, _dequantizeNK, _reciprocal, _rtn } from "./_ortBlock";
 import { _checkBoolean, _checkMatrix, _checkNumber, _transpose } from "./_validate";
-import type { BlockQuantized } from "./blockQuantized";
+import type { BlockBits, BlockQuantized } from "./blockQuantized";
 
 /** AWQ's options on top of the block options. */
 export interface AwqOptions extends BlockOptions {
@@ -156,7 +156,7 @@ function _fakeQuantizeScaledError(
   s: Float32Array,
   N: number,
   K: number,
-  spec: { bits: 2 | 4 | 8; blockSize: number; symmetric: boolean; float16: boolean },
+  spec: { bits: BlockBits; blockSize: number; symmetric: boolean; float16: boolean },
   scaled: Float32Array,
   diff: Float64Array,
 ): void {
@@ -214,7 +214,7 @@ function _clipSearch(
   K: number,
   x: Float32Array,
   T: number,
-  spec: { bits: 2 | 4 | 8; blockSize: number; symmetric: boolean; float16: boolean },
+  spec: { bits: BlockBits; blockSize: number; symmetric: boolean; float16: boolean },
   clipGrid: number,
   maxShrink: number,
 ): Float32Array {

@@ -1,6 +1,13 @@
 /** Bit widths of the block-wise formats: those MatMulNBits packs into whole bytes. */
 export type WeightBits = 2 | 4 | 8;
 
+/**
+ * Bit widths the methods quantize to: the packable {@link WeightBits}, and 3 for weights used in float
+ * (`applyToLinear`, `dequantized`). 3-bit codes do not fill bytes evenly and have no MatMulNBits or
+ * DequantizeLinear layout here: the packers refuse them.
+ */
+export type BlockBits = WeightBits | 3;
+
 /** How scales are stored: float32, or float16 (q4f16). A float16 scale is used as stored when coding. */
 export type ScaleType = "float32" | "float16";
 
@@ -30,7 +37,7 @@ export type WeightLayout = "NK" | "KN";
  * dequantized[n, k] = (codes[n * K + k] - zeroPoints[n * nBlocks + b]) * scales[n * nBlocks + b], b = floor(k / blockSize).
  */
 export interface BlockQuantized<Z extends Uint8Array | Float32Array = Uint8Array> {
-  readonly bits: WeightBits;
+  readonly bits: BlockBits;
   readonly blockSize: number;
   readonly symmetric: boolean;
   readonly scaleType: ScaleType;

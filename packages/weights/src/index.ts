@@ -1,7 +1,7 @@
 export type { BlockOptions } from "./_blockOptions";
 export { applyToLinear, type LinearLike, linearWeight } from "./applyToLinear";
 export { type AwqOptions, type AwqResult, awq } from "./awq";
-export type { BlockQuantized, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
+export type { BlockBits, BlockQuantized, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 export { dequantizeBlockwise } from "./dequantizeBlockwise";
 export { type GptqOptions, type GptqReport, gptq } from "./gptq";
 export { HessianAccumulator } from "./HessianAccumulator";

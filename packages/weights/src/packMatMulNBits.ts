@@ -1,4 +1,5 @@
 import { float16 } from "@quantkit/numeric";
+import { _checkPackedBits } from "./_validate";
 import type { BlockQuantized, ScaleType } from "./blockQuantized";
 
 /** A tensor ready for an ONNX initializer: its data (raw element values or bytes), dims and element type. */
@@ -20,6 +21,7 @@ export interface WeightTensor<D, T extends string> {
  * - `zeroPoints`: null when symmetric (MatMulNBits then uses 2^(bits-1)); else uint8 [N, ceil(nBlocks *
  *   bits / 8)] packed like B along the blocks of a column, unused slots 2^(bits-1) (as MLAS leaves them);
  *   or, for float zero points (HQQ), [N, nBlocks] of the scales' type.
+ * Bits 2, 4 or 8 (3-bit results have no MatMulNBits layout: a RangeError says so).
  * The flat 1-D shapes of older ONNX Runtime releases ([N * nBlocks], [N * ceil(nBlocks * bits / 8)]) hold the
  * same bytes.
  *
@@ -41,7 +43,8 @@ export function packMatMulNBits(q: BlockQuantized<Uint8Array | Float32Array>): {
   readonly scales: WeightTensor<Float32Array | Uint16Array, ScaleType>;
   readonly zeroPoints: WeightTensor<Uint8Array | Float32Array | Uint16Array, "uint8" | ScaleType> | null;
 } {
-  const { N, K, bits, blockSize, nBlocks } = q;
+  const { N, K, blockSize, nBlocks } = q;
+  const bits = _checkPackedBits(q.bits, "MatMulNBits", "packMatMulNBits");
   const per = 8 / bits;
   const blobSize = blockSize / per;
   const b = new Uint8Array(N * nBlocks * blobSize);

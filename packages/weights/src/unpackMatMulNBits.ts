@@ -1,5 +1,5 @@
 import { float16 } from "@quantkit/numeric";
-import { _checkBits } from "./_validate";
+import { _checkPackedBits } from "./_validate";
 import type { WeightBits } from "./blockQuantized";
 
 /**
@@ -32,7 +32,7 @@ export function unpackMatMulNBits(tensors: {
 } {
   const fn = "unpackMatMulNBits";
   const { K, N, block_size: blockSize } = tensors;
-  const bits = _checkBits(tensors.bits, fn);
+  const bits = _checkPackedBits(tensors.bits, "MatMulNBits", fn);
   const per = 8 / bits;
   const nBlocks = Math.ceil(K / blockSize);
   const blobSize = blockSize / per;

@@ -14,9 +14,13 @@ describe("awq", () => {
     const K = 96;
     const x = correlatedActivations(1, K).sample(64);
     const w = gaussian(2, N * K, 0.1);
-    for (const symmetric of [false, true]) {
-      const a = awq(w, [N, K], x, { nGrid: 1, clip: false, blockSize: 32, symmetric });
-      const r = quantizeBlockwise(w, [N, K], { blockSize: 32, symmetric });
+    for (const [bits, symmetric] of [
+      [4, false],
+      [4, true],
+      [3, false],
+    ] as const) {
+      const a = awq(w, [N, K], x, { bits, nGrid: 1, clip: false, blockSize: 32, symmetric });
+      const r = quantizeBlockwise(w, [N, K], { bits, blockSize: 32, symmetric });
       expect(a.alpha).toBe(0);
       expect(a.inputScale.every((s) => s === 1)).toBe(true);
       expect(a.codes).toEqual(r.codes);

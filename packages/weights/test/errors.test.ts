@@ -1,12 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { awq, gptq, HessianAccumulator, hqq, quantizeBlockwise } from "../src/index";
+import {
+  awq,
+  gptq,
+  HessianAccumulator,
+  hqq,
+  packBlockedDequantizeLinear,
+  packMatMulNBits,
+  quantizeBlockwise,
+  unpackMatMulNBits,
+} from "../src/index";
 
 const w = new Float32Array(4 * 64).fill(0.5);
 
 describe("bad input gets an error naming the argument and the value", () => {
-  it("bits outside {2, 4, 8}", () => {
-    expect(() => quantizeBlockwise(w, [4, 64], { bits: 3 as never })).toThrow(
-      "bits must be 2, 4 or 8, got 3",
+  it("bits outside {2, 3, 4, 8}; 3-bit results have no packed ONNX layout", () => {
+    expect(() => quantizeBlockwise(w, [4, 64], { bits: 5 as never })).toThrow(
+      "quantizeBlockwise: bits must be 2, 3, 4 or 8, got 5",
+    );
+    expect(() => hqq(w, [4, 64], { bits: 1 as never })).toThrow("hqq: bits must be 2, 3, 4 or 8, got 1");
+    const q3 = quantizeBlockwise(w, [4, 64], { bits: 3 });
+    expect(() => packMatMulNBits(q3)).toThrow(
+      "packMatMulNBits: bits must be 2, 4 or 8 for MatMulNBits (codes packed into whole bytes), got 3",
+    );
+    expect(() => packBlockedDequantizeLinear(q3)).toThrow(/bits must be 4 or 8.*got 3/);
+    const t = packMatMulNBits(quantizeBlockwise(w, [4, 64], { bits: 4 }));
+    expect(() => unpackMatMulNBits({ ...t.attributes, bits: 3, B: t.B.data, scales: t.scales.data })).toThrow(
+      "unpackMatMulNBits: bits must be 2, 4 or 8 for MatMulNBits (codes packed into whole bytes), got 3",
     );
   });
   it("block sizes that are not powers of two, out of 16..256, or larger than K", () => {

@@ -66,6 +66,8 @@ describe("gptq", () => {
     [4, false],
     [4, true],
     [2, false],
+    [3, false],
+    [3, true],
     [8, true],
   ] as const) {
     it(`with H = identity and no act-order equals quantizeBlockwise exactly (bits ${bits}, ${symmetric ? "symmetric" : "asymmetric"})`, () => {

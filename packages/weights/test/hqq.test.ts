@@ -54,11 +54,11 @@ describe("hqq", () => {
     expect(dequantizeBlockwise(q)).toEqual(q.dequantized);
   });
 
-  it("beats RTN's weight error in the lp-norm it optimises (measured sum |w - q|^0.7 at block 64: 0.95 of RTN's at 4 bits, 0.96 at 2, 0.96 at 8)", () => {
+  it("beats RTN's weight error in the lp-norm it optimises (measured sum |w - q|^0.7 at block 64: 0.95 of RTN's at 4 bits, 0.95 at 3, 0.96 at 2, 0.96 at 8)", () => {
     const N = 64;
     const K = 256;
     const w = weights(2, N * K);
-    for (const bits of [4, 2, 8] as const) {
+    for (const bits of [4, 3, 2, 8] as const) {
       const h = hqq(w, [N, K], { bits, blockSize: 64 });
       const start = hqq(w, [N, K], { bits, blockSize: 64, iterations: 0 });
       const rtn = quantizeBlockwise(w, [N, K], { bits, blockSize: 64 });

@@ -113,7 +113,7 @@ function sample(rng: Rng, n: number): Float32Array {
 
 describe("quantizeBlockwise equals the slow reference of ONNX Runtime's arithmetic", () => {
   const rng = new Rng(17);
-  for (const bits of [2, 4, 8] as const) {
+  for (const bits of [2, 3, 4, 8] as const) {
     for (const symmetric of [false, true]) {
       for (const scaleType of ["float32", "float16"] as const) {
         it(`bits ${bits}, ${symmetric ? "symmetric" : "asymmetric"}, ${scaleType} scales, every block size`, () => {

@@ -107,6 +107,22 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
         .argParser((v: string) => parseQat(v))
         .default(["scratch", "finetune"], "both"),
     )
+    .addOption(
+      new Option(
+        "--weight-only <bits>",
+        "weight-only PTQ rows (RTN, GPTQ, AWQ, HQQ; activations stay float) at these widths: a list of 2, 3, 4, 8, or none",
+      )
+        .argParser((v: string) => parseWeightOnly(v))
+        .default([4, 3], "4,3"),
+    )
+    .addOption(
+      new Option(
+        "--weight-only-block-size <n>",
+        "weights per block of the weight-only rows, along each layer's inputs",
+      )
+        .argParser((v: string) => Number(choiceOption(["16", "32", "64", "128", "256"] as const)(v)))
+        .default(32),
+    )
     .option("--qat-epochs <n>", "QAT epochs (default --epochs)", intOption(1, 1000))
     .option("--qat-lr <x>", "QAT-from-scratch learning rate (default --lr)", positiveOption)
     .option("--finetune-lr <x>", "QAT fine-tuning learning rate (default --lr / 10)", positiveOption)
@@ -134,7 +150,7 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
     .option("--test-limit <n>", "use a seeded subset of n test samples", intOption(1))
     .option(
       "--json",
-      "print the results as JSON (keys: fp32, ptq, ptqBest, qat, qatFinetune, each with accuracy, sizeBytes, backend, inferenceMs)",
+      "print the results as JSON (keys: fp32, ptq, ptqBest, qat, qatFinetune, fp32Finetune, weightOnly, each with accuracy, sizeBytes, backend, inferenceMs)",
       false,
     )
     .option(
@@ -223,6 +239,11 @@ export function createProgram(io: CliIo, result: { code: number }, signal?: Abor
 /** An option whose default is a list, shown in --help as "a,b" rather than as a JSON array. */
 function listDefault<T extends string>(option: Option, value: readonly T[]): Option {
   return option.default([...value], value.join(","));
+}
+
+function parseWeightOnly(v: string): Array<2 | 3 | 4 | 8> {
+  if (v === "none") return [];
+  return listOption(["4", "3", "2", "8"] as const)(v).map((b) => Number(b) as 2 | 3 | 4 | 8);
 }
 
 function parseQat(v: string): Array<"scratch" | "finetune"> {

@@ -11,6 +11,7 @@ const STAGE_NAMES: Record<string, string> = {
   "qat-scratch": "QAT from scratch",
   "qat-finetune": "QAT fine-tune",
   "fp32-finetune": "fp32 fair baseline",
+  "weight-only": "weight-only PTQ",
 };
 
 /** What one progress report carries (the experiment's `ExperimentProgress`). */

@@ -34,6 +34,8 @@ const QUICK = [
   "--timing-repeats",
   "1",
   "--no-gpu",
+  "--weight-only",
+  "none",
 ];
 
 describe("quantkit run", () => {
@@ -146,6 +148,30 @@ describe("quantkit run", () => {
     expect(io.stdout).toMatch(/\nfp32\s/);
     expect(io.stdout).not.toMatch(/\nptq\s/);
     expect(io.stdout).toMatch(/interrupted: the rows above are what finished/);
+  });
+
+  it("--weight-only adds weight-only PTQ rows (every method at each width) to the table", async () => {
+    const io = memoryIo();
+    const args = ["run", ...QUICK, "--qat", "none", "--backends", "wasm-simd", "--timing-repeats", "0"];
+    const code = await runCli(
+      [...args, "--weight-only", "3", "--weight-only-block-size", "16", "--no-progress"],
+      io,
+    );
+    expect(code).toBe(0);
+    for (const method of ["rtn", "gptq", "awq", "hqq"]) {
+      const data = method === "gptq" || method === "awq" ? "100 calibration rows" : "data-free";
+      expect(io.stdout).toMatch(
+        new RegExp(
+          `\\nw3 ${method}\\s+weight-only, blocks of 16, ${data}\\s+\\d+\\.\\d\\d%\\s+[+-]\\d+\\.\\d\\d\\s+\\d\\d,\\d{3}\\s+nn\\s`,
+        ),
+      );
+    }
+    expect(io.stdout).toMatch(
+      /- weight-only rows \(w<bits> <method>\): PTQ of the fp32 model's weights alone/,
+    );
+    const bad = memoryIo();
+    expect(await runCli([...args, "--weight-only", "5"], bad)).toBe(2);
+    expect(bad.stderr).toMatch(/"5" is not one of 4, 3, 2, 8/);
   });
 
   it("formatRunTable puts a row per model with accuracy, change, size and per-backend time", () => {

@@ -43,6 +43,9 @@ export interface RunOptions {
   calibrationSamples: number;
   selectionSamples: number;
   qat: Array<"scratch" | "finetune">;
+  /** Widths of the weight-only PTQ rows (empty: none). */
+  weightOnly: Array<2 | 3 | 4 | 8>;
+  weightOnlyBlockSize: number;
   qatEpochs?: number;
   qatLr?: number;
   finetuneLr?: number;
@@ -248,6 +251,8 @@ async function _run(
       calibrationSamples: o.calibrationSamples,
       selectionSamples: o.selectionSamples,
       qat: o.qat,
+      weightOnly:
+        o.weightOnly.length === 0 ? false : { bits: o.weightOnly, blockSize: o.weightOnlyBlockSize },
       ...(o.qatEpochs !== undefined ? { qatEpochs: o.qatEpochs } : {}),
       ...(o.qatLr !== undefined ? { qatLr: o.qatLr } : {}),
       ...(o.finetuneLr !== undefined ? { finetuneLr: o.finetuneLr } : {}),

@@ -101,6 +101,10 @@ export function formatRunTable(
     s.qatFinetune === undefined ? "" : `from fp32, ${epochs(s.qatFinetune.epochs)}, lr ${s.qatFinetune.lr}`,
     s.qatFinetune,
   );
+  for (const w of s.weightOnly ?? []) {
+    const data = w.calibrationRows > 0 ? `${thousands(w.calibrationRows)} calibration rows` : "data-free";
+    add(`w${w.bits} ${w.method}`, `weight-only, blocks of ${w.blockSize}, ${data}`, w);
+  }
   const delta = (m: (typeof models)[number]) =>
     m.row === s.fp32 ? "" : `${m.row.accuracy >= fp ? "+" : ""}${(100 * (m.row.accuracy - fp)).toFixed(2)}`;
   const styleCell = (deltaColumn: number) => (padded: string, r: number, col: number) => {
@@ -198,6 +202,13 @@ export function formatRunTable(
     notes.push(
       `best calibrator chosen on ${thousands(c.selectionSamples)} held-out training samples (calibrated on ${thousands(c.calibrationSamples)} others): ${best.candidates
         .map((k) => `${k.calibrator}/${k.weightCalibrator} ${pct(k.selectionAccuracy)}`)
+        .join(", ")}`,
+    );
+  }
+  if (s.weightOnly !== undefined && s.weightOnly.length > 0) {
+    notes.push(
+      `weight-only rows (w<bits> <method>): PTQ of the fp32 model's weights alone (@quantkit/weights' RTN, GPTQ, AWQ, HQQ in asymmetric blocks along each layer's inputs; activations stay float32, accuracy from the float forward pass with the dequantized weights; size with the weights packed as ONNX Runtime's MatMulNBits stores them); quantization time: ${s.weightOnly
+        .map((w) => `w${w.bits} ${w.method} ${(w.quantizeMs / 1000).toFixed(1)} s`)
         .join(", ")}`,
     );
   }
