@@ -281,6 +281,7 @@ export async function runSeedExperiment(
       "finetuneLr",
       "backends",
       "timingRepeats",
+      "weightOnly",
       "signal",
       "onProgress",
     ],
