@@ -1,4 +1,4 @@
-import { Linear, type Module } from "@quantkit/nn";
+import { Linear, type Module, sequentialLeaves } from "@quantkit/nn";
 import { assertOptions } from "@quantkit/tensor";
 import {
   applyToLinear,
@@ -10,7 +10,6 @@ import {
   quantizeBlockwise,
 } from "@quantkit/weights";
 import { _cloneTree } from "./_clone";
-import { _leaves } from "./_leaves";
 import { LinearReLU } from "./LinearReLU";
 
 /** The weight-only methods of {@link quantizeWeightsOnly} (those of `@quantkit/weights`). */
@@ -106,7 +105,7 @@ export function quantizeWeightsOnly(
 
   const copy = _cloneTree(model, "", fn);
   const linears: Array<[string, Linear]> = [];
-  for (const [path, m] of _leaves(copy)) {
+  for (const [path, m] of sequentialLeaves(copy)) {
     if (m instanceof Linear) linears.push([path, m]);
     else if (m instanceof LinearReLU) linears.push([path, m.linear]);
   }
