@@ -2,9 +2,16 @@
 // model; unlike it, also from inside If branches (Silero VAD computes everything there): the branch gets
 // the tensor as an extra output, its sibling branch an empty float placeholder, and the If node an extra
 // output that is exposed in turn from the enclosing graph.
-import { clone } from "@bufbuild/protobuf";
-import { type ModelProto, ModelProtoSchema } from "./_gen/onnx_pb";
-import { _attr, _floatInfo, _node, type _Scope, _scopes, _valueInfo } from "./_quantGraph";
+import type { ModelProto } from "./_gen/onnx_pb";
+import {
+  _attr,
+  _cloneSharingBytes,
+  _floatInfo,
+  _node,
+  type _Scope,
+  _scopes,
+  _valueInfo,
+} from "./_quantGraph";
 import { createNameScope } from "./createNameScope";
 import { fromArray } from "./fromArray";
 
@@ -17,7 +24,7 @@ export interface _Exposed {
 
 /** Exposes `names` (tensors produced by nodes in any graph) as main-graph outputs of a copy of `model`. */
 export function _exposeTensors(model: ModelProto, names: Iterable<string>): _Exposed {
-  const copy = clone(ModelProtoSchema, model);
+  const copy = _cloneSharingBytes(model);
   const scopes = _scopes(copy);
   const producer = new Map<string, _Scope>();
   for (const s of scopes)

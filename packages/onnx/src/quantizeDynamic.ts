@@ -1,9 +1,17 @@
-import { clone } from "@bufbuild/protobuf";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
-import { _attr, type _Constant, _floatAttr, _intAttr, _node, type _Scope, _scopes } from "./_quantGraph";
+import {
+  _attr,
+  type _Constant,
+  _cloneSharingBytes,
+  _floatAttr,
+  _intAttr,
+  _node,
+  type _Scope,
+  _scopes,
+} from "./_quantGraph";
 import {
   _checkOpset,
   _dropUnused,
@@ -91,7 +99,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   const opset = _checkOpset(model, 11, fn, "DynamicQuantizeLinear needs 11");
   const sizeBytesBefore = _encodedSize(ModelProtoSchema, model);
 
-  const copy = clone(ModelProtoSchema, model);
+  const copy = _cloneSharingBytes(model);
   const names = createNameScope(copy);
   const replaced = new Set<_Constant>();
   const nodes: NodeReport[] = options?.foldBatchNorm === false ? [] : _foldBatchNorm(copy, names, replaced);

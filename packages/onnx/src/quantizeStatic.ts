@@ -1,11 +1,10 @@
-import { clone } from "@bufbuild/protobuf";
 import type { AnyObserverOptions } from "@quantkit/calibrators";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { _bias, type _Ctx, type _Plan, _plan, _qdq, _weight } from "./_qdqNodes";
-import { type _Constant, _opset, _scopes } from "./_quantGraph";
+import { type _Constant, _cloneSharingBytes, _opset, _scopes } from "./_quantGraph";
 import { _checkOpset, _dropUnused, _notQuantizedReason, _report, _stringList } from "./_rewrite";
 import type { _WeightType } from "./_weights";
 import { CALIBRATION_METHODS, type CalibrationMethod, calibrate } from "./calibrate";
@@ -123,7 +122,7 @@ export async function quantizeStatic(
   for await (const s of options.samples as AsyncIterable<EngineFeeds>) samples.push(s);
 
   const sizeBytesBefore = _encodedSize(ModelProtoSchema, model);
-  let copy = clone(ModelProtoSchema, model);
+  let copy = _cloneSharingBytes(model);
   if (perChannel && opsetBefore < 13) {
     if (!upgrade)
       throw new RangeError(
