@@ -50,6 +50,20 @@ function accuracy(pred: Int32Array, labels: ArrayLike<number>): number {
   return c / pred.length;
 }
 
+/** The largest fraction of codes off by one from the float64 formula, per qconfig (see the test). */
+const OFF_BY_ONE_AT_MOST: Record<string, number> = {
+  defaultQConfig: 0.002,
+  defaultPerChannelQConfig: 0.002,
+  w8a8: 0.002,
+  w7a7: 0.002,
+  w6a6: 0.005,
+  w5a5: 0.01,
+  w4a4: 0.02,
+  w3a3: 0.05,
+  w2a2: 0.12,
+  "w3a6 per-channel histogram": 0.03,
+};
+
 const QCONFIGS: Array<[string, QConfig]> = [
   ["defaultQConfig", defaultQConfig],
   ["defaultPerChannelQConfig", defaultPerChannelQConfig],
@@ -137,9 +151,10 @@ describe("the integer model", () => {
           }
         }
       }
-      // How many: about 0.1% of codes at 8 bits, ~1% at 4 bits, ~11% at w2a2, where s_in s_w / s_out is large.
-      expect(total).toBeGreaterThan(0);
-      expect(off).toBeLessThan(total);
+      // How many (measured, seeded, of 11,600 codes): 9 at default, 13 at w8a8, 34 at w6a6, 193 at w4a4,
+      // 424 at w3a3, 1,250 (10.8%) at w2a2, where s_in s_w / s_out is large; bounded here with some margin.
+      expect(total).toBe(11_600);
+      expect(off / total).toBeLessThanOrEqual(OFF_BY_ONE_AT_MOST[_name]!);
     },
   );
 

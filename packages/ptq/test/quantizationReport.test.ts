@@ -29,12 +29,20 @@ describe("quantizationReport", () => {
     const input = rows[0]!;
     expect(input.observedMin).toBe(calib.reduce((a, b) => Math.min(a, b)));
     expect(input.observedMax).toBe(calib.reduce((a, b) => Math.max(a, b)));
+    // PyTorch's MinMaxObserver arithmetic (reduce_range: quint8 0..127), in float32, written out here.
+    const lo = Math.min(input.observedMin, 0);
+    const hi = Math.max(input.observedMax, 0);
+    const scale = Math.max(Math.fround(Math.fround(hi - lo) / 127), 2 ** -23); // eps: float32 epsilon;
+    const ratio = Math.fround(lo / scale);
+    const rounded = Math.abs(ratio % 1) === 0.5 ? 2 * Math.round(ratio / 2) : Math.round(ratio);
+    const zeroPoint = Math.min(127, Math.max(0, 0 - rounded));
     expect([input.quantMin, input.quantMax, input.scale, input.zeroPoint]).toEqual([
       0,
       127,
-      q.input.scale,
-      q.input.zeroPoint,
+      scale,
+      zeroPoint,
     ]);
+    expect([q.input.scale, q.input.zeroPoint]).toEqual([scale, zeroPoint]);
     expect(input.rangeMin).toBeCloseTo(-q.input.zeroPoint * q.input.scale, 12);
     expect(input.rangeMax).toBeCloseTo((127 - q.input.zeroPoint) * q.input.scale, 12);
     const qp = {

@@ -1,6 +1,16 @@
 import { batches } from "@quantkit/datasets";
 import { createCpuKernels } from "@quantkit/kernels";
-import { Adam, createMlp, evaluate, fit, Linear, loadStateDict, stateDict } from "@quantkit/nn";
+import {
+  Adam,
+  createMlp,
+  evaluate,
+  fit,
+  Linear,
+  loadStateDict,
+  serializeSafetensors,
+  stateDict,
+} from "@quantkit/nn";
+import { serializeQuantizedModel } from "@quantkit/ptq";
 import { describe, expect, it } from "vitest";
 import { floatForwardOnKernels, runSeedExperiment } from "../src/index";
 import { mnistSlice } from "./_fixtures";
@@ -74,7 +84,10 @@ describe("runSeedExperiment", () => {
       expect(Object.keys(row.inferenceMs)).toEqual(expect.arrayContaining(["wasm-simd", "js"]));
     }
     expect(summary.fp32.backend).toBe("nn");
+    // Sizes are the bytes of the files the models save to: float32 safetensors, the integer model's file.
+    expect(summary.fp32.sizeBytes).toBe(serializeSafetensors(stateDict(models.fp32)).length);
     expect(summary.fp32.sizeBytes).toBeGreaterThan(4 * (784 * 24 + 24 + 24 * 10 + 10));
+    expect(summary.ptq!.sizeBytes).toBe(serializeQuantizedModel(models.ptq!).length);
     expect(summary.ptq!.sizeBytes).toBeLessThan(summary.fp32.sizeBytes / 3);
     expect(summary.ptq!.qconfig).toBe("defaultQConfig");
     expect(summary.ptq!.backendsAgree).toBe(true);
@@ -100,7 +113,6 @@ describe("runSeedExperiment", () => {
       correct: expected.correct,
       count: 150,
     });
-    expect(models.ptq!.predict(test.images, test.count).length).toBe(150);
     // weight-only PTQ of the fp32 model: every method at 4 and 3 bits, calibrated on the calibration split
     expect(summary.weightOnly!.map((r) => `w${r.bits} ${r.method} ${r.calibrationRows}`)).toEqual([
       "w4 rtn 0",
@@ -117,10 +129,16 @@ describe("runSeedExperiment", () => {
       expect(row.accuracy).toBeGreaterThan(0.5);
       expect(row.sizeBytes).toBeLessThan(summary.fp32.sizeBytes / 3);
     }
-    // JSON-able, with the documented keys
+    // The reported PTQ accuracy is the returned model's, counted here from its predictions.
+    const predicted = models.ptq!.predict(test.images, test.count);
+    let correct = 0;
+    for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) correct++;
+    expect(summary.ptq!.correct).toBe(correct);
+    // JSON-able: a round trip through JSON keeps the documented values
     const json = JSON.parse(JSON.stringify(summary));
-    expect(typeof json.ptqBest.calibrator).toBe("string");
-    expect(typeof json.qat.sizeBytes).toBe("number");
+    expect(json.ptqBest.calibrator).toBe(summary.ptqBest!.calibrator);
+    expect(json.qat.sizeBytes).toBe(summary.qat!.sizeBytes);
+    expect(json.fp32.accuracy).toBe(summary.fp32.accuracy);
   });
 
   it("shuffles and initialises exactly as @quantkit/datasets' batches and nn's createMlp with the same seed", async () => {
@@ -149,7 +167,7 @@ describe("runSeedExperiment", () => {
   it("stops when its signal aborts, returning what finished", async () => {
     const { train, test } = await mnistSlice(200, 50);
     const controller = new AbortController();
-    const { summary } = await runSeedExperiment({
+    const { summary, models } = await runSeedExperiment({
       train,
       test,
       hidden: [8],
@@ -160,7 +178,9 @@ describe("runSeedExperiment", () => {
       },
     });
     expect(summary.aborted).toBe(true);
-    expect(summary.fp32.accuracy).toBeGreaterThan(0);
+    // What finished is kept and true: the trained float model's accuracy, recounted here.
+    expect(summary.fp32.correct).toBe(evaluate(models.fp32, batches(test, { batchSize: 1000 })).correct);
+    expect(summary.fp32.count).toBe(50);
     expect(summary.qat).toBeUndefined();
   });
 
@@ -170,6 +190,13 @@ describe("runSeedExperiment", () => {
     const expected = mlp.eval().forward(x, [2, 5]).data;
     const got = floatForwardOnKernels(mlp, x, 2, createCpuKernels());
     for (let i = 0; i < 6; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
-    expect(() => floatForwardOnKernels(new Linear(2, 2) as never, x, 5, createCpuKernels())).not.toThrow();
+    // A bare Linear is a one-layer MLP: x W^T + b, row by row.
+    const fc = new Linear(2, 2, { seed: 3 });
+    const one = floatForwardOnKernels(fc, x, 5, createCpuKernels());
+    const w = fc.weight.data;
+    const b = fc.bias!.data;
+    for (let r = 0; r < 5; r++)
+      for (let o = 0; o < 2; o++)
+        expect(one[r * 2 + o]).toBeCloseTo(x[r * 2]! * w[o * 2]! + x[r * 2 + 1]! * w[o * 2 + 1]! + b[o]!, 6);
   });
 });
