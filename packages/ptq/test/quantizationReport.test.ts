@@ -30,8 +30,8 @@ describe("quantizationReport", () => {
     expect(input.observedMin).toBe(calib.reduce((a, b) => Math.min(a, b)));
     expect(input.observedMax).toBe(calib.reduce((a, b) => Math.max(a, b)));
     // PyTorch's MinMaxObserver arithmetic (reduce_range: quint8 0..127), in float32, written out here.
-    const lo = Math.min(input.observedMin, 0);
-    const hi = Math.max(input.observedMax, 0);
+    const lo = Math.min(input.observedMin!, 0);
+    const hi = Math.max(input.observedMax!, 0);
     const scale = Math.max(Math.fround(Math.fround(hi - lo) / 127), 2 ** -23); // eps: float32 epsilon;
     const ratio = Math.fround(lo / scale);
     const rounded = Math.abs(ratio % 1) === 0.5 ? 2 * Math.round(ratio / 2) : Math.round(ratio);
