@@ -1,0 +1,141 @@
+// What 4-bit weights cost a language model: perplexity of the tiny-lm fixture on its held-out text for
+// fp32, q8, and q4 with RTN / GPTQ / AWQ / HQQ at blocks of 32 and 128; the time and peak memory of
+// each quantization; and each method's layer-output MSE against RTN on held-out activations.
+//   pnpm --filter @quantkit/onnx exec tsx --conditions=@quantkit/source bench/languageModel.bench.ts [--chars N]
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
+import { awq, gptq, hqq, quantizeBlockwise } from "@quantkit/weights";
+import * as ort from "onnxruntime-node";
+import type { ModelProto } from "../src/_gen/onnx_pb";
+import { _findConstant, _scopes } from "../src/_quantGraph";
+import { collectMatMulInputs } from "../src/collectMatMulInputs";
+import { ortEngine } from "../src/ortEngine";
+import { quantizeDynamic } from "../src/quantizeDynamic";
+import { quantizeMatMulNBits, type WeightOnlyMethod } from "../src/quantizeMatMulNBits";
+import { readModel } from "../src/readModel";
+import { toFloat32Array } from "../src/toFloat32Array";
+import { writeModel } from "../src/writeModel";
+import { calibrationSamples, encode, perplexity, readTinyLm } from "./_tinyLm";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const chars = Number(arg("--chars") ?? Number.POSITIVE_INFINITY);
+
+const lm = readTinyLm();
+const { context, stride } = lm.reference.evaluation;
+const heldout = encode(lm.vocab, [...lm.heldout].slice(0, chars).join(""));
+const calibration = encode(lm.vocab, lm.calibration);
+const model = readModel(lm.bytes);
+const engine = ortEngine(ort);
+const samples = calibrationSamples(calibration, 32, lm.reference.maxSequence);
+
+console.log(
+  `tiny-lm: ${lm.reference.fp32Perplexity} reference fp32 perplexity; ${heldout.length} held-out chars`,
+);
+console.log(`CPU: ${cpus()[0]?.model} (${cpus().length} cores); onnxruntime-node, 1 thread`);
+
+const t0 = performance.now();
+const activations = await collectMatMulInputs(model, { engine, samples });
+const collectMs = performance.now() - t0;
+console.log(
+  `collectMatMulInputs: ${activations.size} inputs, 32 samples x 128 tokens, ${collectMs.toFixed(0)} ms`,
+);
+
+interface Row {
+  name: string;
+  bytes: number;
+  ms: number;
+  ppl: number;
+}
+const rows: Row[] = [];
+const measure = async (name: string, make: () => ModelProto) => {
+  const s = performance.now();
+  const m = make();
+  const ms = performance.now() - s;
+  const bytes = writeModel(m);
+  const { perplexity: ppl } = await perplexity(bytes, heldout, context, stride);
+  rows.push({ name, bytes: bytes.length, ms, ppl });
+  console.log(
+    `${name.padEnd(22)} ppl ${ppl.toFixed(4)}  ${bytes.length.toLocaleString("en-US").padStart(10)} bytes  ${ms.toFixed(0).padStart(6)} ms`,
+  );
+};
+
+await measure("fp32", () => model);
+await measure("q8 (dynamic)", () => quantizeDynamic(model).model);
+for (const blockSize of [32, 128]) {
+  for (const method of ["rtn", "gptq", "awq", "hqq"] as WeightOnlyMethod[]) {
+    await measure(
+      `q4 ${method} b${blockSize}`,
+      () => quantizeMatMulNBits(model, { method, blockSize, symmetric: false, activations }).model,
+    );
+  }
+}
+const fp32 = rows[0]!.ppl;
+console.log("\n| model | perplexity | vs fp32 | loss / RTN's | bytes | quantize ms |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of rows) {
+  const block = r.name.match(/b(\d+)$/)?.[1];
+  const rtn = rows.find((x) => x.name === `q4 rtn b${block}`);
+  const ratio = rtn && r.name.startsWith("q4") ? ((r.ppl - fp32) / (rtn.ppl - fp32)).toFixed(2) : "-";
+  console.log(
+    `| ${r.name} | ${r.ppl.toFixed(4)} | ${r.ppl - fp32 >= 0 ? "+" : ""}${(r.ppl - fp32).toFixed(4)} | ${ratio} | ${r.bytes.toLocaleString("en-US")} | ${r.ms.toFixed(0)} |`,
+  );
+}
+console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+
+// Layer level: each MatMul's output error on HELD-OUT activations (rows the methods never saw).
+const evalActivations = await collectMatMulInputs(model, {
+  engine,
+  samples: calibrationSamples(heldout, 16, lm.reference.maxSequence),
+});
+console.log("\nLayer-output MSE on held-out activations, relative to RTN (W4, blocks of 32, asymmetric):");
+console.log("| MatMul | K x N | RTN MSE | GPTQ / RTN | AWQ / RTN | HQQ / RTN |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+const sums = { gptq: 0, awq: 0, hqq: 0, n: 0 };
+for (const scope of _scopes(model)) {
+  for (const node of scope.graph.node) {
+    if (node.opType !== "MatMul") continue;
+    const b = _findConstant(scope, node.input[1]!);
+    const x = activations.get(node.input[0]!);
+    const xe = evalActivations.get(node.input[0]!);
+    if (b === null || x === undefined || xe === undefined || b.tensor.dims.length !== 2) continue;
+    const [K, N] = b.tensor.dims.map(Number) as [number, number];
+    const w = toFloat32Array(b.tensor);
+    const opts = { layout: "KN" as const, blockSize: 32, bits: 4 as const };
+    const y = outputs(xe, w, K, N);
+    const mse = (wq: Float32Array) => {
+      const yq = outputs(xe, wq, K, N);
+      let e = 0;
+      for (let i = 0; i < y.length; i++) e += (y[i]! - yq[i]!) ** 2;
+      return e / y.length;
+    };
+    const rtn = mse(quantizeBlockwise(w, [K, N], opts).dequantized);
+    const g = mse(gptq(w, [K, N], x, opts).dequantized) / rtn;
+    const a = mse(awq(w, [K, N], x, opts).equivalentWeight) / rtn;
+    const h = mse(hqq(w, [K, N], opts).dequantized) / rtn;
+    sums.gptq += g;
+    sums.awq += a;
+    sums.hqq += h;
+    sums.n++;
+    console.log(
+      `| ${node.name} | ${K} x ${N} | ${rtn.toExponential(3)} | ${g.toFixed(3)} | ${a.toFixed(3)} | ${h.toFixed(3)} |`,
+    );
+  }
+}
+console.log(
+  `| mean over ${sums.n} | | | ${(sums.gptq / sums.n).toFixed(3)} | ${(sums.awq / sums.n).toFixed(3)} | ${(sums.hqq / sums.n).toFixed(3)} |`,
+);
+
+function outputs(x: Float32Array, w: Float32Array, K: number, N: number): Float64Array {
+  const rows = x.length / K;
+  const y = new Float64Array(rows * N);
+  for (let r = 0; r < rows; r++)
+    for (let k = 0; k < K; k++) {
+      const v = x[r * K + k]!;
+      if (v === 0) continue;
+      for (let n = 0; n < N; n++) y[r * N + n]! += v * w[k * N + n]!;
+    }
+  return y;
+}
