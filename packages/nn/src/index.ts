@@ -24,10 +24,10 @@ export { MaxPool2d, type MaxPool2dOptions } from "./maxPool2d";
 export { type ForwardHook, type ForwardPreHook, type HookHandle, Module } from "./module";
 export type { Optimizer } from "./optimizer";
 export { createParameter, type NamedBuffer, type Parameter } from "./parameter";
+export { parseSafetensors } from "./parseSafetensors";
 export { ReLU } from "./relu";
 export {
   type ParseSafetensorsOptions,
-  parseSafetensors,
   SAFETENSORS_DTYPE_SIZES,
   SAFETENSORS_MAX_HEADER_BYTES,
   type SafetensorsArrays,
@@ -36,10 +36,10 @@ export {
   type SafetensorsInput,
   type SafetensorsTensor,
   type SerializeSafetensorsOptions,
-  serializeSafetensors,
 } from "./safetensors";
 export { loadSafetensors, saveSafetensors } from "./safetensorsFile";
 export { Sequential, type SequentialChildren, sequentialLeaves } from "./sequential";
+export { serializeSafetensors } from "./serializeSafetensors";
 export { SGD, type SGDOptions } from "./sgd";
 export { softmax } from "./softmax";
 export { type LoadStateDictOptions, type LoadStateDictResult, loadStateDict, stateDict } from "./stateDict";

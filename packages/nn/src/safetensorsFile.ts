@@ -1,13 +1,9 @@
 import { assertOptions } from "@quantkit/tensor";
 import { _importNode } from "./_importNode";
 import { _MAX_FILE_BYTES, _readRegularFile } from "./_readRegularFile";
-import {
-  parseSafetensors,
-  type SafetensorsFile,
-  type SafetensorsInput,
-  type SerializeSafetensorsOptions,
-  serializeSafetensors,
-} from "./safetensors";
+import { parseSafetensors } from "./parseSafetensors";
+import type { SafetensorsFile, SafetensorsInput, SerializeSafetensorsOptions } from "./safetensors";
+import { serializeSafetensors } from "./serializeSafetensors";
 
 /**
  * Writes tensors to a safetensors file atomically (Node only): the bytes go to a temporary file in the

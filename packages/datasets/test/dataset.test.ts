@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { batches, createDataset, type Dataset, normalize, shuffleDataset, sliceDataset } from "./index";
+import { batches, createDataset, type Dataset, normalize, shuffleDataset, sliceDataset } from "../src/index";
 
 /** n images of 2x2 whose pixels all hold the image's index, labels index % 10: every row is traceable. */
 function indexed(n: number): Dataset {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calculateQParams, calculateQRange, FLOAT32_EPS, rangeForBits, roundHalfToEven } from "./index";
+import { calculateQParams, calculateQRange, FLOAT32_EPS, rangeForBits, roundHalfToEven } from "../src/index";
 
 describe("roundHalfToEven", () => {
   it("rounds ties to the even neighbour like torch.round", () => {

@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { _gunzipNode, _gunzipWeb } from "./gunzip";
-import { gunzip, isGzip, parseIdx, readIdx } from "./index";
+import { _gunzipNode, _gunzipWeb } from "../src/gunzip";
+import { gunzip, isGzip, parseIdx, readIdx } from "../src/index";
 
 /** Builds an IDX file by hand: header then big-endian elements, written with DataView. */
 function idx(typeByte: number, shape: number[], values: number[], size: number): Uint8Array {

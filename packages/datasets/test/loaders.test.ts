@@ -12,7 +12,7 @@ import {
   loadFashionMnist,
   loadMnistIdx,
   parseIdx,
-} from "./index";
+} from "../src/index";
 
 function imagesFile(
   count: number,
