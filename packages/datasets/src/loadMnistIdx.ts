@@ -1,9 +1,11 @@
-import { assertOptions } from "@quantkit/tensor";
-import { _MAX_FILE_BYTES, _readRegularFile } from "./_readRegularFile";
+import { assertOptions, readRegularFile } from "@quantkit/tensor";
 import type { DatasetSplit } from "./dataset";
 import { datasetFromIdx } from "./datasetFromIdx";
 import { _isNode } from "./gunzip";
 import { readIdx } from "./readIdx";
+
+/** The default largest file a loader reads: 1 GiB (Fashion-MNIST's largest file is 47 MB). */
+const MAX_FILE_BYTES = 2 ** 30;
 
 /** Options of {@link loadMnistIdx}. */
 export interface LoadMnistIdxOptions {
@@ -31,7 +33,7 @@ function candidates(dir: string, prefix: string, stem: string): string[] {
 
 async function readFirst(paths: string[], maxBytes: number): Promise<{ path: string; bytes: Uint8Array }> {
   for (const path of paths) {
-    const bytes = await _readRegularFile(path, maxBytes);
+    const bytes = await readRegularFile(path, maxBytes);
     if (bytes !== null) return { path, bytes };
   }
   throw new RangeError(`no MNIST-format file found; looked for ${paths.join(", ")}`);
@@ -59,7 +61,7 @@ export async function loadMnistIdx(dir: string, options: LoadMnistIdxOptions = {
   }
   assertOptions(options, ["prefix", "numClasses", "maxBytes"], "loadMnistIdx options");
   const prefix = options.prefix ?? "";
-  const maxBytes = options.maxBytes ?? _MAX_FILE_BYTES;
+  const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 1)
     throw new RangeError(`loadMnistIdx: maxBytes must be a positive integer, got ${maxBytes}`);
   const load = async (imagesStem: string, labelsStem: string) => {

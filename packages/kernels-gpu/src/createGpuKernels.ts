@@ -62,52 +62,10 @@ export interface GpuKernels extends AsyncLinearSequenceKernels, PreparedLayerKer
   readonly backend: GpuBackend;
   /** What was asked for. */
   readonly requestedBackend: GpuBackendRequest;
-  /** `quantizedLinear`, taking a layer prepared by {@link prepareLinear} too. */
-  quantizedLinear(
-    x: Uint8Array,
-    layer: QuantizedLinearLayer | GpuLinearLayer,
-    batch: number,
-    out?: Uint8Array,
-  ): Uint8Array;
-  /** Uploads a Linear layer's weight and parameters once, for repeated calls. */
+  /** Uploads a Linear layer's weight and parameters once, for repeated calls (the contract's prepareLinear). */
   prepareLinear(layer: QuantizedLinearLayer): GpuLinearLayer;
-  /**
-   * Runs Linear layers one after another (a quantized MLP's forward pass; a fused ReLU is the
-   * layer's outputMin): x is uploaded once, the output of the last layer read back once, and every
-   * intermediate stays on the device.
-   */
-  quantizedLinearSequence(
-    x: Uint8Array,
-    layers: readonly (QuantizedLinearLayer | GpuLinearLayer)[],
-    batch: number,
-    out?: Uint8Array,
-  ): Uint8Array;
-  matmulIntegerAsync(a: Int8Like, b: Int8Like, options: MatmulIntegerOptions): Promise<Int32Array>;
-  matmulF32Async(a: Float32Array, b: Float32Array, options: MatmulF32Options): Promise<Float32Array>;
-  quantizedLinearAsync(
-    x: Uint8Array,
-    layer: QuantizedLinearLayer | GpuLinearLayer,
-    batch: number,
-    out?: Uint8Array,
-  ): Promise<Uint8Array>;
-  quantizedConv2dAsync(
-    x: Uint8Array,
-    layer: QuantizedConv2dLayer,
-    input: { batch: number; height: number; width: number },
-    out?: Uint8Array,
-  ): Promise<Uint8Array>;
-  requantizeAsync(
-    acc: Int32Array,
-    params: RequantizeParams,
-    out?: Uint8Array | Int8Array,
-  ): Promise<Uint8Array | Int8Array>;
+  /** {@link prepareLinear}, asynchronously (WebGPU). */
   prepareLinearAsync(layer: QuantizedLinearLayer): Promise<GpuLinearLayer>;
-  quantizedLinearSequenceAsync(
-    x: Uint8Array,
-    layers: readonly (QuantizedLinearLayer | GpuLinearLayer)[],
-    batch: number,
-    out?: Uint8Array,
-  ): Promise<Uint8Array>;
   /** Frees every kernel, texture and the GL context (or WebGPU device); the object is unusable after. */
   destroy(): Promise<void>;
 }

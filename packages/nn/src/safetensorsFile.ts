@@ -1,9 +1,11 @@
-import { assertOptions } from "@quantkit/tensor";
+import { assertOptions, readRegularFile } from "@quantkit/tensor";
 import { _importNode } from "./_importNode";
-import { _MAX_FILE_BYTES, _readRegularFile } from "./_readRegularFile";
 import { parseSafetensors } from "./parseSafetensors";
 import type { SafetensorsFile, SafetensorsInput, SerializeSafetensorsOptions } from "./safetensors";
 import { serializeSafetensors } from "./serializeSafetensors";
+
+/** The default largest file `loadSafetensors` reads: 4 GiB. */
+const MAX_FILE_BYTES = 2 ** 32;
 
 /**
  * Writes tensors to a safetensors file atomically (Node only): the bytes go to a temporary file in the
@@ -60,10 +62,10 @@ export async function loadSafetensors(
   assertOptions(options, ["maxBytes", "requireChecksum"], "loadSafetensors options");
   if (typeof path !== "string" || path === "")
     throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
-  const maxBytes = options.maxBytes ?? _MAX_FILE_BYTES;
+  const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 1)
     throw new RangeError(`loadSafetensors: maxBytes must be a positive integer, got ${maxBytes}`);
-  const bytes = await _readRegularFile(path, maxBytes);
+  const bytes = await readRegularFile(path, maxBytes);
   if (bytes === null) throw new RangeError(`${path}: no such file (ENOENT)`);
   return parseSafetensors(bytes, path, { requireChecksum: options.requireChecksum === true });
 }

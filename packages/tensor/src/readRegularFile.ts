@@ -1,14 +1,21 @@
 import { _importNode } from "./_importNode";
 
-/** The default largest file a loader reads: 1 GiB (Fashion-MNIST's largest file is 47 MB). */
-export const _MAX_FILE_BYTES = 2 ** 30;
-
 /**
- * Reads a file only after checking, from its metadata, that it is a regular file of at most `maxBytes`
- * bytes: a directory, FIFO or device (/dev/zero) is an error naming the path, never a read that blocks
- * or grows without bound. Returns null when the file does not exist.
+ * Reads a file (Node only) after checking, from its metadata, that it is a regular file of at most
+ * `maxBytes` bytes: a directory, FIFO or device (/dev/zero) is a RangeError naming the path, never a
+ * read that blocks or grows without bound (at most maxBytes + 1 bytes are read, so a file that grows
+ * or a /proc file that reports size 0 stays bounded). Resolves to null when the file does not exist.
+ * The loaders of nn (safetensors) and datasets (IDX) read through it.
+ *
+ * @example
+ * await readRegularFile("model.safetensors", 2 ** 32) // Uint8Array of the file, or null if missing
+ * await readRegularFile("/dev/zero", 1024)          // RangeError: /dev/zero is a device, not a regular file
  */
-export async function _readRegularFile(path: string, maxBytes: number): Promise<Uint8Array | null> {
+export async function readRegularFile(path: string, maxBytes: number): Promise<Uint8Array | null> {
+  if (typeof path !== "string") throw new TypeError(`path must be a string, got ${typeof path}`);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new RangeError(`maxBytes must be a non-negative integer, got ${maxBytes}`);
+  }
   const fs = await _importNode<typeof import("node:fs/promises")>("node:fs/promises");
   let handle: Awaited<ReturnType<typeof fs.open>>;
   try {
