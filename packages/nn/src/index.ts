@@ -21,6 +21,7 @@ export { type InitOptions, kaimingUniform, resetLinearLike } from "./init";
 export { Linear, type LinearOptions } from "./linear";
 export { linearBackward, linearForward } from "./linearOps";
 export { MaxPool2d, type MaxPool2dOptions } from "./maxPool2d";
+export { type MaxPool2dWindow, maxPool2dIndices } from "./maxPool2dIndices";
 export { type ForwardHook, type ForwardPreHook, type HookHandle, Module } from "./module";
 export type { Optimizer } from "./optimizer";
 export { createParameter, type NamedBuffer, type Parameter } from "./parameter";

@@ -1,5 +1,6 @@
 import { pair2d, poolOutputSize, type Shape, type Tensor } from "@quantkit/tensor";
 import type { Size2 } from "./conv2d";
+import { maxPool2dIndices } from "./maxPool2dIndices";
 import { _checkGrad, _checkInput, _noForward, Module } from "./module";
 
 /** Options of {@link MaxPool2d}, PyTorch's arguments in camelCase. */
@@ -62,32 +63,11 @@ export class MaxPool2d extends Module {
       throw new RangeError(
         `MaxPool2d: input ${h}x${w} is too small for the window; output would be ${outH}x${outW}`,
       );
-    const out = new Float32Array(n * c * outH * outW);
-    const argmax = new Int32Array(out.length);
-    let o = 0;
-    for (let plane = 0; plane < n * c; plane++) {
-      const base = plane * h * w;
-      for (let oh = 0; oh < outH; oh++) {
-        for (let ow = 0; ow < outW; ow++, o++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let at = -1;
-          for (let i = 0; i < kh; i++) {
-            const ih = oh * sh - ph + i * dh;
-            if (ih < 0 || ih >= h) continue;
-            for (let j = 0; j < kw; j++) {
-              const iw = ow * sw - pw + j * dw;
-              if (iw < 0 || iw >= w) continue;
-              const v = x[base + ih * w + iw]!;
-              if (v > best || (Number.isNaN(v) && !Number.isNaN(best)) || at < 0) {
-                best = v;
-                at = base + ih * w + iw;
-              }
-            }
-          }
-          out[o] = best;
-          argmax[o] = at;
-        }
-      }
+    const argmax = maxPool2dIndices(x, [n, c, h, w], this, [outH, outW]);
+    const out = new Float32Array(argmax.length);
+    for (let o = 0; o < argmax.length; o++) {
+      const at = argmax[o]!;
+      out[o] = at < 0 ? Number.NEGATIVE_INFINITY : x[at]!;
     }
     this.lastArgmax = argmax;
     this.lastInLength = x.length;

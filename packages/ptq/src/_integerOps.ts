@@ -1,3 +1,4 @@
+import { maxPool2dIndices } from "@quantkit/nn";
 import { convOutputSize, poolOutputSize } from "@quantkit/tensor";
 import type { IntegerLayer, IntegerMaxPool2d } from "./integerLayers";
 
@@ -74,33 +75,10 @@ export function _maxPool2dCodes(
   layer: IntegerMaxPool2d,
   outShape: readonly number[],
 ): Uint8Array {
-  const [n, c, h, w] = shape as [number, number, number, number];
   const [, , outH, outW] = outShape as [number, number, number, number];
-  const [kh, kw] = layer.kernelSize;
-  const [sh, sw] = layer.stride;
-  const [ph, pw] = layer.padding;
-  const [dh, dw] = layer.dilation;
-  const out = new Uint8Array(n * c * outH * outW);
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * h * w;
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++, o++) {
-        let best = -1;
-        for (let i = 0; i < kh; i++) {
-          const ih = oh * sh - ph + i * dh;
-          if (ih < 0 || ih >= h) continue;
-          for (let j = 0; j < kw; j++) {
-            const iw = ow * sw - pw + j * dw;
-            if (iw < 0 || iw >= w) continue;
-            const v = x[base + ih * w + iw]!;
-            if (v > best) best = v;
-          }
-        }
-        out[o] = best;
-      }
-    }
-  }
+  const at = maxPool2dIndices(x, shape as [number, number, number, number], layer, [outH, outW]);
+  const out = new Uint8Array(at.length);
+  for (let o = 0; o < at.length; o++) out[o] = x[at[o]!]!; // a window always overlaps the input
   return out;
 }
 
