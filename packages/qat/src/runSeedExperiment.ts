@@ -228,6 +228,37 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Every key of SeedExperimentOptions: the compiler keeps this list complete (a key left out broke `fp32Model`). */
+const _OPTION_KEYS = {
+  train: true,
+  test: true,
+  inputShape: true,
+  hidden: true,
+  classes: true,
+  epochs: true,
+  batchSize: true,
+  lr: true,
+  seed: true,
+  bits: true,
+  weightBits: true,
+  activationBits: true,
+  perChannel: true,
+  calibrators: true,
+  weightCalibrators: true,
+  calibrationSamples: true,
+  selectionSamples: true,
+  qat: true,
+  qatEpochs: true,
+  qatLr: true,
+  finetuneLr: true,
+  backends: true,
+  timingRepeats: true,
+  weightOnly: true,
+  signal: true,
+  onProgress: true,
+  fp32Model: true,
+} satisfies Record<keyof SeedExperimentOptions, true>;
+
 /**
  * The seed's experiment, end to end (what `quantkit run` prints): an MLP (784-100-100-10 by default)
  * trained in fp32 with Adam (lr 1e-3, batch 10, 1 epoch, seed 0), then
@@ -255,38 +286,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export async function runSeedExperiment(
   options: SeedExperimentOptions,
 ): Promise<{ summary: SeedExperimentSummary; models: SeedExperimentModels }> {
-  assertOptions(
-    options,
-    [
-      "train",
-      "test",
-      "inputShape",
-      "hidden",
-      "classes",
-      "epochs",
-      "batchSize",
-      "lr",
-      "seed",
-      "bits",
-      "weightBits",
-      "activationBits",
-      "perChannel",
-      "calibrators",
-      "weightCalibrators",
-      "calibrationSamples",
-      "selectionSamples",
-      "qat",
-      "qatEpochs",
-      "qatLr",
-      "finetuneLr",
-      "backends",
-      "timingRepeats",
-      "weightOnly",
-      "signal",
-      "onProgress",
-    ],
-    "runSeedExperiment options",
-  );
+  assertOptions(options, Object.keys(_OPTION_KEYS), "runSeedExperiment options");
   const features = _featuresOf(options.train, "train");
   if (_featuresOf(options.test, "test") !== features)
     throw new RangeError("train and test samples differ in size");
