@@ -71,12 +71,12 @@ export { type OrtEngineOptions, type OrtNamespace, type OrtSession, ortEngine } 
 export { producers } from "./producers";
 export type { NodeReport, QuantizationReport } from "./quantizationReport";
 export { type QuantizeDynamicOptions, type QuantizeResult, quantizeDynamic } from "./quantizeDynamic";
+export { quantizeMatMulNBits } from "./quantizeMatMulNBits";
 export {
   type QuantizeMatMulNBitsOptions,
-  quantizeMatMulNBits,
   WEIGHT_ONLY_METHODS,
   type WeightOnlyMethod,
-} from "./quantizeMatMulNBits";
+} from "./quantizeMatMulNBitsOptions";
 export { type QuantizeStaticOptions, quantizeStatic } from "./quantizeStatic";
 export { type ReadModelOptions, readModel } from "./readModel";
 export { toArray, toStrings } from "./toArray";

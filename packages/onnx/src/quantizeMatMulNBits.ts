@@ -1,85 +1,21 @@
-import { clone, create } from "@bufbuild/protobuf";
-import { float16 } from "@quantkit/numeric";
-import {
-  type AwqOptions,
-  awq,
-  type BlockQuantized,
-  type GptqOptions,
-  gptq,
-  type HqqOptions,
-  hqq,
-  packBlockedDequantizeLinear,
-  packMatMulNBits,
-  quantizeBlockwise,
-  type WeightBits,
-} from "@quantkit/weights";
+import { clone } from "@bufbuild/protobuf";
+import { awq, type BlockQuantized, gptq, hqq, quantizeBlockwise } from "@quantkit/weights";
 import { _checkOptions, _show } from "./_errors";
-import {
-  type ModelProto,
-  ModelProtoSchema,
-  type NodeProto,
-  type TensorProto,
-  TensorProtoSchema,
-} from "./_gen/onnx_pb";
+import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
+import { type _Packed, _store, _tensor } from "./_nbitsTensors";
 import { _attr, type _Constant, _node, _opset, type _Scope, _scopes } from "./_quantGraph";
-import { _dropUnused, _floatWeight, _notQuantizedReason, _report, _stringList } from "./_rewrite";
+import { _dropUnused, _floatWeight, _notQuantizedReason, _report } from "./_rewrite";
 import { createNameScope, type NameScope } from "./createNameScope";
-import { DataType } from "./dataType";
-import { fromArray } from "./fromArray";
 import { makeOpsetId } from "./makeModel";
 import type { NodeReport } from "./quantizationReport";
 import type { QuantizeResult } from "./quantizeDynamic";
+import {
+  _NBITS_KEYS,
+  type _Parsed,
+  _parse,
+  type QuantizeMatMulNBitsOptions,
+} from "./quantizeMatMulNBitsOptions";
 import { writeModel } from "./writeModel";
-
-/** The weight-only methods of {@link quantizeMatMulNBits}. */
-export const WEIGHT_ONLY_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
-/** One of {@link WEIGHT_ONLY_METHODS}. */
-export type WeightOnlyMethod = (typeof WEIGHT_ONLY_METHODS)[number];
-
-/** Options of {@link quantizeMatMulNBits}. */
-export interface QuantizeMatMulNBitsOptions {
-  /** Bits per weight: 4 (default), 8 or 2. */
-  bits?: WeightBits;
-  /** Weights per block along K: a power of two in 16..256 (default 32, transformers.js's q4). */
-  blockSize?: number;
-  /**
-   * Symmetric blocks (zero point 2^(bits-1), no zero-point input; transformers.js's q4, the default) or
-   * asymmetric (ONNX Runtime's own default). HQQ is always asymmetric.
-   */
-  symmetric?: boolean;
-  /** Scales in float32 (default) or float16 (q4f16; the activations must then be float16 too). */
-  scaleType?: "float32" | "float16";
-  /** `com.microsoft.MatMulNBits` (default; onnxruntime-node and -web) or opset-21 blocked DequantizeLinear + MatMul ("QDQ"). */
-  format?: "MatMulNBits" | "QDQ";
-  /** MatMulNBits' accuracy_level 0..4 (the lowest type A may be converted to; 4 = int8); written only when > 0. */
-  accuracyLevel?: number;
-  /** "rtn" (default, equal to ONNX Runtime's quantizer), "gptq", "awq" (need `activations`) or "hqq" (data-free). */
-  method?: WeightOnlyMethod;
-  /** GPTQ / AWQ / HQQ options beyond the block options above. */
-  methodOptions?: Omit<GptqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
-    Omit<AwqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
-    Omit<HqqOptions, "bits" | "blockSize" | "scaleType" | "layout">;
-  /**
-   * The calibration rows [rows, K] of each MatMul's first input, by its value name, as
-   * {@link collectMatMulInputs} returns them (gptq and awq only).
-   */
-  activations?: ReadonlyMap<string, Float32Array>;
-  /** Names of MatMul nodes to keep float. */
-  exclude?: readonly string[];
-}
-
-const _KEYS = [
-  "bits",
-  "blockSize",
-  "symmetric",
-  "scaleType",
-  "format",
-  "accuracyLevel",
-  "method",
-  "methodOptions",
-  "activations",
-  "exclude",
-];
 
 /**
  * Weight-only quantization of every MatMul with a constant 2-D float32 weight B [K, N] (in any graph,
@@ -103,7 +39,7 @@ const _KEYS = [
  */
 export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulNBitsOptions): QuantizeResult {
   const fn = "quantizeMatMulNBits";
-  _checkOptions(fn, options, _KEYS);
+  _checkOptions(fn, options, _NBITS_KEYS);
   const o = _parse(options ?? {}, fn);
   const opset = _opset(model);
   if (opset < (o.format === "QDQ" ? 21 : 1)) {
@@ -158,93 +94,6 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   };
 }
 
-interface _Parsed {
-  bits: WeightBits;
-  blockSize: number;
-  symmetric: boolean;
-  scaleType: "float32" | "float16";
-  format: "MatMulNBits" | "QDQ";
-  accuracyLevel: number;
-  method: WeightOnlyMethod;
-  methodOptions: Record<string, unknown>;
-  activations: ReadonlyMap<string, Float32Array> | undefined;
-  exclude: Set<string>;
-}
-
-function _parse(options: QuantizeMatMulNBitsOptions, fn: string): _Parsed {
-  const bits = options.bits ?? 4;
-  if (bits !== 2 && bits !== 4 && bits !== 8)
-    throw new RangeError(`${fn}: bits must be 2, 4 or 8, got ${_show(bits)}`);
-  const blockSize = options.blockSize ?? 32;
-  if (
-    !Number.isInteger(blockSize) ||
-    blockSize < 16 ||
-    blockSize > 256 ||
-    (blockSize & (blockSize - 1)) !== 0
-  ) {
-    throw new RangeError(`${fn}: blockSize must be a power of two in 16..256, got ${_show(blockSize)}`);
-  }
-  const method = options.method ?? "rtn";
-  if (!(WEIGHT_ONLY_METHODS as readonly string[]).includes(method)) {
-    throw new RangeError(
-      `${fn}: method must be one of ${WEIGHT_ONLY_METHODS.join(", ")}, got ${_show(method)}`,
-    );
-  }
-  if (method === "hqq" && options.symmetric === true) {
-    throw new RangeError(`${fn}: method "hqq" quantizes asymmetric blocks; symmetric: true is not possible`);
-  }
-  const symmetric = method === "hqq" ? false : (options.symmetric ?? true);
-  if (typeof symmetric !== "boolean")
-    throw new TypeError(`${fn}: symmetric must be a boolean, got ${_show(symmetric)}`);
-  const scaleType = options.scaleType ?? "float32";
-  if (scaleType !== "float32" && scaleType !== "float16") {
-    throw new RangeError(`${fn}: scaleType must be "float32" or "float16", got ${_show(scaleType)}`);
-  }
-  const format = options.format ?? "MatMulNBits";
-  if (format !== "MatMulNBits" && format !== "QDQ") {
-    throw new RangeError(`${fn}: format must be "MatMulNBits" or "QDQ", got ${_show(format)}`);
-  }
-  if (format === "QDQ" && bits === 2)
-    throw new RangeError(`${fn}: format "QDQ" has no 2-bit type; use bits 4 or 8`);
-  const accuracyLevel = options.accuracyLevel ?? 0;
-  if (!Number.isInteger(accuracyLevel) || accuracyLevel < 0 || accuracyLevel > 4) {
-    throw new RangeError(`${fn}: accuracyLevel must be an integer in 0..4, got ${_show(accuracyLevel)}`);
-  }
-  if (format === "QDQ" && accuracyLevel > 0) {
-    throw new RangeError(`${fn}: accuracyLevel is a MatMulNBits attribute; format "QDQ" has none`);
-  }
-  const activations = options.activations;
-  if (activations !== undefined && !(activations instanceof Map)) {
-    throw new TypeError(
-      `${fn}: activations must be a Map of value name -> Float32Array, got ${_show(activations)}`,
-    );
-  }
-  if ((method === "gptq" || method === "awq") && activations === undefined) {
-    throw new TypeError(
-      `${fn}: method ${_show(method)} needs calibration inputs: pass activations (collectMatMulInputs(model, ...))`,
-    );
-  }
-  return {
-    bits,
-    blockSize,
-    symmetric,
-    scaleType,
-    format,
-    accuracyLevel,
-    method,
-    methodOptions: { ...(options.methodOptions ?? {}) },
-    activations,
-    exclude: new Set(_stringList(options.exclude, "exclude", fn) ?? []),
-  };
-}
-
-/** The initializers a quantized weight became, shared by every MatMul that reads it. */
-interface _Packed {
-  inputs: string[];
-  attributes: { K: number; N: number; bits: number; block_size: number };
-  sqnrDb: number;
-}
-
 interface _Ctx {
   scope: _Scope;
   names: NameScope;
@@ -279,7 +128,7 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   if (packed === undefined) {
     const q = _quantize(w.values, K, N, x, node, o);
     inputScale = q.inputScale;
-    packed = _store(q.result, q.effective, w.values, b!, ctx);
+    packed = _store(q.result, q.effective, w.values, b!, ctx.scope.graph, ctx.names, o);
     ctx.done.set(w.constant, packed);
   }
   ctx.replaced.add(w.constant);
@@ -369,97 +218,6 @@ function _quantize(
       `quantizeMatMulNBits: MatMul ${_show(node.name)} weight ${_show(node.input[1])}: ${(e as Error).message}`,
     );
   }
-}
-
-/** Adds the initializers of a quantized weight to the graph that held it. */
-function _store(
-  q: BlockQuantized<Uint8Array | Float32Array>,
-  effective: Float32Array,
-  original: Float32Array,
-  b: string,
-  ctx: _Ctx,
-): _Packed {
-  const { o } = ctx;
-  const graph = ctx.scope.graph;
-  const add = (suffix: string, t: ReturnType<typeof fromArray>) => {
-    t.name = ctx.names.unique(`${b}_${suffix}`);
-    graph.initializer.push(t);
-    return t.name;
-  };
-  const sqnrDb = _sqnrDb(original, effective);
-  if (o.format === "MatMulNBits") {
-    const p = packMatMulNBits(q);
-    const inputs = [
-      add(`Q${o.bits}`, fromArray(p.B.data, { dims: p.B.dims })),
-      add("scales", _fromScales(p.scales.data, p.scales.dims)),
-    ];
-    if (p.zeroPoints !== null) {
-      const z = p.zeroPoints;
-      inputs.push(
-        add(
-          "zero_points",
-          z.type === "uint8"
-            ? fromArray(z.data as Uint8Array, { dims: z.dims })
-            : _fromScales(z.data as Float32Array | Uint16Array, z.dims),
-        ),
-      );
-    }
-    return { inputs, attributes: p.attributes, sqnrDb };
-  }
-  const p = packBlockedDequantizeLinear(q);
-  const inputs = [
-    add(`DQ_Q${o.bits}`, _packedCodes(p.x.data, p.x.dims, p.x.type)),
-    add("DQ_scales", _fromScales(p.xScale.data, p.xScale.dims)),
-  ];
-  if (p.xZeroPoint !== null) {
-    inputs.push(add("DQ_zero_points", _packedCodes(p.xZeroPoint.data, p.xZeroPoint.dims, p.xZeroPoint.type)));
-  }
-  return { inputs, attributes: { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize }, sqnrDb };
-}
-
-function _fromScales(data: Float32Array | Uint16Array, dims: readonly number[]) {
-  return data instanceof Float32Array
-    ? fromArray(data, { dims })
-    : fromArray(data, { dims, dataType: DataType.FLOAT16 });
-}
-
-const _CODE_TYPES: Record<string, number> = {
-  int4: DataType.INT4,
-  uint4: DataType.UINT4,
-  int8: DataType.INT8,
-  uint8: DataType.UINT8,
-};
-
-/** A tensor whose raw_data is `bytes` as they are: codes already packed (int4 two per byte, low nibble first). */
-function _packedCodes(bytes: Uint8Array, dims: readonly number[], type: string): TensorProto {
-  const dataType = _CODE_TYPES[type];
-  if (dataType === undefined) throw new Error(`quantizeMatMulNBits: unexpected code type ${_show(type)}`);
-  return create(TensorProtoSchema, { dataType, dims: dims.map(BigInt), rawData: bytes });
-}
-
-function _tensor(
-  name: string,
-  data: Float32Array,
-  dims: readonly number[],
-  scaleType: "float32" | "float16",
-) {
-  const t =
-    scaleType === "float32" ? fromArray(data, { dims }) : _fromScales(float16.encodeArray(data), dims);
-  t.name = name;
-  return t;
-}
-
-/** SQNR in dB of `approx` against `ref`: 10 log10(sum ref^2 / sum (ref - approx)^2). */
-function _sqnrDb(ref: Float32Array, approx: Float32Array): number {
-  let signal = 0;
-  let noise = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const r = ref[i]!;
-    const d = r - approx[i]!;
-    signal += r * r;
-    noise += d * d;
-  }
-  return noise === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
 }
 
 function _importMicrosoftDomain(model: ModelProto): void {

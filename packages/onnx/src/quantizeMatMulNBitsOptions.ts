@@ -1,0 +1,133 @@
+import type { AwqOptions, GptqOptions, HqqOptions, WeightBits } from "@quantkit/weights";
+import { _show } from "./_errors";
+import { _stringList } from "./_rewrite";
+
+/** The weight-only methods of {@link quantizeMatMulNBits}. */
+export const WEIGHT_ONLY_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
+/** One of {@link WEIGHT_ONLY_METHODS}. */
+export type WeightOnlyMethod = (typeof WEIGHT_ONLY_METHODS)[number];
+
+/** Options of {@link quantizeMatMulNBits}. */
+export interface QuantizeMatMulNBitsOptions {
+  /** Bits per weight: 4 (default), 8 or 2. */
+  bits?: WeightBits;
+  /** Weights per block along K: a power of two in 16..256 (default 32, transformers.js's q4). */
+  blockSize?: number;
+  /**
+   * Symmetric blocks (zero point 2^(bits-1), no zero-point input; transformers.js's q4, the default) or
+   * asymmetric (ONNX Runtime's own default). HQQ is always asymmetric.
+   */
+  symmetric?: boolean;
+  /** Scales in float32 (default) or float16 (q4f16; the activations must then be float16 too). */
+  scaleType?: "float32" | "float16";
+  /** `com.microsoft.MatMulNBits` (default; onnxruntime-node and -web) or opset-21 blocked DequantizeLinear + MatMul ("QDQ"). */
+  format?: "MatMulNBits" | "QDQ";
+  /** MatMulNBits' accuracy_level 0..4 (the lowest type A may be converted to; 4 = int8); written only when > 0. */
+  accuracyLevel?: number;
+  /** "rtn" (default, equal to ONNX Runtime's quantizer), "gptq", "awq" (need `activations`) or "hqq" (data-free). */
+  method?: WeightOnlyMethod;
+  /** GPTQ / AWQ / HQQ options beyond the block options above. */
+  methodOptions?: Omit<GptqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
+    Omit<AwqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
+    Omit<HqqOptions, "bits" | "blockSize" | "scaleType" | "layout">;
+  /**
+   * The calibration rows [rows, K] of each MatMul's first input, by its value name, as
+   * {@link collectMatMulInputs} returns them (gptq and awq only).
+   */
+  activations?: ReadonlyMap<string, Float32Array>;
+  /** Names of MatMul nodes to keep float. */
+  exclude?: readonly string[];
+}
+
+export const _NBITS_KEYS = [
+  "bits",
+  "blockSize",
+  "symmetric",
+  "scaleType",
+  "format",
+  "accuracyLevel",
+  "method",
+  "methodOptions",
+  "activations",
+  "exclude",
+];
+
+export interface _Parsed {
+  bits: WeightBits;
+  blockSize: number;
+  symmetric: boolean;
+  scaleType: "float32" | "float16";
+  format: "MatMulNBits" | "QDQ";
+  accuracyLevel: number;
+  method: WeightOnlyMethod;
+  methodOptions: Record<string, unknown>;
+  activations: ReadonlyMap<string, Float32Array> | undefined;
+  exclude: Set<string>;
+}
+
+export function _parse(options: QuantizeMatMulNBitsOptions, fn: string): _Parsed {
+  const bits = options.bits ?? 4;
+  if (bits !== 2 && bits !== 4 && bits !== 8)
+    throw new RangeError(`${fn}: bits must be 2, 4 or 8, got ${_show(bits)}`);
+  const blockSize = options.blockSize ?? 32;
+  if (
+    !Number.isInteger(blockSize) ||
+    blockSize < 16 ||
+    blockSize > 256 ||
+    (blockSize & (blockSize - 1)) !== 0
+  ) {
+    throw new RangeError(`${fn}: blockSize must be a power of two in 16..256, got ${_show(blockSize)}`);
+  }
+  const method = options.method ?? "rtn";
+  if (!(WEIGHT_ONLY_METHODS as readonly string[]).includes(method)) {
+    throw new RangeError(
+      `${fn}: method must be one of ${WEIGHT_ONLY_METHODS.join(", ")}, got ${_show(method)}`,
+    );
+  }
+  if (method === "hqq" && options.symmetric === true) {
+    throw new RangeError(`${fn}: method "hqq" quantizes asymmetric blocks; symmetric: true is not possible`);
+  }
+  const symmetric = method === "hqq" ? false : (options.symmetric ?? true);
+  if (typeof symmetric !== "boolean")
+    throw new TypeError(`${fn}: symmetric must be a boolean, got ${_show(symmetric)}`);
+  const scaleType = options.scaleType ?? "float32";
+  if (scaleType !== "float32" && scaleType !== "float16") {
+    throw new RangeError(`${fn}: scaleType must be "float32" or "float16", got ${_show(scaleType)}`);
+  }
+  const format = options.format ?? "MatMulNBits";
+  if (format !== "MatMulNBits" && format !== "QDQ") {
+    throw new RangeError(`${fn}: format must be "MatMulNBits" or "QDQ", got ${_show(format)}`);
+  }
+  if (format === "QDQ" && bits === 2)
+    throw new RangeError(`${fn}: format "QDQ" has no 2-bit type; use bits 4 or 8`);
+  const accuracyLevel = options.accuracyLevel ?? 0;
+  if (!Number.isInteger(accuracyLevel) || accuracyLevel < 0 || accuracyLevel > 4) {
+    throw new RangeError(`${fn}: accuracyLevel must be an integer in 0..4, got ${_show(accuracyLevel)}`);
+  }
+  if (format === "QDQ" && accuracyLevel > 0) {
+    throw new RangeError(`${fn}: accuracyLevel is a MatMulNBits attribute; format "QDQ" has none`);
+  }
+  const activations = options.activations;
+  if (activations !== undefined && !(activations instanceof Map)) {
+    throw new TypeError(
+      `${fn}: activations must be a Map of value name -> Float32Array, got ${_show(activations)}`,
+    );
+  }
+  if ((method === "gptq" || method === "awq") && activations === undefined) {
+    throw new TypeError(
+      `${fn}: method ${_show(method)} needs calibration inputs: pass activations (collectMatMulInputs(model, ...))`,
+    );
+  }
+  return {
+    bits,
+    blockSize,
+    symmetric,
+    scaleType,
+    format,
+    accuracyLevel,
+    method,
+    methodOptions: { ...(options.methodOptions ?? {}) },
+    activations,
+    exclude: new Set(_stringList(options.exclude, "exclude", fn) ?? []),
+  };
+}
