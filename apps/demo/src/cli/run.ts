@@ -11,7 +11,7 @@ import {
   shuffleDataset,
   sliceDataset,
 } from "@quantkit/datasets";
-import { createCpuKernels, type Kernels } from "@quantkit/kernels";
+import { createCpuKernels } from "@quantkit/kernels";
 import { serializeSafetensors, stateDict } from "@quantkit/nn";
 import {
   formatQuantizationReport,
@@ -155,9 +155,15 @@ export async function createBackends(
     try {
       const gpu = await import("@quantkit/kernels-gpu");
       const request = typeof wanted === "string" ? wanted : "gpu";
+      const backend = request === "gpu" ? request : gpu.GPU_BACKENDS.find((b) => b === request);
+      if (backend === undefined) {
+        throw new RangeError(
+          `--gpu must be one of ${gpu.GPU_BACKENDS.join(", ")} (or none: the best available); got ${JSON.stringify(request)}`,
+        );
+      }
       if (wanted !== undefined || gpu.isGpuBackendSupported("headlessgl")) {
-        const k = gpu.createGpuKernels({ backend: request as never });
-        backends.push({ name: `gpu.js ${k.backend}`, kernels: k as Kernels });
+        const k = gpu.createGpuKernels({ backend });
+        backends.push({ name: `gpu.js ${k.backend}`, kernels: k });
         disposers.push(() => k.destroy());
       }
     } catch (error) {
