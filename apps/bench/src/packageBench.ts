@@ -19,15 +19,17 @@ export interface BenchFunction {
 }
 
 /**
- * Imports every `packages/<dir>/bench/*.bench.ts` of one package (sorted by name). Returns [] when the
- * folder or the files do not exist yet; an import that throws propagates (a broken bench is a failure,
- * not a skip).
+ * Imports every `packages/<dir>/bench/*.bench.ts` of one package (sorted by name), or every
+ * `*.bench.ts` of `dir` itself when it is a path from the repo root with a slash ("apps/demo/bench").
+ * Returns [] when the folder or the files do not exist yet; an import that throws propagates (a broken
+ * bench is a failure, not a skip).
  *
  * @example
  * (await loadBenchModules(repoRoot, "numeric")).map((m) => m.file); // ["packages/numeric/bench/float16.bench.ts"]
+ * (await loadBenchModules(repoRoot, "apps/demo/bench")).map((m) => m.file); // ["apps/demo/bench/accuracy.bench.ts"]
  */
 export async function loadBenchModules(repoRoot: string, dir: string): Promise<BenchModule[]> {
-  const folder = join(repoRoot, "packages", dir, "bench");
+  const folder = dir.includes("/") ? join(repoRoot, dir) : join(repoRoot, "packages", dir, "bench");
   if (!existsSync(folder)) return [];
   const files = readdirSync(folder)
     .filter((f) => f.endsWith(".bench.ts"))

@@ -350,7 +350,7 @@ async function packageInference(ctx: SuiteContext, fn: BenchFunction): Promise<v
 }
 
 /**
- * qat's benchAccuracy: for each data set and bit width (weights and activations alike), fp32, PTQ with
+ * The demo's benchAccuracy (apps/demo/bench): for each data set and bit width (weights and activations alike), fp32, PTQ with
  * PyTorch's default qconfig, PTQ with the best calibrator, QAT from scratch and QAT fine-tuned. A quick
  * run takes the bundled MNIST split; a full run adds Fashion-MNIST when Debian's package is installed.
  */
@@ -384,7 +384,7 @@ async function packageAccuracy(ctx: SuiteContext, fn: BenchFunction): Promise<vo
 /**
  * The MLP end to end: inference fp32 against int8 per backend (@quantkit/ptq's benchInference, or the
  * paired rounds of {@link measureInference} when it is missing) and PTQ and QAT accuracy per bit width
- * and calibrator (@quantkit/qat's benchAccuracy).
+ * and calibrator (the demo's benchAccuracy, apps/demo/bench/accuracy.bench.ts: the seed's experiment).
  */
 export const e2eSuite: Suite = {
   id: "e2e",
@@ -405,16 +405,18 @@ export const e2eSuite: Suite = {
         );
       else ctx.note(why);
     }
-    const qatBench = findBenchFunction(await loadBenchModules(ctx.repoRoot, "qat"), /^benchAccuracy/);
+    // The seed's experiment lives in the demo app (apps/demo/src/cli/experiment): its bench is there.
+    const accuracyBench = findBenchFunction(
+      await loadBenchModules(ctx.repoRoot, "apps/demo/bench"),
+      /^benchAccuracy/,
+    );
     ctx.progress(0.5, "accuracy");
-    if (qatBench) {
-      await packageAccuracy(ctx, qatBench);
-      sources.push(qatBench.source);
-    } else {
-      ctx.note(
-        "accuracy not measured: packages/qat/bench has no benchAccuracy yet (@quantkit/qat has not landed its bench)",
+    if (accuracyBench === null)
+      throw new Error(
+        "apps/demo/bench/accuracy.bench.ts must export benchAccuracy (the e2e suite's accuracy)",
       );
-    }
+    await packageAccuracy(ctx, accuracyBench);
+    sources.push(accuracyBench.source);
     if (sources.length === 0) {
       return ctx.skip(ctx.notes.join("; "));
     }

@@ -19,8 +19,9 @@ import {
   quantizationReport,
   serializeQuantizedModel,
 } from "@quantkit/ptq";
-import { type ExperimentBackend, runSeedExperiment, type SeedExperimentSummary } from "@quantkit/qat";
 import type { CPU_BACKENDS, DATASETS } from "./constants";
+import { runSeedExperiment } from "./experiment/runSeedExperiment";
+import type { ExperimentBackend, SeedExperimentSummary } from "./experiment/SeedExperimentSummary";
 import { type CliIo, userPath } from "./io";
 import { Progress } from "./progress";
 import { commitRun, discardRun, type RunFile, type StagedRun, stageRun } from "./saveRun";
@@ -190,7 +191,7 @@ export function savedNames(s: SeedExperimentSummary): Record<string, string> {
 }
 
 /**
- * `quantkit run`: loads the data, runs the seed's experiment (`runSeedExperiment` of @quantkit/qat)
+ * `quantkit run`: loads the data, runs the seed's experiment (`runSeedExperiment` of ./experiment)
  * with progress bars on stderr (Ctrl-C stops after the current step and prints what is done; a second
  * Ctrl-C exits at once), prints the table (or `--json`), and with `--save DIR` writes the fp32
  * checkpoint, the integer models and results.json. Resolves to the exit code (130 when interrupted).

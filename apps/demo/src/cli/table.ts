@@ -1,4 +1,4 @@
-import type { ModelSummary, SeedExperimentSummary } from "@quantkit/qat";
+import type { ModelSummary, SeedExperimentSummary } from "./experiment/SeedExperimentSummary";
 import { styles, wrapText } from "./terminal";
 
 /** What the table's title says about the data. */

@@ -2,8 +2,8 @@ import { batches } from "@quantkit/datasets";
 import { Adam, createMlp, evaluate, fit, type Linear, type Sequential } from "@quantkit/nn";
 import { quantizeWeightsOnly } from "@quantkit/ptq";
 import { describe, expect, it } from "vitest";
-import { weightOnlyRows } from "../src/index";
-import { mnistSlice } from "./_fixtures";
+import { weightOnlyRows } from "../../src/cli/experiment/weightOnlyRows";
+import { mnistSlice } from "./_mnistSlice";
 
 async function trained() {
   const { train, test } = await mnistSlice(500, 200);
@@ -72,7 +72,13 @@ describe("weightOnlyRows(fp32, options)", () => {
     expect(() => weightOnlyRows(fp32, { calibration: train, test, blocksize: 16 } as never)).toThrow(
       /blocksize/,
     );
-    const small = { images: new Float32Array(10), labels: [0, 1], count: 2 };
+    const small = {
+      images: new Float32Array(10),
+      labels: new Uint8Array([0, 1]),
+      count: 2,
+      rows: 1,
+      cols: 5,
+    };
     expect(() => weightOnlyRows(fp32, { calibration: train, test: small })).toThrow(
       "calibration and test samples differ in size",
     );

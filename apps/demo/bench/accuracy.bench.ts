@@ -6,7 +6,7 @@
  * epoch, integer-vs-fake-quant agreement and int8-vs-fp32 inference time. The fp32 model is trained
  * once per data set (1 epoch, Adam 1e-3, batch 10, seed 0) and shared by every bit width.
  *
- *   npx tsx --conditions=@quantkit/source packages/qat/bench/accuracy.bench.ts [--datasets mnist,fashion-mnist] [--bits 8,4,3,2] [--seed 0] [--json out.json]
+ *   npx tsx --conditions=@quantkit/source apps/demo/bench/accuracy.bench.ts [--datasets mnist,fashion-mnist] [--bits 8,4,3,2] [--seed 0] [--json out.json]
  *
  * `benchAccuracy(options)` is the measuring function (apps/bench calls it).
  */
@@ -21,7 +21,8 @@ import {
 } from "@quantkit/datasets";
 import { createCpuKernels, type Kernels } from "@quantkit/kernels";
 import type { Module } from "@quantkit/nn";
-import { type ExperimentProgress, runSeedExperiment, type SeedExperimentSummary } from "@quantkit/qat";
+import { runSeedExperiment } from "../src/cli/experiment/runSeedExperiment";
+import type { ExperimentProgress, SeedExperimentSummary } from "../src/cli/experiment/SeedExperimentSummary";
 
 /** The data sets the bench knows. */
 export type AccuracyBenchDataset = "mnist" | "fashion-mnist";

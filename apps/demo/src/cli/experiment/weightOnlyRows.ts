@@ -1,8 +1,9 @@
+import { batches, type Dataset } from "@quantkit/datasets";
 import { evaluate, type Module } from "@quantkit/nn";
 import { quantizeWeightsOnly, WEIGHT_ONLY_METHODS, type WeightOnlyMethod } from "@quantkit/ptq";
 import { assertOptions } from "@quantkit/tensor";
-import { _batchesOf, _featuresOf, type LabeledData } from "./_data";
-import type { TimingStats } from "./_timing";
+import { _featuresOf } from "./_splits";
+import type { TimingStats } from "./_time";
 
 /** One weight-only PTQ row of the seed experiment: a method at a width, evaluated in float. */
 export interface WeightOnlySummary {
@@ -30,10 +31,8 @@ export interface WeightOnlySummary {
 /** Options of {@link weightOnlyRows}. */
 export interface WeightOnlyRowsOptions {
   /** Training samples whose inputs to each Linear calibrate GPTQ and AWQ. */
-  readonly calibration: LabeledData;
-  readonly test: LabeledData;
-  /** One sample's shape. Default [values per sample]. */
-  readonly inputShape?: readonly number[];
+  readonly calibration: Dataset;
+  readonly test: Dataset;
   /** Widths, each with every method. Default [4, 3]. */
   readonly bits?: ReadonlyArray<2 | 3 | 4 | 8>;
   /** Default rtn, gptq, awq, hqq. */
@@ -59,13 +58,12 @@ export interface WeightOnlyRowsOptions {
 export function weightOnlyRows(fp32: Module, options: WeightOnlyRowsOptions): WeightOnlySummary[] {
   assertOptions(
     options,
-    ["calibration", "test", "inputShape", "bits", "methods", "blockSize", "signal", "onRow"],
+    ["calibration", "test", "bits", "methods", "blockSize", "signal", "onRow"],
     "weightOnlyRows options",
   );
   const features = _featuresOf(options.calibration, "calibration");
   if (_featuresOf(options.test, "test") !== features)
     throw new RangeError("calibration and test samples differ in size");
-  const inputShape = options.inputShape ?? [features];
   const bitsList = options.bits ?? [4, 3];
   const methods = options.methods ?? WEIGHT_ONLY_METHODS;
   const blockSize = options.blockSize ?? 32;
@@ -83,11 +81,11 @@ export function weightOnlyRows(fp32: Module, options: WeightOnlyRowsOptions): We
         bits,
         blockSize,
         ...(needsData
-          ? { calibration: { data: calibration.images, shape: [calibration.count, ...inputShape] } }
+          ? { calibration: { data: calibration.images, shape: [calibration.count, features] } }
           : {}),
       });
       const quantizeMs = performance.now() - t0;
-      const e = evaluate(q.model, _batchesOf(test, 1000, inputShape));
+      const e = evaluate(q.model, batches(test, { batchSize: 1000 }));
       rows.push({
         method,
         bits,

@@ -1,19 +1,10 @@
 import { batches } from "@quantkit/datasets";
 import { createCpuKernels } from "@quantkit/kernels";
-import {
-  Adam,
-  createMlp,
-  evaluate,
-  fit,
-  Linear,
-  loadStateDict,
-  serializeSafetensors,
-  stateDict,
-} from "@quantkit/nn";
+import { Adam, createMlp, evaluate, fit, loadStateDict, serializeSafetensors, stateDict } from "@quantkit/nn";
 import { serializeQuantizedModel } from "@quantkit/ptq";
 import { describe, expect, it } from "vitest";
-import { floatForwardOnKernels, runSeedExperiment } from "../src/index";
-import { mnistSlice } from "./_fixtures";
+import { runSeedExperiment } from "../../src/cli/experiment/runSeedExperiment";
+import { mnistSlice } from "./_mnistSlice";
 
 describe("runSeedExperiment", () => {
   it("trains, quantizes (default, best calibrator), trains with fake quantization, and reports every row", async () => {
@@ -141,29 +132,6 @@ describe("runSeedExperiment", () => {
     expect(json.fp32.accuracy).toBe(summary.fp32.accuracy);
   });
 
-  it("shuffles and initialises exactly as @quantkit/datasets' batches and nn's createMlp with the same seed", async () => {
-    const { train, test } = await mnistSlice(300, 50);
-    const { models } = await runSeedExperiment({
-      train,
-      test,
-      hidden: [8],
-      qat: [],
-      calibrators: ["minmax"],
-      weightCalibrators: ["minmax"],
-      calibrationSamples: 50,
-      selectionSamples: 50,
-      timingRepeats: 0,
-      seed: 4,
-      weightOnly: false,
-    });
-    const reference = createMlp([784, 8, 10], { seed: 4 });
-    await fit(reference, batches(train, { batchSize: 10, shuffle: true, seed: 4 }), {
-      optimizer: new Adam(reference.parameters(), { lr: 1e-3 }),
-    });
-    for (const [i, p] of reference.parameters().entries())
-      expect(Array.from(models.fp32.parameters()[i]!.data)).toEqual(Array.from(p.data));
-  });
-
   it("stops when its signal aborts, returning what finished", async () => {
     const { train, test } = await mnistSlice(200, 50);
     const controller = new AbortController();
@@ -182,21 +150,5 @@ describe("runSeedExperiment", () => {
     expect(summary.fp32.correct).toBe(evaluate(models.fp32, batches(test, { batchSize: 1000 })).correct);
     expect(summary.fp32.count).toBe(50);
     expect(summary.qat).toBeUndefined();
-  });
-
-  it("floatForwardOnKernels computes the MLP's logits on a backend's matmulF32", () => {
-    const mlp = createMlp([5, 4, 3], { seed: 1 });
-    const x = new Float32Array(10).map((_, i) => i / 7 - 0.5);
-    const expected = mlp.eval().forward(x, [2, 5]).data;
-    const got = floatForwardOnKernels(mlp, x, 2, createCpuKernels());
-    for (let i = 0; i < 6; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
-    // A bare Linear is a one-layer MLP: x W^T + b, row by row.
-    const fc = new Linear(2, 2, { seed: 3 });
-    const one = floatForwardOnKernels(fc, x, 5, createCpuKernels());
-    const w = fc.weight.data;
-    const b = fc.bias!.data;
-    for (let r = 0; r < 5; r++)
-      for (let o = 0; o < 2; o++)
-        expect(one[r * 2 + o]).toBeCloseTo(x[r * 2]! * w[o * 2]! + x[r * 2 + 1]! * w[o * 2 + 1]! + b[o]!, 6);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The progress of a multi-stage run, for {@link runSeedExperiment}: the run announces how many stages
+ * The progress of a multi-stage run, for `runSeedExperiment`: the run announces how many stages
  * it has, each stage how many units of work it holds (batches, candidates, timed passes), and every
  * unit done is reported, so that a progress bar advances with the work actually done.
  */
