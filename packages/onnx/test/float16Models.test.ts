@@ -7,31 +7,13 @@ import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { convertFloatToFloat16, readModel, writeModel } from "../src/index";
-import { MODELS, type ModelName } from "./_fixtures";
+import { MODELS } from "./_fixtures";
+import { argmax, float16Sessions } from "./_float16Sessions";
 import { audioFrames, textLine } from "./_textLines";
-
-async function sessions(name: ModelName) {
-  const bytes = new Uint8Array(readFileSync(MODELS[name]));
-  const { model, report } = convertFloatToFloat16(readModel(bytes, { name }));
-  const half = writeModel(model);
-  return {
-    float: await ort.InferenceSession.create(bytes),
-    half: await ort.InferenceSession.create(half),
-    ratio: half.length / bytes.length,
-    report,
-    model,
-  };
-}
-
-const argmax = (a: Float32Array, offset: number, n: number) => {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (a[offset + i]! > a[offset + best]!) best = i;
-  return best;
-};
 
 describe("fp16 real models run in onnxruntime-node close to the float model", () => {
   it("PP-OCR direction classifier: top-1 equal on 30/30 lines, max prob diff < 0.02 (measured 0.0098)", async () => {
-    const s = await sessions("ocrCls");
+    const s = await float16Sessions("ocrCls");
     expect(s.ratio).toBeGreaterThan(0.5);
     expect(s.ratio).toBeLessThan(0.56); // measured 0.538 (graph overhead of a small model)
     const rng = new Rng(8);
@@ -49,7 +31,7 @@ describe("fp16 real models run in onnxruntime-node close to the float model", ()
   });
 
   it("Silero VAD v5 (weights in If branches): 64 frames, speech decisions equal, max prob diff < 0.005 (measured 5.9e-4)", async () => {
-    const s = await sessions("sileroV5");
+    const s = await float16Sessions("sileroV5");
     expect(s.ratio).toBeGreaterThan(0.5);
     expect(s.ratio).toBeLessThan(0.55); // measured 0.532
     expect(s.report.tensorsConverted).toBe(36);

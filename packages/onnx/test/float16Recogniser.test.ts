@@ -2,32 +2,12 @@
 // Tolerances are what we measured on this machine (x86-64, onnxruntime-node 1.30 CPU), with margin;
 // the inputs are synthetic (text-like strokes, voiced audio), so near-ties in the recogniser's argmax
 // are commoner than on real text.
-import { readFileSync } from "node:fs";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { convertFloatToFloat16, inspect, readModel, writeModel } from "../src/index";
-import { MODELS, type ModelName } from "./_fixtures";
+import { inspect } from "../src/index";
+import { argmax, float16Sessions } from "./_float16Sessions";
 import { textLine } from "./_textLines";
-
-async function sessions(name: ModelName) {
-  const bytes = new Uint8Array(readFileSync(MODELS[name]));
-  const { model, report } = convertFloatToFloat16(readModel(bytes, { name }));
-  const half = writeModel(model);
-  return {
-    float: await ort.InferenceSession.create(bytes),
-    half: await ort.InferenceSession.create(half),
-    ratio: half.length / bytes.length,
-    report,
-    model,
-  };
-}
-
-const argmax = (a: Float32Array, offset: number, n: number) => {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (a[offset + i]! > a[offset + best]!) best = i;
-  return best;
-};
 
 /** Greedy CTC decoding: argmax per step, repeats collapsed, blank (0) dropped. */
 const ctc = (p: Float32Array, steps: number, classes: number) => {
@@ -43,7 +23,7 @@ const ctc = (p: Float32Array, steps: number, classes: number) => {
 
 describe("fp16 PP-OCRv4 recogniser runs in onnxruntime-node close to the float model", () => {
   it("PP-OCRv4 recogniser: half the size, same CTC string on >= 9/12 lines (measured 11), max prob diff < 0.1 (measured 0.025)", async () => {
-    const s = await sessions("ocrRec");
+    const s = await float16Sessions("ocrRec");
     expect(s.ratio).toBeGreaterThan(0.49);
     expect(s.ratio).toBeLessThan(0.52); // measured 0.503
     expect(inspect(s.model).dtypes.float32).toBeUndefined();

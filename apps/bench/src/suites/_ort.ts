@@ -1,5 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { matmulF32Model, matmulIntegerModel } from "../onnx/model";
+import { gemmHandle } from "./_gemmHandle";
 
 /** onnxruntime-node's MatMul / MatMulInteger on fixed inputs, ready to run (the native ceiling). */
 export interface OrtGemm {
@@ -40,12 +41,7 @@ export async function ortMatmulInteger(
     a_zero_point: new ort.Tensor("uint8", Uint8Array.of(aZeroPoint), []),
     b_zero_point: new ort.Tensor("int8", Int8Array.of(0), []),
   };
-  const run = () => session.run(feeds);
-  return {
-    run,
-    result: async () => (await run()).Y!.data as Int32Array,
-    release: () => session.release(),
-  };
+  return gemmHandle(session, feeds);
 }
 
 /** MatMul of a float32 [m, k] by b float32 [k, n]. */
@@ -59,10 +55,5 @@ export async function ortMatmulF32(
 ): Promise<OrtGemm> {
   const session = await ort.InferenceSession.create(matmulF32Model(m, k, n), ortOptions(threads));
   const feeds = { A: new ort.Tensor("float32", a, [m, k]), B: new ort.Tensor("float32", b, [k, n]) };
-  const run = () => session.run(feeds);
-  return {
-    run,
-    result: async () => (await run()).Y!.data as Float32Array,
-    release: () => session.release(),
-  };
+  return gemmHandle(session, feeds);
 }

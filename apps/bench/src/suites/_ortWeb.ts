@@ -1,4 +1,5 @@
 import { matmulF32Model, matmulIntegerModel } from "../onnx/model";
+import { gemmHandle } from "./_gemmHandle";
 
 /**
  * onnxruntime-web (its WebAssembly backend, one thread) running MatMulInteger and MatMul on fixed inputs,
@@ -45,12 +46,7 @@ export async function ortWebMatmulInteger(
     a_zero_point: new ort.Tensor("uint8", Uint8Array.of(aZeroPoint), []),
     b_zero_point: new ort.Tensor("int8", Int8Array.of(0), []),
   };
-  const run = () => session.run(feeds);
-  return {
-    run,
-    result: async () => (await run()).Y!.data as Int32Array,
-    release: () => session.release(),
-  };
+  return gemmHandle(session, feeds);
 }
 
 /** MatMul of a float32 [m, k] by b float32 [k, n]. */
@@ -66,10 +62,5 @@ export async function ortWebMatmulF32(
     executionProviders: ["wasm"],
   });
   const feeds = { A: new ort.Tensor("float32", a, [m, k]), B: new ort.Tensor("float32", b, [k, n]) };
-  const run = () => session.run(feeds);
-  return {
-    run,
-    result: async () => (await run()).Y!.data as Float32Array,
-    release: () => session.release(),
-  };
+  return gemmHandle(session, feeds);
 }
