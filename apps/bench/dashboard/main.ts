@@ -2,7 +2,8 @@ import { files as bundled } from "virtual:bench-results";
 import type { ChartConfiguration } from "chart.js";
 import { axesCaption, valueAxis } from "../src/axes";
 import { noiseThreshold } from "../src/compare";
-import { type BenchResultFile, parseResultFile, type SuiteResult } from "../src/schema";
+import type { BenchResultFile, SuiteResult } from "../src/schema";
+import { parseResultFile } from "../src/validateResultFile";
 import {
   accuracySeries,
   calibratorErrors,

@@ -12,7 +12,8 @@ import { summarizeExactness } from "./exactness";
 import { findRepoRoot, resolveUserPath } from "./paths";
 import { SUITES, type SuiteEntry, suiteEntry } from "./registry";
 import { resultPath, runSuites, writeResult } from "./runner";
-import { type BenchResultFile, parseResultFile } from "./schema";
+import type { BenchResultFile } from "./schema";
+import { parseResultFile } from "./validateResultFile";
 
 const program = new Command()
   .name("pnpm bench")

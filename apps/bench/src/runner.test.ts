@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { findRepoRoot } from "./paths";
 import type { SuiteEntry } from "./registry";
 import { resultPath, runSuites, writeResult } from "./runner";
-import { parseResultFile } from "./schema";
+import { parseResultFile } from "./validateResultFile";
 
 const repoRoot = findRepoRoot();
 const tsx = import.meta.resolve("tsx");

@@ -16,6 +16,7 @@ import {
   writeModel,
 } from "@quantkit/onnx";
 import { sqnr } from "@quantkit/quantizers";
+import { summarizeTimings } from "../lib/timing";
 import type { JobContext } from "../worker/dispatcher";
 import { type Feed, type InputSpec, makeFeeds } from "./exampleInput";
 import type {
@@ -177,14 +178,13 @@ async function timeRun(
     out = await sess.run(feeds);
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
   const raw: Record<string, Float64Array> = {};
   const outputs = sess.outputNames.map((name) => {
     const t = out[name]!;
     raw[name] = asFloats(t);
     return { name, dims: [...t.dims], head: [...raw[name]!.subarray(0, 6)] };
   });
-  return { medianMs: times[Math.floor(times.length / 2)] ?? 0, outputs, raw };
+  return { medianMs: summarizeTimings(times).medianMs, outputs, raw };
 }
 
 /** Runs the float and the quantized model on the same example input, side by side. */

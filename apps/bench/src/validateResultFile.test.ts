@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fixtureRun } from "../test/fixtureRun";
-import { parseResultFile, ResultFileError, SCHEMA_VERSION, validateResultFile } from "./schema";
+import { SCHEMA_VERSION } from "./schema";
+import { parseResultFile, ResultFileError, validateResultFile } from "./validateResultFile";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
