@@ -1,4 +1,4 @@
-"""Prints the known answers of histogram.test.ts's "torch 1.13" cases: ReLU-like batches (bells clipped
+"""Prints the known answers of HistogramObserver.test.ts's "torch 1.13" cases: ReLU-like batches (bells clipped
 at 0, about half zeros) through Debian's torch 1.13 HistogramObserver, as it is and with its histogram
 taken over the float range [min_val, max_val]. Not run by the tests; rerun by hand:
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { _computeQuantizationError, _histc, _nonLinearParamSearch } from "../src/HistogramObserver";
 import { HistogramObserver } from "../src/index";
 import { makeBatch } from "./_data";
+import { expectTorchHistogram, torchCases, vectors } from "./_torchVectors";
 
 /**
  * A slow re-implementation of PyTorch's `_non_linear_param_search`, written from its description: the
@@ -207,4 +208,11 @@ describe("HistogramObserver against torch 1.13 on a ReLU-like batch (item 9)", (
     const binWidth = Math.fround(Math.fround(3.1520397663116455) / bins);
     expect(scaleOf(Math.fround(binWidth * (endBin + 1)))).toBe(0.011938447132706642);
   });
+});
+
+describe(`observers agree with PyTorch ${vectors.torch} (test/vectors/torch-observers.json)`, () => {
+  it.each(torchCases("HistogramObserver"))(
+    "%s: histogram range exact, searched range within one bin",
+    (_, c) => expectTorchHistogram(c),
+  );
 });

@@ -3,7 +3,7 @@ import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
 import { _HistogramError } from "../src/_histogramError";
 import { _LinearHistogram } from "../src/_linearHistogram";
-import { MseObserver, PerChannelMseObserver } from "../src/index";
+import { MseObserver } from "../src/index";
 
 /** The true MSE of fake quantization with the qparams of [lo, hi]: quantizers' fakeQuantize and mse. */
 function trueMse(x: Float32Array, lo: number, hi: number, options = {}): number {
@@ -88,27 +88,5 @@ describe("MseObserver", () => {
     let best = Number.POSITIVE_INFINITY;
     for (let i = 1; i <= 400; i++) best = Math.min(best, trueMse(x, (-m * i) / 400, (m * i) / 400, opts));
     expect(trueMse(x, minVal[0]!, maxVal[0]!, opts)).toBeLessThanOrEqual(best * 1.01);
-  });
-});
-
-describe("PerChannelMseObserver", () => {
-  it("gives each channel what MseObserver gives that channel's values", () => {
-    const a = data(5, 3000);
-    const b = new Rng(6).fillUniform(new Float32Array(3000), -2, 2);
-    const x = new Float32Array(6000);
-    for (let i = 0; i < 3000; i++) {
-      x[2 * i] = a[i]!; // channels on the last axis
-      x[2 * i + 1] = b[i]!;
-    }
-    const opts = { dtype: "qint8" as const, bins: 2048 };
-    const pc = new PerChannelMseObserver({ ...opts, chAxis: 1, qscheme: "per_channel_affine" });
-    pc.observe(x, [3000, 2]);
-    const r = pc.range();
-    for (const [c, values] of [a, b].entries()) {
-      const one = new MseObserver({ ...opts, qscheme: "per_tensor_affine" });
-      one.observe(values);
-      expect([r.minVal[c], r.maxVal[c]]).toEqual([one.range().minVal[0], one.range().maxVal[0]]);
-    }
-    expect(pc.calculateQParams().axis).toBe(1);
   });
 });
