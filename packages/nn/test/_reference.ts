@@ -2,6 +2,7 @@
  * Slow, obviously-correct float64 references of every layer (plain loops, no im2col, no GEMM), for
  * the tests: forward answers to compare with, and functions to differentiate numerically.
  */
+import type { Rng } from "@quantkit/tensor";
 import type { Conv2dGeometry } from "../src/index";
 
 export function linearRef(
@@ -165,3 +166,13 @@ export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number 
 }
 
 export const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+
+// Every backward is checked against central differences of an independent float64 reference
+// (plain loops), so the numerical gradient is accurate to ~1e-9 and the tolerance only has to
+// absorb the layers' float32 storage.
+export const TOL = 2e-4;
+
+/** n normal samples (mean 0, standard deviation `scale`) from a seeded Rng. */
+export function randn(n: number, rng: Rng, scale = 1): Float32Array {
+  return rng.fillNormal(new Float32Array(n), 0, scale);
+}

@@ -1,19 +1,6 @@
 import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
-import {
-  Adam,
-  accuracy,
-  type Batch,
-  BatchNorm2d,
-  createMlp,
-  evaluate,
-  Flatten,
-  fit,
-  Linear,
-  predict,
-  Sequential,
-  SGD,
-} from "../src/index";
+import { Adam, accuracy, type Batch, createMlp, evaluate, fit, SGD } from "../src/index";
 
 /** Three Gaussian blobs in 2-D, 60 points each: a problem an MLP separates perfectly. */
 function blobs(seed: number): { x: Float32Array; y: Uint8Array } {
@@ -108,38 +95,5 @@ describe("fit", () => {
     );
     // @ts-expect-error an optimizer is required
     await expect(fit(model, bad, {})).rejects.toThrow(/options.optimizer must be an optimizer/);
-  });
-});
-
-describe("evaluate, accuracy, predict", () => {
-  it("known answers with hand-set weights: the identity classifier picks the larger input", () => {
-    const model = new Sequential([["fc", new Linear(2, 2, { bias: false })]]);
-    (model.get("fc") as Linear).weight.data.set([1, 0, 0, 1]);
-    const x = new Float32Array([3, 1, 0, 2, 5, 4, 1, 1.5]);
-    expect(Array.from(predict(model, x, [4, 2]))).toEqual([0, 1, 0, 1]);
-    const e = evaluate(model, [{ x, y: [0, 0, 0, 1], size: 4 }]);
-    expect([e.correct, e.count, e.accuracy]).toEqual([3, 4, 0.75]);
-    // mean of -log softmax: ln(1 + e^-2), ln(1 + e^2), ln(1 + e^-1), ln(1 + e^-0.5)
-    const expected =
-      (Math.log1p(Math.exp(-2)) +
-        Math.log1p(Math.exp(2)) +
-        Math.log1p(Math.exp(-1)) +
-        Math.log1p(Math.exp(-0.5))) /
-      4;
-    expect(e.loss).toBeCloseTo(expected, 6);
-    expect(() => evaluate(model, [])).toThrow("evaluate: the batches hold no samples");
-  });
-  it("runs in eval mode (BatchNorm's running statistics) and restores each module's mode", () => {
-    const model = new Sequential([
-      ["bn", new BatchNorm2d(1)],
-      ["flatten", new Flatten()],
-    ]);
-    const bn = model.get("bn") as BatchNorm2d;
-    bn.runningMean![0] = 10;
-    model.train();
-    const out = predict(model, new Float32Array([1, 2]), [1, 1, 1, 2]);
-    expect(Array.from(out)).toEqual([1]);
-    expect(bn.numBatchesTracked[0]).toBe(0n); // eval mode: no statistics update
-    expect(bn.training).toBe(true);
   });
 });
