@@ -67,3 +67,24 @@ describe("awq", () => {
     for (const c of withClip.clipRatios!) expect(c === 1 || (c >= 0.55 && c < 1)).toBe(true);
   });
 });
+
+describe("bad input gets an error naming the argument and the value", () => {
+  const w = new Float32Array(4 * 64).fill(0.5);
+  it("awq without calibration inputs, with NaN in them, or with bad grids", () => {
+    expect(() => awq(w, [4, 64], undefined as never)).toThrow(
+      "awq: calibration inputs are required (a Float32Array [rows, K = 64]), got undefined",
+    );
+    expect(() => awq(w, [4, 64], new Float32Array(65))).toThrow(
+      "calibration has 65 elements, not rows x K with K = 64",
+    );
+    const x = new Float32Array(64 * 2);
+    x[3] = Number.NaN;
+    expect(() => awq(w, [4, 64], x)).toThrow("awq: calibration[3] is NaN");
+    expect(() => awq(w, [4, 64], new Float32Array(64), { nGrid: 0 })).toThrow(
+      "nGrid must be an integer in [1, 1000], got 0",
+    );
+    expect(() => awq(w, [4, 64], new Float32Array(64), { maxShrink: 2 })).toThrow(
+      "maxShrink must be a number in [0, 1], got 2",
+    );
+  });
+});

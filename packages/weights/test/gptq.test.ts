@@ -1,34 +1,9 @@
-import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
 import { _upperCholeskyOfInverse } from "../src/_cholesky";
 import { dequantizeBlockwise, gptq, HessianAccumulator, quantizeBlockwise } from "../src/index";
 import { correlatedActivations, outputMse } from "./_activations";
+import { gaussian } from "./_gaussian";
 import { refGptq } from "./_referenceGptq";
-
-function gaussian(seed: number, n: number, std = 1): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal(0, std));
-}
-
-describe("HessianAccumulator", () => {
-  it("H = 2/n X^T X, the same accumulated over batches as in one", () => {
-    const K = 24;
-    const x = gaussian(1, 37 * K);
-    const one = new HessianAccumulator(K).addBatch(x).hessian();
-    const two = new HessianAccumulator(K)
-      .addBatch(x.subarray(0, 10 * K))
-      .addBatch(x.subarray(10 * K))
-      .hessian();
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) {
-        let s = 0;
-        for (let r = 0; r < 37; r++) s += x[r * K + i]! * x[r * K + j]!;
-        expect(one[i * K + j]).toBeCloseTo((2 / 37) * s, 10);
-        expect(two[i * K + j]).toBeCloseTo(one[i * K + j]!, 12);
-      }
-    }
-  });
-});
 
 describe("the Cholesky factor GPTQ uses", () => {
   it("U is upper triangular with a positive diagonal and U^T U = A^-1", () => {
@@ -154,3 +129,28 @@ describe("gptq", () => {
 function w64(N: number, K: number): Float32Array {
   return gaussian(12, N * K);
 }
+
+describe("bad input gets an error naming the argument and the value", () => {
+  const w = new Float32Array(4 * 64).fill(0.5);
+  it("gptq without calibration inputs, or with inputs of another K", () => {
+    expect(() => gptq(w, [4, 64], undefined as never)).toThrow(
+      "gptq: calibration inputs are required (a Float32Array [rows, K = 64] or a HessianAccumulator), got undefined",
+    );
+    expect(() => gptq(w, [4, 64], new Float32Array(100))).toThrow(
+      "calibration has 100 elements, not rows x K with K = 64",
+    );
+    expect(() => gptq(w, [4, 64], new HessianAccumulator(32))).toThrow(
+      "calibration has K = 32, the weight K = 64",
+    );
+    expect(() => gptq(w, [4, 64], new HessianAccumulator(64))).toThrow("no calibration rows were added");
+    const x = new Float32Array(64 * 3);
+    x[70] = Number.NaN;
+    expect(() => gptq(w, [4, 64], x)).toThrow("x[70] (row 1, column 6) is NaN");
+    expect(() => gptq(w, [4, 64], new Float32Array(64), { percDamp: -1 })).toThrow(
+      "percDamp must be a number in [0, 10], got -1",
+    );
+    expect(() => gptq(w, [4, 64], new Float32Array(64), { damp: 0.1 } as never)).toThrow(
+      'gptq: unknown option "damp"',
+    );
+  });
+});

@@ -82,3 +82,19 @@ describe("hqq", () => {
     expect(() => packBlockedDequantizeLinear(f)).toThrow("zeroPoints are float (HQQ)");
   });
 });
+
+describe("bad input gets an error naming the argument and the value", () => {
+  const w = new Float32Array(4 * 64).fill(0.5);
+  it("bits outside {2, 3, 4, 8}; 3-bit results have no packed ONNX layout", () => {
+    expect(() => hqq(w, [4, 64], { bits: 1 as never })).toThrow("hqq: bits must be 2, 3, 4 or 8, got 1");
+  });
+  it("hqq: no symmetric option, lpNorm in (0, 1], NaN in the weight", () => {
+    expect(() => hqq(w, [4, 64], { symmetric: true } as never)).toThrow(
+      "hqq: HQQ quantizes asymmetric blocks",
+    );
+    expect(() => hqq(w, [4, 64], { lpNorm: 2 })).toThrow("lpNorm must be a number in [0.01, 1], got 2");
+    const bad = w.slice();
+    bad[1] = Number.NEGATIVE_INFINITY;
+    expect(() => hqq(bad, [4, 64])).toThrow("hqq: weight[1] is -Infinity");
+  });
+});

@@ -161,3 +161,49 @@ describe("layouts", () => {
     expect(dequantizeBlockwise(b, "NK")).toEqual(a.dequantized);
   });
 });
+
+describe("bad input gets an error naming the argument and the value", () => {
+  const w = new Float32Array(4 * 64).fill(0.5);
+  it("bits outside {2, 3, 4, 8}; 3-bit results have no packed ONNX layout", () => {
+    expect(() => quantizeBlockwise(w, [4, 64], { bits: 5 as never })).toThrow(
+      "quantizeBlockwise: bits must be 2, 3, 4 or 8, got 5",
+    );
+  });
+  it("block sizes that are not powers of two, out of 16..256, or larger than K", () => {
+    expect(() => quantizeBlockwise(w, [4, 64], { blockSize: 48 })).toThrow(
+      /blockSize must be a power of two in 16\.\.256.*got 48/,
+    );
+    expect(() => quantizeBlockwise(w, [4, 64], { blockSize: 8 })).toThrow(/got 8/);
+    expect(() => quantizeBlockwise(new Float32Array(2 * 512), [2, 512], { blockSize: 512 })).toThrow(
+      /got 512/,
+    );
+    expect(() => quantizeBlockwise(w, [4, 64], { blockSize: 128 })).toThrow(
+      "blockSize 128 does not fit K = 64",
+    );
+    expect(() => quantizeBlockwise(w, [64, 4], { layout: "KN", blockSize: 128 })).toThrow(
+      "does not fit K = 64",
+    );
+  });
+  it("NaN or Infinity in the weight, with its position", () => {
+    const bad = w.slice();
+    bad[70] = Number.NaN;
+    expect(() => quantizeBlockwise(bad, [4, 64])).toThrow("quantizeBlockwise: weight[70] is NaN");
+    bad[70] = Number.POSITIVE_INFINITY;
+    expect(() => quantizeBlockwise(bad, [4, 64])).toThrow("weight[70] is Infinity");
+  });
+  it("shape mismatches, unknown options and bad option values", () => {
+    expect(() => quantizeBlockwise(w, [4, 65])).toThrow(
+      "weight has 256 elements but shape [4, 65] needs 260",
+    );
+    expect(() => quantizeBlockwise(w, [4, 64], { blocksize: 32 } as never)).toThrow(
+      'unknown option "blocksize"',
+    );
+    expect(() => quantizeBlockwise(w, [4, 64], { scaleType: "bfloat16" as never })).toThrow(
+      'scaleType must be "float32" or "float16", got "bfloat16"',
+    );
+    expect(() => quantizeBlockwise(w, [4, 64], { layout: "nk" as never })).toThrow(
+      'layout must be "NK" or "KN", got "nk"',
+    );
+    expect(() => quantizeBlockwise(Array.from(w) as never, [4, 64])).toThrow("weight must be a Float32Array");
+  });
+});
