@@ -13,6 +13,7 @@ import {
   Sequential,
 } from "@quantkit/nn";
 import { Rng } from "@quantkit/tensor";
+import { calibrate, convert, defaultQConfig, prepare, type QuantizedModel } from "../src/index";
 
 /** Batches over flat arrays (views), for calibration and evaluation. */
 export function batchesOf(
@@ -96,4 +97,11 @@ export function convNet(seed = 0): Sequential {
 /** Uniform random float32 values, seeded. */
 export function randomInput(n: number, seed: number, low = -1, high = 1): Float32Array {
   return new Rng(seed).fillUniform(new Float32Array(n), low, high);
+}
+
+/** A 20-12-6 MLP quantized with defaultQConfig, calibrated on 64 seeded random inputs. */
+export async function smallQuantizedMlp(): Promise<QuantizedModel> {
+  const p = prepare(createMlp([20, 12, 6], { seed: 2 }), defaultQConfig);
+  await calibrate(p, batchesOf(randomInput(64 * 20, 7, -0.5, 2.5), new Uint8Array(64), [20], 16));
+  return convert(p);
 }

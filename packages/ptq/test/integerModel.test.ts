@@ -50,18 +50,21 @@ function accuracy(pred: Int32Array, labels: ArrayLike<number>): number {
   return c / pred.length;
 }
 
-/** The largest fraction of codes off by one from the float64 formula, per qconfig (see the test). */
-const OFF_BY_ONE_AT_MOST: Record<string, number> = {
-  defaultQConfig: 0.002,
-  defaultPerChannelQConfig: 0.002,
-  w8a8: 0.002,
-  w7a7: 0.002,
-  w6a6: 0.005,
-  w5a5: 0.01,
-  w4a4: 0.02,
-  w3a3: 0.05,
-  w2a2: 0.12,
-  "w3a6 per-channel histogram": 0.03,
+/**
+ * Codes off by one from the float64 formula, of the 11,600 of the test below, per qconfig: measured with
+ * the seeded model and calibration; a change of more than the tolerance means the arithmetic changed.
+ */
+const OFF_BY_ONE_MEASURED: Record<string, number> = {
+  defaultQConfig: 9,
+  defaultPerChannelQConfig: 9,
+  w8a8: 13,
+  w7a7: 10,
+  w6a6: 34,
+  w5a5: 67,
+  w4a4: 193,
+  w3a3: 424,
+  w2a2: 1250,
+  "w3a6 per-channel histogram": 295,
 };
 
 const QCONFIGS: Array<[string, QConfig]> = [
@@ -151,10 +154,13 @@ describe("the integer model", () => {
           }
         }
       }
-      // How many (measured, seeded, of 11,600 codes): 9 at default, 13 at w8a8, 34 at w6a6, 193 at w4a4,
-      // 424 at w3a3, 1,250 (10.8%) at w2a2, where s_in s_w / s_out is large; bounded here with some margin.
+      // How many (measured, seeded, of 11,600 codes): 0.08% at int8, 1.7% at w4a4, 10.8% at w2a2, where
+      // s_in s_w / s_out is large. Asserted within 10% (at least 3 codes) of the measured count.
       expect(total).toBe(11_600);
-      expect(off / total).toBeLessThanOrEqual(OFF_BY_ONE_AT_MOST[_name]!);
+      const measured = OFF_BY_ONE_MEASURED[_name]!;
+      expect(Math.abs(off - measured), `${off} codes off by one, measured ${measured}`).toBeLessThanOrEqual(
+        Math.max(3, Math.round(0.1 * measured)),
+      );
     },
   );
 
