@@ -1,34 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calculateQParams, calculateQRange, FLOAT32_EPS, rangeForBits, roundHalfToEven } from "../src/index";
-
-describe("roundHalfToEven", () => {
-  it("rounds ties to the even neighbour like torch.round", () => {
-    expect([0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 2.4999, 2.5001].map(roundHalfToEven)).toEqual([
-      0, 2, 2, 4, -0, -2, -2, 2, 3,
-    ]);
-  });
-});
-
-describe("calculateQRange follows PyTorch's calculate_qmin_qmax", () => {
-  it("gives the dtype ranges, halves them with reduceRange, keeps custom ranges", () => {
-    expect(calculateQRange("quint8")).toEqual({ quantMin: 0, quantMax: 255 });
-    expect(calculateQRange("qint8")).toEqual({ quantMin: -128, quantMax: 127 });
-    expect(calculateQRange("quint8", { reduceRange: true })).toEqual({ quantMin: 0, quantMax: 127 });
-    expect(calculateQRange("qint8", { reduceRange: true })).toEqual({ quantMin: -64, quantMax: 63 });
-    expect(calculateQRange("qint4")).toEqual({ quantMin: -8, quantMax: 7 });
-    expect(calculateQRange("quint8", { quantMin: 0, quantMax: 15 })).toEqual({ quantMin: 0, quantMax: 15 });
-    expect(rangeForBits(8, true, { narrowRange: true })).toEqual({ quantMin: -127, quantMax: 127 });
-  });
-  it("rejects bad custom ranges with the values in the message", () => {
-    expect(() => calculateQRange("quint8", { quantMin: 3, quantMax: 3 })).toThrow(/quantMin=3, quantMax=3/);
-    expect(() => calculateQRange("quint8", { quantMin: 1, quantMax: 9 })).toThrow(/must include 0/);
-    expect(() => calculateQRange("quint8", { quantMin: 0, quantMax: 70000 })).toThrow(/65536/);
-    expect(() => calculateQRange("quint8", { quantMin: 0 })).toThrow(/go together/);
-    expect(() => rangeForBits(17, false)).toThrow(/bits must be an integer in 1..16, got 17/);
-    // @ts-expect-error a dtype PyTorch does not have
-    expect(() => calculateQRange("uint8")).toThrow(/dtype must be one of/);
-  });
-});
+import { calculateQParams, FLOAT32_EPS, roundHalfToEven } from "../src/index";
 
 describe("calculateQParams", () => {
   it("affine quint8: the worked example [-1, 2]", () => {
@@ -95,5 +66,42 @@ describe("calculateQParams", () => {
     expect(() => calculateQParams(2, 1)).toThrow(/greater than maxVal/);
     expect(() => calculateQParams(0, 1, { eps: 0 })).toThrow(/eps must be positive/);
     expect(() => calculateQParams([], [])).toThrow(/empty/);
+  });
+});
+
+describe("calculateQParams rejects what float32 cannot hold (item 3)", () => {
+  it("a range too wide for a finite float32 scale is an error, not scale Infinity", () => {
+    expect(() => calculateQParams(-3e38, 3e38)).toThrow(
+      /the range \[-3\.\d+e\+38, 3\.\d+e\+38\] gives scale Infinity: its span overflows float32/,
+    );
+    // Symmetric halves the span first: 3e38 / 127.5 is a finite float32 scale.
+    expect(calculateQParams(-3e38, 3e38, { qscheme: "per_tensor_symmetric", dtype: "qint8" }).scale[0]).toBe(
+      Math.fround(Math.fround(3e38) / 127.5),
+    );
+  });
+
+  it("an eps that is 0 or subnormal in float32 is an error (1e-50 would give scale 0)", () => {
+    expect(() => calculateQParams(0, 0, { eps: 1e-50 })).toThrow(
+      /eps must be positive and finite in float32.*1e-50/,
+    );
+    expect(() => calculateQParams(0, 0, { eps: 1e-40 })).toThrow(/eps/);
+    expect(calculateQParams(0, 0, { eps: 1e-30 }).scale[0]).toBe(Math.fround(1e-30));
+  });
+
+  it("a per-tensor qscheme takes exactly one min/max", () => {
+    expect(() => calculateQParams([-1, -2], [1, 2])).toThrow(
+      /per tensor and takes one minVal\/maxVal, got 2/,
+    );
+    expect(calculateQParams([-1], [1]).scale).toHaveLength(1);
+  });
+
+  it("groupSize needs a per-channel qscheme", () => {
+    expect(() => calculateQParams(-1, 1, { groupSize: 4 })).toThrow(/groupSize \(4\) needs a per_channel/);
+  });
+});
+
+describe("options objects reject unknown keys (item 8)", () => {
+  it.each([["calculateQParams", () => calculateQParams(-1, 1, { bitz: 4 } as never)]])("%s", (name, call) => {
+    expect(call).toThrow(new RegExp(`${name} options has an unknown key`));
   });
 });

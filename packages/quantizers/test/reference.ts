@@ -1,3 +1,5 @@
+import type { Rng } from "@quantkit/tensor";
+
 // Slow, obviously-correct references written from the definitions, sharing no code with src/ kernels.
 const f32 = Math.fround;
 
@@ -94,4 +96,42 @@ export function refCodeOnnx(
   const t = f32(f32(x) / f32(scale));
   const q = zeroPoint + round(t);
   return Math.min(Math.max(q, quantMin), quantMax);
+}
+
+// Values that stress the rounding: ordinary floats, exact ties (k + 0.5) * scale, float32 neighbours of
+// ties, signed zeros, subnormals and values far outside the range.
+export function stressValues(rng: Rng, n: number, scale: number): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = rng.int(600) - 300;
+    const tie = f32((k + 0.5) * scale);
+    switch (rng.int(8)) {
+      case 0:
+        x[i] = tie;
+        break;
+      case 1:
+        x[i] = nextFloat32(tie, rng.int(2) === 0 ? 1 : -1);
+        break;
+      case 2:
+        x[i] = rng.int(2) === 0 ? 0 : -0;
+        break;
+      case 3:
+        x[i] = (rng.int(2) === 0 ? 1 : -1) * 1e-40;
+        break;
+      case 4:
+        x[i] = rng.uniform(-1e6, 1e6);
+        break;
+      default:
+        x[i] = rng.uniform(-300, 300) * scale;
+    }
+  }
+  return x;
+}
+
+function nextFloat32(v: number, direction: 1 | -1): number {
+  const b = new Float32Array([v]);
+  const u = new Int32Array(b.buffer);
+  if (v === 0) return direction * 1e-45;
+  u[0]! += v > 0 === direction > 0 ? 1 : -1;
+  return b[0]!;
 }

@@ -1,13 +1,11 @@
 import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
-import { calculateQParams, fakeQuantize, maxAbsError, mse, sqnr } from "../src/index";
+import { calculateQParams, fakeQuantize, sqnr } from "../src/index";
 
 describe("error metrics", () => {
   it("mse, maxAbsError and sqnr on a hand-computed case", () => {
     const ref = new Float32Array([1, 2, 3]);
     const approx = new Float32Array([1, 2.5, 2]);
-    expect(mse(ref, approx)).toBe((0 + 0.25 + 1) / 3);
-    expect(maxAbsError(ref, approx)).toBe(1);
     // signal 14, noise 1.25: 10 log10(11.2)
     expect(sqnr(ref, approx)).toBeCloseTo(10 * Math.log10(14 / 1.25), 12);
     expect(sqnr(new Float32Array([3, 4]), new Float32Array([3, 4.5]))).toBeCloseTo(20, 12);
@@ -15,13 +13,19 @@ describe("error metrics", () => {
 
   it("a perfect reconstruction: mse 0, maxAbsError 0, sqnr +Infinity (also for an all-zero signal)", () => {
     const x = new Float32Array([0.5, -2]);
-    expect(mse(x, x)).toBe(0);
-    expect(maxAbsError(x, x)).toBe(0);
     expect(sqnr(x, x)).toBe(Number.POSITIVE_INFINITY);
     expect(sqnr(new Float32Array(3), new Float32Array(3))).toBe(Number.POSITIVE_INFINITY);
     expect(sqnr(new Float32Array(2), new Float32Array([0, 1]))).toBe(Number.NEGATIVE_INFINITY);
   });
 
+  it("rejects different lengths, empty arrays and non-finite values, naming the array and index", () => {
+    expect(() => sqnr(new Float32Array([1, Number.NaN]), new Float32Array(2))).toThrow(
+      "sqnr: reference[1] is NaN",
+    );
+  });
+});
+
+describe("error metrics", () => {
   it("a uniform quantizer gains about 6.02 dB of SQNR per bit on a uniform signal", () => {
     const rng = new Rng(12);
     const x = rng.fillUniform(new Float32Array(50_000), -1, 1);
@@ -39,23 +43,5 @@ describe("error metrics", () => {
       expect(expected).toBeCloseTo(20 * Math.log10(2 ** bits - 1), 4);
       expect(Math.abs(sqnr(x, fakeQuantize(x, [x.length], q)) - expected)).toBeLessThan(0.1);
     }
-  });
-
-  it("rejects different lengths, empty arrays and non-finite values, naming the array and index", () => {
-    expect(() => mse(new Float32Array(2), new Float32Array(3))).toThrow(
-      "mse: reference has 2 elements but approx has 3",
-    );
-    expect(() => maxAbsError(new Float32Array(0), new Float32Array(0))).toThrow(
-      "maxAbsError: the arrays are empty",
-    );
-    expect(() => sqnr(new Float32Array([1, Number.NaN]), new Float32Array(2))).toThrow(
-      "sqnr: reference[1] is NaN",
-    );
-    expect(() => mse(new Float32Array(2), new Float32Array([0, Number.POSITIVE_INFINITY]))).toThrow(
-      "mse: approx[1] is Infinity",
-    );
-    expect(() => maxAbsError(new Float32Array([Number.NaN]), new Float32Array(1))).toThrow(
-      "maxAbsError: reference[0] is NaN",
-    );
   });
 });

@@ -1,0 +1,69 @@
+import { Rng } from "@quantkit/tensor";
+import { afterEach, describe, expect, it } from "vitest";
+import { _setSimdEnabled } from "../src/_simd";
+import { fakeQuantizePerChannelAffine } from "../src/index";
+import { refFake, refPairIndex } from "./reference";
+
+afterEach(() => {
+  _setSimdEnabled(true);
+});
+
+describe("bad input gets a clear error, never a silent NaN", () => {
+  it("a scale that is not positive and finite (or whose float32 reciprocal overflows)", () => {
+    const x = new Float32Array(2);
+    expect(() => fakeQuantizePerChannelAffine(x, [2], [1, -1], [0, 0], 0, 0, 255)).toThrow(
+      "scale[1] must be positive and finite",
+    );
+  });
+});
+
+describe("fakeQuantize", () => {
+  it("fakeQuantizePerChannelAffine equals the per-element reference along any axis", () => {
+    expect(
+      Array.from(
+        fakeQuantizePerChannelAffine(
+          new Float32Array([0.3, 0.3, 9, 9]),
+          [2, 2],
+          [0.5, 0.25],
+          [0, 0],
+          1,
+          -8,
+          7,
+        ),
+      ),
+    ).toEqual([0.5, 0.25, 3.5, 1.75]);
+    const rng = new Rng(4);
+    const shape = [3, 5, 70];
+    for (const axis of [0, 1, 2, -1]) {
+      const a = axis < 0 ? axis + 3 : axis;
+      const channels = shape[a]!;
+      const scale = Float32Array.from({ length: channels }, () => rng.uniform(0.01, 0.5));
+      const zeroPoint = Int32Array.from({ length: channels }, () => rng.int(16));
+      const x = new Float32Array(3 * 5 * 70).map(() => rng.uniform(-4, 4));
+      const y = fakeQuantizePerChannelAffine(x, shape, scale, zeroPoint, axis, 0, 15);
+      for (let e = 0; e < x.length; e++) {
+        const p = refPairIndex(e, shape, a, undefined);
+        expect(y[e]).toBe(refFake(x[e]!, scale[p]!, zeroPoint[p]!, 0, 15));
+      }
+    }
+  });
+});
+
+describe("bad input gets a clear error, never a silent NaN", () => {
+  it("NaN and ±Infinity in x name the argument and the first bad index, on every path", () => {
+    const x = new Rng(1).fillUniform(new Float32Array(40_000), -1, 1);
+    for (const [index, bad] of [
+      [0, Number.NaN],
+      [17_000, Number.POSITIVE_INFINITY],
+      [39_999, Number.NEGATIVE_INFINITY],
+    ] as const) {
+      const y = x.slice();
+      y[index] = bad;
+      if (index < 39_999) y[index + 1] = Number.NaN; // a later bad value is not the one reported
+      const message = `x[${index}] is ${bad}; only finite values can be quantized`;
+      expect(() =>
+        fakeQuantizePerChannelAffine(y, [10_000, 4], [1, 1, 1, 1], [0, 0, 0, 0], 1, 0, 255),
+      ).toThrow(message);
+    }
+  });
+});
