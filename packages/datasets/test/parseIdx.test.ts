@@ -1,8 +1,7 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { _gunzipNode, _gunzipWeb } from "../src/gunzip";
-import { gunzip, isGzip, parseIdx, readIdx } from "../src/index";
+import { parseIdx } from "../src/index";
 
 /** Builds an IDX file by hand: header then big-endian elements, written with DataView. */
 function idx(typeByte: number, shape: number[], values: number[], size: number): Uint8Array {
@@ -122,53 +121,5 @@ describe("parseIdx reads the IDX format", () => {
     );
     // @ts-expect-error a plain array is not accepted
     expect(() => parseIdx([0, 0, 8, 1])).toThrow(TypeError);
-  });
-});
-
-describe("readIdx inflates gzip (magic 1f 8b)", () => {
-  const raw = idx(
-    0x08,
-    [3, 2, 2],
-    Array.from({ length: 12 }, (_, i) => 255 - i),
-    1,
-  );
-  const gz = gzipSync(raw);
-
-  it("detects gzip by its magic number", () => {
-    expect(isGzip(gz)).toBe(true);
-    expect(isGzip(raw)).toBe(false);
-    expect(isGzip(new Uint8Array([0x1f]))).toBe(false);
-  });
-  it("reads raw and gzip files to the same array", async () => {
-    const a = await readIdx(raw);
-    const b = await readIdx(gz);
-    expect(b.shape).toEqual([3, 2, 2]);
-    expect(Array.from(b.data)).toEqual(Array.from(a.data));
-  });
-  it("node:zlib and DecompressionStream inflate to the same bytes", async () => {
-    const big = new Uint8Array(200_000).map((_, i) => (i * 7919) % 251);
-    const z = gzipSync(big);
-    expect(await _gunzipNode(z, "z", big.length)).toEqual(big);
-    expect(await _gunzipWeb(z, "z", big.length)).toEqual(big);
-    expect(await gunzip(z)).toEqual(big);
-  });
-  it("a truncated or corrupt gzip stream is a clear error on both paths", async () => {
-    const cut = gz.subarray(0, gz.length - 10);
-    await expect(readIdx(cut, "t.gz")).rejects.toThrow(/t.gz: the gzip data is truncated or corrupt/);
-    await expect(_gunzipWeb(cut, "t.gz", 2 ** 30)).rejects.toThrow(
-      /t.gz: the gzip data is truncated or corrupt/,
-    );
-    const corrupt = gz.slice();
-    corrupt[12] = corrupt[12]! ^ 0xff;
-    corrupt[13] = corrupt[13]! ^ 0xff;
-    await expect(readIdx(corrupt, "c.gz")).rejects.toThrow(/c.gz: the gzip data is truncated or corrupt/);
-    await expect(gunzip(raw, "r")).rejects.toThrow(
-      "r is not gzip data: it starts with 00 00, gzip starts with 1f 8b",
-    );
-  });
-  it("a gzip file whose content is a truncated IDX file reports the IDX error", async () => {
-    await expect(readIdx(gzipSync(raw.subarray(0, 20)), "img.gz")).rejects.toThrow(
-      "img.gz is truncated: dimensions [3, 2, 2] of uint8 need 12 data bytes but the file has 4",
-    );
   });
 });

@@ -1,12 +1,14 @@
+import { gzipSync } from "node:zlib";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { readIdx } from "../src/index";
+import { labelsFile } from "./_idxFiles";
+
 // The IDX and gzip part of issue 15's standing adversarial suite: hand-made and fast-check corruptions of
 // IDX files, raw and gzip-compressed. Every case must end in a RangeError that names the file, or a
 // successful read; none may hang, crash or throw anything else. gzip's CRC-32 and length trailer make
 // every change to compressed content an error; raw IDX has no checksum, so a changed pixel or label byte
 // is a valid file and is counted apart ("accepted, content changed": undetectable by design).
-import { gzipSync } from "node:zlib";
-import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { readIdx } from "../src/index";
 
 function images(count: number, rows: number, cols: number): Uint8Array {
   const b = new Uint8Array(16 + count * rows * cols).map((_, i) => (i * 37) % 256);
@@ -38,6 +40,26 @@ async function outcome(bytes: Uint8Array, original: Uint8Array): Promise<Outcome
     expect((error as Error).message).toMatch(/^case\.idx/);
     return "rejected";
   }
+}
+
+/** Builds an IDX file by hand: header then big-endian elements, written with DataView. */
+function idx(typeByte: number, shape: number[], values: number[], size: number): Uint8Array {
+  const header = 4 + 4 * shape.length;
+  const bytes = new Uint8Array(header + values.length * size);
+  const view = new DataView(bytes.buffer);
+  bytes[2] = typeByte;
+  bytes[3] = shape.length;
+  for (let i = 0; i < shape.length; i++) view.setUint32(4 + 4 * i, shape[i]!, false);
+  values.forEach((v, i) => {
+    const at = header + i * size;
+    if (typeByte === 0x08) view.setUint8(at, v);
+    else if (typeByte === 0x09) view.setInt8(at, v);
+    else if (typeByte === 0x0b) view.setInt16(at, v, false);
+    else if (typeByte === 0x0c) view.setInt32(at, v, false);
+    else if (typeByte === 0x0d) view.setFloat32(at, v, false);
+    else view.setFloat64(at, v, false);
+  });
+  return bytes;
 }
 
 describe("adversarial suite: IDX and gzip", () => {
@@ -104,5 +126,57 @@ describe("adversarial suite: IDX and gzip", () => {
       ),
       { seed: 15, numRuns: 400 },
     );
+  });
+});
+
+describe("gunzip is bounded by the size the stream declares (item 15)", () => {
+  it("readIdx passes the bound on", async () => {
+    const gz = gzipSync(labelsFile([1, 2, 3]));
+    await expect(readIdx(gz, "l.gz", { maxBytes: 4 })).rejects.toThrow(
+      /l.gz: the gzip data inflates past 4 bytes/,
+    );
+    expect((await readIdx(gz, "l.gz")).shape).toEqual([3]);
+  });
+});
+
+describe("readIdx inflates gzip (magic 1f 8b)", () => {
+  const raw = idx(
+    0x08,
+    [3, 2, 2],
+    Array.from({ length: 12 }, (_, i) => 255 - i),
+    1,
+  );
+  const gz = gzipSync(raw);
+
+  it("reads raw and gzip files to the same array", async () => {
+    const a = await readIdx(raw);
+    const b = await readIdx(gz);
+    expect(b.shape).toEqual([3, 2, 2]);
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
+  });
+
+  it("a gzip file whose content is a truncated IDX file reports the IDX error", async () => {
+    await expect(readIdx(gzipSync(raw.subarray(0, 20)), "img.gz")).rejects.toThrow(
+      "img.gz is truncated: dimensions [3, 2, 2] of uint8 need 12 data bytes but the file has 4",
+    );
+  });
+});
+
+describe("readIdx inflates gzip (magic 1f 8b)", () => {
+  const raw = idx(
+    0x08,
+    [3, 2, 2],
+    Array.from({ length: 12 }, (_, i) => 255 - i),
+    1,
+  );
+  const gz = gzipSync(raw);
+
+  it("a truncated or corrupt gzip stream is a clear error on both paths", async () => {
+    const cut = gz.subarray(0, gz.length - 10);
+    await expect(readIdx(cut, "t.gz")).rejects.toThrow(/t.gz: the gzip data is truncated or corrupt/);
+    const corrupt = gz.slice();
+    corrupt[12] = corrupt[12]! ^ 0xff;
+    corrupt[13] = corrupt[13]! ^ 0xff;
+    await expect(readIdx(corrupt, "c.gz")).rejects.toThrow(/c.gz: the gzip data is truncated or corrupt/);
   });
 });
