@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -18,8 +18,6 @@ import {
   toArray,
   writeModel,
 } from "../src/index";
-import { readModelFile, writeModelFile } from "../src/node";
-import { MODELS, modelBytes } from "./_fixtures";
 
 /** Byte equality without vitest's element-by-element diff (slow on megabytes). */
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
@@ -133,50 +131,6 @@ describe("external data through a resolver (browser-safe core)", () => {
     const reread = readModel(writeModel(model));
     await loadExternalData(reread, () => blob);
     expect(same(writeModel(reread), original)).toBe(true);
-  });
-});
-
-describe("@quantkit/onnx/node: files", () => {
-  it("writeModelFile + readModelFile round-trip a real model byte for byte, atomically", async () => {
-    const path = join(dir, "cls.onnx");
-    const bytes = modelBytes("ocrCls");
-    expect(await writeModelFile(path, readModel(bytes))).toBe(bytes.length);
-    expect(same(readFileSync(path), bytes)).toBe(true);
-    expect(same(writeModel(await readModelFile(path)), bytes)).toBe(true);
-    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-  });
-
-  it("with external data: writes model + data file, reads them back to the original model", async () => {
-    const path = join(dir, "rec.onnx");
-    const bytes = modelBytes("ocrRec");
-    await writeModelFile(path, readModel(bytes), { externalData: true });
-    expect(statSync(path).size).toBeLessThan(bytes.length / 4);
-    expect(statSync(`${path}.data`).size).toBeGreaterThan(bytes.length * 0.9);
-    const back = await readModelFile(path);
-    expect(same(writeModel(back), bytes)).toBe(true);
-  });
-
-  it("errors: missing file, a folder, over maxBytes, missing external file", async () => {
-    await expect(readModelFile(join(dir, "nope.onnx"))).rejects.toThrow(
-      /nope\.onnx": cannot read \(ENOENT\)/,
-    );
-    mkdirSync(join(dir, "folder.onnx"));
-    await expect(readModelFile(join(dir, "folder.onnx"))).rejects.toThrow(
-      /folder\.onnx": not a regular file/,
-    );
-    await expect(readModelFile(MODELS.ocrCls, { maxBytes: 1000 })).rejects.toThrow(
-      /578966 bytes is over maxBytes 1000/,
-    );
-    const path = join(dir, "ext.onnx");
-    await writeModelFile(path, readModel(modelBytes("ocrCls")), { externalData: { location: "w.data" } });
-    rmSync(join(dir, "w.data"));
-    await expect(readModelFile(path)).rejects.toThrow(
-      /cannot read external data file "w\.data": .*w\.data": cannot read \(ENOENT\)/,
-    );
-    writeFileSync(join(dir, "junk.onnx"), "not a model at all");
-    await expect(readModelFile(join(dir, "junk.onnx"))).rejects.toThrow(
-      /readModel\(.*junk\.onnx\): not an ONNX model/,
-    );
   });
 });
 

@@ -1,0 +1,21 @@
+// Type tests, checked by `tsc -p packages/onnx`: every quantizer returns the one QuantizationReport, and
+// evaluateQuantization fills that same report.
+import { expectTypeOf } from "vitest";
+import type { NodeReport, QuantizationReport } from "../src/index";
+import {
+  evaluateQuantization,
+  type quantizeDynamic,
+  type quantizeMatMulNBits,
+  type quantizeStatic,
+} from "../src/index";
+
+expectTypeOf<ReturnType<typeof quantizeDynamic>["report"]>().toEqualTypeOf<QuantizationReport>();
+expectTypeOf<ReturnType<typeof quantizeMatMulNBits>["report"]>().toEqualTypeOf<QuantizationReport>();
+expectTypeOf<Awaited<ReturnType<typeof quantizeStatic>>["report"]>().toEqualTypeOf<QuantizationReport>();
+expectTypeOf(evaluateQuantization).parameter(2).toEqualTypeOf<QuantizationReport>();
+expectTypeOf(evaluateQuantization).returns.resolves.toEqualTypeOf<QuantizationReport>();
+
+// The modes users name (transformers.js's q8, int8, q4, q4f16) and the weight-only rest.
+expectTypeOf<QuantizationReport["mode"]>().toEqualTypeOf<"q8" | "int8" | "q4" | "q4f16" | "weight-only">();
+expectTypeOf<QuantizationReport["nodes"]>().toEqualTypeOf<NodeReport[]>();
+expectTypeOf<NodeReport["sqnrDb"]>().toEqualTypeOf<number | undefined>();
