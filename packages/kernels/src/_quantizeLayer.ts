@@ -36,6 +36,7 @@ export interface _QuantizedParts {
  * Turns the float parameters of a layer into its integer parts, as TFLite's converter does:
  * - product scale s_in * s_w[c] is a float32 product (TFLite: `input_scale * filter_scale` in float);
  * - bias_q[c] = round_half_even(bias[c] / productScale[c]) as int32 (PyTorch/fbgemm: scale s_in s_w, zero point 0);
+ *   an Int32Array bias is taken as that bias_q already (ONNX QLinearConv's B), as it is;
  * - the real multiplier productScale[c] / s_out (in double) becomes (multiplier, shift) by quantizeMultiplier;
  * - outputs are uint8 codes clamped to [outputMin, outputMax] (default [0, 255], e.g. a 4-bit activation's
  *   [0, 15]), with a fused ReLU raising outputMin to the output zero point (the code of 0.0).
@@ -47,7 +48,7 @@ export function _quantizeLayerParts(
     weightScale: Scales;
     inputScale: number;
     inputZeroPoint: number;
-    bias?: Float32Array | null | undefined;
+    bias?: Float32Array | Int32Array | null | undefined;
     outputScale: number;
     outputZeroPoint: number;
     relu?: boolean | undefined;
@@ -63,11 +64,13 @@ export function _quantizeLayerParts(
   const relu = p.relu ?? false;
   if (typeof relu !== "boolean") throw new TypeError(`relu must be a boolean, got ${typeof relu}`);
   const { outputMin, outputMax } = _outputClamp(p.outputMin, p.outputMax, p.outputZeroPoint, relu);
-  const bias = new Int32Array(channels);
-  const productScale = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) productScale[c] = Math.fround(p.inputScale * weightScale[c]!);
-  if (p.bias != null) {
-    _assertInstance(p.bias, Float32Array, "Float32Array", "bias");
+  let bias: Int32Array = new Int32Array(channels);
+  const productScale = _productScales(p.inputScale, weightScale);
+  if (p.bias instanceof Int32Array) {
+    _assertLength(p.bias, channels, "bias", "the number of output channels");
+    bias = p.bias;
+  } else if (p.bias != null) {
+    _assertInstance(p.bias, Float32Array, "Float32Array or Int32Array", "bias");
     _assertLength(p.bias, channels, "bias", "the number of output channels");
     for (let c = 0; c < channels; c++) {
       const b = p.bias[c]!;
@@ -81,11 +84,24 @@ export function _quantizeLayerParts(
       bias[c] = q;
     }
   }
-  const count = perChannel ? channels : 1;
+  const { multiplier, shift } = _multipliers(productScale, p.outputScale, perChannel);
+  return { bias, multiplier, shift, outputMin, outputMax };
+}
+
+/**
+ * The fixed-point multipliers of the product scales fround(s_in * s_w[c]) over s_out (in double): one
+ * per channel, or the first alone for a per-tensor weight scale.
+ */
+export function _multipliers(
+  productScale: Float64Array,
+  outputScale: number,
+  perChannel: boolean,
+): { multiplier: Int32Array; shift: Int32Array } {
+  const count = perChannel ? productScale.length : 1;
   const multiplier = new Int32Array(count);
   const shift = new Int32Array(count);
   for (let c = 0; c < count; c++) {
-    const real = productScale[c]! / p.outputScale;
+    const real = productScale[c]! / outputScale;
     let q: { multiplier: number; shift: number };
     try {
       q = quantizeMultiplier(real);
@@ -97,7 +113,14 @@ export function _quantizeLayerParts(
     multiplier[c] = q.multiplier;
     shift[c] = q.shift;
   }
-  return { bias, multiplier, shift, outputMin, outputMax };
+  return { multiplier, shift };
+}
+
+/** The product scales fround(s_in * s_w[c]) (float32 products, as TFLite's converter takes them). */
+export function _productScales(inputScale: number, weightScale: Float64Array): Float64Array {
+  const out = new Float64Array(weightScale.length);
+  for (let c = 0; c < out.length; c++) out[c] = Math.fround(inputScale * weightScale[c]!);
+  return out;
 }
 
 /**

@@ -27,6 +27,7 @@ export {
   supportsPreparedLayers,
 } from "./kernelExtensions";
 export { layerChecksum } from "./layerChecksum";
+export { layerMultipliers } from "./layerMultipliers";
 export { matmulF32 } from "./matmulF32";
 export { matmulInteger } from "./matmulInteger";
 export { multiplyByQuantizedMultiplier } from "./multiplyByQuantizedMultiplier";

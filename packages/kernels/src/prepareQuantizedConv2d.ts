@@ -23,7 +23,8 @@ export interface QuantizedConv2dParams {
   weightScale: Scales;
   inputScale: number;
   inputZeroPoint: number;
-  bias?: Float32Array | null;
+  /** Optional bias [outChannels], float or already int32, as {@link prepareQuantizedLinear}'s. */
+  bias?: Float32Array | Int32Array | null;
   outputScale: number;
   outputZeroPoint: number;
   /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */

@@ -17,8 +17,11 @@ export interface QuantizedLinearParams {
   /** Scale and zero point of the uint8 input. */
   inputScale: number;
   inputZeroPoint: number;
-  /** Optional float bias [outFeatures]; quantized to int32 at scale inputScale * weightScale[c]. */
-  bias?: Float32Array | null;
+  /**
+   * Optional bias [outFeatures]: a float bias is quantized to int32 at scale inputScale * weightScale[c];
+   * an Int32Array is that int32 bias already (a saved model's, ONNX QLinearConv's B) and is kept as it is.
+   */
+  bias?: Float32Array | Int32Array | null;
   /** Scale and zero point of the uint8 output. */
   outputScale: number;
   outputZeroPoint: number;

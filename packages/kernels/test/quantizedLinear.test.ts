@@ -35,18 +35,20 @@ function randomLayer(
 }
 
 describe("prepareQuantizedLinear", () => {
+  // The documented example: real multiplier 0.02 * 0.01 / 0.05 = 0.004, bias [0.1, -0.2] -> [500, -1000].
+  const example = {
+    weight: new Int8Array([64, -32, 0, 127]),
+    inFeatures: 2,
+    outFeatures: 2,
+    weightScale: 0.01,
+    inputScale: 0.02,
+    inputZeroPoint: 128,
+    outputScale: 0.05,
+    outputZeroPoint: 100,
+  };
+
   it("quantizes the bias at scale s_in * s_w (round half to even) and the multiplier by quantizeMultiplier", () => {
-    const layer = prepareQuantizedLinear({
-      weight: new Int8Array([64, -32, 0, 127]),
-      inFeatures: 2,
-      outFeatures: 2,
-      weightScale: 0.01,
-      inputScale: 0.02,
-      inputZeroPoint: 128,
-      bias: new Float32Array([0.1, -0.2]),
-      outputScale: 0.05,
-      outputZeroPoint: 100,
-    });
+    const layer = prepareQuantizedLinear({ ...example, bias: new Float32Array([0.1, -0.2]) });
     expect(Array.from(layer.bias)).toEqual([500, -1000]);
     const productScale = Math.fround(0.02 * 0.01);
     expect(quantizeMultiplier(productScale / 0.05)).toEqual({
@@ -56,6 +58,30 @@ describe("prepareQuantizedLinear", () => {
     expect(Array.from(layer.multiplier)).toEqual([1099511600]);
     expect(Array.from(layer.shift)).toEqual([-7]);
     expect([layer.outputMin, layer.outputMax]).toEqual([0, 255]);
+  });
+
+  it("keeps an Int32Array bias as the int32 bias (already at s_in * s_w), folding it like a quantized one", () => {
+    const params = example;
+    const fromFloat = prepareQuantizedLinear({ ...params, bias: new Float32Array([0.1, -0.2]) });
+    const bias = Int32Array.of(500, -1000);
+    const fromInt = prepareQuantizedLinear({ ...params, bias });
+    expect(fromInt.bias).toBe(bias);
+    expect([Array.from(fromInt.multiplier), Array.from(fromInt.shift)]).toEqual([
+      Array.from(fromFloat.multiplier),
+      Array.from(fromFloat.shift),
+    ]);
+    const x = Uint8Array.of(0, 255, 128, 140, 7, 99);
+    for (const { kernels } of backends)
+      expect(Array.from(kernels.quantizedLinear(x, fromInt, 3))).toEqual(
+        Array.from(kernels.quantizedLinear(x, fromFloat, 3)),
+      );
+    expect(Array.from(quantizedLinear(x, fromInt, 3))).toEqual([53, 161, 100, 102, 75, 81]); // (x - 128) W^T + bias, times 0.004, + 100
+    expect(() => prepareQuantizedLinear({ ...params, bias: new Int32Array(3) })).toThrow(
+      /bias must have length the number of output channels = 2, got 3/,
+    );
+    expect(() => prepareQuantizedLinear({ ...params, bias: new Float64Array(2) as never })).toThrow(
+      /bias must be a Float32Array or Int32Array/,
+    );
   });
 
   it("infers outFeatures from the bias or per-channel scales, and inFeatures from the weight", () => {

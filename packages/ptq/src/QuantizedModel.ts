@@ -11,7 +11,8 @@ import {
 import { argmax } from "@quantkit/nn";
 import { dequantize, quantize } from "@quantkit/quantizers";
 import type { Tensor } from "@quantkit/tensor";
-import { _checkActivation, _sameActivation, _toQParams } from "./_activation";
+import { _checkActivation, _toQParams } from "./_activation";
+import { _checkWeighted } from "./_checkWeighted";
 import { _maxPool2dCodes, _outputShape, _reluCodes } from "./_integerOps";
 import type { ObservedRange } from "./convertible";
 import type { ActivationQParams, IntegerLayer, IntegerLinear } from "./integerLayers";
@@ -88,6 +89,11 @@ export class QuantizedModel {
   readonly outputShape: readonly number[];
   /** The output's quantization (the last layer's). */
   readonly output: ActivationQParams;
+  /**
+   * The quantization of each layer's output: a Linear/Conv2d's `output`, kept by the ReLU, MaxPool2d and
+   * Flatten after it. Layer i's input is `activations[i - 1]` (`input` for the first).
+   */
+  readonly activations: readonly ActivationQParams[];
   private readonly fullShapes: number[][];
   private readonly device = new WeakMap<
     object,
@@ -95,8 +101,11 @@ export class QuantizedModel {
   >();
 
   /**
-   * Checks the layers against each other: each layer's input qparams are the previous output's, the
-   * shapes chain from `inputShape`, every qparams in range. RangeError naming the layer otherwise.
+   * Checks the layers against each other: the shapes chain from `inputShape`, every qparams is in
+   * range, and each Linear/Conv2d's kernel belongs to the quantization around it (its input zero point is
+   * the previous output's, its output zero point its own output's, its clamp inside that output's range,
+   * its multipliers the ones the input, weight and output scales give). RangeError naming the layer
+   * otherwise.
    */
   constructor(init: QuantizedModelInit) {
     if (init === null || typeof init !== "object")
@@ -117,16 +126,13 @@ export class QuantizedModel {
     let shape = [1, ...inputShape];
     let previous = input;
     const fullShapes: number[][] = [];
+    const activations: ActivationQParams[] = [];
     for (const layer of layers) {
-      if (!_sameActivation(layer.input, previous)) {
-        throw new RangeError(
-          `QuantizedModel: layer "${layer.name}" expects input scale ${layer.input.scale} zero point ${layer.input.zeroPoint} [${layer.input.quantMin}, ${layer.input.quantMax}] but receives scale ${previous.scale} zero point ${previous.zeroPoint} [${previous.quantMin}, ${previous.quantMax}]`,
-        );
-      }
-      _checkActivation(layer.output, `QuantizedModel layer "${layer.name}" output`);
+      if (layer.kind === "linear" || layer.kind === "conv2d") _checkWeighted(layer, previous);
       shape = _outputShape(layer, shape);
       fullShapes.push(shape);
-      previous = layer.output;
+      if (layer.kind === "linear" || layer.kind === "conv2d") previous = layer.output;
+      activations.push(previous);
     }
     this.inputShape = [...inputShape];
     this.input = input;
@@ -134,6 +140,7 @@ export class QuantizedModel {
     this.layers = [...layers];
     this.info = { ...init.info };
     this.fullShapes = fullShapes;
+    this.activations = activations;
     this.outputShape = shape.slice(1);
     this.output = previous;
   }
@@ -218,7 +225,7 @@ export class QuantizedModel {
       case "maxpool2d":
         return _maxPool2dCodes(x, inShape, layer, outShape);
       case "relu":
-        return _reluCodes(x, layer.input.zeroPoint);
+        return _reluCodes(x, (i === 0 ? this.input : this.activations[i - 1]!).zeroPoint);
       case "flatten":
         return x;
     }
@@ -322,7 +329,7 @@ export class QuantizedModel {
       const next = this.shapeAt(i, batch);
       codes = this.step(k, i, codes, shape, next);
       shape = next;
-      out.push({ name: this.layers[i]!.name, codes, shape, qparams: this.layers[i]!.output });
+      out.push({ name: this.layers[i]!.name, codes, shape, qparams: this.activations[i]! });
     }
     return out;
   }
@@ -345,14 +352,14 @@ export class QuantizedModel {
     const q = (a: ActivationQParams) =>
       `scale=${a.scale.toPrecision(6)}, zero_point=${a.zeroPoint}, [${a.quantMin}, ${a.quantMax}]`;
     const lines = [`QuantizedModel(input=[${this.inputShape.join(", ")}], ${q(this.input)})`];
-    for (const l of this.layers) {
+    for (const [i, l] of this.layers.entries()) {
       const extra =
         l.kind === "linear"
           ? `in=${l.kernel.inFeatures}, out=${l.kernel.outFeatures}, relu=${l.relu}, weight ${l.weight.bits}-bit ${l.weight.qscheme}`
           : l.kind === "conv2d"
             ? `${l.kernel.inChannels}->${l.kernel.outChannels}, kernel ${l.kernel.kernelH}x${l.kernel.kernelW}, relu=${l.relu}, weight ${l.weight.bits}-bit ${l.weight.qscheme}`
             : "";
-      lines.push(`  (${l.name}): ${l.kind}(${extra}${extra ? ", " : ""}${q(l.output)})`);
+      lines.push(`  (${l.name}): ${l.kind}(${extra}${extra ? ", " : ""}${q(this.activations[i]!)})`);
     }
     return lines.join("\n");
   }

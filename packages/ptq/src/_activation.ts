@@ -49,13 +49,3 @@ export function _checkActivation(a: ActivationQParams, where: string): void {
     );
   }
 }
-
-/** Whether two activation qparams are the same. */
-export function _sameActivation(a: ActivationQParams, b: ActivationQParams): boolean {
-  return (
-    a.scale === b.scale &&
-    a.zeroPoint === b.zeroPoint &&
-    a.quantMin === b.quantMin &&
-    a.quantMax === b.quantMax
-  );
-}

@@ -1,4 +1,10 @@
-import { prepareQuantizedConv2d, prepareQuantizedLinear } from "@quantkit/kernels";
+import {
+  prepareQuantizedConv2d,
+  prepareQuantizedLinear,
+  type QuantizedConv2dLayer,
+  type QuantizedConv2dParams,
+  type QuantizedLinearLayer,
+} from "@quantkit/kernels";
 import { Conv2d, Linear } from "@quantkit/nn";
 import { dequantize, type QParams, quantize, sqnr } from "@quantkit/quantizers";
 import { _checkWeightQParams } from "./_weightQParams";
@@ -48,34 +54,87 @@ export interface _LayerSource {
   observedRange: ObservedRange | null;
 }
 
-/**
- * The kernel parameters a Linear and a Conv2d share: weight codes and scales, bias, qparams, ReLU and
- * the output clamp at the activation's [quantMin, quantMax] (the kernel raises outputMin to the zero
- * point for a fused ReLU).
- */
-interface _KernelCommon {
-  weight: Int8Array;
-  weightScale: number | Float32Array;
-  inputScale: number;
-  inputZeroPoint: number;
-  bias: Float32Array | null;
-  outputScale: number;
-  outputZeroPoint: number;
+/** What ptq knows of a Linear/Conv2d layer that the kernel is prepared from (by convert and by the loader). */
+export interface _KernelSource {
+  codes: Int8Array;
+  weight: WeightQuantization;
+  input: ActivationQParams;
+  output: ActivationQParams;
   relu: boolean;
-  outputMin: number;
-  outputMax: number;
+  /** Float (convert) or already int32 at s_in * s_w (a saved file). */
+  bias: Float32Array | Int32Array | null;
+}
+
+/** The convolution geometry `prepareQuantizedConv2d` takes (kernels' own description of it). */
+export type _ConvGeometry = Pick<
+  QuantizedConv2dParams,
+  "inChannels" | "outChannels" | "kernelSize" | "stride" | "padding" | "dilation" | "groups"
+>;
+
+/** Whether two requantizations are the same: equal multipliers and shifts. */
+export function _sameMultipliers(
+  a: { multiplier: Int32Array; shift: Int32Array },
+  b: { multiplier: Int32Array; shift: Int32Array },
+): boolean {
+  const same = (x: Int32Array, y: Int32Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return same(a.multiplier, b.multiplier) && same(a.shift, b.shift);
+}
+
+/** A weight's scales as kernels take them: a number per tensor, an array per channel. */
+export function _weightScaleArg(w: WeightQuantization): number | Float32Array {
+  return w.scale.length === 1 ? w.scale[0]! : w.scale;
 }
 
 /**
- * What quantizing a Linear and a Conv2d share: the weight codes from its qparams, the kernel prepared by
- * `prepareKernel` with the output clamp at the activation range (its errors re-thrown as RangeErrors
- * naming the layer), and the integer layer's fields but `kind`.
+ * The one mapping of ptq's description onto kernels' arguments: weight codes and scales, input and output
+ * scales and zero points, the bias, the fused ReLU and the activation's [quantMin, quantMax], which
+ * `prepare*` turns into the output clamp.
  */
-function _quantizeWith<K extends object>(
+function kernelArgs(s: _KernelSource) {
+  return {
+    weight: s.codes,
+    weightScale: _weightScaleArg(s.weight),
+    inputScale: s.input.scale,
+    inputZeroPoint: s.input.zeroPoint,
+    bias: s.bias,
+    outputScale: s.output.scale,
+    outputZeroPoint: s.output.zeroPoint,
+    relu: s.relu,
+    outputMin: s.output.quantMin,
+    outputMax: s.output.quantMax,
+  };
+}
+
+/** Runs `prepare`, re-throwing its errors as RangeErrors that start with `where`. */
+function named<K>(where: string, prepare: () => K): K {
+  try {
+    return prepare();
+  } catch (error) {
+    throw new RangeError(`${where}: ${(error as Error).message}`);
+  }
+}
+
+/** The kernels layer of a quantized Linear (`prepareQuantizedLinear`); errors name `where`. */
+export function _prepareLinear(
+  s: _KernelSource,
+  inFeatures: number,
+  outFeatures: number,
+  where: string,
+): QuantizedLinearLayer {
+  return named(where, () => prepareQuantizedLinear({ ...kernelArgs(s), inFeatures, outFeatures }));
+}
+
+/** The kernels layer of a quantized Conv2d (`prepareQuantizedConv2d`); errors name `where`. */
+export function _prepareConv2d(s: _KernelSource, g: _ConvGeometry, where: string): QuantizedConv2dLayer {
+  return named(where, () => prepareQuantizedConv2d({ ...kernelArgs(s), ...g }));
+}
+
+/** The weight codes of a float layer from its qparams, and the integer layer's fields but `kind`, `kernel`. */
+function quantizeWith<K>(
   float: Linear | Conv2d,
   s: _LayerSource,
   where: string,
-  prepareKernel: (common: _KernelCommon) => K,
+  prepareKernel: (k: _KernelSource) => K,
 ) {
   const { codes, weight, sqnrDb } = _quantizeWeight(
     float.weight.data,
@@ -83,28 +142,18 @@ function _quantizeWith<K extends object>(
     s.weightQParams,
     where,
   );
-  let kernel: K;
-  try {
-    kernel = prepareKernel({
-      weight: codes,
-      weightScale: weight.scale.length === 1 ? weight.scale[0]! : weight.scale,
-      inputScale: s.input.scale,
-      inputZeroPoint: s.input.zeroPoint,
-      bias: float.bias?.data ?? null,
-      outputScale: s.output.scale,
-      outputZeroPoint: s.output.zeroPoint,
-      relu: s.relu,
-      outputMin: s.output.quantMin,
-      outputMax: s.output.quantMax,
-    });
-  } catch (error) {
-    throw new RangeError(`${where}: ${(error as Error).message}`);
-  }
+  const kernel = prepareKernel({
+    codes,
+    weight,
+    input: s.input,
+    output: s.output,
+    relu: s.relu,
+    bias: float.bias?.data ?? null,
+  });
   return {
     name: s.name,
     sourceName: s.sourceName,
     relu: s.relu,
-    input: s.input,
     output: s.output,
     weight,
     kernel,
@@ -120,8 +169,8 @@ function _quantizeWith<K extends object>(
 export function _quantizeLinear(float: Linear, s: _LayerSource): IntegerLinear {
   if (!(float instanceof Linear)) throw new TypeError(`convert: "${s.name}" must hold a Linear`);
   const where = `convert: "${s.name}"`;
-  const layer = _quantizeWith(float, s, where, (common) =>
-    prepareQuantizedLinear({ ...common, inFeatures: float.inFeatures, outFeatures: float.outFeatures }),
+  const layer = quantizeWith(float, s, where, (k) =>
+    _prepareLinear(k, float.inFeatures, float.outFeatures, where),
   );
   return { kind: "linear", ...layer };
 }
@@ -134,17 +183,15 @@ export function _quantizeConv2d(float: Conv2d, s: _LayerSource): IntegerConv2d {
   if (g.padTop !== g.padBottom || g.padLeft !== g.padRight) {
     throw new RangeError(`${where}: asymmetric padding is not supported by the integer convolution`);
   }
-  const layer = _quantizeWith(float, s, where, (common) =>
-    prepareQuantizedConv2d({
-      ...common,
-      inChannels: g.inChannels,
-      outChannels: g.outChannels,
-      kernelSize: [g.kernelH, g.kernelW],
-      stride: [g.strideH, g.strideW],
-      padding: [g.padTop, g.padLeft],
-      dilation: [g.dilationH, g.dilationW],
-      groups: g.groups,
-    }),
-  );
+  const geometry: _ConvGeometry = {
+    inChannels: g.inChannels,
+    outChannels: g.outChannels,
+    kernelSize: [g.kernelH, g.kernelW],
+    stride: [g.strideH, g.strideW],
+    padding: [g.padTop, g.padLeft],
+    dilation: [g.dilationH, g.dilationW],
+    groups: g.groups,
+  };
+  const layer = quantizeWith(float, s, where, (k) => _prepareConv2d(k, geometry, where));
   return { kind: "conv2d", ...layer };
 }

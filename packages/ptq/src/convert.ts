@@ -97,14 +97,12 @@ export function convert(prepared: Module, options: ConvertOptions = {}): Quantiz
       );
       current = output;
     } else if (m instanceof ReLU) {
-      layers.push({ kind: "relu", name: path, sourceName: path, input: current, output: current });
+      layers.push({ kind: "relu", name: path, sourceName: path });
     } else if (m instanceof MaxPool2d) {
       layers.push({
         kind: "maxpool2d",
         name: path,
         sourceName: path,
-        input: current,
-        output: current,
         kernelSize: m.kernelSize,
         stride: m.stride,
         padding: m.padding,
@@ -116,8 +114,6 @@ export function convert(prepared: Module, options: ConvertOptions = {}): Quantiz
         kind: "flatten",
         name: path,
         sourceName: path,
-        input: current,
-        output: current,
         startDim: m.startDim,
         endDim: m.endDim,
       });

@@ -7,7 +7,10 @@ import type { ActivationQParams, IntegerConv2d, IntegerLinear } from "./integerL
 import type { QuantizedModel } from "./QuantizedModel";
 
 /** The float weight and bias an integer layer stands for: codes * s_w and bias_q * fround(s_in * s_w). */
-function dequantizedParameters(l: IntegerLinear | IntegerConv2d): {
+function dequantizedParameters(
+  l: IntegerLinear | IntegerConv2d,
+  input: ActivationQParams,
+): {
   weight: Float32Array;
   bias: Float32Array;
 } {
@@ -19,7 +22,7 @@ function dequantizedParameters(l: IntegerLinear | IntegerConv2d): {
   for (let c = 0; c < channels; c++) {
     const s = l.weight.scale.length === 1 ? l.weight.scale[0]! : l.weight.scale[c]!;
     for (let i = c * perChannel; i < (c + 1) * perChannel; i++) weight[i] = k.weight[i]! * s;
-    bias[c] = k.bias[c]! * Math.fround(l.input.scale * s);
+    bias[c] = k.bias[c]! * Math.fround(input.scale * s);
   }
   return { weight, bias };
 }
@@ -49,11 +52,12 @@ export function fakeQuantizedForward(model: QuantizedModel, x: Float32Array, bat
   }
   let v = fq(x, model.input);
   let shape: number[] = [batch, ...model.inputShape];
-  for (const l of model.layers) {
+  for (const [i, l] of model.layers.entries()) {
+    const input = i === 0 ? model.input : model.activations[i - 1]!;
     const outShape = _outputShape(l, shape);
     switch (l.kind) {
       case "linear": {
-        const { weight, bias } = dequantizedParameters(l);
+        const { weight, bias } = dequantizedParameters(l, input);
         const inF = l.kernel.inFeatures;
         const outF = l.kernel.outFeatures;
         const rows = v.length / inF;
@@ -69,7 +73,7 @@ export function fakeQuantizedForward(model: QuantizedModel, x: Float32Array, bat
         break;
       }
       case "conv2d": {
-        const { weight, bias } = dequantizedParameters(l);
+        const { weight, bias } = dequantizedParameters(l, input);
         const k = l.kernel;
         const y = conv2dForward(v, shape, weight, bias, {
           inChannels: k.inChannels,

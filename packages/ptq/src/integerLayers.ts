@@ -29,18 +29,22 @@ interface IntegerLayerBase {
   readonly name: string;
   /** The float model's module whose output this layer's output stands for ("relu1" after fusing "fc1"). */
   readonly sourceName: string;
-  readonly input: ActivationQParams;
-  readonly output: ActivationQParams;
 }
 
 /**
- * A quantized Linear (+ fused ReLU) of the integer model: `kernel` is the @quantkit/kernels layer
- * (int8 weight, int32 bias at scale s_in * s_w, fixed-point multipliers, output clamp) that any
- * `Kernels` object runs.
+ * A quantized Linear (+ fused ReLU) of the integer model. `kernel` is the @quantkit/kernels layer that any
+ * `Kernels` object runs, and the one record of what it holds: int8 weight codes, the int32 bias (scale
+ * s_in * s_w), the input and output zero points, the fixed-point multipliers and the output clamp. Beside
+ * it only what kernels lacks: the name, the output's scale and code range (the kernel keeps its zero
+ * point and the clamp), the weight's scales and code range, whether a ReLU is fused (the kernel keeps only
+ * the clamp it gives, which is the plain one when the zero point is quantMin), the observed range and the
+ * weight's SQNR. The input's quantization is the previous layer's output (`QuantizedModel.activations`).
  */
 export interface IntegerLinear extends IntegerLayerBase {
   readonly kind: "linear";
   readonly relu: boolean;
+  /** The output's quantization (the next layer's input); its zero point is `kernel.outputZeroPoint`. */
+  readonly output: ActivationQParams;
   readonly weight: WeightQuantization;
   readonly kernel: QuantizedLinearLayer;
   /** The raw output range calibration saw (null when unknown). */
@@ -49,17 +53,18 @@ export interface IntegerLinear extends IntegerLayerBase {
   readonly weightSqnrDb: number | null;
 }
 
-/** A quantized Conv2d (BatchNorm folded, + fused ReLU), NCHW, run by `Kernels.quantizedConv2d`. */
+/** A quantized Conv2d (BatchNorm folded, + fused ReLU), NCHW, run by `Kernels.quantizedConv2d`; as {@link IntegerLinear}. */
 export interface IntegerConv2d extends IntegerLayerBase {
   readonly kind: "conv2d";
   readonly relu: boolean;
+  readonly output: ActivationQParams;
   readonly weight: WeightQuantization;
   readonly kernel: QuantizedConv2dLayer;
   readonly observedRange: ObservedRange | null;
   readonly weightSqnrDb: number | null;
 }
 
-/** Max pooling on uint8 codes (max commutes with a monotone quantization): output qparams = input's. */
+/** Max pooling on uint8 codes (max commutes with a monotone quantization): the output keeps the input's qparams. */
 export interface IntegerMaxPool2d extends IntegerLayerBase {
   readonly kind: "maxpool2d";
   readonly kernelSize: readonly [number, number];
@@ -76,7 +81,7 @@ export interface IntegerFlatten extends IntegerLayerBase {
   readonly endDim: number;
 }
 
-/** A ReLU that was not fused: max(code, zeroPoint) (the code of 0.0); qparams unchanged. */
+/** A ReLU that was not fused: max(code, zeroPoint) (the code of 0.0) with the input's qparams, which it keeps. */
 export interface IntegerReLU extends IntegerLayerBase {
   readonly kind: "relu";
 }

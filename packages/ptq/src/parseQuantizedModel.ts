@@ -1,15 +1,21 @@
-import {
-  prepareQuantizedConv2d,
-  prepareQuantizedLinear,
-  type QuantizedConv2dLayer,
-  type QuantizedLinearLayer,
-} from "@quantkit/kernels";
 import { parseSafetensors, type SafetensorsFile } from "@quantkit/nn";
 import { unpackInt2, unpackInt4 } from "@quantkit/quantizers";
 import { _checkActivation } from "./_activation";
 import { type _Json, _Reader, _Tensors } from "./_modelFileReader";
-import { _bitsOf } from "./_quantizeLayer";
-import type { ActivationQParams, IntegerLayer, WeightQuantization } from "./integerLayers";
+import {
+  _bitsOf,
+  type _ConvGeometry,
+  _prepareConv2d,
+  _prepareLinear,
+  _sameMultipliers,
+} from "./_quantizeLayer";
+import type {
+  ActivationQParams,
+  IntegerConv2d,
+  IntegerLayer,
+  IntegerLinear,
+  WeightQuantization,
+} from "./integerLayers";
 import { QuantizedModel } from "./QuantizedModel";
 import {
   _packingFor,
@@ -24,12 +30,6 @@ function positiveScales(s: Float32Array, where: string, file: string): void {
     if (!(v > 0) || !Number.isFinite(v))
       throw new RangeError(`${file}: ${where}[${i}] must be a positive finite scale, got ${v}`);
   }
-}
-
-function sameInts(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -134,15 +134,14 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
       lj.sourceName === undefined ? layerName : r.string(lj.sourceName, `${where}.sourceName`);
     const kind = lj.kind;
     if (kind === "linear" || kind === "conv2d") {
-      layers.push(weighted(lj, kind, layerName, sourceName, where));
-      current = layers[layers.length - 1]!.output;
+      const layer = weighted(lj, kind, layerName, sourceName, where);
+      layers.push(layer);
+      current = layer.output;
     } else if (kind === "maxpool2d") {
       layers.push({
         kind,
         name: layerName,
         sourceName,
-        input: current,
-        output: current,
         kernelSize: r.pair(lj.kernelSize, `${where}.kernelSize`, 1),
         stride: r.pair(lj.stride, `${where}.stride`, 1),
         padding: r.pair(lj.padding, `${where}.padding`, 0),
@@ -154,13 +153,11 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
         kind,
         name: layerName,
         sourceName,
-        input: current,
-        output: current,
         startDim: r.int(lj.startDim, `${where}.startDim`, -64, 64),
         endDim: r.int(lj.endDim, `${where}.endDim`, -64, 64),
       });
     } else if (kind === "relu") {
-      layers.push({ kind, name: layerName, sourceName, input: current, output: current });
+      layers.push({ kind, name: layerName, sourceName });
     } else {
       throw r.fail(
         `${where}.kind`,
@@ -181,7 +178,7 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
     layerName: string,
     sourceName: string,
     where: string,
-  ): IntegerLayer {
+  ): IntegerLinear | IntegerConv2d {
     const p = `${layerName}.`;
     const relu = r.bool(lj.relu, `${where}.relu`);
     const weightShape = r.ints(lj.weightShape, `${where}.weightShape`, kind === "linear" ? 2 : 4, 1);
@@ -241,76 +238,31 @@ export function _quantizedModelFromFile(file: SafetensorsFile, name: string): Qu
       weightSqnrDb = lj.weightSqnrDb;
     }
     const weight: WeightQuantization = { qscheme, scale: weightScale, quantMin, quantMax, bits };
-    const scaleArg = channels === 1 ? weightScale[0]! : weightScale;
-    const common = {
-      weightScale: scaleArg,
-      inputScale: current.scale,
-      inputZeroPoint: current.zeroPoint,
-      bias: null,
-      outputScale: output.scale,
-      outputZeroPoint: output.zeroPoint,
-      relu,
-      outputMin: output.quantMin,
-      outputMax: output.quantMax,
-    };
-    let expected: QuantizedLinearLayer | QuantizedConv2dLayer;
-    try {
-      if (kind === "linear") {
-        expected = prepareQuantizedLinear({
-          weight: codes,
-          inFeatures: weightShape[1]!,
-          outFeatures: out,
-          ...common,
-        });
-      } else {
-        const c = r.object(lj.conv, `${where}.conv`);
-        const groups = r.int(c.groups, `${where}.conv.groups`, 1, 2 ** 31 - 1);
-        expected = prepareQuantizedConv2d({
-          weight: codes,
-          inChannels: weightShape[1]! * groups,
-          outChannels: out,
-          kernelSize: [weightShape[2]!, weightShape[3]!],
-          stride: r.pair(c.stride, `${where}.conv.stride`, 1),
-          padding: r.pair(c.padding, `${where}.conv.padding`, 0),
-          dilation: r.pair(c.dilation, `${where}.conv.dilation`, 1),
-          groups,
-          ...common,
-        });
-      }
-    } catch (error) {
-      throw new RangeError(`${name}: ${where}: ${(error as Error).message}`);
-    }
-    if (!sameInts(expected.multiplier, multiplier) || !sameInts(expected.shift, shift)) {
-      throw new RangeError(
-        `${name}: ${where}: the stored multiplier/shift disagree with the ones its scales give (s_in * s_w / s_out); the file is corrupt`,
-      );
-    }
+    const common = { name: layerName, sourceName, relu, output, weight, observedRange, weightSqnrDb };
     // The file's int32 bias is what was converted; the clamp comes from prepare*, as in convert.
-    const kernel = { ...expected, bias };
-    return kind === "linear"
-      ? {
-          kind,
-          name: layerName,
-          sourceName,
-          relu,
-          input: current,
-          output,
-          weight,
-          kernel: kernel as QuantizedLinearLayer,
-          observedRange,
-          weightSqnrDb,
-        }
-      : {
-          kind,
-          name: layerName,
-          sourceName,
-          relu,
-          input: current,
-          output,
-          weight,
-          kernel: kernel as QuantizedConv2dLayer,
-          observedRange,
-          weightSqnrDb,
-        };
+    const source = { codes, weight, input: current, output, relu, bias };
+    const at = `${name}: ${where}`;
+    const checked = <K extends { multiplier: Int32Array; shift: Int32Array }>(kernel: K): K => {
+      if (!_sameMultipliers(kernel, { multiplier, shift })) {
+        throw new RangeError(
+          `${at}: the stored multiplier/shift disagree with the ones its scales give (s_in * s_w / s_out); the file is corrupt`,
+        );
+      }
+      return kernel;
+    };
+    if (kind === "linear")
+      return { kind, ...common, kernel: checked(_prepareLinear(source, weightShape[1]!, out, at)) };
+    const c = r.object(lj.conv, `${where}.conv`);
+    const groups = r.int(c.groups, `${where}.conv.groups`, 1, 2 ** 31 - 1);
+    const geometry: _ConvGeometry = {
+      inChannels: weightShape[1]! * groups,
+      outChannels: out,
+      kernelSize: [weightShape[2]!, weightShape[3]!],
+      stride: r.pair(c.stride, `${where}.conv.stride`, 1),
+      padding: r.pair(c.padding, `${where}.conv.padding`, 0),
+      dilation: r.pair(c.dilation, `${where}.conv.dilation`, 1),
+      groups,
+    };
+    return { kind, ...common, kernel: checked(_prepareConv2d(source, geometry, at)) };
   }
 }

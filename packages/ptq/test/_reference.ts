@@ -12,7 +12,9 @@ export const requantizeReference = refMultiplyByQuantizedMultiplier;
 export function referenceForward(model: QuantizedModel, xq: Uint8Array, batch: number): Uint8Array {
   let x: Uint8Array = xq;
   let shape = [batch, ...model.inputShape];
+  let zeroPoint = model.input.zeroPoint; // of the codes in x: the last Linear/Conv2d's output's
   for (const l of model.layers) {
+    if (l.kind === "linear" || l.kind === "conv2d") zeroPoint = l.kernel.outputZeroPoint;
     if (l.kind === "linear") {
       const k = l.kernel;
       const rows = x.length / k.inFeatures;
@@ -83,7 +85,7 @@ export function referenceForward(model: QuantizedModel, xq: Uint8Array, batch: n
     } else if (l.kind === "flatten") {
       shape = [shape[0]!, shape.slice(1).reduce((a, b) => a * b, 1)];
     } else {
-      x = x.map((v) => Math.max(v, l.input.zeroPoint));
+      x = x.map((v) => Math.max(v, zeroPoint));
     }
   }
   return x;

@@ -128,6 +128,7 @@ describe("the integer model", () => {
       for (const [i, l] of q.layers.entries()) {
         if (l.kind !== "linear") continue;
         const k = l.kernel;
+        const inputScale = trace[i]!.qparams.scale;
         const xin = trace[i]!.codes;
         const out = trace[i + 1]!.codes;
         for (let r = 0; r < n; r++) {
@@ -136,7 +137,7 @@ describe("the integer model", () => {
             for (let j = 0; j < k.inFeatures; j++)
               acc += (xin[r * k.inFeatures + j]! - k.inputZeroPoint) * k.weight[o * k.inFeatures + j]!;
             const sw = l.weight.scale.length === 1 ? l.weight.scale[0]! : l.weight.scale[o]!;
-            const real = (acc * Math.fround(l.input.scale * sw)) / l.output.scale; // float64
+            const real = (acc * Math.fround(inputScale * sw)) / l.output.scale; // float64
             const expected = Math.min(
               Math.max(Math.round(real) + l.output.zeroPoint, k.outputMin),
               k.outputMax,
@@ -196,9 +197,7 @@ describe("the integer model", () => {
     for (const w of float.weight.data) maxAbs = Math.max(maxAbs, Math.abs(w));
     expect(s).toBe(Math.fround(maxAbs / 127.5)); // PyTorch's symmetric scale: max|w| / ((127 - -128) / 2)
     for (let c = 0; c < 5; c++) {
-      expect(fc1.kernel.bias[c]).toBe(
-        roundHalfToEven(float.bias!.data[c]! / Math.fround(fc1.input.scale * s)),
-      );
+      expect(fc1.kernel.bias[c]).toBe(roundHalfToEven(float.bias!.data[c]! / Math.fround(q.input.scale * s)));
     }
     expect(fc1.relu).toBe(true);
     expect([fc1.kernel.outputMin, fc1.kernel.outputMax]).toEqual([fc1.output.zeroPoint, 127]);
@@ -275,8 +274,27 @@ describe("the integer model", () => {
       /options.kernels must be a Kernels object/,
     );
     const [fc1, fc2] = q.layers;
-    expect(() => new QuantizedModelClass({ inputShape: [784], input: q.input, layers: [fc2!] })).toThrow(
-      /layer "fc2" expects input scale/,
+    const l1 = fc1 as IntegerLinear;
+    // fc2 first, its zero point matched: its multipliers were made for fc1's output scale, not the input's
+    const input2 = { ...q.input, zeroPoint: l1.output.zeroPoint };
+    expect(q.input.scale).not.toBe(l1.output.scale);
+    expect(() => new QuantizedModelClass({ inputShape: [100], input: input2, layers: [fc2!] })).toThrow(
+      /layer "fc2": the kernel's multipliers are not the ones its scales give \(input scale [0-9.e-]+, the previous layer's output/,
+    );
+    const shifted = { ...q.input, zeroPoint: q.input.zeroPoint + 1 };
+    expect(() => new QuantizedModelClass({ inputShape: [784], input: shifted, layers: [fc1!] })).toThrow(
+      `layer "fc1": kernel.inputZeroPoint ${q.input.zeroPoint} is not its input's zero point ${q.input.zeroPoint + 1}`,
+    );
+    const badOutput = { ...l1, output: { ...l1.output, zeroPoint: l1.output.zeroPoint + 1 } };
+    expect(() => new QuantizedModelClass({ inputShape: [784], input: q.input, layers: [badOutput] })).toThrow(
+      `kernel.outputZeroPoint ${l1.output.zeroPoint} is not output.zeroPoint ${l1.output.zeroPoint + 1}`,
+    );
+    const narrow = { ...l1, output: { ...l1.output, quantMax: 100 } };
+    expect(() => new QuantizedModelClass({ inputShape: [784], input: q.input, layers: [narrow] })).toThrow(
+      /the kernel's clamp \[0, 127\] leaves the output's range \[0, 100\]/,
+    );
+    expect(new QuantizedModelClass({ inputShape: [784], input: q.input, layers: [fc1!] }).output).toBe(
+      l1.output,
     );
     expect(() => new QuantizedModelClass({ inputShape: [783], input: q.input, layers: [fc1!] })).toThrow(
       /must end in inFeatures = 784/,
