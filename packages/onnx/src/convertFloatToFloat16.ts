@@ -69,6 +69,10 @@ export interface Float16Report {
   /** Non-zero weights below minPositive in magnitude: raised to ±minPositive (not flushed to zero). */
   tiny: Float16ValueReport[];
   warnings: string[];
+  /** SQNR (dB) of each graph output against the float model's, after `evaluateQuantization`. */
+  outputSqnrDb?: Record<string, number>;
+  /** Samples the SQNR figures come from. */
+  evaluatedSamples?: number;
 }
 
 interface _Ctx {

@@ -1,7 +1,7 @@
 // Type tests, checked by `tsc -p packages/onnx`: every quantizer returns the one QuantizationReport, and
-// evaluateQuantization fills that same report.
+// evaluateQuantization fills that same report (or a float16 one).
 import { expectTypeOf } from "vitest";
-import type { NodeReport, QuantizationReport } from "../src/index";
+import type { Float16Report, NodeReport, QuantizationReport } from "../src/index";
 import {
   evaluateQuantization,
   type quantizeDynamic,
@@ -12,8 +12,13 @@ import {
 expectTypeOf<ReturnType<typeof quantizeDynamic>["report"]>().toEqualTypeOf<QuantizationReport>();
 expectTypeOf<ReturnType<typeof quantizeMatMulNBits>["report"]>().toEqualTypeOf<QuantizationReport>();
 expectTypeOf<Awaited<ReturnType<typeof quantizeStatic>>["report"]>().toEqualTypeOf<QuantizationReport>();
-expectTypeOf(evaluateQuantization).parameter(2).toEqualTypeOf<QuantizationReport>();
-expectTypeOf(evaluateQuantization).returns.resolves.toEqualTypeOf<QuantizationReport>();
+// evaluateQuantization fills the report it is given (a quantizer's, or convertFloatToFloat16's) and returns it.
+expectTypeOf(evaluateQuantization<QuantizationReport>)
+  .parameter(2)
+  .toEqualTypeOf<QuantizationReport>();
+expectTypeOf(evaluateQuantization<QuantizationReport>).returns.resolves.toEqualTypeOf<QuantizationReport>();
+expectTypeOf(evaluateQuantization<Float16Report>).returns.resolves.toEqualTypeOf<Float16Report>();
+expectTypeOf<Float16Report["outputSqnrDb"]>().toEqualTypeOf<Record<string, number> | undefined>();
 
 // The modes users name (transformers.js's q8, int8, q4, q4f16) and the weight-only rest.
 expectTypeOf<QuantizationReport["mode"]>().toEqualTypeOf<"q8" | "int8" | "q4" | "q4f16" | "weight-only">();

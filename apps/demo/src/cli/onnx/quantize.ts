@@ -21,8 +21,8 @@ import {
 import { readModelFile, writeModelFile } from "@quantkit/onnx/node";
 import type { CliIo } from "../io";
 import { Progress } from "../progress";
+import { assertLoads } from "./assertLoads";
 import { type CalibrationSample, type GraphInput, readCalibrationSamples } from "./calibrationSamples";
-import { evaluateOutputs } from "./evaluateOutputs";
 import { usageError } from "./onnxCommand";
 import type { OnnxQuantizeOptions } from "./quantizeOptions";
 import { formatQuantizeReport, type OnnxQuantizeJson } from "./quantizeReport";
@@ -80,7 +80,6 @@ export async function onnxQuantizeCommand(
   const t0 = performance.now();
   let quantized: ModelProto;
   let report: QuantizationReport | Float16Report;
-  let outputSqnrDb: Record<string, number> = {};
   let evaluated = false;
   switch (opts.mode) {
     case "fp16": {
@@ -139,20 +138,19 @@ export async function onnxQuantizeCommand(
   const bytes = writeModel(quantized);
 
   // The written bytes are loaded in onnxruntime-node before anything is saved: a model it cannot load is
-  // an error. Per-node SQNR (quantization modes) comes from @quantkit/onnx's evaluateQuantization;
-  // fp16, which has no per-node report, gets the SQNR of the outputs.
+  // an error. The SQNR figures (per quantized node and per output; fp16 has outputs only) come from
+  // @quantkit/onnx's evaluateQuantization (quantizeStatic has run it already).
   const t1 = performance.now();
-  if ("nodes" in report) {
-    if (!evaluated && feeds.length > 0)
-      await evaluateQuantization(model, quantized, report, { engine, samples: feeds });
-    outputSqnrDb = report.outputSqnrDb ?? {};
-    await evaluateOutputs(engine, writeModel(model), bytes, []);
-  } else {
-    ({ outputSqnrDb } = await evaluateOutputs(engine, writeModel(model), bytes, feeds, {
-      signal,
+  await assertLoads(engine, bytes);
+  if (!evaluated && feeds.length > 0) {
+    await evaluateQuantization(model, quantized, report, {
+      engine,
+      samples: feeds,
       onProgress: evaluateProgress,
-    }));
+      ...(signal ? { signal } : {}),
+    });
   }
+  const outputSqnrDb = report.outputSqnrDb ?? {};
   progress.stop();
   const evaluateMs = performance.now() - t1;
 
