@@ -13,7 +13,7 @@ import {
   Sequential,
 } from "@quantkit/nn";
 import { Rng } from "@quantkit/tensor";
-import { calibrate, convert, defaultQConfig, prepare, type QuantizedModel } from "../src/index";
+import { calibrate, convert, defaultQConfig, prepare, type QConfig, type QuantizedModel } from "../src/index";
 
 /** Batches over flat arrays (views), for calibration and evaluation. */
 export function batchesOf(
@@ -100,8 +100,28 @@ export function randomInput(n: number, seed: number, low = -1, high = 1): Float3
 }
 
 /** A 20-12-6 MLP quantized with defaultQConfig, calibrated on 64 seeded random inputs. */
-export async function smallQuantizedMlp(): Promise<QuantizedModel> {
-  const p = prepare(createMlp([20, 12, 6], { seed: 2 }), defaultQConfig);
-  await calibrate(p, batchesOf(randomInput(64 * 20, 7, -0.5, 2.5), new Uint8Array(64), [20], 16));
+export function smallQuantizedMlp(): Promise<QuantizedModel> {
+  return quantizedModel(createMlp([20, 12, 6], { seed: 2 }), defaultQConfig, [20]);
+}
+
+/** The trained MLP quantized with `qconfig` (calibrated on 500 training digits), and the test digits. */
+export async function quantizedMlp(
+  qconfig: QConfig,
+): Promise<{ q: QuantizedModel; x: Float32Array; n: number; labels: ArrayLike<number> }> {
+  const { model, data } = await trainedMlp();
+  const p = prepare(model, qconfig);
+  await calibrate(p, batchesOf(data.train.images, data.train.labels, [784], 100), { maxBatches: 5 });
+  return { q: convert(p), x: data.test.images, n: data.test.count, labels: data.test.labels };
+}
+
+/** A model quantized with `qconfig` after calibration on 64 seeded random samples of `perSample`. */
+export async function quantizedModel(
+  model: Sequential,
+  qconfig: QConfig,
+  perSample: number[],
+): Promise<QuantizedModel> {
+  const p = prepare(model, qconfig);
+  const features = perSample.reduce((a, b) => a * b, 1);
+  await calibrate(p, batchesOf(randomInput(64 * features, 7, -0.5, 2.5), new Uint8Array(64), perSample, 16));
   return convert(p);
 }
