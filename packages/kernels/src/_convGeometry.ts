@@ -1,22 +1,10 @@
-import { _convOutputSize } from "./_convShape";
+import { type _ConvLayerShape, _convOutputSize } from "./_convShape";
 import type { _ConvGeometry } from "./_engine";
 import { _assertDim } from "./_validate";
 
 /** Checks the input size of a conv call and resolves the output size. */
 export function _convGeometry(
-  layer: {
-    inChannels: number;
-    outChannels: number;
-    kernelH: number;
-    kernelW: number;
-    strideH: number;
-    strideW: number;
-    padH: number;
-    padW: number;
-    dilationH: number;
-    dilationW: number;
-    groups: number;
-  },
+  layer: _ConvLayerShape,
   input: { batch: number; height: number; width: number },
   inputName: string,
 ): _ConvGeometry {

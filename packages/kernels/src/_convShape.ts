@@ -1,5 +1,8 @@
 import { convOutputSize, pair2d, type Size2d } from "@quantkit/tensor";
 
+import { _assertPositiveInt } from "./_validate";
+import type { QuantizedConv2dLayer } from "./types";
+
 export type { Size2d } from "@quantkit/tensor";
 
 /** Resolves a {@link Size2d} (or `fallback` when absent) to [h, w]: tensor's `pair2d`. */
@@ -10,6 +13,64 @@ export function _pair(
   allowZero = false,
 ): [number, number] {
   return pair2d(value ?? fallback, name, allowZero ? 0 : 1);
+}
+
+/** The geometry fields of a conv layer (as {@link QuantizedConv2dLayer} names them). */
+export type _ConvLayerShape = Pick<
+  QuantizedConv2dLayer,
+  | "inChannels"
+  | "outChannels"
+  | "kernelH"
+  | "kernelW"
+  | "strideH"
+  | "strideW"
+  | "padH"
+  | "padW"
+  | "dilationH"
+  | "dilationW"
+  | "groups"
+>;
+
+/**
+ * A conv call's options resolved and checked: channels positive, groups dividing both, kernel size,
+ * stride and dilation pairs of positive integers (default 1), padding of non-negative ones (default 0).
+ */
+export function _convLayerShape(o: {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: Size2d;
+  stride?: Size2d | undefined;
+  padding?: Size2d | undefined;
+  dilation?: Size2d | undefined;
+  groups?: number | undefined;
+}): _ConvLayerShape {
+  const { inChannels, outChannels } = o;
+  _assertPositiveInt(inChannels, "inChannels");
+  _assertPositiveInt(outChannels, "outChannels");
+  const groups = o.groups ?? 1;
+  _assertPositiveInt(groups, "groups");
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new RangeError(
+      `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`,
+    );
+  }
+  const [kernelH, kernelW] = _pair(o.kernelSize, 1, "kernelSize");
+  const [strideH, strideW] = _pair(o.stride, 1, "stride");
+  const [padH, padW] = _pair(o.padding, 0, "padding", true);
+  const [dilationH, dilationW] = _pair(o.dilation, 1, "dilation");
+  return {
+    inChannels,
+    outChannels,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
+    dilationH,
+    dilationW,
+    groups,
+  };
 }
 
 /**

@@ -23,6 +23,49 @@ export function _channelScales(
   return { values: Float64Array.from(scale), perChannel: true };
 }
 
+/**
+ * The float parameters every quantized layer takes beside its weight codes and shape
+ * (`prepareQuantizedLinear`, `prepareQuantizedConv2d`).
+ */
+export interface QuantizedLayerParams {
+  /** Weight scale: one for the tensor (per_tensor_symmetric) or one per output channel (per_channel_symmetric). */
+  weightScale: Scales;
+  /** Scale and zero point of the uint8 input. */
+  inputScale: number;
+  inputZeroPoint: number;
+  /**
+   * Optional bias [output channels]: a float bias is quantized to int32 at scale inputScale * weightScale[c];
+   * an Int32Array is that int32 bias already (a saved model's, ONNX QLinearConv's B) and is kept as it is.
+   */
+  bias?: Float32Array | Int32Array | null;
+  /** Scale and zero point of the uint8 output. */
+  outputScale: number;
+  outputZeroPoint: number;
+  /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */
+  relu?: boolean;
+  /**
+   * Lowest output code, an integer in [0, 255]; default 0. Narrower than uint8 for an activation with a
+   * smaller range (PyTorch's `quant_min`, e.g. 0 for a 4-bit quint4 activation). A fused `relu` raises it
+   * to outputZeroPoint.
+   */
+  outputMin?: number;
+  /** Highest output code, an integer in [outputMin, 255]; default 255 (e.g. 15 for a 4-bit activation). */
+  outputMax?: number;
+}
+
+/** The keys of {@link QuantizedLayerParams}, for the options check. */
+export const _LAYER_PARAM_KEYS = [
+  "weightScale",
+  "inputScale",
+  "inputZeroPoint",
+  "bias",
+  "outputScale",
+  "outputZeroPoint",
+  "relu",
+  "outputMin",
+  "outputMax",
+] as const;
+
 /** The integer parts every quantized layer shares: int32 bias, fixed-point multipliers, output clamp. */
 export interface _QuantizedParts {
   bias: Int32Array;
@@ -42,20 +85,7 @@ export interface _QuantizedParts {
  *   [0, 15]), with a fused ReLU raising outputMin to the output zero point (the code of 0.0).
  * Per-tensor weight scales give one multiplier; per-channel ones give one per output channel.
  */
-export function _quantizeLayerParts(
-  channels: number,
-  p: {
-    weightScale: Scales;
-    inputScale: number;
-    inputZeroPoint: number;
-    bias?: Float32Array | Int32Array | null | undefined;
-    outputScale: number;
-    outputZeroPoint: number;
-    relu?: boolean | undefined;
-    outputMin?: number | undefined;
-    outputMax?: number | undefined;
-  },
-): _QuantizedParts {
+export function _quantizeLayerParts(channels: number, p: QuantizedLayerParams): _QuantizedParts {
   _assertPositiveFinite(p.inputScale, "inputScale");
   _assertPositiveFinite(p.outputScale, "outputScale");
   _assertIntIn(p.inputZeroPoint, 0, 255, "inputZeroPoint", "uint8");

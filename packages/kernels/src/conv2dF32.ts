@@ -1,9 +1,9 @@
 import { assertOptions } from "@quantkit/tensor";
 import { _convGeometry } from "./_convGeometry";
-import { _pair, type Size2d } from "./_convShape";
+import { _convLayerShape, type Size2d } from "./_convShape";
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
-import { _assertInstance, _assertLength, _assertPositiveInt } from "./_validate";
+import { _assertInstance, _assertLength } from "./_validate";
 
 /** Options of {@link conv2dF32}: the input and weight shapes, the convolution's hyper-parameters. */
 export interface Conv2dF32Options {
@@ -71,25 +71,9 @@ export function _conv2dF32(
   options: Conv2dF32Options,
 ): Float32Array {
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-  const { inChannels, outChannels } = options;
-  _assertPositiveInt(inChannels, "inChannels");
-  _assertPositiveInt(outChannels, "outChannels");
-  const groups = options.groups ?? 1;
-  _assertPositiveInt(groups, "groups");
-  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new RangeError(
-      `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`,
-    );
-  }
-  const [kernelH, kernelW] = _pair(options.kernelSize, 1, "kernelSize");
-  const [strideH, strideW] = _pair(options.stride, 1, "stride");
-  const [padH, padW] = _pair(options.padding, 0, "padding", true);
-  const [dilationH, dilationW] = _pair(options.dilation, 1, "dilation");
-  const g = _convGeometry(
-    { inChannels, outChannels, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, groups },
-    options,
-    "options",
-  );
+  const shape = _convLayerShape(options);
+  const { inChannels, outChannels, kernelH, kernelW, groups } = shape;
+  const g = _convGeometry(shape, options, "options");
   _assertInstance(x, Float32Array, "Float32Array", "x");
   _assertLength(
     x,

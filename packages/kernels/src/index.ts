@@ -1,5 +1,5 @@
 export type { Size2d } from "./_convShape";
-export type { Scales } from "./_quantizeLayer";
+export type { QuantizedLayerParams, Scales } from "./_quantizeLayer";
 export {
   assertQuantizedConv2dLayer,
   assertQuantizedLinearLayer,

@@ -1,12 +1,12 @@
 import { assertOptions } from "@quantkit/tensor";
-import { _pair, type Size2d } from "./_convShape";
+import { _convLayerShape, type Size2d } from "./_convShape";
 import { _convS16 } from "./_plans";
-import { _quantizeLayerParts, type Scales } from "./_quantizeLayer";
-import { _assertInstance, _assertLength, _assertPositiveInt } from "./_validate";
+import { _LAYER_PARAM_KEYS, _quantizeLayerParts, type QuantizedLayerParams } from "./_quantizeLayer";
+import { _assertInstance, _assertLength } from "./_validate";
 import type { QuantizedConv2dLayer } from "./types";
 
 /** The float parameters of a quantized Conv2d layer (PyTorch's `nn.quantized.Conv2d` ingredients). */
-export interface QuantizedConv2dParams {
+export interface QuantizedConv2dParams extends QuantizedLayerParams {
   /** int8 weights [outChannels, inChannels / groups, kernelH, kernelW], symmetric (zero point 0). */
   weight: Int8Array;
   inChannels: number;
@@ -20,19 +20,6 @@ export interface QuantizedConv2dParams {
   dilation?: Size2d;
   /** Default 1; must divide inChannels and outChannels. */
   groups?: number;
-  weightScale: Scales;
-  inputScale: number;
-  inputZeroPoint: number;
-  /** Optional bias [outChannels], float or already int32, as {@link prepareQuantizedLinear}'s. */
-  bias?: Float32Array | Int32Array | null;
-  outputScale: number;
-  outputZeroPoint: number;
-  /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */
-  relu?: boolean;
-  /** Lowest output code, an integer in [0, 255]; default 0 (a fused `relu` raises it to outputZeroPoint). */
-  outputMin?: number;
-  /** Highest output code, an integer in [outputMin, 255]; default 255 (e.g. 15 for a 4-bit activation). */
-  outputMax?: number;
 }
 
 /**
@@ -74,33 +61,14 @@ export function prepareQuantizedConv2d(params: QuantizedConv2dParams): Quantized
       "padding",
       "dilation",
       "groups",
-      "weightScale",
-      "inputScale",
-      "inputZeroPoint",
-      "bias",
-      "outputScale",
-      "outputZeroPoint",
-      "relu",
-      "outputMin",
-      "outputMax",
+      ..._LAYER_PARAM_KEYS,
     ],
     "prepareQuantizedConv2d params",
   );
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");
-  const { weight, inChannels, outChannels } = params;
-  _assertPositiveInt(inChannels, "inChannels");
-  _assertPositiveInt(outChannels, "outChannels");
-  const groups = params.groups ?? 1;
-  _assertPositiveInt(groups, "groups");
-  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new RangeError(
-      `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`,
-    );
-  }
-  const [kernelH, kernelW] = _pair(params.kernelSize, 1, "kernelSize");
-  const [strideH, strideW] = _pair(params.stride, 1, "stride");
-  const [padH, padW] = _pair(params.padding, 0, "padding", true);
-  const [dilationH, dilationW] = _pair(params.dilation, 1, "dilation");
+  const { weight } = params;
+  const shape = _convLayerShape(params);
+  const { inChannels, outChannels, kernelH, kernelW, groups } = shape;
   _assertInstance(weight, Int8Array, "Int8Array", "weight");
   const cg = inChannels / groups;
   _assertLength(
@@ -111,17 +79,7 @@ export function prepareQuantizedConv2d(params: QuantizedConv2dParams): Quantized
   );
   const parts = _quantizeLayerParts(outChannels, params);
   const layer: QuantizedConv2dLayer = {
-    inChannels,
-    outChannels,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    padH,
-    padW,
-    dilationH,
-    dilationW,
-    groups,
+    ...shape,
     weight,
     inputZeroPoint: params.inputZeroPoint,
     outputZeroPoint: params.outputZeroPoint,

@@ -1,40 +1,17 @@
 import { assertOptions } from "@quantkit/tensor";
 import { _linearS16 } from "./_plans";
-import { _quantizeLayerParts, type Scales } from "./_quantizeLayer";
+import { _LAYER_PARAM_KEYS, _quantizeLayerParts, type QuantizedLayerParams } from "./_quantizeLayer";
 import { _assertInstance, _assertLength, _assertPositiveInt } from "./_validate";
 import type { QuantizedLinearLayer } from "./types";
 
 /** The float parameters of a quantized Linear layer (PyTorch's `nn.quantized.Linear` ingredients). */
-export interface QuantizedLinearParams {
+export interface QuantizedLinearParams extends QuantizedLayerParams {
   /** int8 weights [outFeatures, inFeatures], symmetric (zero point 0). */
   weight: Int8Array;
   /** Default: weight.length / outFeatures. */
   inFeatures?: number;
   /** Default: the length of `bias` or of a per-channel `weightScale` (required when neither gives it). */
   outFeatures?: number;
-  /** Weight scale: one for the tensor (per_tensor_symmetric) or one per output channel (per_channel_symmetric). */
-  weightScale: Scales;
-  /** Scale and zero point of the uint8 input. */
-  inputScale: number;
-  inputZeroPoint: number;
-  /**
-   * Optional bias [outFeatures]: a float bias is quantized to int32 at scale inputScale * weightScale[c];
-   * an Int32Array is that int32 bias already (a saved model's, ONNX QLinearConv's B) and is kept as it is.
-   */
-  bias?: Float32Array | Int32Array | null;
-  /** Scale and zero point of the uint8 output. */
-  outputScale: number;
-  outputZeroPoint: number;
-  /** Fuse a ReLU: clamp the output codes below at outputZeroPoint (the code of 0.0). */
-  relu?: boolean;
-  /**
-   * Lowest output code, an integer in [0, 255]; default 0. Narrower than uint8 for an activation with a
-   * smaller range (PyTorch's `quant_min`, e.g. 0 for a 4-bit quint4 activation). A fused `relu` raises it
-   * to outputZeroPoint.
-   */
-  outputMin?: number;
-  /** Highest output code, an integer in [outputMin, 255]; default 255 (e.g. 15 for a 4-bit activation). */
-  outputMax?: number;
 }
 
 /**
@@ -76,20 +53,7 @@ export interface QuantizedLinearParams {
 export function prepareQuantizedLinear(params: QuantizedLinearParams): QuantizedLinearLayer {
   assertOptions(
     params,
-    [
-      "weight",
-      "inFeatures",
-      "outFeatures",
-      "weightScale",
-      "inputScale",
-      "inputZeroPoint",
-      "bias",
-      "outputScale",
-      "outputZeroPoint",
-      "relu",
-      "outputMin",
-      "outputMax",
-    ],
+    ["weight", "inFeatures", "outFeatures", ..._LAYER_PARAM_KEYS],
     "prepareQuantizedLinear params",
   );
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");

@@ -236,15 +236,21 @@ export class QuantizedModel {
     return [batch, ...s.slice(1)];
   }
 
+  /** The kernels of a forward pass over `xq`, after checking `xq` and `batch`. */
+  private kernelsFor(xq: Uint8Array, batch: number, options: ForwardOptions | undefined): Kernels {
+    const k = kernelsOf(options);
+    if (!(xq instanceof Uint8Array))
+      throw new TypeError(`xq must be a Uint8Array, got ${Object.prototype.toString.call(xq)}`);
+    this.checkBatch(batch, xq.length, this.inputSize, "xq");
+    return k;
+  }
+
   /**
    * The integer-only forward pass: uint8 input codes (`quantizeInput`) -> uint8 output codes. Nothing
    * float on the way.
    */
   forwardCodes(xq: Uint8Array, batch: number, options?: ForwardOptions): Uint8Array {
-    const k = kernelsOf(options);
-    if (!(xq instanceof Uint8Array))
-      throw new TypeError(`xq must be a Uint8Array, got ${Object.prototype.toString.call(xq)}`);
-    this.checkBatch(batch, xq.length, this.inputSize, "xq");
+    const k = this.kernelsFor(xq, batch, options);
     let x = xq;
     let shape: readonly number[] = [batch, ...this.inputShape];
     for (let i = 0; i < this.layers.length; i++) {
@@ -266,10 +272,7 @@ export class QuantizedModel {
 
   /** {@link forwardCodes} through the kernels' asynchronous methods where they have them (WebGPU). */
   async forwardCodesAsync(xq: Uint8Array, batch: number, options?: ForwardOptions): Promise<Uint8Array> {
-    const k = kernelsOf(options);
-    if (!(xq instanceof Uint8Array))
-      throw new TypeError(`xq must be a Uint8Array, got ${Object.prototype.toString.call(xq)}`);
-    this.checkBatch(batch, xq.length, this.inputSize, "xq");
+    const k = this.kernelsFor(xq, batch, options);
     let x = xq;
     let shape: readonly number[] = [batch, ...this.inputShape];
     for (let i = 0; i < this.layers.length; i++) {
