@@ -11,6 +11,8 @@ export interface TextLines {
   paddedWidth: number;
   widths: number[];
   texts: string[];
+  /** Lines rendered upside down (the direction classifier's 180-degree class). */
+  rotated: boolean[];
   pixels: Uint8Array;
 }
 
@@ -20,7 +22,7 @@ export function readTextLines(dir: string): TextLines {
     count: number;
     height: number;
     paddedWidth: number;
-    lines: { text: string; width: number }[];
+    lines: { text: string; width: number; rotated: boolean }[];
   };
   const pixels = new Uint8Array(gunzipSync(readFileSync(join(dir, "images.u8.gz"))));
   if (pixels.length !== index.count * index.height * index.paddedWidth) {
@@ -34,6 +36,7 @@ export function readTextLines(dir: string): TextLines {
     paddedWidth: index.paddedWidth,
     widths: index.lines.map((l) => l.width),
     texts: index.lines.map((l) => l.text),
+    rotated: index.lines.map((l) => l.rotated),
     pixels,
   };
 }
@@ -48,6 +51,30 @@ export function recInput(lines: TextLines, i: number): { data: Float32Array; dim
     data[p] = v;
     data[h * w + p] = v;
     data[2 * h * w + p] = v;
+  }
+  return { data, dims: [1, 3, h, w] };
+}
+
+/**
+ * The recogniser's input as PP-OCR's pipeline feeds one detected line: turned upright (the direction
+ * classifier's job; rotated lines are turned back within their width) and cropped to its own width,
+ * [1, 3, 48, width], normalised as {@link recInput}.
+ */
+export function recLine(lines: TextLines, i: number): { data: Float32Array; dims: number[] } {
+  const { height: h, paddedWidth: pw } = lines;
+  const w = lines.widths[i]!;
+  const turn = lines.rotated[i]!;
+  const data = new Float32Array(3 * h * w);
+  const base = i * h * pw;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const src = turn ? (h - 1 - y) * pw + (w - 1 - x) : y * pw + x;
+      const v = (lines.pixels[base + src]! / 255 - 0.5) / 0.5;
+      const p = y * w + x;
+      data[p] = v;
+      data[h * w + p] = v;
+      data[2 * h * w + p] = v;
+    }
   }
   return { data, dims: [1, 3, h, w] };
 }
@@ -87,6 +114,23 @@ export function ctcDecode(probs: Float32Array, dims: readonly number[]): string 
     prev = best;
   }
   return out.join(",");
+}
+
+/** The recogniser's class names: class c (1-based) is line c of ppocr_keys_v1.txt, the class after them a space. */
+export function recDictionary(keysFile: string): string[] {
+  const keys = readFileSync(keysFile, "utf8").split("\n");
+  if (keys.at(-1) === "") keys.pop();
+  return ["", ...keys, " "];
+}
+
+/** The text of a {@link ctcDecode} result, leading and trailing spaces dropped (as OCR output is read). */
+export function recText(decoded: string, dictionary: readonly string[]): string {
+  if (decoded === "") return "";
+  return decoded
+    .split(",")
+    .map((c) => dictionary[Number(c)] ?? "?")
+    .join("")
+    .trim();
 }
 
 /** Index of the largest value. */

@@ -22,7 +22,7 @@ import {
 } from "../src/index";
 import { MODELS } from "../test/_fixtures";
 import { fashionAccuracy, fashionFeed, readFashion } from "./_fashion";
-import { argmax, clsInput, ctcDecode, readTextLines, recInput } from "./_ocr";
+import { argmax, clsInput, ctcDecode, readTextLines, recDictionary, recLine, recText } from "./_ocr";
 import { compareVad, readSpeech, vadProbabilities } from "./_speech";
 
 const args = process.argv.slice(2);
@@ -50,7 +50,7 @@ async function calibrationSamples(name: Name): Promise<EngineFeeds[]> {
   if (name === "rec" || name === "cls") {
     const lines = readTextLines(join(FIXTURES, "text-lines"));
     return Array.from({ length: CALIBRATION }, (_, i) => ({
-      x: { type: "float32", ...(name === "rec" ? recInput(lines, i) : clsInput(lines, i)) },
+      x: { type: "float32", ...(name === "rec" ? recLine(lines, i) : clsInput(lines, i)) },
     }));
   }
   if (name === "vad") {
@@ -122,7 +122,7 @@ async function evaluate(
     const lines = readTextLines(join(FIXTURES, "text-lines"));
     const idx = Array.from({ length: lines.count - CALIBRATION }, (_, i) => CALIBRATION + i);
     const inputs = idx.map((i) => ({
-      x: { type: "float32", ...(name === "rec" ? recInput(lines, i) : clsInput(lines, i)) },
+      x: { type: "float32", ...(name === "rec" ? recLine(lines, i) : clsInput(lines, i)) },
     }));
     const read = (r: Record<string, { data: unknown; dims: readonly number[] }>) => {
       const t = Object.values(r)[0]!;
@@ -137,13 +137,18 @@ async function evaluate(
     const a = await timed(sf, inputs, read);
     const b = await timed(sq, inputs, read);
     const same = a.out.filter((s, i) => s === b.out[i]).length;
-    const noSpace = a.out.filter(
-      (s, i) => s.replace(/(^|,)6624(?=,|$)/g, "") === b.out[i]!.replace(/(^|,)6624(?=,|$)/g, ""),
-    ).length;
+    if (name === "cls")
+      return { lines: inputs.length, equal: same / inputs.length, floatMs: a.ms, quantMs: b.ms };
+    const dictionary = recDictionary(join(FILES.rec, "..", "ppocr_keys_v1.txt"));
+    const ta = a.out.map((s) => recText(s, dictionary));
+    const tb = b.out.map((s) => recText(s, dictionary));
+    const truth = (t: string[]) => t.filter((s, i) => s === lines.texts[idx[i]!]).length / t.length;
     return {
       lines: inputs.length,
+      equalText: ta.filter((s, i) => s === tb[i]).length / inputs.length,
       equal: same / inputs.length,
-      ...(name === "rec" ? { equalIgnoringSpaces: noSpace / inputs.length } : {}),
+      floatTruth: truth(ta),
+      quantTruth: truth(tb),
       floatMs: a.ms,
       quantMs: b.ms,
     };

@@ -2,7 +2,8 @@
 // model; unlike it, also from inside If branches (Silero VAD computes everything there): the branch gets
 // the tensor as an extra output, its sibling branch an empty float placeholder, and the If node an extra
 // output that is exposed in turn from the enclosing graph.
-import type { ModelProto } from "./_gen/onnx_pb";
+import type { GraphProto, ModelProto } from "./_gen/onnx_pb";
+import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
 import {
   _attr,
   _cloneSharingBytes,
@@ -13,6 +14,7 @@ import {
   _valueInfo,
 } from "./_quantGraph";
 import { createNameScope } from "./createNameScope";
+import { DataType } from "./dataType";
 import { fromArray } from "./fromArray";
 
 /** The augmented copy, the main-graph output that carries each exposed tensor, and what could not be exposed. */
@@ -30,6 +32,9 @@ export function _exposeTensors(model: ModelProto, names: Iterable<string>): _Exp
   for (const s of scopes)
     for (const n of s.graph.node) for (const o of n.output) if (o !== "") producer.set(o, s);
   const mainOutputs = new Set(copy.graph!.output.map((o) => o.name));
+  // A branch output must declare its type; only float32 tensors are lifted out of branches.
+  const types = new Map<GraphProto, _TypeScope>();
+  _inferElemTypes(copy.graph!, undefined, types);
   const fresh = createNameScope(copy);
   const outputs = new Map<string, string>();
   const skipped = new Map<string, string>();
@@ -70,6 +75,11 @@ export function _exposeTensors(model: ModelProto, names: Iterable<string>): _Exp
     const scope = producer.get(name);
     if (scope === undefined) {
       skipped.set(name, "no node produces it");
+      continue;
+    }
+    const elemType = types.get(scope.graph)?.get(name);
+    if (scope.owner !== null && elemType !== undefined && elemType !== DataType.FLOAT) {
+      skipped.set(name, `${DataType[elemType] ?? elemType}, not float32`);
       continue;
     }
     const out = expose(name, scope);

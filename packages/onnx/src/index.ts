@@ -79,6 +79,12 @@ export {
 } from "./quantizeMatMulNBitsOptions";
 export { type QuantizeStaticOptions, quantizeStatic } from "./quantizeStatic";
 export { type ReadModelOptions, readModel } from "./readModel";
+export {
+  type NodeSensitivity,
+  type SensitivityOptions,
+  type SensitivityResult,
+  sensitivity,
+} from "./sensitivity";
 export { toArray, toStrings } from "./toArray";
 export { toFloat32Array } from "./toFloat32Array";
 export { topologicalSort } from "./topologicalSort";

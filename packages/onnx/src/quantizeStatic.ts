@@ -7,7 +7,7 @@ import { _bias, type _Ctx, type _Plan, _plan, _qdq, _weight } from "./_qdqNodes"
 import { type _Constant, _cloneSharingBytes, _opset, _scopes } from "./_quantGraph";
 import { _checkOpset, _dropUnused, _notQuantizedReason, _report, _stringList } from "./_rewrite";
 import type { _WeightType } from "./_weights";
-import { CALIBRATION_METHODS, type CalibrationMethod, calibrate } from "./calibrate";
+import { CALIBRATION_METHODS, type CalibrationMethod, type CalibrationResult, calibrate } from "./calibrate";
 import { createNameScope } from "./createNameScope";
 import { evaluateQuantization } from "./evaluateQuantization";
 import type { EngineFeeds, InferenceEngine } from "./InferenceEngine";
@@ -41,6 +41,12 @@ export interface QuantizeStaticOptions {
   fuseRelu?: boolean;
   /** Upgrade opset 10..12 models to 13 (needed for per-channel weights). Default true. */
   upgrade?: boolean;
+  /**
+   * Ranges found earlier by {@link calibrate} on this model (every tensor, or at least those this
+   * quantization needs), reused instead of calibrating again; `samples` then only feed `evaluate`. The
+   * observer that made them decides the activations' scales, so `method` and `observerOptions` are not used.
+   */
+  calibration?: CalibrationResult;
   /** Measure per-node and output SQNR against the float model on the samples. Default true. */
   evaluate?: boolean;
   onProgress?: (samplesDone: number) => void;
@@ -88,6 +94,7 @@ export async function quantizeStatic(
     "foldBatchNorm",
     "upgrade",
     "evaluate",
+    "calibration",
     "onProgress",
     "signal",
   ]);
@@ -117,6 +124,10 @@ export async function quantizeStatic(
       );
   }
   const exclude = new Set(_stringList(options.exclude, "exclude", fn) ?? []);
+  if (options.calibration !== undefined && !(options.calibration?.ranges instanceof Map))
+    throw new TypeError(
+      `${fn}: calibration must be what calibrate() returns, got ${_show(options.calibration)}`,
+    );
   const opsetBefore = _checkOpset(model, 10, fn, "QuantizeLinear");
   const samples: EngineFeeds[] = [];
   for await (const s of options.samples as AsyncIterable<EngineFeeds>) samples.push(s);
@@ -179,15 +190,17 @@ export async function quantizeStatic(
 
   // 2. Ranges.
   const dtype = activationType === "uint8" ? "quint8" : "qint8";
-  const { ranges, skipped } = await calibrate(copy, {
-    engine: options.engine,
-    samples,
-    tensors: [...tensors],
-    method,
-    observerOptions: { ...options.observerOptions, dtype, qscheme: "per_tensor_affine" },
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const { ranges, skipped } =
+    options.calibration ??
+    (await calibrate(copy, {
+      engine: options.engine,
+      samples,
+      tensors: [...tensors],
+      method,
+      observerOptions: { ...options.observerOptions, dtype, qscheme: "per_tensor_affine" },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }));
 
   // 3. Rewrite.
   const quantizedTensors = new Set<string>();

@@ -160,4 +160,23 @@ describe("calibrate", () => {
     for (const [, why] of skipped) expect(why).toBe("never computed on the calibration samples");
     for (const [, r] of ranges) expect(r.maxVal).toBeGreaterThan(r.minVal);
   });
+
+  it("Silero VAD v5, every tensor: the branches' int64 tensors are skipped by type, not exposed as float (onnxruntime refused that)", async () => {
+    const m = readModel(readFileSync(MODELS.sileroV5));
+    const samples = [
+      {
+        input: f32(
+          new Float32Array(512).map((_, i) => Math.sin(i / 7) * 0.1),
+          [1, 512],
+        ),
+        state: f32(new Float32Array(256), [2, 1, 128]),
+        sr: { type: "int64", data: BigInt64Array.of(16000n), dims: [] },
+      },
+    ];
+    const { ranges, skipped } = await calibrate(m, { engine, samples });
+    expect(ranges.size).toBeGreaterThan(50);
+    const int64 = [...skipped].filter(([, why]) => why === "INT64, not float32");
+    expect(int64.length).toBeGreaterThan(0);
+    expect(int64.some(([name]) => name.includes("stft/Constant_output_0"))).toBe(true);
+  });
 });

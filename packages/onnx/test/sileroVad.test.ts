@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { compareVad, readSpeech, vadProbabilities } from "../bench/_speech";
-import { ortEngine, quantizeDynamic, quantizeStatic, readModel, writeModel } from "../src/index";
+import { ortEngine, quantizeDynamic, quantizeStatic, readModel, sensitivity, writeModel } from "../src/index";
 import { MODELS } from "./_fixtures";
 import { FIXTURES } from "./_realFixtures";
 
@@ -30,15 +30,17 @@ describe("Silero VAD v5 on the speech fixture", async () => {
   });
 
   // Static 8-bit activations of all six Convs of the 16 kHz branch miss the bar on this fixture (measured:
-  // min-max 0.043 / 95.8%, entropy 0.034 / 97.6%); keeping the STFT and the first and last encoder Convs
-  // float meets it. The test holds that recipe and records the full one's shortfall.
-  it("int8 (64 calibration frames, min-max): with STFT, encoder 0 and 3 float, mean |dp| <= 0.02 and >= 98% agreement", async () => {
+  // min-max 0.043 / 95.8%, entropy 0.034 / 97.6%). Leave-one-out sensitivity on the speech probability,
+  // measured on the calibration frames, ranks encoder 0, encoder 1 and the STFT first (measured); keeping
+  // those three float meets it. The test holds that recipe and records the full one's shortfall.
+  it("int8 (64 calibration frames, min-max): the 3 most sensitive Convs float, mean |dp| <= 0.02 and >= 98% agreement", async () => {
     const samples = float.feeds.slice(0, 64);
     expect(samples.length).toBe(64);
+    const ranked = await sensitivity(model, { engine, mode: "int8", samples, outputs: ["output"] });
+    expect(ranked.nodes.length).toBe(6);
+    const exclude = ranked.nodes.slice(0, 3).map((n) => n.node);
     const branch = "If_0_then_branch__Inline_0__/";
-    const exclude = ["stft/Conv", "encoder/0/reparam_conv/Conv", "encoder/3/reparam_conv/Conv"].map(
-      (c) => branch + c,
-    );
+    expect(exclude.includes(`${branch}stft/Conv`)).toBe(true);
     const { model: q, report } = await quantizeStatic(model, { engine, samples, exclude, evaluate: false });
     expect(report.nodes.filter((n) => n.opType === "Conv" && n.quantized).length).toBe(3);
     const probs = (await vadProbabilities(await engine.createSession(writeModel(q)), audio)).probs;

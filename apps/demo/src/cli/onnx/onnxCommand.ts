@@ -71,6 +71,11 @@ export function addOnnxCommand(
       .option("--per-channel", "one weight scale per output channel (q8: the default)")
       .option("--no-per-channel", "one weight scale per tensor")
       .option("--exclude <nodes>", "comma-separated names of nodes to keep float", nameList)
+      .option(
+        "--keep-float <n>",
+        "q8, int8: keep the n nodes whose quantization costs the outputs most float (leave-one-out sensitivity on --calibration)",
+        intOption(1),
+      )
       .option("--max-samples <n>", "use at most n calibration samples (in name order)", intOption(1))
       .option(
         "--block-size <n>",

@@ -8,6 +8,7 @@ import {
   type Float16Report,
   type InferenceEngine,
   type ModelProto,
+  type NodeSensitivity,
   opsetVersion,
   ortEngine,
   type QuantizationReport,
@@ -23,6 +24,7 @@ import type { CliIo } from "../io";
 import { Progress } from "../progress";
 import { assertLoads } from "./assertLoads";
 import { type CalibrationSample, type GraphInput, readCalibrationSamples } from "./calibrationSamples";
+import { chooseKeepFloat } from "./keepFloat";
 import { usageError } from "./onnxCommand";
 import type { OnnxQuantizeOptions } from "./quantizeOptions";
 import { formatQuantizeReport, type OnnxQuantizeJson } from "./quantizeReport";
@@ -71,9 +73,34 @@ export async function onnxQuantizeCommand(
     const missing = opts.exclude.filter((n) => !names.has(n));
     if (missing.length > 0) throw usageError(`--exclude: ${file} has no node named "${missing[0]}"`);
   }
-  const exclude = opts.exclude ? { exclude: opts.exclude } : {};
   const perChannel = opts.perChannel ?? true;
   const opsetBefore = opsetVersion(model, "") ?? 0;
+  let keptFloat: NodeSensitivity[] | undefined;
+  if (opts.keepFloat !== undefined && opts.keepFloat > 0) {
+    if (opts.mode !== "q8" && opts.mode !== "int8")
+      throw usageError(`--keep-float applies to --mode q8 and int8, got --mode ${opts.mode}`);
+    if (feeds.length === 0)
+      throw usageError("--keep-float needs --calibration <dir> (the samples it measures on)");
+    // The same opset upgrades as the modes below make.
+    const source = opsetBefore < (opts.mode === "q8" ? 11 : 10) ? upgradeOpset(model, 13) : model;
+    keptFloat = await chooseKeepFloat(
+      source,
+      opts.mode,
+      opts.keepFloat,
+      engine,
+      feeds,
+      {
+        perChannel,
+        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+        ...(opts.calibrator ? { method: opts.calibrator } : {}),
+      },
+      (done, total) => progress.update("sensitivity", "leave-one-out sensitivity", done, total),
+      signal,
+    );
+    progress.stop();
+  }
+  const excluded = [...(opts.exclude ?? []), ...(keptFloat ?? []).map((n) => n.node)];
+  const exclude = excluded.length > 0 ? { exclude: excluded } : {};
   const evaluateProgress = (done: number) =>
     progress.update("evaluate", "SQNR against the float model", done, feeds.length);
 
@@ -162,6 +189,9 @@ export async function onnxQuantizeCommand(
     perChannel,
     ...(opts.mode === "q4" ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn" } : {}),
     ...(opts.mode === "int8" ? { calibrator: opts.calibrator ?? "minmax" } : {}),
+    ...(keptFloat
+      ? { keptFloat: keptFloat.map((n) => ({ node: n.node, opType: n.opType, gainDb: n.gainDb })) }
+      : {}),
     opsetBefore,
     opsetAfter: opsetVersion(quantized, "") ?? 0,
     fileBytesBefore: (await stat(file)).size,

@@ -28,6 +28,8 @@ export interface OnnxQuantizeOptions {
   /** undefined: the mode's default. */
   perChannel?: boolean;
   exclude?: string[];
+  /** q8 / int8: keep this many of the most sensitive nodes float (leave-one-out on the samples). */
+  keepFloat?: number;
   maxSamples?: number;
   /** q4: weights per block along K (16..256, a power of two). */
   blockSize?: number;

@@ -12,6 +12,8 @@ export interface OnnxQuantizeJson {
   method?: string;
   /** int8: the activation observer. */
   calibrator?: string;
+  /** --keep-float: the nodes kept float by sensitivity and what each wins back (dB of output SQNR). */
+  keptFloat?: { node: string; opType: string; gainDb: number }[];
   /** Default-domain opset of the input and of the result (q8 and int8 upgrade opsets below 11 / 13 to 13). */
   opsetBefore: number;
   opsetAfter: number;
@@ -88,6 +90,12 @@ export function formatQuantizeReport(r: OnnxQuantizeJson): string {
       ? "SQNR: not measured (give --calibration DIR of input samples)"
       : `SQNR of the outputs against the float model on ${r.samples} sample${r.samples === 1 ? "" : "s"}: ${outs.map(([n, v]) => `${n} ${db(v)}`).join(", ")}`,
   );
+  if (r.keptFloat !== undefined)
+    lines.push(
+      r.keptFloat.length === 0
+        ? "kept float by sensitivity: none (no node's float copy improved the outputs)"
+        : `kept float by sensitivity: ${r.keptFloat.map((n) => `${n.node} (+${n.gainDb.toFixed(1)} dB)`).join(", ")}`,
+    );
   if (!("nodes" in r.report)) return `${[...lines, "", ..._float16Lines(r.report)].join("\n")}\n`;
   const nodes = r.report.nodes;
   const quantized = nodes.filter((n) => n.quantized);
