@@ -1,46 +1,9 @@
 /**
- * Exactness as the bench records it: an implementation's outputs compared with the slow reference's,
- * output by output, and the lines the CLI and the dashboard show of it. Pure TypeScript (no Node
- * imports): the dashboard reads it too.
+ * Exactness as the bench records it: the lines the CLI and the dashboard show of the records (each an
+ * implementation's outputs compared with the slow reference's, output by output, by compareOutputs of
+ * packages/kernels/bench/gemmExactness.ts). Pure TypeScript (no Node imports): the dashboard reads it too.
  */
 import type { BenchResultFile, Exactness } from "./schema";
-
-/** The part of an {@link Exactness} record that a comparison measures. */
-export interface OutputComparison {
-  equal: boolean;
-  /** Outputs compared. */
-  outputs: number;
-  /** Outputs that differ. */
-  differing: number;
-  /** Largest |theirs - reference|, 0 when equal. */
-  maxAbsDiff: number;
-  /** Index of the first differing output, -1 when equal (for an error message, not stored). */
-  first: number;
-}
-
-/**
- * Compares `theirs` with `reference` output by output.
- *
- * @example
- * compareOutputs(Int32Array.of(1, 5, 3), Int32Array.of(1, 2, 3));
- * // { equal: false, outputs: 3, differing: 1, maxAbsDiff: 3, first: 1 }
- */
-export function compareOutputs(theirs: ArrayLike<number>, reference: ArrayLike<number>): OutputComparison {
-  if (theirs.length !== reference.length) {
-    throw new RangeError(`theirs has ${theirs.length} outputs, the reference ${reference.length}`);
-  }
-  let differing = 0;
-  let maxAbsDiff = 0;
-  let first = -1;
-  for (let i = 0; i < reference.length; i++) {
-    const d = Math.abs(theirs[i]! - reference[i]!);
-    if (d === 0) continue;
-    if (first < 0) first = i;
-    differing++;
-    if (d > maxAbsDiff) maxAbsDiff = d;
-  }
-  return { equal: differing === 0, outputs: reference.length, differing, maxAbsDiff, first };
-}
 
 const count = (x: number) => x.toLocaleString("en-US");
 

@@ -49,7 +49,8 @@ export interface BenchObserversOptions {
   onProgress?: (r: ObserverBenchResult) => void;
 }
 
-const DEFAULT_METHODS: readonly ObserverName[] = [
+/** The observers {@link benchObservers} measures when `methods` is not given (apps/bench reads it too). */
+export const DEFAULT_METHODS: readonly ObserverName[] = [
   "minmax",
   "moving_average_minmax",
   "percentile",

@@ -19,7 +19,7 @@ import { cpus } from "node:os";
 import * as ort from "onnxruntime-node";
 import { type CpuKernels, createCpuKernels } from "../src/index";
 import { onnxModel } from "../test/_onnx";
-import { _compare, _referenceMatmulInteger, type GemmBenchExactness } from "./_exactness";
+import { compareOutputs, type GemmBenchExactness, referenceMatmulInteger } from "./gemmExactness";
 
 export type { GemmBenchExactness };
 
@@ -245,17 +245,21 @@ export async function benchGemm(options: GemmBenchOptions = {}): Promise<GemmBen
         });
       }
       // The reference decides: every int8 result is compared with it before anything is timed.
-      const reference = _referenceMatmulInteger(a8, b8, m, k, n, 128);
+      const reference = referenceMatmulInteger(a8, b8, m, k, n, 128);
       for (const v of variants.filter((x) => x.dtype === "int8")) {
         let out: Int32Array = c32i; // where our variants write
         const ran = await v.run();
         if (v.impl === "onnxruntime") out = (ran as Record<string, ort.Tensor>).Y!.data as Int32Array;
+        const { equal, outputs, differing, maxAbsDiff } = compareOutputs(out, reference);
         const e = {
           shape: shape.name,
           impl: v.impl,
           backend: v.backend,
           threads: v.threads,
-          ..._compare(out, reference),
+          equal,
+          outputs,
+          differing,
+          maxAbsDiff,
         };
         exactness.push(e);
         if (v.impl === "quantkit" && !e.equal) {

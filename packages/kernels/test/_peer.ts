@@ -7,47 +7,16 @@
  * multiplies with `vpmaddubsw`, which adds two u8 x s8 products and saturates the sum to int16
  * (255 x 127 x 2 = 64,770 > 32,767); with VNNI (`vpdpbusd`) the sums go straight to int32 and are exact.
  */
+import { compareOutputs, type OutputComparison } from "../bench/gemmExactness";
 import type { Int8Like } from "../src/index";
 import { refMatmulInteger } from "./_reference";
 
-/** A peer's outputs measured against the reference. */
-export interface Exactness {
-  /** Every output equal. */
-  equal: boolean;
-  /** Outputs that differ. */
-  differing: number;
-  /** Outputs compared. */
-  total: number;
-  /** Largest |peer - reference|; 0 when equal. */
-  maxAbsDiff: number;
-  /** Index of the first differing output, -1 when equal. */
-  first: number;
-}
-
-/** Compares a peer's outputs with the reference's, output by output. */
-export function measureExactness(theirs: ArrayLike<number>, reference: ArrayLike<number>): Exactness {
-  if (theirs.length !== reference.length) {
-    throw new RangeError(`theirs has ${theirs.length} outputs, reference ${reference.length}`);
-  }
-  let differing = 0;
-  let maxAbsDiff = 0;
-  let first = -1;
-  for (let i = 0; i < reference.length; i++) {
-    const d = Math.abs(theirs[i]! - reference[i]!);
-    if (d === 0) continue;
-    if (first < 0) first = i;
-    differing++;
-    maxAbsDiff = Math.max(maxAbsDiff, d);
-  }
-  return { equal: differing === 0, differing, total: reference.length, maxAbsDiff, first };
-}
-
 /** One line: "equals the reference on all 6,400 outputs" or "2,431 of 262,144 outputs differ (by up to 14,287)". */
-export function describeExactness(e: Exactness): string {
+export function describeExactness(e: OutputComparison): string {
   const n = (x: number) => x.toLocaleString("en-US");
   return e.equal
-    ? `equals the reference on all ${n(e.total)} outputs`
-    : `${n(e.differing)} of ${n(e.total)} outputs differ (by up to ${n(e.maxAbsDiff)})`;
+    ? `equals the reference on all ${n(e.outputs)} outputs`
+    : `${n(e.differing)} of ${n(e.outputs)} outputs differ (by up to ${n(e.maxAbsDiff)})`;
 }
 
 /** A MatMulInteger under test: A [m, k], B [k, n], zero point per tensor for A, per column for B. */
@@ -66,7 +35,7 @@ export const DTYPE_PAIRS = ["uint8 x int8", "uint8 x uint8", "int8 x int8", "int
 export type DtypePair = (typeof DTYPE_PAIRS)[number];
 
 /** What the probe measured of one dtype pair. */
-export interface ProbeResult extends Exactness {
+export interface ProbeResult extends OutputComparison {
   pair: DtypePair;
 }
 
@@ -106,7 +75,7 @@ export async function probeMatmulInteger(peer: MatmulIntegerPeer): Promise<Recor
       theirs.push(...(await peer(a, b, m, k, n, 0, zb)));
       want.push(...refMatmulInteger(a, b, m, k, n, 0, zb));
     }
-    result[pair] = { pair, ...measureExactness(theirs, want) };
+    result[pair] = { pair, ...compareOutputs(theirs, want) };
   }
   return result;
 }

@@ -1,11 +1,11 @@
 /**
- * The GEMM benchmark's exactness check (bench/_exactness.ts, used by benchGemm): its fast plain-loop
+ * The GEMM benchmarks' exactness check (bench/gemmExactness.ts, used by benchGemm and apps/bench): its fast plain-loop
  * reference against the BigInt one, and benchGemm's records (ours equal; onnxruntime's measured, not
  * asserted: its uint8 x int8 kernel saturates on x86 CPUs without VNNI).
  */
 import { describe, expect, it } from "vitest";
-import { _compare, _referenceMatmulInteger } from "../bench/_exactness";
 import { benchGemm } from "../bench/gemm.bench";
+import { compareOutputs, referenceMatmulInteger } from "../bench/gemmExactness";
 import { refMatmulInteger, TestRng } from "./_reference";
 
 describe("benchGemm's exactness check", () => {
@@ -17,22 +17,31 @@ describe("benchGemm's exactness check", () => {
     ] as const) {
       const a = rng.uint8(m * k);
       const b = rng.int8(k * n);
-      expect(_referenceMatmulInteger(a, b, m, k, n, za)).toEqual(refMatmulInteger(a, b, m, k, n, za, 0));
+      expect(referenceMatmulInteger(a, b, m, k, n, za)).toEqual(refMatmulInteger(a, b, m, k, n, za, 0));
     }
     const k = 70_000; // 70,000 x 255 x -128 = -2,284,800,000: past int32, wraps
     const a = new Uint8Array(k).fill(255);
     const b = new Int8Array(k).fill(-128);
-    expect(_referenceMatmulInteger(a, b, 1, k, 1, 0)).toEqual(refMatmulInteger(a, b, 1, k, 1, 0, 0));
-    expect(_referenceMatmulInteger(a, b, 1, k, 1, 0)[0]).toBe(-2_284_800_000 + 2 ** 32);
+    expect(referenceMatmulInteger(a, b, 1, k, 1, 0)).toEqual(refMatmulInteger(a, b, 1, k, 1, 0, 0));
+    expect(referenceMatmulInteger(a, b, 1, k, 1, 0)[0]).toBe(-2_284_800_000 + 2 ** 32);
   });
 
-  it("_compare counts differing outputs and the largest difference", () => {
-    expect(_compare(Int32Array.of(1, 9, 3, -4), Int32Array.of(1, 2, 3, 4))).toEqual({
+  it("compareOutputs counts differing outputs, the largest difference and the first index", () => {
+    expect(compareOutputs(Int32Array.of(1, 9, 3, -4), Int32Array.of(1, 2, 3, 4))).toEqual({
       equal: false,
       outputs: 4,
       differing: 2,
       maxAbsDiff: 8,
+      first: 1,
     });
+    expect(compareOutputs([7, 7], [7, 7])).toEqual({
+      equal: true,
+      outputs: 2,
+      differing: 0,
+      maxAbsDiff: 0,
+      first: -1,
+    });
+    expect(() => compareOutputs([1], [1, 2])).toThrow("theirs has 1 outputs, the reference 2");
   });
 
   it("records every int8 variant of a shape: ours equal to the reference, onnxruntime's measured", async () => {

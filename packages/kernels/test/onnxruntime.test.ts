@@ -7,16 +7,11 @@
  */
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
+import { compareOutputs } from "../bench/gemmExactness";
 import { type Int8Like, prepareQuantizedLinear } from "../src/index";
 import { cpuBackends } from "./_backends";
 import { onnxModel } from "./_onnx";
-import {
-  DTYPE_PAIRS,
-  type DtypePair,
-  describeExactness,
-  measureExactness,
-  probeMatmulInteger,
-} from "./_peer";
+import { DTYPE_PAIRS, type DtypePair, describeExactness, probeMatmulInteger } from "./_peer";
 import { refMatmulInteger, refQuantizedLinear, TestRng } from "./_reference";
 import { saturatingMatmulInteger } from "./_saturatingPeer";
 
@@ -102,7 +97,7 @@ describe("matmulInteger against the BigInt reference, onnxruntime's MatMulIntege
         for (const { kernels } of backends) {
           expect(kernels.matmulInteger(a, b, { m, k, n, aZeroPoint: za, bZeroPoint: zb })).toEqual(want);
         }
-        const theirs = measureExactness(await ortMatmulInteger(a, b, m, k, n, za, zb), want);
+        const theirs = compareOutputs(await ortMatmulInteger(a, b, m, k, n, za, zb), want);
         if (probe[pair].equal) expect(theirs).toMatchObject({ equal: true });
         measured.push(`${m}x${k}x${n}: ${describeExactness(theirs)}`);
       }
@@ -147,7 +142,7 @@ describe("matmulInteger against the BigInt reference, onnxruntime's MatMulIntege
           expect(kernels.matmulInteger(a, b, { m, k, n, aZeroPoint: za, bZeroPoint: zb })).toEqual(want);
         }
         const pair = `${typeOf(a)} x ${typeOf(b)}` as DtypePair;
-        const theirs = measureExactness(await ortMatmulInteger(a, b, m, k, n, za, zbs), want);
+        const theirs = compareOutputs(await ortMatmulInteger(a, b, m, k, n, za, zbs), want);
         if (probe[pair].equal) expect(theirs).toMatchObject({ equal: true });
         else console.info(`onnxruntime-node MatMulInteger ${pair}, k = ${k}: ${describeExactness(theirs)}`);
       }
@@ -173,12 +168,12 @@ describe("the probe and the measurements catch a saturating peer (./_saturatingP
     const p = await probeMatmulInteger(saturatingMatmulInteger);
     // m = 1 and m = 4 rows x 4 columns, k = 8: the all-255 row against the all-127 and all-(-128)
     // columns, twice. 8 x 255 x -128 = -261,120 exactly, 4 x -32,768 = -131,072 saturated.
-    expect(p["uint8 x int8"]).toMatchObject({ equal: false, differing: 4, total: 20, maxAbsDiff: 130_048 });
-    for (const pair of DTYPE_PAIRS.slice(1)) expect(p[pair]).toMatchObject({ equal: true, total: 20 });
+    expect(p["uint8 x int8"]).toMatchObject({ equal: false, differing: 4, outputs: 20, maxAbsDiff: 130_048 });
+    for (const pair of DTYPE_PAIRS.slice(1)) expect(p[pair]).toMatchObject({ equal: true, outputs: 20 });
     expect(describeExactness(p["uint8 x int8"])).toBe("4 of 20 outputs differ (by up to 130,048)");
   });
 
-  it("measureExactness counts exactly the outputs whose pairs overflow int16, at any zero points", () => {
+  it("compareOutputs counts exactly the outputs whose pairs overflow int16, at any zero points", () => {
     const [m, k, n] = [8, 16, 8];
     const rng = new TestRng(61);
     const a = new Uint8Array(m * k).map(() => rng.int(0, 100)); // pairs <= 2 x 100 x 60: no overflow...
@@ -191,9 +186,9 @@ describe("the probe and the measurements catch a saturating peer (./_saturatingP
     }
     const zb = new Int32Array(n).map(() => rng.int(-128, 127));
     const want = refMatmulInteger(a, b, m, k, n, 3, zb);
-    const e = measureExactness(saturatingMatmulInteger(a, b, m, k, n, 3, zb), want);
+    const e = compareOutputs(saturatingMatmulInteger(a, b, m, k, n, 3, zb), want);
     // 8 pairs of (255 x -128) x 2 = -65,280 each, saturated to -32,768: 8 x 32,512 = 260,096 off.
-    expect(e).toEqual({ equal: false, differing: 4, total: 64, maxAbsDiff: 260_096, first: 2 * n + 1 });
+    expect(e).toEqual({ equal: false, differing: 4, outputs: 64, maxAbsDiff: 260_096, first: 2 * n + 1 });
     for (const { kernels } of backends) {
       expect(kernels.matmulInteger(a, b, { m, k, n, aZeroPoint: 3, bZeroPoint: zb })).toEqual(want);
     }

@@ -2,10 +2,18 @@ import type { SuiteContext } from "../context";
 import type { Params, Timing, TimingRole } from "../schema";
 
 /**
- * One case as packages' bench functions return them (each package chose its field names; these are the
- * ones seen): a name, a size, median / min / max ms, and the kernel or backend that ran.
+ * The fields {@link caseTiming} reads of a case a package's bench function returns (each package chose
+ * its own result type; these are the names they share): a name, median / min / max ms, and the
+ * kernel or backend that ran.
  */
-export type PackageCase = Record<string, unknown> & { name?: unknown; medianMs?: unknown };
+export interface PackageCase {
+  name?: unknown;
+  medianMs?: unknown;
+  minMs?: unknown;
+  maxMs?: unknown;
+  backend?: unknown;
+  kernel?: unknown;
+}
 
 const num = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
 

@@ -1,13 +1,12 @@
 import { createCpuKernels } from "@quantkit/kernels";
 import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
+import { compareOutputs, referenceMatmulInteger } from "../../../../packages/kernels/bench/gemmExactness";
 import { saturatingMatmulInteger } from "../../test/saturatingMatmulInteger";
 import { SuiteContext } from "../context";
-import { compareOutputs } from "../exactness";
 import { GEMM_A_ZERO_POINT, gemmOperands, measureGemm } from "./_gemm";
-import { relabel } from "./_kernelsDiscovery";
 import { ortMatmulInteger } from "./_ort";
-import { referenceMatmulInteger } from "./_referenceGemm";
+import { relabel } from "./_relabel";
 
 const context = () =>
   new SuiteContext(

@@ -1,11 +1,15 @@
 import type { Rng } from "@quantkit/tensor";
+import { compareOutputs, referenceMatmulInteger } from "../../../../packages/kernels/bench/gemmExactness";
 import type { MeasuredVariant, SuiteContext } from "../context";
-import { compareOutputs, describeExactness } from "../exactness";
+import { describeExactness } from "../exactness";
 import type { Exactness } from "../schema";
-import type { Kernels, QuantizedConv2dLayer } from "./_kernelsDiscovery";
 import { type OrtGemm, ortMatmulF32, ortMatmulInteger } from "./_ort";
 import { ORT_WEB_BACKEND, type OrtWebGemm, ortWebMatmulF32, ortWebMatmulInteger } from "./_ortWeb";
-import { GEMM_REFERENCE, referenceMatmulInteger } from "./_referenceGemm";
+import type { Kernels, QuantizedConv2dLayer } from "./_relabel";
+
+/** What the records name as their reference. */
+export const GEMM_REFERENCE =
+  "plain-loop MatMulInteger of packages/kernels/bench/gemmExactness.ts (exact sums, wrapped to int32)";
 
 /** Threads a backend runs its GEMMs on (CpuKernels says; 1 otherwise). */
 const threadsOf = (k: Kernels): number => {

@@ -1,7 +1,12 @@
+import {
+  benchObservers,
+  DEFAULT_METHODS,
+  type ObserverBenchResult,
+} from "../../../../packages/calibrators/bench/observers.bench";
 import type { Suite, SuiteContext } from "../context";
-import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
+import { benchEntry } from "../packageBench";
 import { formatCount } from "../views";
-import { caseTiming, type PackageCase } from "./_cases";
+import { caseTiming } from "./_cases";
 
 /**
  * Tensor sizes and timed rounds of benchObservers at each (after its one warm-up round): the issue's
@@ -19,27 +24,15 @@ const PLAN: Record<"quick" | "full", { size: number; repeats: number; lean: bool
   ],
 };
 
-/** benchObservers' default observers less PerChannelMseObserver, kept to the names the package knows. */
-const LEAN_METHODS = [
-  "minmax",
-  "moving_average_minmax",
-  "percentile",
-  "histogram",
-  "mse",
-  "entropy",
-  "crossentropy",
-  "per_channel_minmax",
-  "per_channel_percentile",
-];
+/** benchObservers' default observers less PerChannelMseObserver. */
+const LEAN_METHODS = DEFAULT_METHODS.filter((m) => m !== "per_channel_mse");
 
 /** The data benchObservers draws (see packages/calibrators/bench/observers.bench.ts). */
 const DISTRIBUTION = "normal(0,1), 1 in 10^4 an outlier in ±[8,16]";
 
-function record(ctx: SuiteContext, rows: PackageCase[], repeats: number): void {
+function record(ctx: SuiteContext, rows: ObserverBenchResult[], repeats: number): void {
   for (const r of rows) {
-    const method = String(r.method);
-    const n = Number(r.n);
-    const observer = String(r.observer ?? method);
+    const { method, n, observer } = r;
     const timing = caseTiming(
       { ...r, name: observer },
       {
@@ -56,7 +49,7 @@ function record(ctx: SuiteContext, rows: PackageCase[], repeats: number): void {
     );
     if (timing) ctx.addTiming(timing);
     const params = { observer: method, size: n, distribution: "normal+outliers" };
-    if (typeof r.mse === "number" && Number.isFinite(r.mse)) {
+    if (Number.isFinite(r.mse)) {
       ctx.metric({
         id: `range-error/${method}/${n}`,
         kind: "range-error",
@@ -67,7 +60,7 @@ function record(ctx: SuiteContext, rows: PackageCase[], repeats: number): void {
         params,
       });
     }
-    if (typeof r.sqnrDb === "number" && Number.isFinite(r.sqnrDb)) {
+    if (Number.isFinite(r.sqnrDb)) {
       ctx.metric({
         id: `sqnr/${method}/${n}`,
         kind: "sqnr",
@@ -78,17 +71,15 @@ function record(ctx: SuiteContext, rows: PackageCase[], repeats: number): void {
         params,
       });
     }
-    if (typeof r.minVal === "number" && typeof r.maxVal === "number") {
-      ctx.metric({
-        id: `range/${method}/${n}`,
-        kind: "range",
-        label: `${observer}: width of the range picked (${r.minVal.toPrecision(4)} .. ${r.maxVal.toPrecision(4)})`,
-        value: r.maxVal - r.minVal,
-        unit: "float",
-        better: "lower",
-        params: { ...params, minVal: r.minVal, maxVal: r.maxVal },
-      });
-    }
+    ctx.metric({
+      id: `range/${method}/${n}`,
+      kind: "range",
+      label: `${observer}: width of the range picked (${r.minVal.toPrecision(4)} .. ${r.maxVal.toPrecision(4)})`,
+      value: r.maxVal - r.minVal,
+      unit: "float",
+      better: "lower",
+      params: { ...params, minVal: r.minVal, maxVal: r.maxVal },
+    });
   }
 }
 
@@ -103,35 +94,24 @@ export const calibratorsSuite: Suite = {
   title: "observers: time and the error of the range they pick",
   package: "@quantkit/calibrators",
   async run(ctx) {
-    const modules = await loadBenchModules(ctx.repoRoot, "calibrators");
-    const bench = findBenchFunction(modules, /^benchObservers/);
-    if (!bench) {
-      return ctx.skip(
-        modules.length === 0
-          ? "packages/calibrators/bench/*.bench.ts does not exist yet (@quantkit/calibrators has not landed its bench)"
-          : "packages/calibrators/bench exports no benchObservers function yet",
-      );
-    }
+    const bench = benchEntry(ctx.repoRoot, "packages/calibrators/bench/observers.bench.ts", benchObservers);
     ctx.source = bench.source;
-    const api = await importPackage("@quantkit/calibrators");
-    const known = (api.module?.OBSERVER_NAMES ?? null) as readonly string[] | null;
-    const lean = known ? LEAN_METHODS.filter((m) => known.includes(m)) : undefined;
     let done = 0;
     const plan = PLAN[ctx.mode];
     const expected = plan.length * 10;
     for (const { size, repeats, lean: leaveOut } of plan) {
-      const methods = leaveOut ? lean : undefined;
+      const methods = leaveOut ? LEAN_METHODS : undefined;
       if (methods)
         ctx.note(
           `PerChannelMseObserver left out over ${formatCount(size)} values in a quick run (--full has it)`,
         );
-      const rows = (await bench.fn({
+      const rows = await bench.fn({
         sizes: [size],
         repeats,
         ...(methods ? { methods } : {}),
-        onProgress: (r: { observer?: string; n?: number }) =>
-          ctx.progress(Math.min(1, ++done / expected), `${r.observer ?? ""} over ${formatCount(r.n ?? 0)}`),
-      })) as PackageCase[];
+        onProgress: (r) =>
+          ctx.progress(Math.min(1, ++done / expected), `${r.observer} over ${formatCount(r.n)}`),
+      });
       record(ctx, rows, repeats);
     }
     ctx.note(

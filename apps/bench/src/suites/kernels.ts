@@ -1,10 +1,12 @@
 import os from "node:os";
+import { type CpuKernels, createCpuKernels, initWasmKernels } from "@quantkit/kernels";
 import { Rng } from "@quantkit/tensor";
+import { benchGemm, GEMM_SHAPES as PACKAGE_GEMM_SHAPES } from "../../../../packages/kernels/bench/gemm.bench";
 import type { Suite, SuiteContext } from "../context";
-import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
+import { benchEntry } from "../packageBench";
 import { addUnlessMeasured, caseTiming } from "./_cases";
 import { _inexactNote, measureConv, measureGemm } from "./_gemm";
-import { discoverKernels, type Kernels, relabel } from "./_kernelsDiscovery";
+import { type Kernels, relabel } from "./_relabel";
 
 /** The seed of the suite's operands (drawn shape by shape, in GEMM_SHAPES order). */
 export const KERNELS_SEED = 20261126;
@@ -37,35 +39,22 @@ const CONV_SHAPES: Record<"quick" | "full", [number, number, number, number, num
   ],
 };
 
-type CpuKernels = Kernels & { threads?: number; dispose?: () => Promise<void> };
-
 /**
  * Every CPU path of @quantkit/kernels: plain JS (`simd: false`), WebAssembly SIMD (the default) and
  * WebAssembly SIMD over worker threads (one per core), each labelled with what it reports having run
- * (a path the machine lacks falls back, and its label says so). Without createCpuKernels, whatever
- * implements the contract.
+ * (a path the machine lacks falls back, and its label says so).
  */
 async function cpuBackends(
   ctx: SuiteContext,
-  api: Record<string, unknown>,
 ): Promise<{ kernels: Kernels[]; dispose: () => Promise<void>; source: string }> {
-  const create = api.createCpuKernels as
-    | ((o?: { simd?: boolean; threads?: number }) => CpuKernels)
-    | undefined;
-  if (typeof create !== "function") {
-    const found = await discoverKernels(api);
-    for (const u of found.unavailable) ctx.note(`backend not available here: ${u}`);
-    return { kernels: found.kernels, dispose: async () => {}, source: "@quantkit/kernels exports" };
-  }
-  const init = api.initWasmKernels as (() => Promise<boolean>) | undefined;
-  if (typeof init === "function") await init();
+  await initWasmKernels();
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  const made: CpuKernels[] = [create({ simd: false }), create()];
-  if (cores > 1) made.push(create({ threads: cores }));
+  const made: CpuKernels[] = [createCpuKernels({ simd: false }), createCpuKernels()];
+  if (cores > 1) made.push(createCpuKernels({ threads: cores }));
   const kernels: Kernels[] = [];
   const labels = new Set<string>();
   for (const k of made) {
-    const label = (k.threads ?? 1) > 1 ? `${k.backend} x${k.threads} threads` : k.backend;
+    const label = k.threads > 1 ? `${k.backend} x${k.threads} threads` : k.backend;
     if (labels.has(label)) {
       ctx.note(`a requested CPU path fell back to ${label}, which is measured once`);
       continue;
@@ -76,7 +65,7 @@ async function cpuBackends(
   return {
     kernels,
     dispose: async () => {
-      for (const k of made) await k.dispose?.();
+      for (const k of made) await k.dispose();
     },
     source:
       "@quantkit/kernels createCpuKernels({ simd: false }), createCpuKernels(), createCpuKernels({ threads })",
@@ -89,22 +78,20 @@ const PACKAGE_SHAPES = { quick: ["512^3", "mnist b1000"], full: ["512^3", "1024^
 /**
  * Runs @quantkit/kernels' benchGemm (interleaved rounds, int8/fp32 paired per backend, onnxruntime in
  * the same rounds) on the shapes this suite does not measure itself, and records its timings and its
- * paired int8/fp32 ratios. Skipped, with a note, when the package has no bench.
+ * paired int8/fp32 ratios.
  */
 async function packageGemm(ctx: SuiteContext): Promise<void> {
-  const modules = await loadBenchModules(ctx.repoRoot, "kernels");
-  const bench = findBenchFunction(modules, /^benchGemm/);
-  if (!bench) {
-    ctx.note("packages/kernels/bench has no benchGemm: the larger shapes are not measured");
-    return;
+  const bench = benchEntry(ctx.repoRoot, "packages/kernels/bench/gemm.bench.ts", benchGemm);
+  const shapes = PACKAGE_GEMM_SHAPES.filter((s) => PACKAGE_SHAPES[ctx.mode].includes(s.name));
+  if (shapes.length !== PACKAGE_SHAPES[ctx.mode].length) {
+    throw new Error(
+      `${bench.file} GEMM_SHAPES must hold ${PACKAGE_SHAPES[ctx.mode].join(", ")}, has ${PACKAGE_GEMM_SHAPES.map((s) => s.name).join(", ")}`,
+    );
   }
-  const all = (modules.find((m) => m.file === bench.file)?.exports.GEMM_SHAPES ?? []) as { name: string }[];
-  const shapes = all.filter((s) => PACKAGE_SHAPES[ctx.mode].includes(s.name));
-  if (shapes.length === 0) return;
   ctx.source = `${ctx.source}; ${shapes.map((s) => s.name).join(", ")} by ${bench.source}`;
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   let lines = 0;
-  const report = (await bench.fn({
+  const report = await bench.fn({
     shapes,
     repetitions: ctx.method.repetitions,
     warmupRounds: ctx.method.warmupRounds,
@@ -113,22 +100,18 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
     // The plain-JS kernels take seconds per call at these sizes: a quick run leaves them to the curve above.
     includeJs: ctx.mode === "full",
     signal: ctx.signal,
-    onProgress: (line: string) => ctx.progress(0.8 + Math.min(0.19, ++lines / 100), line.slice(0, 40)),
-  })) as { results?: Record<string, unknown>[]; ratios?: Record<string, unknown>[] };
-  const label = (r: Record<string, unknown>) => `${String(r.m)}x${String(r.k)}x${String(r.n)}`;
-  const backendOf = (r: Record<string, unknown>) => {
-    const t = Number(r.threads ?? 1);
-    return t > 1 ? `${String(r.backend)} x${t} threads` : String(r.backend);
-  };
+    onProgress: (line) => ctx.progress(0.8 + Math.min(0.19, ++lines / 100), line.slice(0, 40)),
+  });
+  const label = (r: { m: number; k: number; n: number }) => `${r.m}x${r.k}x${r.n}`;
+  const backendOf = (r: { backend: string; threads: number }) =>
+    r.threads > 1 ? `${r.backend} x${r.threads} threads` : r.backend;
   const shapeOf = new Map<string, string>();
-  for (const r of report.results ?? []) {
-    const m = Number(r.m);
-    const k = Number(r.k);
-    const n = Number(r.n);
-    shapeOf.set(String(r.shape), label(r));
-    const impl = r.impl === "onnxruntime" ? "onnxruntime-node" : String(r.impl);
+  for (const r of report.results) {
+    const { m, k, n } = r;
+    shapeOf.set(r.shape, label(r));
+    const impl = r.impl === "onnxruntime" ? "onnxruntime-node" : r.impl;
     const backend = backendOf(r);
-    const op = `gemm.${String(r.dtype)}`;
+    const op = `gemm.${r.dtype}`;
     addUnlessMeasured(
       ctx,
       caseTiming(
@@ -144,7 +127,7 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
           sizeUnit: "MACs",
           shape: label(r),
           throughput: { unit: "GMAC/s", per: 1e9 },
-          params: { m, k, n, threads: Number(r.threads ?? 1), by: bench.name },
+          params: { m, k, n, threads: r.threads, by: bench.name },
           samples: ctx.method.repetitions,
         },
       ),
@@ -152,18 +135,14 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
   }
   // The package bench compares every int8 result with its plain-loop reference before timing (and throws
   // when one of ours differs); its records join the suite's, under the ids of the timings above.
-  const exactness = ((report as { exactness?: Record<string, unknown>[] }).exactness ?? []) as Record<
-    string,
-    unknown
-  >[];
-  for (const e of exactness) {
-    const shape = shapeOf.get(String(e.shape));
+  for (const e of report.exactness) {
+    const shape = shapeOf.get(e.shape);
     if (!shape) continue;
-    const impl = e.impl === "onnxruntime" ? "onnxruntime-node" : String(e.impl);
+    const impl = e.impl === "onnxruntime" ? "onnxruntime-node" : e.impl;
     const backend = backendOf(e);
     const id = `gemm.int8/${impl}/${impl === "onnxruntime-node" ? backend.replace(/ /g, "-") : backend}/${shape}`;
     if (ctx.exactness.some((x) => x.id === id)) continue;
-    const [outputs, differing, maxAbsDiff] = [Number(e.outputs), Number(e.differing), Number(e.maxAbsDiff)];
+    const { outputs, differing, maxAbsDiff } = e;
     ctx.exact({
       id,
       op: "gemm.int8",
@@ -180,12 +159,12 @@ async function packageGemm(ctx: SuiteContext): Promise<void> {
     });
     if (differing > 0) ctx.note(_inexactNote(`${impl} MatMulInteger`, backend));
   }
-  for (const r of report.ratios ?? []) {
-    const shape = shapeOf.get(String(r.shape));
+  for (const r of report.ratios) {
+    const shape = shapeOf.get(r.shape);
     const backend = backendOf(r);
     const subject = `gemm.int8/quantkit/${backend}/${shape}`;
     const reference = `gemm.fp32/quantkit/${backend}/${shape}`;
-    const [median, min, max] = [Number(r.median), Number(r.min), Number(r.max)];
+    const { median, min, max } = r;
     if (!shape || ![median, min, max].every((x) => Number.isFinite(x) && x > 0)) continue;
     if (!ctx.timings.some((t) => t.id === subject) || !ctx.timings.some((t) => t.id === reference)) continue;
     if (ctx.ratios.some((x) => x.id === `gemm/int8-vs-fp32/${backend}/${shape}`)) continue;
@@ -209,14 +188,7 @@ export const kernelsSuite: Suite = {
   title: "CPU GEMM and conv, int8 against fp32, against onnxruntime-node",
   package: "@quantkit/kernels",
   async run(ctx) {
-    const pkg = await importPackage("@quantkit/kernels");
-    if (!pkg.module) return ctx.skip(pkg.error);
-    const { kernels, dispose, source } = await cpuBackends(ctx, pkg.module);
-    if (kernels.length === 0) {
-      return ctx.skip(
-        "@quantkit/kernels exports no backend yet: no createCpuKernels() and no object implementing the Kernels contract of src/types.ts",
-      );
-    }
+    const { kernels, dispose, source } = await cpuBackends(ctx);
     ctx.source = `${source} + onnxruntime-node MatMulInteger / MatMul (apps/bench)`;
     ctx.note(
       "onnxruntime-node runs single-threaded (intraOpNumThreads 1), like the JS and WebAssembly kernels; every int8 result (quantkit's and onnxruntime's) is compared with a plain-loop reference before timing: quantkit's must equal it, onnxruntime's exactness is recorded per shape.",
@@ -231,11 +203,10 @@ export const kernelsSuite: Suite = {
       await measureGemm(ctx, kernels, shape, rng);
       done++;
     }
-    const convCapable = kernels.filter((k) => typeof k.quantizedConv2d === "function");
     for (const shape of convs) {
       ctx.progress(done / steps, `conv ${shape.join("x")}`);
       try {
-        if (convCapable.length > 0) await measureConv(ctx, convCapable, shape, rng);
+        await measureConv(ctx, kernels, shape, rng);
       } catch (err) {
         if (ctx.signal.aborted) throw err;
         // GEMM numbers stand on their own: a conv that throws is reported, not fatal.

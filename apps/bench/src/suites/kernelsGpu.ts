@@ -1,9 +1,14 @@
+import { availableGpuBackends, createGpuKernels, type GpuKernels } from "@quantkit/kernels-gpu";
 import { Rng } from "@quantkit/tensor";
+import {
+  benchGpu,
+  GPU_BENCH_SHAPES,
+  type GpuBenchResult,
+} from "../../../../packages/kernels-gpu/bench/gpu.bench";
 import type { Suite, SuiteContext } from "../context";
-import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
-import type { PackageCase } from "./_cases";
+import { benchEntry } from "../packageBench";
 import { measureConv, measureGemm } from "./_gemm";
-import { type Kernels, relabel } from "./_kernelsDiscovery";
+import { relabel } from "./_relabel";
 
 /** Shapes of benchGpu per mode (names as GPU_BENCH_SHAPES has them); quick keeps the smallest cube and the MLP layer. */
 const QUICK_SHAPES = new Set(["256^3", "MLP 10x784x100"]);
@@ -16,43 +21,32 @@ const PAIRED_SHAPES: Record<"quick" | "full", [number, number, number][]> = {
   ],
 };
 
-type GpuKernels = Kernels & { destroy?: () => Promise<void> };
-
-interface StageTime {
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-}
-
 const GMAC = { unit: "GMAC/s", per: 1e9 };
 
 function stageTiming(
   ctx: SuiteContext,
-  r: PackageCase,
+  r: GpuBenchResult,
   stage: "upload" | "compute" | "readback" | "total",
   repeats: number,
 ): void {
-  const t = r[stage] as StageTime | undefined;
-  if (!t || !(t.medianMs >= 0)) return;
-  const m = Number(r.m);
-  const k = Number(r.k);
-  const n = Number(r.n);
+  const t = r[stage];
+  if (!(t.medianMs >= 0)) return;
+  const { m, k, n, kernel } = r;
   const macs = m * k * n;
-  const kernel = String(r.kernel);
   const op =
     { matmulInteger: "gemm.int8", matmulF32: "gemm.fp32", quantizedLinear: "linear.int8" }[kernel] ?? kernel;
   const withThroughput = (stage === "total" || stage === "compute") && t.medianMs > 0;
   const tp = (ms: number) => macs / (ms / 1000) / GMAC.per;
   ctx.addTiming({
-    id: `${op}/${String(r.backend)}/${String(r.shape)}/${stage}`,
+    id: `${op}/${r.backend}/${r.shape}/${stage}`,
     op: `${op} on gpu.js: ${stage === "total" ? "upload + compute + readback" : stage}`,
     impl: "quantkit",
     role: "quantkit",
-    backend: `gpu.js ${String(r.backend)}`,
+    backend: `gpu.js ${r.backend}`,
     size: macs,
     sizeUnit: "MACs",
     shape: `${m}x${k}x${n}`,
-    params: { kernel, stage, renderer: String(r.renderer ?? ""), note: String(r.note ?? "") },
+    params: { kernel, stage, renderer: r.renderer, note: r.note },
     samples: repeats,
     iterationsPerSample: 1,
     medianMs: t.medianMs,
@@ -81,24 +75,9 @@ export const kernelsGpuSuite: Suite = {
   title: "gpu.js GEMM per backend: upload, compute, readback",
   package: "@quantkit/kernels-gpu",
   async run(ctx) {
-    const modules = await loadBenchModules(ctx.repoRoot, "kernels-gpu");
-    const bench = findBenchFunction(modules, /^benchGpu/);
-    if (!bench) {
-      return ctx.skip(
-        modules.length === 0
-          ? "packages/kernels-gpu/bench/*.bench.ts does not exist yet (@quantkit/kernels-gpu has not landed its bench)"
-          : "packages/kernels-gpu/bench exports no benchGpu function yet",
-      );
-    }
-    const api = await importPackage("@quantkit/kernels-gpu");
-    if (!api.module) return ctx.skip(api.error);
-    const available = api.module.availableGpuBackends as (() => string[]) | undefined;
-    const create = api.module.createGpuKernels as ((o: { backend: string }) => GpuKernels) | undefined;
-    if (typeof available !== "function" || typeof create !== "function") {
-      return ctx.skip("@quantkit/kernels-gpu exports no availableGpuBackends() / createGpuKernels()");
-    }
+    const bench = benchEntry(ctx.repoRoot, "packages/kernels-gpu/bench/gpu.bench.ts", benchGpu);
     // WebGPU runs only asynchronously and only in a browser; the rest are synchronous.
-    const backends = available().filter((b) => b !== "webgpu");
+    const backends = availableGpuBackends().filter((b) => b !== "webgpu");
     if (backends.length === 0) return ctx.skip("gpu.js reports no backend available on this machine");
     if (!backends.includes("headlessgl")) {
       ctx.note(
@@ -107,46 +86,44 @@ export const kernelsGpuSuite: Suite = {
     }
     ctx.source = `${bench.source} + paired GEMM rounds of createGpuKernels({ backend }) against onnxruntime-node (apps/bench)`;
 
-    const shapesAll = (modules.find((m) => m.file === bench.file)?.exports.GPU_BENCH_SHAPES ?? {}) as Record<
-      string,
-      { name: string }[]
-    >;
     const shapes =
-      ctx.mode === "quick" ? (shapesAll.quick ?? []).filter((s) => QUICK_SHAPES.has(s.name)) : shapesAll.full;
+      ctx.mode === "quick"
+        ? GPU_BENCH_SHAPES.quick.filter((s) => QUICK_SHAPES.has(s.name))
+        : GPU_BENCH_SHAPES.full;
     const repeats = ctx.mode === "quick" ? 3 : 5;
     let lines = 0;
-    const expected = backends.length * (shapes?.length || 6);
-    const results: PackageCase[] = [];
+    const expected = backends.length * shapes.length;
+    const results: GpuBenchResult[] = [];
     for (const backend of backends) {
       // gpu.js's plain-JS "cpu" backend takes about 10 s per 1024^3 call here: the largest cube is left to the others.
-      const own = backend === "cpu" && shapes ? shapes.filter((s) => !s.name.startsWith("1024")) : shapes;
-      const part = (await bench.fn({
+      const own = backend === "cpu" ? shapes.filter((s) => !s.name.startsWith("1024")) : shapes;
+      const part = await bench.fn({
         backends: [backend],
-        ...(own && own.length > 0 ? { shapes: own } : {}),
+        ...(own.length > 0 ? { shapes: own } : {}),
         repeats,
         warmup: 1,
         signal: ctx.signal,
-        onProgress: (line: string) =>
+        onProgress: (line) =>
           ctx.progress((0.6 * ++lines) / expected, line.replace(/\s+/g, " ").slice(0, 40)),
-      })) as PackageCase[];
+      });
       results.push(...part);
     }
     for (const r of results)
       for (const stage of ["total", "compute", "upload", "readback"] as const)
         stageTiming(ctx, r, stage, repeats);
-    const renderers = [...new Set(results.map((r) => `${String(r.backend)}: ${String(r.renderer)}`))];
+    const renderers = [...new Set(results.map((r) => `${r.backend}: ${r.renderer}`))];
     if (renderers.length > 0) ctx.note(`renderers: ${renderers.join("; ")}`);
 
     const rng = new Rng(7);
-    const kernels: GpuKernels[] = [];
+    const made: GpuKernels[] = [];
     for (const b of backends) {
       try {
-        const k = create({ backend: b });
-        kernels.push(relabel(k, `gpu.js ${k.backend}`) as GpuKernels);
+        made.push(createGpuKernels({ backend: b }));
       } catch (err) {
         ctx.note(`createGpuKernels({ backend: "${b}" }) failed: ${(err as Error).message.split("\n")[0]}`);
       }
     }
+    const kernels = made.map((k) => relabel(k, `gpu.js ${k.backend}`));
     const paired = PAIRED_SHAPES[ctx.mode];
     for (const [i, shape] of paired.entries()) {
       ctx.progress(0.6 + (0.4 * i) / paired.length, `paired ${shape.join("x")}`);
@@ -155,13 +132,12 @@ export const kernelsGpuSuite: Suite = {
     // The int8 conv (im2col + the integer GEMM) on each backend, outputs checked equal across them.
     ctx.progress(0.95, "conv");
     try {
-      const convs = kernels.filter((k) => typeof k.quantizedConv2d === "function");
-      if (convs.length > 0) await measureConv(ctx, convs, [1, 8, 16, 28, 3], rng);
+      if (kernels.length > 0) await measureConv(ctx, kernels, [1, 8, 16, 28, 3], rng);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       ctx.note(`conv not measured on gpu.js: ${(err as Error).message.split("\n")[0]}`);
     }
-    for (const k of kernels) await (Object.getPrototypeOf(k) as GpuKernels).destroy?.();
+    for (const k of made) await k.destroy();
     ctx.progress(1, "done");
   },
 };

@@ -1,9 +1,11 @@
 import { Float16Array } from "@petamoriken/float16";
+import { bfloat16, float8e4m3fn, float8e5m2, float16 } from "@quantkit/numeric";
 import { Rng } from "@quantkit/tensor";
+import { benchFloat16 } from "../../../../packages/numeric/bench/float16.bench";
 import type { MeasuredVariant, Suite, SuiteContext } from "../context";
-import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
+import { benchEntry } from "../packageBench";
 import { formatCount } from "../views";
-import { addUnlessMeasured, caseTiming, type PackageCase, slug } from "./_cases";
+import { addUnlessMeasured, caseTiming, slug } from "./_cases";
 
 /** Values per array. */
 const SIZES = { quick: [1 << 16, 1 << 20], full: [1 << 16, 1 << 20, 1 << 24] };
@@ -16,7 +18,7 @@ interface FloatFormatApi {
 }
 
 /** The other formats timed in the same rounds (no npm peer to compare them with). */
-const OTHER_FORMATS = ["bfloat16", "float8e4m3fn", "float8e5m2"] as const;
+const OTHER_FORMATS: Record<string, FloatFormatApi> = { bfloat16, float8e4m3fn, float8e5m2 };
 
 const MELEM = { unit: "Melem/s", per: 1e6 };
 
@@ -136,51 +138,30 @@ export const numericSuite: Suite = {
   title: "float16 / bfloat16 / float8 array encode and decode",
   package: "@quantkit/numeric",
   async run(ctx) {
-    const modules = await loadBenchModules(ctx.repoRoot, "numeric");
-    const bench = findBenchFunction(modules, /^benchFloat16/);
-    if (!bench) {
-      return ctx.skip(
-        modules.length === 0
-          ? "packages/numeric/bench/*.bench.ts does not exist yet (@quantkit/numeric has not landed its bench)"
-          : "packages/numeric/bench exports no benchFloat16 function yet",
-      );
-    }
-    const api = await importPackage("@quantkit/numeric");
-    if (!api.module) return ctx.skip(api.error);
-    const float16 = api.module.float16 as FloatFormatApi | undefined;
-    if (typeof float16?.encodeArray !== "function")
-      return ctx.skip("@quantkit/numeric exports no float16.encodeArray");
-    const others: Record<string, FloatFormatApi> = {};
-    for (const name of OTHER_FORMATS) {
-      const f = api.module[name] as FloatFormatApi | undefined;
-      if (typeof f?.encodeArray === "function" && typeof f.decodeArray === "function") others[name] = f;
-      else ctx.note(`@quantkit/numeric exports no ${name}.encodeArray/decodeArray: not measured`);
-    }
+    const bench = benchEntry(ctx.repoRoot, "packages/numeric/bench/float16.bench.ts", benchFloat16);
     ctx.source = `${bench.source} (every path) + paired rounds of float16 against @petamoriken/float16, bfloat16, float8 (apps/bench)`;
     const sizes = SIZES[ctx.mode];
     for (const [i, n] of sizes.entries()) {
       ctx.progress(i / sizes.length, `${formatCount(n)} values: paired rounds`);
-      await measureFloat16AgainstPeer(ctx, float16, n, others);
+      await measureFloat16AgainstPeer(ctx, float16, n, OTHER_FORMATS);
       ctx.progress((i + 0.5) / sizes.length, `${formatCount(n)} values: ${bench.name}`);
-      const results = (await bench.fn({
+      const results = await bench.fn({
         n,
         repeats: ctx.method.repetitions,
         warmup: ctx.method.warmupRounds,
         // The peer's per-element paths run at about 1M values/s or less (their rate is per value): a
         // quick run times them on 16K values to stay within its budget.
         ...(ctx.mode === "quick" ? { slowValues: Math.min(n, 1 << 14) } : {}),
-      })) as PackageCase[];
+      });
       for (const c of results) {
-        const name = String(c.name ?? "");
-        const size = typeof c.values === "number" ? c.values : n;
-        const library = String(c.library ?? "");
+        const { name, values: size, library } = c;
         // "float16 encode, @petamoriken/float16 Float16Array#set (preallocated)": the path is the impl.
         const path = name.includes(",") ? name.slice(name.indexOf(",") + 1).trim() : library || name;
         addUnlessMeasured(
           ctx,
           caseTiming(c, {
             id: `${slug(name)}/${size}`,
-            op: `float16.${String(c.op ?? "encode")}, all paths (${bench.name})`,
+            op: `float16.${c.op}, all paths (${bench.name})`,
             impl: path,
             role: library === "@quantkit/numeric" ? "quantkit" : "peer",
             backend: "js",

@@ -1,7 +1,15 @@
+import {
+  calculateQParams,
+  dequantize,
+  fakeQuantize,
+  quantize,
+  quantizePerTensor,
+} from "@quantkit/quantizers";
 import { Rng } from "@quantkit/tensor";
+import { benchQuantize } from "../../../../packages/quantizers/bench/quantize.bench";
 import type { Suite, SuiteContext } from "../context";
-import { findBenchFunction, importPackage, loadBenchModules } from "../packageBench";
-import { addUnlessMeasured, caseTiming, type PackageCase, slug } from "./_cases";
+import { benchEntry } from "../packageBench";
+import { addUnlessMeasured, caseTiming, slug } from "./_cases";
 
 /**
  * Values per tensor (rows of 4096, as benchQuantize requires). `paired`: the sizes timed against a copy in
@@ -23,8 +31,6 @@ const HEADLINE_SIZE = 1 << 24;
 /** 1048576 -> "1M", 16777216 -> "16M", 4096 -> "4096". */
 const sizeLabel = (n: number): string => (n % (1 << 20) === 0 ? `${n / (1 << 20)}M` : String(n));
 
-type Fn = (...args: unknown[]) => unknown;
-
 /**
  * The paired ratios, timed in the same rounds through the public API: quantize (allocating
  * `quantizePerTensor`, and `quantize` into a preallocated `options.out`), dequantize and fake-quantize per
@@ -32,28 +38,14 @@ type Fn = (...args: unknown[]) => unknown;
  * limit. Their ids equal benchQuantize's case ids, so they replace its sequential timings of those cases.
  * The two quantize ratios are headlines at {@link HEADLINE_SIZE}.
  */
-async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n: number): Promise<void> {
-  const { calculateQParams, quantizePerTensor, quantize, dequantize, fakeQuantize } = api as Record<
-    string,
-    Fn
-  >;
-  if (
-    ![calculateQParams, quantizePerTensor, quantize, dequantize, fakeQuantize].every(
-      (f) => typeof f === "function",
-    )
-  ) {
-    ctx.note(
-      "paired ratios against copy not taken: @quantkit/quantizers lacks one of calculateQParams, quantizePerTensor, quantize, dequantize, fakeQuantize",
-    );
-    return;
-  }
+async function pairedWithCopy(ctx: SuiteContext, n: number): Promise<void> {
   const shape = [n / 4096, 4096];
   const x = new Rng(42).fillUniform(new Float32Array(n), -50, 150);
   const dst = new Float32Array(n);
-  const qp = calculateQParams!(-50, 150) as { scale: Float32Array; zeroPoint: Int32Array };
+  const qp = calculateQParams(-50, 150);
   const scale = qp.scale[0]!;
   const zeroPoint = qp.zeroPoint[0]!;
-  const codes = quantize!(x, shape, qp);
+  const codes = quantize(x, shape, qp);
   const out = new Uint8Array(n);
   const common = {
     size: n,
@@ -79,7 +71,7 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
       impl: "quantkit",
       role: "quantkit",
       backend: "auto",
-      run: () => quantizePerTensor!(x, scale, zeroPoint, "quint8"),
+      run: () => quantizePerTensor(x, scale, zeroPoint, "quint8"),
     },
     {
       ...common,
@@ -88,7 +80,7 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
       impl: "quantkit",
       role: "quantkit",
       backend: "auto",
-      run: () => quantize!(x, shape, qp, { out }),
+      run: () => quantize(x, shape, qp, { out }),
     },
     {
       ...common,
@@ -97,7 +89,7 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
       impl: "quantkit",
       role: "quantkit",
       backend: "js",
-      run: () => dequantize!(codes, shape, qp),
+      run: () => dequantize(codes, shape, qp),
     },
     {
       ...common,
@@ -106,7 +98,7 @@ async function pairedWithCopy(ctx: SuiteContext, api: Record<string, unknown>, n
       impl: "quantkit",
       role: "quantkit",
       backend: "auto",
-      run: () => fakeQuantize!(x, shape, qp),
+      run: () => fakeQuantize(x, shape, qp),
     },
   ]);
   const copy = id("copy: Float32Array.prototype.set");
@@ -145,17 +137,7 @@ export const quantizersSuite: Suite = {
   title: "quantize / dequantize / fake-quantize throughput",
   package: "@quantkit/quantizers",
   async run(ctx) {
-    const modules = await loadBenchModules(ctx.repoRoot, "quantizers");
-    const bench = findBenchFunction(modules, /^benchQuantize/);
-    if (!bench) {
-      return ctx.skip(
-        modules.length === 0
-          ? "packages/quantizers/bench/*.bench.ts does not exist yet (@quantkit/quantizers has not landed its bench)"
-          : "packages/quantizers/bench exports no benchQuantize function yet",
-      );
-    }
-    const api = await importPackage("@quantkit/quantizers");
-    if (!api.module) return ctx.skip(api.error);
+    const bench = benchEntry(ctx.repoRoot, "packages/quantizers/bench/quantize.bench.ts", benchQuantize);
     ctx.source = `${bench.source} + paired ratios against copy (apps/bench)`;
     const { paired, cases: caseSizes } = SIZES[ctx.mode];
     const steps = [...new Set([...paired, ...caseSizes].sort((a, b) => a - b))].flatMap((n) => [
@@ -168,12 +150,12 @@ export const quantizersSuite: Suite = {
     for (const [i, { n, what }] of steps.entries()) {
       if (what === "paired") {
         ctx.progress(i / steps.length, `${sizeLabel(n)} values: paired with copy`);
-        await pairedWithCopy(ctx, api.module, n);
+        await pairedWithCopy(ctx, n);
         continue;
       }
       ctx.progress(i / steps.length, `${sizeLabel(n)} values: ${bench.name}`);
       let cases = 0;
-      const results = (await bench.fn({
+      const results = await bench.fn({
         n,
         repeats: ctx.method.repetitions,
         warmup: ctx.method.warmupRounds,
@@ -182,14 +164,14 @@ export const quantizersSuite: Suite = {
             (i + Math.min(1, ++cases / 28)) / steps.length,
             `${sizeLabel(n)} values: case ${cases}`,
           ),
-      })) as PackageCase[];
+      });
       const seen = new Set<string>();
       for (const c of results) {
-        const name = String(c.name);
+        const { name } = c;
         // benchQuantize times the copy several times through the run; the first stands for it.
         if (seen.has(name)) continue;
         seen.add(name);
-        if (typeof c.kernel === "string" && !kernelOf.has(name)) kernelOf.set(name, c.kernel);
+        if (c.kernel !== undefined && !kernelOf.has(name)) kernelOf.set(name, c.kernel);
         const impl = name.startsWith("copy") ? "copy" : "quantkit";
         addUnlessMeasured(
           ctx,
