@@ -7,7 +7,8 @@ import type { ChartConfiguration } from "chart.js";
 import { compareRuns, missingBySuite, type RatioChange } from "../src/compare";
 import type { BenchResultFile } from "../src/schema";
 import { formatNumber } from "../src/views";
-import { chartCard, logTick, unitLine } from "./charts";
+import { chartOptions, ratioAxis } from "./chartOptions";
+import { chartCard, unitLine } from "./charts";
 import { el, table } from "./dom";
 
 /** Renders the comparison of `current` against `base` at `threshold` (a fraction) into `s`. */
@@ -88,29 +89,16 @@ export function renderComparison(
         } as never,
       ],
     },
-    options: {
-      indexAxis: "y",
-      responsive: true,
-      maintainAspectRatio: false,
-      plugins: {
-        title: {
-          display: true,
-          text: "Speed ratios of the two runs (regressions in red-orange, marked ▼)",
-          font: { size: 14 },
-        },
-        legend: { position: "bottom" },
+    options: chartOptions<"bar">(
+      "Speed ratios of the two runs (regressions in red-orange, marked ▼)",
+      {
+        x: ratioAxis(
+          sorted.flatMap((c) => [c.base, c.current]),
+          "speed ratio (×, log scale; bars start at 1)",
+        ),
       },
-      scales: {
-        x: {
-          type: "logarithmic",
-          min: Math.min(1, ...sorted.flatMap((c) => [c.base, c.current])) / 1.25,
-          max: Math.max(1, ...sorted.flatMap((c) => [c.base, c.current])) * 1.25,
-          title: { display: true, text: "speed ratio (×, log scale; bars start at 1)" },
-          ticks: { callback: logTick },
-        },
-        y: { ticks: { autoSkip: false, font: { size: 11 } } },
-      },
-    },
+      { horizontal: true },
+    ),
     plugins: [unitLine],
   };
   chartCard(s, "compare-chart", config as ChartConfiguration, { height: 90 + 30 * sorted.length });

@@ -32,3 +32,6 @@ export function table(
     ),
   );
 }
+
+/** Adds a titled section (`<section id>` with its `<h2>`) to the report and returns it. */
+export type Section = (title: string, id: string) => HTMLElement;

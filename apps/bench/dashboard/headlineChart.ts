@@ -7,7 +7,8 @@ import type { ChartConfiguration } from "chart.js";
 import { HEADLINE_GROUPS, headlineComparison } from "../src/headlineComparison";
 import type { BenchResultFile } from "../src/schema";
 import { formatNumber } from "../src/views";
-import { chartCard, logTick, unitLine, whiskers } from "./charts";
+import { chartOptions, ratioAxis } from "./chartOptions";
+import { chartCard, unitLine, whiskers } from "./charts";
 import { el } from "./dom";
 
 const GROUP_COLORS = ["#0072B2", "#E69F00", "#CC79A7"];
@@ -16,8 +17,6 @@ const GROUP_COLORS = ["#0072B2", "#E69F00", "#CC79A7"];
 export function renderHeadlineChart(s: HTMLElement, run: BenchResultFile): void {
   const { bars, missing } = headlineComparison(run);
   if (bars.length > 0) {
-    const lo = Math.min(1, ...bars.map((b) => b.min)) / 1.25;
-    const hi = Math.max(1, ...bars.map((b) => b.max)) * 1.25;
     const config: ChartConfiguration<"bar"> = {
       type: "bar",
       data: {
@@ -34,17 +33,11 @@ export function renderHeadlineChart(s: HTMLElement, run: BenchResultFile): void 
           } as never,
         ],
       },
-      options: {
-        indexAxis: "y",
-        responsive: true,
-        maintainAspectRatio: false,
-        plugins: {
-          title: {
-            display: true,
-            text: "int8 against fp32 per backend, and quantkit against onnxruntime (GEMM, > 1: the first named is faster)",
-            font: { size: 14 },
-          },
-          legend: { position: "bottom" },
+      options: chartOptions<"bar">(
+        "int8 against fp32 per backend, and quantkit against onnxruntime (GEMM, > 1: the first named is faster)",
+        { x: ratioAxis(bars.flatMap((b) => [b.min, b.max])) },
+        {
+          horizontal: true,
           tooltip: {
             callbacks: {
               label: (item) => {
@@ -54,17 +47,7 @@ export function renderHeadlineChart(s: HTMLElement, run: BenchResultFile): void 
             },
           },
         },
-        scales: {
-          x: {
-            type: "logarithmic",
-            min: lo,
-            max: hi,
-            title: { display: true, text: "speed ratio (×, log scale)" },
-            ticks: { callback: logTick },
-          },
-          y: { ticks: { autoSkip: false, font: { size: 11 } } },
-        },
-      },
+      ),
       plugins: [whiskers, unitLine],
     };
     chartCard(s, "headline-chart-canvas", config as ChartConfiguration, {

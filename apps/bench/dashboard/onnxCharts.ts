@@ -6,6 +6,7 @@
  */
 import type { ChartConfiguration } from "chart.js";
 import type { BenchResultFile, Metric } from "../src/schema";
+import { chartOptions } from "./chartOptions";
 import { chartCard, color } from "./charts";
 
 const MODES = ["fp16", "q8", "int8"];
@@ -37,15 +38,10 @@ function metricChart(
         }) as number[],
       })),
     },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      plugins: { title: { display: true, text: title, font: { size: 14 } }, legend: { position: "bottom" } },
-      scales: {
-        x: { title: { display: true, text: "model" } },
-        y: { beginAtZero: true, title: { display: true, text: axis } },
-      },
-    },
+    options: chartOptions<"bar">(title, {
+      x: { title: { display: true, text: "model" } },
+      y: { beginAtZero: true, title: { display: true, text: axis } },
+    }),
   };
   chartCard(parent, id, config as ChartConfiguration, { height: 280 });
 }
