@@ -277,3 +277,41 @@ export function moduleCycles(root: string): string[][] {
   }
   return cycles;
 }
+
+/**
+ * Where a package's tests are (d3's layout, issue #14): each public module, `src/<name>.ts` whose name
+ * does not start with `_` (index.ts and node.ts, which only re-export, aside), has `test/<name>.test.ts`
+ * (or `test/<name>.test-d.ts` for a module that only declares types, checked by tsc), and no test file
+ * sits in `src/`. One sentence per breach, sorted; empty when the layout holds.
+ */
+export function testLayoutViolations(root: string): string[] {
+  const out: string[] = [];
+  const packagesDir = join(root, "packages");
+  if (!existsSync(packagesDir)) return out;
+  for (const entry of readdirSync(packagesDir).sort()) {
+    const src = join(packagesDir, entry, "src");
+    const test = join(packagesDir, entry, "test");
+    if (!existsSync(src)) continue;
+    for (const file of readdirSync(src).sort()) {
+      const name = /^([^_].*)\.ts$/.exec(file)?.[1];
+      if (
+        name === undefined ||
+        name === "index" ||
+        name === "node" ||
+        name.endsWith(".d") ||
+        isTestFile(file)
+      )
+        continue;
+      if (!statSync(join(src, file)).isFile()) continue;
+      if (!existsSync(join(test, `${name}.test.ts`)) && !existsSync(join(test, `${name}.test-d.ts`)))
+        out.push(`packages/${entry}/src/${file} has no test file test/${name}.test.ts (or .test-d.ts)`);
+    }
+    for (const file of sourceFiles(src)) {
+      if (isTestFile(file))
+        out.push(
+          `packages/${entry}/${relative(join(packagesDir, entry), file)} is a test inside src/: tests live in test/`,
+        );
+    }
+  }
+  return out.sort();
+}
