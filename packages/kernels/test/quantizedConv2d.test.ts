@@ -6,10 +6,6 @@ import { type RefConv, refQuantizedConv2d, TestRng } from "./_reference";
 
 const backends = cpuBackends();
 
-// Issue 15, item 2: a prepared layer's plan (folded bias, packed weight, resident WebAssembly copies) was
-// keyed by array identity, so an in-place edit of layer.weight or layer.bias gave the old result on every
-// backend. Plans are now verified by a checksum of weight, bias, multiplier and shift on every call.
-
 describe("quantizedConv2d", () => {
   it("works the documented example by hand: 2 x 2 window sums", () => {
     const layer = prepareQuantizedConv2d({
@@ -193,6 +189,9 @@ describe("quantizedConv2d", () => {
   });
 });
 
+// Issue 15, item 2: a prepared layer's plan (folded bias, packed weight, resident WebAssembly copies) was
+// keyed by array identity, so an in-place edit of layer.weight or layer.bias gave the old result on every
+// backend. Plans are now verified by a checksum of weight, bias, multiplier and shift on every call.
 describe("prepared layers see in-place edits of their arrays", () => {
   it("quantizedConv2d follows layer.weight edited in place, on every backend", () => {
     for (const { name, kernels } of [...backends, { name: "default", kernels: { quantizedConv2d } }]) {
