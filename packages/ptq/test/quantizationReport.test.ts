@@ -27,11 +27,14 @@ describe("quantizationReport", () => {
       ["fc3", "linear", "fc3"],
     ]);
     const input = rows[0]!;
-    expect(input.observedMin).toBe(calib.reduce((a, b) => Math.min(a, b)));
-    expect(input.observedMax).toBe(calib.reduce((a, b) => Math.max(a, b)));
-    // PyTorch's MinMaxObserver arithmetic (reduce_range: quint8 0..127), in float32, written out here.
-    const lo = Math.min(input.observedMin!, 0);
-    const hi = Math.max(input.observedMax!, 0);
+    const calibMin = calib.reduce((a, b) => Math.min(a, b));
+    const calibMax = calib.reduce((a, b) => Math.max(a, b));
+    expect(input.observedMin).toBe(calibMin);
+    expect(input.observedMax).toBe(calibMax);
+    // PyTorch's MinMaxObserver arithmetic (reduce_range: quint8 0..127) on the calibration data's own
+    // range, in float32, written out here: nothing below comes from the report or the model.
+    const lo = Math.min(calibMin, 0);
+    const hi = Math.max(calibMax, 0);
     const scale = Math.max(Math.fround(Math.fround(hi - lo) / 127), 2 ** -23); // eps: float32 epsilon;
     const ratio = Math.fround(lo / scale);
     const rounded = Math.abs(ratio % 1) === 0.5 ? 2 * Math.round(ratio / 2) : Math.round(ratio);
