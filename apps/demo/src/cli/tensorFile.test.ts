@@ -62,6 +62,11 @@ describe("readTensors", () => {
     ]);
     expect((await readTensors(st, "b"))[0]!.data[0]).toBe(7);
     await expect(readTensors(st, "nope")).rejects.toThrow(/no tensor named "nope"/);
+    // int64 inputs (Silero VAD's sample rate, token ids) are read exactly up to 2^24, refused beyond
+    await writeFile(st, serializeSafetensors({ sr: { data: BigInt64Array.of(16000n, -3n), shape: [2] } }));
+    expect(Array.from((await readTensors(st))[0]!.data)).toEqual([16000, -3]);
+    await writeFile(st, serializeSafetensors({ ids: { data: BigInt64Array.of(1n, 1n << 40n), shape: [2] } }));
+    await expect(readTensors(st)).rejects.toThrow(/"ids": I64 value 1099511627776 is beyond 2\^24/);
     const js = join(dir, "t.json");
     await writeFile(
       js,

@@ -25,6 +25,16 @@ function toFloat32(t: SafetensorsTensor, where: string): Float32Array {
     case "I32":
     case "U32":
       return Float32Array.from(t.data as ArrayLike<number>);
+    case "I64":
+    case "U64":
+      // Token ids, sample rates: exact in float32 up to 2^24; larger values would silently change.
+      return Float32Array.from(t.data as BigInt64Array | BigUint64Array, (v) => {
+        if (v > 16_777_216n || v < -16_777_216n)
+          throw new RangeError(
+            `${where}: ${t.dtype} value ${v} is beyond 2^24, which quantkit reads exactly`,
+          );
+        return Number(v);
+      });
     case "F16":
       return Float32Array.from(t.data, (b) => float16.decode(b));
     case "BF16":
