@@ -72,6 +72,18 @@ for (const blockSize of [32, 128]) {
       () => quantizeMatMulNBits(model, { method, blockSize, symmetric: false, activations }).model,
     );
   }
+  // AWQ's parts on their own: AutoAWQ's duo scaling, and the clip search without any scaling (nGrid 1).
+  for (const [label, methodOptions] of [
+    ["awq duo", { duoScaling: true }],
+    ["awq clip-only", { nGrid: 1 }],
+  ] as const) {
+    await measure(
+      `q4 ${label} b${blockSize}`,
+      () =>
+        quantizeMatMulNBits(model, { method: "awq", blockSize, symmetric: false, activations, methodOptions })
+          .model,
+    );
+  }
 }
 const fp32 = rows[0]!.ppl;
 console.log("\n| model | perplexity | vs fp32 | loss / RTN's | bytes | quantize ms |");
@@ -92,9 +104,11 @@ const evalActivations = await collectMatMulInputs(model, {
   samples: calibrationSamples(heldout, 16, lm.reference.maxSequence),
 });
 console.log("\nLayer-output MSE on held-out activations, relative to RTN (W4, blocks of 32, asymmetric):");
-console.log("| MatMul | K x N | RTN MSE | GPTQ / RTN | AWQ / RTN | HQQ / RTN |");
-console.log("| --- | --- | --- | --- | --- | --- |");
-const sums = { gptq: 0, awq: 0, hqq: 0, n: 0 };
+console.log(
+  "| MatMul | K x N | mean|x| max / min | RTN MSE | GPTQ / RTN | AWQ / RTN | AWQ clip only / RTN | HQQ / RTN |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+const sums = { gptq: 0, awq: 0, clip: 0, hqq: 0, n: 0 };
 for (const scope of _scopes(model)) {
   for (const node of scope.graph.node) {
     if (node.opType !== "MatMul") continue;
@@ -115,18 +129,23 @@ for (const scope of _scopes(model)) {
     const rtn = mse(quantizeBlockwise(w, [K, N], opts).dequantized);
     const g = mse(gptq(w, [K, N], x, opts).dequantized) / rtn;
     const a = mse(awq(w, [K, N], x, opts).equivalentWeight) / rtn;
+    const c = mse(awq(w, [K, N], x, { ...opts, nGrid: 1 }).equivalentWeight) / rtn;
     const h = mse(hqq(w, [K, N], opts).dequantized) / rtn;
+    const xMean = new Float64Array(K);
+    for (let i = 0; i < x.length; i++) xMean[i % K]! += Math.abs(x[i]!);
+    const spread = Math.max(...xMean) / Math.min(...xMean);
     sums.gptq += g;
     sums.awq += a;
+    sums.clip += c;
     sums.hqq += h;
     sums.n++;
     console.log(
-      `| ${node.name} | ${K} x ${N} | ${rtn.toExponential(3)} | ${g.toFixed(3)} | ${a.toFixed(3)} | ${h.toFixed(3)} |`,
+      `| ${node.name} | ${K} x ${N} | ${spread.toFixed(1)} | ${rtn.toExponential(3)} | ${g.toFixed(3)} | ${a.toFixed(3)} | ${c.toFixed(3)} | ${h.toFixed(3)} |`,
     );
   }
 }
 console.log(
-  `| mean over ${sums.n} | | | ${(sums.gptq / sums.n).toFixed(3)} | ${(sums.awq / sums.n).toFixed(3)} | ${(sums.hqq / sums.n).toFixed(3)} |`,
+  `| mean over ${sums.n} | | | | ${(sums.gptq / sums.n).toFixed(3)} | ${(sums.awq / sums.n).toFixed(3)} | ${(sums.clip / sums.n).toFixed(3)} | ${(sums.hqq / sums.n).toFixed(3)} |`,
 );
 
 function outputs(x: Float32Array, w: Float32Array, K: number, N: number): Float64Array {

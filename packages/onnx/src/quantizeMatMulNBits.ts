@@ -1,8 +1,9 @@
 import { clone } from "@bufbuild/protobuf";
 import { awq, type BlockQuantized, gptq, hqq, quantizeBlockwise } from "@quantkit/weights";
+import { type _AwqScope, _awqInput, _awqScope } from "./_awqShared";
 import { _checkOptions, _show } from "./_errors";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
-import { type _Packed, _store, _tensor } from "./_nbitsTensors";
+import { type _Packed, _store } from "./_nbitsTensors";
 import { _attr, type _Constant, _node, _opset, type _Scope, _scopes } from "./_quantGraph";
 import { _dropUnused, _floatWeight, _notQuantizedReason, _report } from "./_rewrite";
 import { createNameScope, type NameScope } from "./createNameScope";
@@ -23,9 +24,12 @@ import { writeModel } from "./writeModel";
  * `MatMulNBitsQuantizer` and transformers.js's `q4` / `q4f16` do: B in blocks of `blockSize` along K, each
  * with its own scale (and zero point), written as `com.microsoft.MatMulNBits` (or, with format "QDQ", as an
  * opset-21 blocked DequantizeLinear feeding the MatMul). Methods: round-to-nearest ("rtn"), equal bit for
- * bit to ONNX Runtime's quantizer; "gptq" and "awq" with the layer inputs of {@link collectMatMulInputs}
- * (AWQ adds a Mul by 1/s on the MatMul's input, where s is its per-channel scale); "hqq" (float zero
- * points). Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective
+ * bit to ONNX Runtime's quantizer; "gptq" and "awq" with the layer inputs of {@link collectMatMulInputs};
+ * "hqq" (float zero points). AWQ searches one per-channel scale s for all the MatMuls that read the same
+ * value (q, k and v; AutoAWQ's groups) and folds 1/s into the LayerNormalization that makes it when
+ * nothing else reads it, else adds one Mul by 1/s; as AutoAWQ, it does not clip the projections into
+ * attention scores (q, k, a fused qkv), and it keeps s = 1 for their group (it cannot measure them
+ * through the softmax as the reference does). Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective
  * weight against the float one. The input model is not modified.
  *
  * @example
@@ -57,6 +61,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   const done = new Map<_Constant, _Packed>();
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
+    const aw = o.method === "awq" ? _awqScope(scope, o) : null;
     scope.graph.node.forEach((node, index) => {
       if (node.opType === "Constant" && node.domain === "") {
         out.push(node);
@@ -69,7 +74,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
       } else if (o.exclude.has(node.name)) {
         detail = "excluded by options.exclude";
       } else {
-        const r = _matmul(node, { scope, names, out, replaced, done, o });
+        const r = _matmul(node, { scope, names, out, replaced, done, o, aw });
         quantized = r.ok;
         detail = r.detail;
       }
@@ -101,6 +106,7 @@ interface _Ctx {
   replaced: Set<_Constant>;
   done: Map<_Constant, _Packed>;
   o: _Parsed;
+  aw: _AwqScope | null;
 }
 
 function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
@@ -124,24 +130,26 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   }
   // A weight read by several MatMuls is quantized once, unless AWQ scales it for each input.
   let packed = o.method === "awq" ? undefined : ctx.done.get(w.constant);
-  let inputScale: Float32Array | null = null;
+  let input = a!;
+  let awqDetail = "";
   if (packed === undefined) {
-    const q = _quantize(w.values, K, N, x, node, o);
-    inputScale = q.inputScale;
+    let awqOptions: _AwqMember | null = null;
+    if (o.method === "awq") {
+      const shared = _awqInput(node, ctx.aw!, ctx.scope, ctx.names, ctx.out, ctx.replaced, o);
+      const score = ctx.aw!.scores.has(node);
+      awqOptions = {
+        inputScale: shared.scale,
+        clip: score ? false : (o.methodOptions.clip as boolean | undefined),
+      };
+      input = shared.input;
+      awqDetail = `, ${shared.how}${score ? ", no clip search (a projection into attention scores)" : ""}`;
+    }
+    const q = _quantize(w.values, K, N, x, node, o, awqOptions);
     packed = _store(q.result, q.effective, w.values, b!, ctx.scope.graph, ctx.names, o);
     ctx.done.set(w.constant, packed);
   }
   ctx.replaced.add(w.constant);
   const base = node.name || node.output[0]!;
-  let input = a!;
-  if (inputScale !== null) {
-    const inv = new Float32Array(K);
-    for (let k = 0; k < K; k++) inv[k] = 1 / inputScale[k]!;
-    const invName = ctx.names.unique(`${b}_awq_inverse_scale`);
-    ctx.scope.graph.initializer.push(_tensor(invName, inv, [K], o.scaleType));
-    input = ctx.names.unique(`${a}_awq_scaled`);
-    ctx.out.push(_node("Mul", [a!, invName], [input], ctx.names.unique(`${base}_awq_scale`)));
-  }
   const y = node.output[0]!;
   if (o.format === "MatMulNBits") {
     const attributes = Object.entries(packed.attributes).map(([k, v]) => _attr(k, v));
@@ -168,9 +176,7 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   const zero = o.method === "hqq" ? "float zero points" : o.symmetric ? "symmetric" : "asymmetric";
   return {
     ok: true,
-    detail: `${how}: ${o.bits}-bit ${o.method}, blocks of ${o.blockSize}, ${zero}, ${o.scaleType} scales${
-      inputScale === null ? "" : ", input scaled by 1/s (AWQ)"
-    }; weight SQNR ${packed.sqnrDb.toFixed(1)} dB`,
+    detail: `${how}: ${o.bits}-bit ${o.method}, blocks of ${o.blockSize}, ${zero}, ${o.scaleType} scales${awqDetail}; weight SQNR ${packed.sqnrDb.toFixed(1)} dB`,
   };
 }
 
@@ -182,10 +188,10 @@ function _quantize(
   x: Float32Array | undefined,
   node: NodeProto,
   o: _Parsed,
+  awqMember: _AwqMember | null,
 ): {
   result: BlockQuantized<Uint8Array | Float32Array>;
   effective: Float32Array;
-  inputScale: Float32Array | null;
 } {
   const block = { bits: o.bits, blockSize: o.blockSize, scaleType: o.scaleType, layout: "KN" as const };
   const pick = (keys: readonly string[]) =>
@@ -195,22 +201,30 @@ function _quantize(
     switch (o.method) {
       case "rtn": {
         const q = quantizeBlockwise(values, shape, { ...block, symmetric: o.symmetric });
-        return { result: q, effective: q.dequantized, inputScale: null };
+        return { result: q, effective: q.dequantized };
       }
       case "gptq": {
         const opts = pick(["percDamp", "lazyBatchSize", "actOrder", "staticGroups"]);
         const q = gptq(values, shape, x!, { ...block, symmetric: o.symmetric, ...opts });
-        return { result: q, effective: q.dequantized, inputScale: null };
+        return { result: q, effective: q.dequantized };
       }
       case "awq": {
-        const opts = pick(["nGrid", "clip", "clipGrid", "maxShrink", "clipSamples"]);
-        const q = awq(values, shape, x!, { ...block, symmetric: o.symmetric, ...opts });
-        return { result: q, effective: q.equivalentWeight, inputScale: q.inputScale };
+        const opts = pick(["clip", "clipGrid", "maxShrink", "clipSamples"]);
+        const member = awqMember ?? { inputScale: undefined, clip: undefined };
+        const clip = member.clip === undefined ? {} : { clip: member.clip };
+        const q = awq(values, shape, x!, {
+          ...block,
+          symmetric: o.symmetric,
+          ...opts,
+          ...clip,
+          inputScale: member.inputScale,
+        });
+        return { result: q, effective: q.equivalentWeight };
       }
       case "hqq": {
         const opts = pick(["lpNorm", "beta", "kappa", "iterations", "earlyStop"]);
         const q = hqq(values, shape, { ...block, ...opts, roundZeroPoint: o.format === "QDQ" });
-        return { result: q, effective: q.dequantized, inputScale: null };
+        return { result: q, effective: q.dequantized };
       }
     }
   } catch (e) {
@@ -218,6 +232,12 @@ function _quantize(
       `quantizeMatMulNBits: MatMul ${_show(node.name)} weight ${_show(node.input[1])}: ${(e as Error).message}`,
     );
   }
+}
+
+/** What the graph decided for one AWQ MatMul: the shared scale, and clip false for attention scores. */
+interface _AwqMember {
+  inputScale: Float32Array | undefined;
+  clip: boolean | undefined;
 }
 
 function _importMicrosoftDomain(model: ModelProto): void {

@@ -28,7 +28,7 @@ export interface QuantizeMatMulNBitsOptions {
   method?: WeightOnlyMethod;
   /** GPTQ / AWQ / HQQ options beyond the block options above. */
   methodOptions?: Omit<GptqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
-    Omit<AwqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
+    Omit<AwqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout" | "inputScale"> &
     Omit<HqqOptions, "bits" | "blockSize" | "scaleType" | "layout">;
   /**
    * The calibration rows [rows, K] of each MatMul's first input, by its value name, as

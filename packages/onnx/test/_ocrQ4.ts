@@ -15,6 +15,7 @@ import {
   makeGraph,
   makeModel,
   makeValueInfo,
+  type NodeProto,
   quantizeMatMulNBits,
   readModel,
   toArray,
@@ -75,13 +76,16 @@ export async function readLines(
 }
 
 /**
- * The first MatMulNBits of a quantized recogniser (with AWQ's Mul by 1/s before it) as a model of its
- * own: input A [rows, K] of the model's float type, output Y [rows, N].
+ * The first MatMulNBits of a quantized recogniser (with `awqScaled`, the first with AWQ's Mul by 1/s
+ * before it, which it includes) as a model of its own: input A [rows, K] of the model's float type,
+ * output Y [rows, N].
  */
-export function firstMatMulNBits(q: ModelProto) {
+export function firstMatMulNBits(q: ModelProto, awqScaled = false) {
   const g = q.graph!;
-  const node = g.node.find((n) => n.opType === "MatMulNBits")!;
-  const mul = g.node.find((n) => n.opType === "Mul" && n.output[0] === node.input[0]);
+  const scaledBy = (n: NodeProto) =>
+    g.node.find((m) => m.opType === "Mul" && m.output[0] === n.input[0] && m.input[1]!.includes("_awq_"));
+  const node = g.node.find((n) => n.opType === "MatMulNBits" && (!awqScaled || scaledBy(n) !== undefined))!;
+  const mul = scaledBy(node);
   const init = (name: string) => g.initializer.find((t) => t.name === name)!;
   const attr = (name: string) => Number(node.attribute.find((a) => a.name === name)!.i);
   const K = attr("K");
@@ -229,7 +233,8 @@ export function describeRecogniserQ4(precision: "q4" | "q4f16", e: RecogniserQ4E
 
     it(`its first MatMulNBits equals a JS dequantize-then-matmul reference within ${e.maxRelativeError} of the output's scale (measured ${e.measuredRelativeError})`, async () => {
       for (const m of METHODS) {
-        const one = firstMatMulNBits(protos.get(m)!);
+        // AWQ: the first MatMul (the fused qkv projection) keeps s = 1; check one with a Mul by 1/s.
+        const one = firstMatMulNBits(protos.get(m)!, m === "awq");
         expect(one.half).toBe(precision === "q4f16");
         expect(one.inverseScale !== null).toBe(m === "awq");
         expect(one.zeroPoints === null).toBe(m !== "hqq"); // symmetric blocks; HQQ's float zero points

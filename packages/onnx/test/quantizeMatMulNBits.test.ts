@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Rng } from "@quantkit/tensor";
-import { dequantizeBlockwise, hqq, quantizeBlockwise } from "@quantkit/weights";
+import { awq, awqScale, dequantizeBlockwise, hqq, quantizeBlockwise } from "@quantkit/weights";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { calibrationSamples, encode, readTinyLm } from "../bench/_tinyLm";
 import { _attr, _node } from "../src/_quantGraph";
 import { collectMatMulInputs } from "../src/collectMatMulInputs";
 import { fromArray } from "../src/fromArray";
@@ -184,7 +185,7 @@ describe("quantizeMatMulNBits(model, options)", () => {
     const a = await mse({ method: "awq", activations });
     expect(g.e).toBeLessThan(rtn.e * 0.9);
     expect(a.e).toBeLessThan(rtn.e);
-    // AWQ scales each MatMul's input by 1/s first.
+    // AWQ scales each MatMul's input by 1/s first (x is a graph input, r a Relu's output: Muls).
     expect(a.q.graph!.node.map((n) => n.opType)).toEqual([
       "Mul",
       "MatMulNBits",
@@ -283,5 +284,123 @@ describe("dequantizeBlockwise agrees with what MatMulNBits was given", () => {
     const { model: out } = quantizeMatMulNBits(m, { blockSize: 32, symmetric: false });
     const scales = toFloat32Array(out.graph!.initializer.find((t) => t.name === "W1_scales")!);
     expect(scales).toEqual(q.scales);
+  });
+});
+
+describe("quantizeMatMulNBits with AWQ across a graph", () => {
+  it("MatMuls that read one LayerNorm share one scale s, folded into its weight and bias (no Mul); onnxruntime computes x -> LN / s -> dequantized codes", async () => {
+    const K = 64;
+    const gamma = randn(K, 1).map((v) => 1 + v / 2);
+    const beta = randn(K, 0.2);
+    const Wa = randn(K * 32, 0.3);
+    const Wb = randn(K * 16, 0.3);
+    const m = model(
+      graph({
+        nodes: [
+          _node("LayerNormalization", ["x", "gamma", "beta"], ["h"], "ln"),
+          _node("MatMul", ["h", "Wa"], ["ya"], "a"),
+          _node("MatMul", ["h", "Wb"], ["yb"], "b"),
+        ],
+        inputs: [tensorInfo("x", 1, ["n", K])],
+        outputs: [tensorInfo("ya", 1), tensorInfo("yb", 1)],
+        initializers: [
+          fromArray(gamma, { dims: [K], name: "gamma" }),
+          fromArray(beta, { dims: [K], name: "beta" }),
+          fromArray(Wa, { dims: [K, 32], name: "Wa" }),
+          fromArray(Wb, { dims: [K, 16], name: "Wb" }),
+        ],
+      }),
+      17,
+    );
+    // A few input channels 8x larger than the rest: the scale search keeps alpha > 0.
+    const xs = randn(256 * K).map((v, i) => (i % K < 4 ? 8 * v : v));
+    const samples = [0, 1].map((i) => ({
+      x: { type: "float32", data: xs.subarray(i * 128 * K, (i + 1) * 128 * K), dims: [128, K] },
+    }));
+    const activations = await collectMatMulInputs(m, { engine: ortEngine(ort), samples });
+    const h = activations.get("h")!;
+    const { model: q, report } = quantizeMatMulNBits(m, { method: "awq", symmetric: false, activations });
+    const g = q.graph!;
+    expect(g.node.map((n) => n.opType)).toEqual(["LayerNormalization", "MatMulNBits", "MatMulNBits"]);
+    expect(report.nodes[1]!.detail).toContain('1/s folded into LayerNorm "ln", shared by 2 MatMuls');
+    const options = { layout: "KN", symmetric: false } as const;
+    const found = awqScale(
+      [
+        { weight: Wa, shape: [K, 32] },
+        { weight: Wb, shape: [K, 16] },
+      ],
+      h,
+      options,
+    );
+    expect(found.alpha).toBeGreaterThan(0);
+    const s = found.inputScale;
+    const init = (name: string) => toFloat32Array(g.initializer.find((t) => t.name === name)!);
+    const ln = g.node[0]!;
+    expect(init(ln.input[1]!)).toEqual(gamma.map((v, k) => v / s[k]!));
+    expect(init(ln.input[2]!)).toEqual(beta.map((v, k) => v / s[k]!));
+    expect(g.initializer.map((t) => t.name)).not.toContain("gamma"); // replaced, and dropped
+    const session = await ort.InferenceSession.create(writeModel(q), { intraOpNumThreads: 1 });
+    const out = await session.run({ x: new ort.Tensor("float32", xs, [256, K]) });
+    await session.release();
+    for (const [y, W, N] of [
+      ["ya", Wa, 32],
+      ["yb", Wb, 16],
+    ] as const) {
+      const want = matmul(h, awq(W, [K, N], h, { ...options, inputScale: s }).equivalentWeight, K, N);
+      expectClose(out[y]!.data as Float32Array, want, 1e-4);
+    }
+  });
+
+  it("on the tiny-lm fixture: q and k are not clipped, q / k / v keep s = 1, up's and the head's 1/s fold into their LayerNorms, o's and down's are Muls", async () => {
+    const lm = readTinyLm();
+    const m = readModel(lm.bytes);
+    const activations = await collectMatMulInputs(m, {
+      engine: ortEngine(ort),
+      samples: calibrationSamples(encode(lm.vocab, lm.calibration), 2, 64),
+    });
+    const { model: q, report } = quantizeMatMulNBits(m, {
+      method: "awq",
+      activations,
+      methodOptions: { nGrid: 4 },
+    });
+    const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
+    const ln = (name: string) => q.graph!.node.find((n) => n.name === name)!;
+    let folds = 0;
+    let muls = 0;
+    for (let b = 0; b <= 4; b++) {
+      if (b < 4) {
+        for (const p of ["q", "k"])
+          expect(detail(`/blocks.${b}/${p}/MatMul`)).toContain(
+            "s = 1 (the input of attention scores), no clip search",
+          );
+        expect(detail(`/blocks.${b}/v/MatMul`)).toMatch(/s = 1 \(the input of attention scores\); weight/);
+        for (const p of ["o", "down"]) {
+          // alpha 0 (s = 1) needs nothing; else a Mul (their inputs come from Transpose and Gelu)
+          expect(detail(`/blocks.${b}/${p}/MatMul`)).toMatch(
+            /input scaled by 1\/s \(a Mul\)|s = 1 \(alpha 0\)/,
+          );
+          if (detail(`/blocks.${b}/${p}/MatMul`).includes("(a Mul)")) muls++;
+        }
+      }
+      // up reads ln2, the head the final ln: 1/s goes into their weight and bias
+      const [matmul, norm] =
+        b < 4
+          ? [`/blocks.${b}/up/MatMul`, `/blocks.${b}/ln2/LayerNormalization`]
+          : ["/head/MatMul", "/ln/LayerNormalization"];
+      expect(detail(matmul)).toMatch(new RegExp(`1/s folded into LayerNorm "${norm}"|s = 1 \\(alpha 0\\)`));
+      const folded = detail(matmul).includes("folded");
+      expect(
+        ln(norm)
+          .input.slice(1)
+          .every((n) => n.endsWith("_awq")),
+      ).toBe(folded);
+      if (folded) folds++;
+    }
+    expect(folds).toBeGreaterThan(2);
+    expect(muls).toBeGreaterThan(4);
+    const added =
+      q.graph!.node.filter((n) => n.opType === "Mul").length -
+      m.graph!.node.filter((n) => n.opType === "Mul").length;
+    expect(added).toBe(muls);
   });
 });

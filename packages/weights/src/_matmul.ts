@@ -51,3 +51,59 @@ function _dot(x: Float32Array, xo: number, d: Float64Array, dOff: number, K: num
   for (let k = 0; k < K; k++) s += x[xo + k]! * d[dOff + k]!;
   return s;
 }
+
+/** G = x^T x / rows [K, K] (float64, symmetric, both halves filled): the inputs' second moments. */
+export function _gram(x: Float32Array, rows: number, K: number): Float64Array {
+  const g = new Float64Array(K * K);
+  for (let r = 0; r < rows; r++) {
+    const o = r * K;
+    for (let i = 0; i < K; i++) {
+      const xi = x[o + i]!;
+      if (xi === 0) continue;
+      const gi = i * K;
+      for (let j = i; j < K; j++) g[gi + j]! += xi * x[o + j]!;
+    }
+  }
+  for (let i = 0; i < K; i++) {
+    for (let j = i; j < K; j++) {
+      const v = g[i * K + j]! / rows;
+      g[i * K + j] = v;
+      g[j * K + i] = v;
+    }
+  }
+  return g;
+}
+
+/** mean over outputs n of d_n^T G d_n: {@link _outputMse} through the Gram matrix, N K^2 multiply-adds. */
+export function _gramMse(g: Float64Array, d: Float64Array, N: number, K: number): number {
+  let total = 0;
+  for (let n = 0; n < N; n++) {
+    const o = n * K;
+    for (let i = 0; i < K; i++) {
+      const di = d[o + i]!;
+      if (di === 0) continue;
+      const gi = i * K;
+      let acc = 0;
+      for (let j = 0; j < K; j++) acc += g[gi + j]! * d[o + j]!;
+      total += di * acc;
+    }
+  }
+  return total / N;
+}
+
+/**
+ * The layer-output MSE of a weight error d [N, K] on inputs x [rows, K] as a function of d: through the
+ * Gram matrix when K < rows (N K^2 per call, after rows K^2 / 2 once), else directly (rows N K per call).
+ * Returns the SUM over outputs (divide by the total N): callers add several weights sharing x.
+ */
+export function _outputSquaredError(
+  x: Float32Array,
+  rows: number,
+  K: number,
+): (d: Float64Array, N: number) => number {
+  if (K < rows) {
+    const g = _gram(x, rows, K);
+    return (d, N) => _gramMse(g, d, N, K) * N;
+  }
+  return (d, N) => _outputMse(x, rows, d, N, K) * N;
+}

@@ -143,3 +143,21 @@ export function _transpose(a: Float32Array, rows: number, cols: number): Float32
   }
   return out;
 }
+
+/** Calibration inputs x [rows, K] for a method that needs them: present, a whole number of rows, finite. */
+export function _checkCalibration(
+  calibration: unknown,
+  K: number,
+  fn: string,
+): { x: Float32Array; rows: number } {
+  if (!(calibration instanceof Float32Array)) {
+    throw new TypeError(
+      `${fn}: calibration inputs are required (a Float32Array [rows, K = ${K}]), got ${String(calibration)}`,
+    );
+  }
+  if (calibration.length === 0 || calibration.length % K !== 0) {
+    throw new RangeError(`${fn}: calibration has ${calibration.length} elements, not rows x K with K = ${K}`);
+  }
+  const rows = calibration.length / K;
+  return { x: _checkMatrix(calibration, [rows, K], "calibration", fn).data, rows };
+}

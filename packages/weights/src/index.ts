@@ -1,6 +1,7 @@
 export type { BlockOptions } from "./_blockOptions";
 export { applyToLinear, type LinearLike, linearWeight } from "./applyToLinear";
 export { type AwqOptions, type AwqResult, awq } from "./awq";
+export { type AwqLayer, type AwqScaleOptions, type AwqScaleResult, awqScale } from "./awqScale";
 export type { BlockBits, BlockQuantized, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 export { dequantizeBlockwise } from "./dequantizeBlockwise";
 export { type GptqOptions, type GptqReport, gptq } from "./gptq";

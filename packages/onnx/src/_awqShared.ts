@@ -1,0 +1,167 @@
+// AWQ across a graph: the MatMuls that read the same value share one input scale s (AutoAWQ scales q, k and
+// v together, with one scale folded into the LayerNorm before them), found by one search over their
+// weights; 1/s is folded into that LayerNorm's weight and bias when nothing else reads its output, else
+// applied by one Mul that all of them read.
+import { awqScale } from "@quantkit/weights";
+import { _attentionScoreProjections } from "./_attentionScores";
+import { _show } from "./_errors";
+import type { NodeProto } from "./_gen/onnx_pb";
+import { _tensor } from "./_nbitsTensors";
+import { type _Constant, _findConstant, _node, type _Scope } from "./_quantGraph";
+import { _floatWeight } from "./_rewrite";
+import { consumers } from "./consumers";
+import type { NameScope } from "./createNameScope";
+import { producers } from "./producers";
+import type { _Parsed } from "./quantizeMatMulNBitsOptions";
+import { toFloat32Array } from "./toFloat32Array";
+
+/** The scale of one shared input and where 1/s went. */
+export interface _AwqInput {
+  scale: Float32Array;
+  /** The value the quantized MatMuls read (the scaled input, or the input itself after a fold). */
+  input: string;
+  /** For the report: "folded into LayerNorm ..." or "Mul, shared by 3 MatMuls". */
+  how: string;
+}
+
+/** Per scope: the eligible MatMuls by input value, and the scales found so far. */
+export interface _AwqScope {
+  groups: Map<string, NodeProto[]>;
+  /** The projections into attention scores (q, k, fused qkv): not clipped, their group not scaled. */
+  scores: Set<NodeProto>;
+  done: Map<string, _AwqInput>;
+  made: Map<string, NodeProto>;
+  reads: Map<string, NodeProto[]>;
+}
+
+/** Groups the MatMuls of a scope that AWQ will quantize by the value they read. */
+export function _awqScope(scope: _Scope, o: _Parsed): _AwqScope {
+  const groups = new Map<string, NodeProto[]>();
+  for (const node of scope.graph.node) {
+    if (node.opType !== "MatMul" || node.domain !== "" || o.exclude.has(node.name)) continue;
+    const [a, b] = node.input;
+    const w = _floatWeight(scope, b!);
+    if (typeof w === "string" || w.dims.length !== 2 || w.dims[0]! < o.blockSize) continue;
+    if (o.activations?.get(a!) === undefined) continue;
+    const list = groups.get(a!) ?? [];
+    list.push(node);
+    groups.set(a!, list);
+  }
+  return {
+    groups,
+    scores: _attentionScoreProjections(scope.graph),
+    done: new Map(),
+    made: producers(scope.graph),
+    reads: consumers(scope.graph),
+  };
+}
+
+/**
+ * The shared scale of `node`'s input: searched over every MatMul of the group on the first call, with 1/s
+ * folded into a LayerNormalization or pushed as a Mul onto `out` (before the first MatMul of the group).
+ */
+export function _awqInput(
+  node: NodeProto,
+  aw: _AwqScope,
+  scope: _Scope,
+  names: NameScope,
+  out: NodeProto[],
+  replaced: Set<_Constant>,
+  o: _Parsed,
+): _AwqInput {
+  const a = node.input[0]!;
+  const known = aw.done.get(a);
+  if (known !== undefined) return known;
+  const members = aw.groups.get(a) ?? [node];
+  const layers = members.map((m) => {
+    const w = _floatWeight(scope, m.input[1]!) as { values: Float32Array; dims: number[] };
+    return { weight: w.values, shape: [w.dims[0]!, w.dims[1]!] as [number, number] };
+  });
+  const pick = Object.fromEntries(
+    Object.entries(o.methodOptions).filter(([k]) => k === "nGrid" || k === "duoScaling"),
+  );
+  let scale: Float32Array;
+  if (members.some((m) => aw.scores.has(m))) {
+    // The reference measures q, k and v through the attention block; their own output MSE does not
+    // see what an error does through the softmax, and scaling by it cost perplexity (README): s = 1.
+    const result = {
+      scale: new Float32Array(layers[0]!.shape[0]).fill(1),
+      input: a,
+      how: "s = 1 (the input of attention scores)",
+    };
+    aw.done.set(a, result);
+    return result;
+  }
+  try {
+    scale = awqScale(layers, o.activations!.get(a)!, {
+      bits: o.bits,
+      blockSize: o.blockSize,
+      symmetric: o.symmetric,
+      scaleType: o.scaleType,
+      layout: "KN",
+      ...pick,
+    }).inputScale;
+  } catch (e) {
+    throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+  }
+  const shared = members.length === 1 ? "" : `, shared by ${members.length} MatMuls`;
+  if (scale.every((v) => v === 1)) {
+    const result = { scale, input: a, how: `s = 1 (alpha 0${shared})` };
+    aw.done.set(a, result);
+    return result;
+  }
+  const folded = _foldIntoLayerNorm(a, scale, members, aw, scope, names, replaced);
+  let result: _AwqInput;
+  if (folded !== null) {
+    result = { scale, input: a, how: `1/s folded into LayerNorm ${_show(folded)}${shared}` };
+  } else {
+    const inv = new Float32Array(scale.length);
+    for (let k = 0; k < inv.length; k++) inv[k] = 1 / scale[k]!;
+    const invName = names.unique(`${a}_awq_inverse_scale`);
+    scope.graph.initializer.push(_tensor(invName, inv, [inv.length], o.scaleType));
+    const input = names.unique(`${a}_awq_scaled`);
+    out.push(_node("Mul", [a, invName], [input], names.unique(`${a}_awq_scale`)));
+    result = { scale, input, how: `input scaled by 1/s (a Mul${shared})` };
+  }
+  aw.done.set(a, result);
+  return result;
+}
+
+/**
+ * Divides the weight and bias of the LayerNormalization that makes `a` by s, when its output is read
+ * only by the group, is not a graph output, and both are float32 initializers of K values in this scope.
+ * Returns the LayerNorm's name, or null (then a Mul does the job).
+ */
+function _foldIntoLayerNorm(
+  a: string,
+  scale: Float32Array,
+  members: readonly NodeProto[],
+  aw: _AwqScope,
+  scope: _Scope,
+  names: NameScope,
+  replaced: Set<_Constant>,
+): string | null {
+  const ln = aw.made.get(a);
+  if (ln === undefined || ln.opType !== "LayerNormalization" || ln.domain !== "") return null;
+  if (ln.output[0] !== a || ln.output.length > 1) return null;
+  if (scope.graph.output.some((v) => v.name === a)) return null;
+  const readers = aw.reads.get(a) ?? [];
+  if (readers.length !== members.length || readers.some((r) => !members.includes(r))) return null;
+  const params = [ln.input[1], ln.input[2]].filter((n): n is string => n !== undefined && n !== "");
+  const constants = params.map((n) => _findConstant(scope, n));
+  const K = scale.length;
+  for (const c of constants) {
+    if (c === null || c.node !== null || c.scope !== scope || c.tensor.dataType !== 1) return null;
+    if (Number(c.tensor.dims.reduce((p, d) => p * d, 1n)) !== K) return null;
+  }
+  constants.forEach((c, i) => {
+    const v = toFloat32Array(c!.tensor);
+    const scaled = new Float32Array(K);
+    for (let k = 0; k < K; k++) scaled[k] = v[k]! / scale[k]!;
+    const name = names.unique(`${c!.tensor.name}_awq`);
+    scope.graph.initializer.push(_tensor(name, scaled, c!.tensor.dims.map(Number), "float32"));
+    ln.input[i + 1] = name;
+    replaced.add(c!);
+  });
+  return ln.name || a;
+}
