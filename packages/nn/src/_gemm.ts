@@ -1,24 +1,11 @@
-import { matmulF32 } from "@quantkit/kernels";
-
-/** The options of @quantkit/kernels' `matmulF32`, so that switching to it is a one-line change. */
-export interface _MatmulF32Options {
-  m: number;
-  k: number;
-  n: number;
-  /** B is laid out [N, K] (a Linear weight) instead of [K, N]. */
-  transB?: boolean;
-  /** Length n, added to every row. */
-  bias?: Float32Array;
-  /** Where to write the [M, N] result (overwritten); allocated when absent. */
-  out?: Float32Array;
-}
+import { type MatmulF32Options, matmulF32 } from "@quantkit/kernels";
 
 /**
  * C[M, N] = A[M, K] x B (+ bias): every float GEMM of @quantkit/nn goes through this one function,
  * which is @quantkit/kernels' `matmulF32` (WebAssembly SIMD where available, a JS path with the same
  * bits elsewhere): the same fp32 baseline that the int8 kernels are measured against.
  */
-export function _matmulF32(a: Float32Array, b: Float32Array, options: _MatmulF32Options): Float32Array {
+export function _matmulF32(a: Float32Array, b: Float32Array, options: MatmulF32Options): Float32Array {
   return matmulF32(a, b, options);
 }
 
