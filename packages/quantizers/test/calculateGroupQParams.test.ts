@@ -1,10 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { calculateGroupQParams, quantize } from "../src/index";
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 const f32 = Math.fround;
 const x = new Float32Array([-1, 0, 0.5, 2]);

@@ -1,10 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { calculateQParams, dequantize, type QParams, quantizePerTensor } from "../src/index";
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 const u8: QParams = calculateQParams(-1, 2);
 

@@ -1,10 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { assertDType, calculateQRange, DTYPES, dtypeForBits, rangeForBits } from "../src/index";
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 describe("bad input gets a clear error, never a silent NaN", () => {
   it("bits out of 1..16 and quantMin >= quantMax", () => {

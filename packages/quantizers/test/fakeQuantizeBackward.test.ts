@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { fakeQuantizeBackward } from "../src/index";
 
 const x = new Float32Array([-1, 0, 0.5, 2]);
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 describe("codes and masks outside their range are errors (item 4)", () => {
   it("fakeQuantizeBackward rejects a mask value other than 0 and 1 (2 would double the gradient)", () => {

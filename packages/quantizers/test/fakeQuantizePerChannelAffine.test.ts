@@ -1,12 +1,7 @@
 import { Rng } from "@quantkit/tensor";
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { fakeQuantizePerChannelAffine } from "../src/index";
 import { refFake, refPairIndex } from "./reference";
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 describe("bad input gets a clear error, never a silent NaN", () => {
   it("a scale that is not positive and finite (or whose float32 reciprocal overflows)", () => {

@@ -1,11 +1,6 @@
 import { Rng } from "@quantkit/tensor";
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { groupMinMax } from "../src/index";
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 describe("bad input gets a clear error, never a silent NaN", () => {
   it("axis out of range, groupSize that does not divide the axis, groupSize with a per-tensor qscheme", () => {

@@ -1,15 +1,10 @@
 import { Rng } from "@quantkit/tensor";
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { calculateQParams, fakeQuantize, fakeQuantizeWithMask, type QParams, steMask } from "../src/index";
 import { refCode } from "./reference";
 
 const x = new Float32Array([-1, 0, 0.5, 2]);
 const u8: QParams = calculateQParams(-1, 2);
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 const sameBits = (a: Float32Array, b: Float32Array): boolean => {
   if (a.length !== b.length) return false;

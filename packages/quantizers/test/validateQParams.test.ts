@@ -1,10 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { _setSimdEnabled } from "../src/_simd";
+import { describe, expect, it } from "vitest";
 import { calculateQParams, type QParams, quantize, validateQParams } from "../src/index";
-
-afterEach(() => {
-  _setSimdEnabled(true);
-});
 
 const perChannel = (over: Partial<QParams> = {}): QParams => ({
   scale: Float32Array.of(0.1, 0.2, 0.3),
