@@ -54,7 +54,7 @@ export function addOnnxCommand(
     onnx
       .command("quantize")
       .description(
-        "quantize an ONNX model (fp16: float16 weights and compute, float32 inputs and outputs kept; q8: int8 weights, activations quantized at run time; int8: static QDQ, activation ranges from --calibration; q4: 4-bit blocks of MatMul weights as MatMulNBits); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
+        "quantize an ONNX model (fp16: float16 weights and compute, float32 inputs and outputs kept; q8: int8 weights, activations quantized at run time; int8: static QDQ, activation ranges from --calibration; q4: 4-bit blocks of MatMul weights as MatMulNBits; q4f16: the same with float16 scales, then float16 weights and compute as fp16); checks that onnxruntime-node loads the result, prints sizes, SQNR against the float model on --calibration samples and the nodes left float",
       )
       .argument("<file>", "the float .onnx model")
       .addOption(new Option("--mode <mode>", MODES.join(", ")).choices([...MODES]).makeOptionMandatory())
@@ -79,7 +79,7 @@ export function addOnnxCommand(
       .option("--max-samples <n>", "use at most n calibration samples (in name order)", intOption(1))
       .option(
         "--block-size <n>",
-        "q4: weights per block along K (16, 32, 64, 128 or 256; default 32)",
+        "q4, q4f16: weights per block along K (16, 32, 64, 128 or 256; default 32)",
         (v: string) => {
           const n = intOption(16, 256)(v);
           if ((n & (n - 1)) !== 0)
@@ -89,7 +89,7 @@ export function addOnnxCommand(
       )
       .option(
         "--method <name>",
-        `q4: ${Q4_METHODS.join(", ")} (gptq and awq need --calibration; default rtn)`,
+        `q4, q4f16: ${Q4_METHODS.join(", ")} (gptq and awq need --calibration; default rtn)`,
         choiceOption(Q4_METHODS),
       )
       .option("--json", "print the report as JSON", false)
@@ -101,11 +101,12 @@ export function addOnnxCommand(
       throw usageError("--mode int8 needs --calibration <dir> (the samples its activation ranges come from)");
     if (opts.mode === "fp16" && opts.perChannel !== undefined)
       throw usageError("--per-channel and --no-per-channel do not apply to --mode fp16");
-    if (opts.mode !== "q4" && (opts.blockSize !== undefined || opts.method !== undefined))
-      throw usageError(`--block-size and --method apply to --mode q4, got --mode ${opts.mode}`);
-    if (opts.mode === "q4" && opts.perChannel !== undefined)
+    const q4 = opts.mode === "q4" || opts.mode === "q4f16";
+    if (!q4 && (opts.blockSize !== undefined || opts.method !== undefined))
+      throw usageError(`--block-size and --method apply to --mode q4 and q4f16, got --mode ${opts.mode}`);
+    if (q4 && opts.perChannel !== undefined)
       throw usageError(
-        "--per-channel and --no-per-channel do not apply to --mode q4 (its scales are per block)",
+        `--per-channel and --no-per-channel do not apply to --mode ${opts.mode} (its scales are per block)`,
       );
     if ((opts.method === "gptq" || opts.method === "awq") && opts.calibration === undefined)
       throw usageError(

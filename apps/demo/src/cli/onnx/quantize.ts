@@ -137,7 +137,8 @@ export async function onnxQuantizeCommand(
       evaluated = true;
       break;
     }
-    case "q4": {
+    case "q4":
+    case "q4f16": {
       const method = opts.method ?? "rtn";
       const activations =
         method === "gptq" || method === "awq"
@@ -152,9 +153,13 @@ export async function onnxQuantizeCommand(
         bits: 4,
         blockSize: opts.blockSize ?? 32,
         method,
+        scaleType: opts.mode === "q4f16" ? "float16" : "float32",
         ...(activations ? { activations } : {}),
         ...exclude,
       }));
+      // q4f16 (transformers.js): float16 scales need float16 activations, so the rest goes float16 too
+      // (inputs and outputs kept float32, as --mode fp16).
+      if (opts.mode === "q4f16") quantized = convertFloatToFloat16(quantized).model;
       break;
     }
     default:
@@ -187,7 +192,9 @@ export async function onnxQuantizeCommand(
     output: opts.output,
     mode: opts.mode,
     perChannel,
-    ...(opts.mode === "q4" ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn" } : {}),
+    ...(opts.mode === "q4" || opts.mode === "q4f16"
+      ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn" }
+      : {}),
     ...(opts.mode === "int8" ? { calibrator: opts.calibrator ?? "minmax" } : {}),
     ...(keptFloat
       ? { keptFloat: keptFloat.map((n) => ({ node: n.node, opType: n.opType, gainDb: n.gainDb })) }

@@ -1,7 +1,7 @@
 /** The modes users know (transformers.js's dtype names). */
 export type OnnxMode = "fp16" | "q8" | "int8" | "q4" | "q4f16";
 /** Those `quantkit onnx quantize --mode` offers: the ones @quantkit/onnx has. */
-export const MODES: readonly OnnxMode[] = ["fp16", "q8", "int8", "q4"];
+export const MODES: readonly OnnxMode[] = ["fp16", "q8", "int8", "q4", "q4f16"];
 
 /** The activation calibrators of `--mode int8` (@quantkit/onnx's CALIBRATION_METHODS; a test checks they are equal). */
 export const CALIBRATORS = [
@@ -14,7 +14,7 @@ export const CALIBRATORS = [
 ] as const;
 export type OnnxCalibrator = (typeof CALIBRATORS)[number];
 
-/** The weight-only methods of `--mode q4` (@quantkit/onnx's WEIGHT_ONLY_METHODS; a test checks they are equal). */
+/** The weight-only methods of `--mode q4` and `q4f16` (@quantkit/onnx's WEIGHT_ONLY_METHODS; a test checks they are equal). */
 export const Q4_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
 export type Q4Method = (typeof Q4_METHODS)[number];
 
@@ -31,9 +31,9 @@ export interface OnnxQuantizeOptions {
   /** q8 / int8: keep this many of the most sensitive nodes float (leave-one-out on the samples). */
   keepFloat?: number;
   maxSamples?: number;
-  /** q4: weights per block along K (16..256, a power of two). */
+  /** q4 / q4f16: weights per block along K (16..256, a power of two). */
   blockSize?: number;
-  /** q4: how the blocks are found. */
+  /** q4 / q4f16: how the blocks are found. */
   method?: Q4Method;
   json: boolean;
   progress: boolean;

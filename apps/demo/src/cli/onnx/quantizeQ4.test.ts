@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type QuantizationReport, WEIGHT_ONLY_METHODS } from "@quantkit/onnx";
+import { type QuantizationReport, readModel, WEIGHT_ONLY_METHODS } from "@quantkit/onnx";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,6 +84,48 @@ describe("quantkit onnx quantize --mode q4", () => {
     );
   });
 
+  it("--mode q4f16 --method awq: float16 scales and compute, float32 inputs and outputs; the file loads and runs in onnxruntime-node", async () => {
+    const target = join(dir, "rec.q4f16.onnx");
+    const r = await cli(
+      "onnx",
+      "quantize",
+      OCR_REC,
+      "--mode",
+      "q4f16",
+      "--method",
+      "awq",
+      "-o",
+      target,
+      "--calibration",
+      samples,
+      "--json",
+    );
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
+    expect([json.mode, json.method, json.blockSize, json.report.mode]).toEqual(["q4f16", "awq", 32, "q4f16"]);
+    const q = json.report.nodes.filter((n) => n.quantized);
+    expect(q.length).toBe(9);
+    expect(q.every((n) => /^MatMulNBits: 4-bit awq, blocks of 32, .*float16 scales/.test(n.detail))).toBe(
+      true,
+    );
+    const model = readModel(readFileSync(target));
+    const g = model.graph!;
+    const nbits = g.node.filter((n) => n.opType === "MatMulNBits");
+    expect(nbits.length).toBe(9);
+    for (const n of nbits) expect(g.initializer.find((t) => t.name === n.input[2])!.dataType).toBe(10);
+    expect(g.initializer.filter((t) => t.dataType === 1 && t.dims.length > 1)).toEqual([]); // no float32 weight left
+    const session = await ort.InferenceSession.create(readFileSync(target));
+    const out = await session.run({
+      x: new ort.Tensor("float32", new Float32Array(3 * 48 * 320), [1, 3, 48, 320]),
+    });
+    const y = out[session.outputNames[0]!]!;
+    expect([y.type, ...y.dims]).toEqual(["float32", 1, 40, 6625]);
+    expect((y.data as Float32Array).every(Number.isFinite)).toBe(true);
+    await session.release();
+    expect(json.outputSqnrDb["softmax_11.tmp_0"]!).toBeGreaterThan(10);
+  });
+
   it("usage errors exit 2: a block size that is no power of two, q4 flags on q8, gptq without samples, per-channel on q4", async () => {
     const out = join(dir, "usage");
     await mkdir(out);
@@ -97,6 +139,9 @@ describe("quantkit onnx quantize --mode q4", () => {
       ["--mode", "q4", "--method", "awq"],
       ["--mode", "q4", "--method", "sgd"],
       ["--mode", "q4", "--per-channel"],
+      ["--mode", "q4f16", "--no-per-channel"],
+      ["--mode", "q4f16", "--method", "awq"],
+      ["--mode", "fp16", "--block-size", "32"],
     ]) {
       const r = await cli("onnx", "quantize", SILERO_V5, "-o", o, ...argv);
       expect(r.code, argv.join(" ")).toBe(2);

@@ -96,7 +96,7 @@ function current(): State {
   return state;
 }
 
-/** Quantizes the loaded model; int8 calibrates on seeded draws of the example inputs. */
+/** Quantizes the loaded model; int8, and q4 with gptq / awq, calibrate on seeded draws of the example inputs. */
 export async function quantize(
   input: QuantizeInput,
   ctx: JobContext<QuantizeProgress>,
@@ -106,6 +106,8 @@ export async function quantize(
   const t0 = performance.now();
   const result = await quantizeModel(s.model, input.mode, {
     perChannel: input.perChannel,
+    method: input.method,
+    blockSize: input.blockSize,
     engine: engine(),
     samples: samples as unknown as EngineFeeds[],
     signal: ctx.signal,

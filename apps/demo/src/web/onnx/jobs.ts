@@ -1,10 +1,10 @@
 /** The jobs of the ONNX worker (./worker.ts): what goes in, what progress says, what comes out. */
-import type { NodeReport } from "@quantkit/onnx";
+import type { NodeReport, WeightOnlyMethod } from "@quantkit/onnx";
 import type { JobSpec } from "../worker/protocol";
 import type { InputSpec, ModelInput } from "./exampleInput";
 
 /** The modes the page offers (those @quantkit/onnx has). */
-export type OnnxMode = "q8" | "int8" | "fp16";
+export type OnnxMode = "q8" | "int8" | "fp16" | "q4" | "q4f16";
 
 /** What the page shows of a loaded model. */
 export interface ModelSummary {
@@ -22,6 +22,10 @@ export interface ModelSummary {
 export interface QuantizeInput {
   mode: OnnxMode;
   perChannel: boolean;
+  /** q4 / q4f16: how the blocks are found (gptq and awq collect the MatMul inputs on the samples). */
+  method: WeightOnlyMethod;
+  /** q4 / q4f16: weights per block along K. */
+  blockSize: number;
   /** The example inputs: int8 calibrates on `calibrationSamples` seeded draws of them, every mode is evaluated on them. */
   specs: InputSpec[];
   calibrationSamples: number;

@@ -3,6 +3,7 @@
  * row per node (how it runs now, or why it stayed float, and its SQNR) and the outputs' SQNR out.
  */
 import {
+  collectMatMulInputs,
   convertFloatToFloat16,
   type EngineFeeds,
   evaluateQuantization,
@@ -11,8 +12,10 @@ import {
   type NodeReport,
   opsetVersion,
   quantizeDynamic,
+  quantizeMatMulNBits,
   quantizeStatic,
   upgradeOpset,
+  type WeightOnlyMethod,
 } from "@quantkit/onnx";
 import type { OnnxMode } from "./jobs";
 
@@ -21,10 +24,26 @@ export const PAGE_MODES: readonly { mode: OnnxMode; label: string; title: string
   { mode: "fp16", label: "fp16", title: "float16 weights and compute, float32 inputs and outputs kept" },
   { mode: "q8", label: "q8 (dynamic)", title: "int8 weights, activations quantized at run time" },
   { mode: "int8", label: "int8 (static)", title: "QDQ: activation ranges calibrated on the example inputs" },
+  {
+    mode: "q4",
+    label: "q4",
+    title: "4-bit blocks of MatMul weights (MatMulNBits), float32 scales and compute",
+  },
+  {
+    mode: "q4f16",
+    label: "q4f16",
+    title: "4-bit blocks with float16 scales, the rest float16 (float32 inputs and outputs kept)",
+  },
 ];
+
+/** The block sizes q4 and q4f16 offer (MatMulNBits takes powers of two from 16). */
+export const Q4_BLOCK_SIZES: readonly number[] = [16, 32, 64, 128, 256];
 
 export interface QuantizeModelOptions {
   perChannel: boolean;
+  /** q4 / q4f16 (default rtn, blocks of 32). */
+  method?: WeightOnlyMethod;
+  blockSize?: number;
   engine: InferenceEngine;
   /** Calibration (int8) and evaluation samples. */
   samples: EngineFeeds[];
@@ -74,6 +93,30 @@ export async function quantizeModel(
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
+      return { model: out, nodes: report.nodes, outputSqnrDb: report.outputSqnrDb ?? {} };
+    }
+    case "q4":
+    case "q4f16": {
+      const method = options.method ?? "rtn";
+      const activations =
+        method === "gptq" || method === "awq"
+          ? await collectMatMulInputs(model, {
+              engine,
+              samples,
+              ...(options.signal ? { signal: options.signal } : {}),
+              ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+            })
+          : undefined;
+      const { model: q4, report } = quantizeMatMulNBits(model, {
+        bits: 4,
+        blockSize: options.blockSize ?? 32,
+        method,
+        scaleType: mode === "q4f16" ? "float16" : "float32",
+        ...(activations ? { activations } : {}),
+      });
+      // float16 scales need float16 activations: q4f16 is q4 with float16 scales, then fp16.
+      const out = mode === "q4f16" ? convertFloatToFloat16(q4).model : q4;
+      await evaluateQuantization(model, out, report, { engine, samples });
       return { model: out, nodes: report.nodes, outputSqnrDb: report.outputSqnrDb ?? {} };
     }
   }

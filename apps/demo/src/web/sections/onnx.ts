@@ -4,6 +4,8 @@
  * quantize it with @quantkit/onnx in a Web Worker, see the sizes and the error of the outputs, run both
  * models side by side with onnxruntime-web, download the result. Nothing leaves the page.
  */
+
+import type { WeightOnlyMethod } from "@quantkit/onnx";
 import sileroUrl from "@ricky0123/vad-web/dist/silero_vad_v5.onnx?url";
 import { h, type JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -13,6 +15,7 @@ import { useOnnxJob } from "../onnx/useOnnxJob";
 import "../onnx/onnx.css";
 import { defaultSpecs, type InputSpec, SILERO_SPECS } from "../onnx/exampleInput";
 import type { ModelSummary, OnnxMode, QuantizeOutput, RunOutput } from "../onnx/jobs";
+import { Q4Controls } from "../onnx/Q4Controls";
 import { PAGE_MODES } from "../onnx/quantizeModel";
 import type { SectionInfo } from "../sections";
 import { Controls, RunButton, Segmented, Select } from "../ui/controls";
@@ -29,6 +32,9 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
   const [specs, setSpecs] = useState<InputSpec[]>([]);
   const [mode, setMode] = useState<OnnxMode>("q8");
   const [perChannel, setPerChannel] = useState(true);
+  const [method, setMethod] = useState<WeightOnlyMethod>("rtn");
+  const [blockSize, setBlockSize] = useState(32);
+  const q4 = mode === "q4" || mode === "q4f16";
   const [result, setResult] = useState<QuantizeOutput | undefined>(undefined);
   const [download, setDownload] = useState<string | undefined>(undefined);
   const [runResult, setRunResult] = useState<RunOutput | undefined>(undefined);
@@ -64,7 +70,14 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
   };
   const doQuantize = async () => {
     setRunResult(undefined);
-    const out = await quantize.run({ mode, perChannel, specs, calibrationSamples: CALIBRATION_SAMPLES });
+    const out = await quantize.run({
+      mode,
+      perChannel,
+      method,
+      blockSize,
+      specs,
+      calibrationSamples: CALIBRATION_SAMPLES,
+    });
     if (!out) return;
     setResult(out);
     setDownload(URL.createObjectURL(new Blob([out.bytes as BlobPart], { type: "application/octet-stream" })));
@@ -189,7 +202,7 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
           Panel,
           {
             title: "Quantize",
-            sub: "fp16 halves the weights; q8 stores int8 weights and quantizes activations at run time (ONNX Runtime's dynamic quantization); int8 also fixes the activation ranges, calibrated on eight seeded draws of the example input below (static QDQ). The error is measured against the float model on those same draws.",
+            sub: "fp16 halves the weights; q8 stores int8 weights and quantizes activations at run time (ONNX Runtime's dynamic quantization); int8 also fixes the activation ranges, calibrated on eight seeded draws of the example input below (static QDQ); q4 stores MatMul weights as 4-bit blocks (MatMulNBits; rtn, gptq, awq or hqq, gptq and awq weighing the error by the layer inputs on those draws), q4f16 the same with float16 scales and float16 compute. The error is measured against the float model on those same draws.",
           },
           h(
             Controls,
@@ -201,16 +214,18 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
               options: PAGE_MODES.map((m) => ({ value: m.mode, label: m.label, title: m.title })),
               onChange: setMode,
             }),
-            h(Select<string>, {
-              id: "ox-granularity",
-              label: "Weight scales",
-              value: perChannel ? "channel" : "tensor",
-              options: [
-                { value: "channel", label: "per channel" },
-                { value: "tensor", label: "per tensor" },
-              ],
-              onChange: (v) => setPerChannel(v === "channel"),
-            }),
+            q4
+              ? h(Q4Controls, { method, blockSize, onMethod: setMethod, onBlockSize: setBlockSize })
+              : h(Select<string>, {
+                  id: "ox-granularity",
+                  label: "Weight scales",
+                  value: perChannel ? "channel" : "tensor",
+                  options: [
+                    { value: "channel", label: "per channel" },
+                    { value: "tensor", label: "per tensor" },
+                  ],
+                  onChange: (v) => setPerChannel(v === "channel"),
+                }),
             h(RunButton, {
               id: "ox-quantize",
               label: "Quantize",

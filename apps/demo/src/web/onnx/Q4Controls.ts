@@ -1,0 +1,35 @@
+/** The controls q4 and q4f16 add: the weight-only method and the block size. */
+import { WEIGHT_ONLY_METHODS, type WeightOnlyMethod } from "@quantkit/onnx";
+import { Fragment, h, type JSX } from "preact";
+import { Select } from "../ui/controls";
+import { Q4_BLOCK_SIZES } from "./quantizeModel";
+
+export function Q4Controls(props: {
+  method: WeightOnlyMethod;
+  blockSize: number;
+  onMethod: (m: WeightOnlyMethod) => void;
+  onBlockSize: (b: number) => void;
+}): JSX.Element {
+  return h(
+    Fragment,
+    null,
+    h(Select<WeightOnlyMethod>, {
+      id: "ox-method",
+      label: "Method",
+      value: props.method,
+      options: WEIGHT_ONLY_METHODS.map((m) => ({
+        value: m,
+        label: m,
+        title: m === "gptq" || m === "awq" ? "weighs the error by the layer inputs on the example draws" : "",
+      })),
+      onChange: props.onMethod,
+    }),
+    h(Select<number>, {
+      id: "ox-block-size",
+      label: "Block size",
+      value: props.blockSize,
+      options: Q4_BLOCK_SIZES.map((b) => ({ value: b, label: String(b) })),
+      onChange: props.onBlockSize,
+    }),
+  );
+}
