@@ -6,7 +6,8 @@
 import { type ComponentType, h, type JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { neighbours, sectionIdFromHash } from "./lib/route";
-import { SECTIONS, type SectionInfo } from "./sections";
+import type { SectionInfo } from "./sectionInfo";
+import { SECTIONS } from "./sections";
 
 type Loaded =
   | { status: "loading" }

@@ -2,24 +2,10 @@
  * The explainer's outline: the deck's, one section a topic, each loaded on demand (its code, and
  * the worker it may start, arrive only when the learner opens it).
  */
-import type { ComponentType } from "preact";
+import type { SectionInfo } from "./sectionInfo";
 // The first section is part of the entry chunk (so it is preloaded with it, no request waterfall);
 // the others load when opened.
 import * as why from "./sections/why";
-
-export interface SectionInfo {
-  /** The URL hash, e.g. "#floats". */
-  id: string;
-  number: number;
-  title: string;
-  /** The deck's outline entry the section belongs to (the section's kicker). */
-  part: string;
-  /** The sidebar heading it is listed under (the deck's top-level outline). */
-  group: string;
-  /** One line for the table of contents. */
-  blurb: string;
-  load: () => Promise<{ default: ComponentType<{ info: SectionInfo }> }>;
-}
 
 export const SECTIONS: readonly SectionInfo[] = [
   {

@@ -7,7 +7,7 @@ import { h, type JSX } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { toMnistImage } from "../lib/digitImage";
 import { formatPercent } from "../lib/format";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton } from "../ui/controls";
 import { useCurrentModel } from "../ui/currentModel";

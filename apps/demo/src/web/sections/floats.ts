@@ -8,7 +8,7 @@ import type { ChartConfiguration } from "chart.js";
 import { h, type JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { formatF32, formatSig } from "../lib/format";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, NumberField, Segmented } from "../ui/controls";
 import { DataTable, DeckQuote, Figure, Formula, Panel, SectionFrame, Stat, Stats } from "../ui/layout";

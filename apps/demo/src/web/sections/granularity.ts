@@ -8,7 +8,7 @@ import { h, type JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { formatBytes, formatInt, formatPercent, formatSig } from "../lib/format";
 import { compareGranularity, type GranularityKind, groupSizesFor } from "../lib/granularity";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, Segmented, Select, Slider } from "../ui/controls";
 import { describeModel, useCurrentModel } from "../ui/currentModel";

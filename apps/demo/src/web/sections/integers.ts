@@ -9,7 +9,7 @@ import { h, type JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { formatInt } from "../lib/format";
 import { parseInteger } from "../lib/parseInteger";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, NumberField, Segmented } from "../ui/controls";
 import { Columns, DeckQuote, Figure, Formula, Panel, SectionFrame, Stat, Stats } from "../ui/layout";

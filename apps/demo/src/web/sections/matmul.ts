@@ -9,7 +9,7 @@ import { h, type JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { formatF32, formatInt, formatMs, formatSig } from "../lib/format";
 import { macSteps, matmulExample } from "../lib/matmulExample";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton, Segmented, Slider } from "../ui/controls";
 import {

@@ -17,7 +17,7 @@ import { defaultSpecs, type InputSpec, SILERO_SPECS } from "../onnx/exampleInput
 import type { ModelSummary, OnnxMode, QuantizeOutput, RunOutput } from "../onnx/jobs";
 import { Q4Controls } from "../onnx/Q4Controls";
 import { PAGE_MODES } from "../onnx/quantizeModel";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { Controls, RunButton, Segmented, Select } from "../ui/controls";
 import { DataTable, ErrorBox, Note, Panel, ProgressBar, SectionFrame, Stat, Stats } from "../ui/layout";
 

@@ -9,7 +9,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { formatBytes, formatInt, formatMs, formatPercent, formatSig } from "../lib/format";
 import type { LossPoint } from "../lib/lossCurve";
 import { retrainDefaults } from "../lib/retrainDefaults";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton, Segmented, Select } from "../ui/controls";
 import { describeModel, useCurrentModel } from "../ui/currentModel";

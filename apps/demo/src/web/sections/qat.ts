@@ -10,7 +10,7 @@ import { formatF32, formatInt, formatMs, formatPercent, formatSig } from "../lib
 import { histogram, histogramSteps } from "../lib/histogram";
 import { sweepVerdict } from "../lib/qatVerdict";
 import { type SteFigure, steFigure } from "../lib/steFigure";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, RunButton, Segmented } from "../ui/controls";
 import { describeModel, useCurrentModel } from "../ui/currentModel";

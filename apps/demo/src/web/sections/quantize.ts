@@ -20,7 +20,7 @@ import {
 import { formatF32, formatInt, formatSig } from "../lib/format";
 import { histogram, histogramSteps } from "../lib/histogram";
 import { parseValues } from "../lib/parseValues";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, NumberField, Segmented, Select, Slider } from "../ui/controls";
 import {

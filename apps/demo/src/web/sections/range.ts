@@ -12,7 +12,7 @@ import { formatF32, formatMs, formatOrdinal, formatSig } from "../lib/format";
 import { extent, histogram, histogramSteps } from "../lib/histogram";
 import { RANGE_METHODS } from "../lib/rangeExperiment";
 import { rangeVerdict } from "../lib/rangeVerdict";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView, type MarkerLine } from "../ui/chart";
 import { Controls, Segmented, Select, Slider } from "../ui/controls";
 import { DataTable, DeckQuote, ErrorBox, Figure, Note, Panel, SectionFrame } from "../ui/layout";

@@ -4,7 +4,7 @@ import { h, type JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { byteUnit, formatBytes, formatInt, formatSig } from "../lib/format";
 import { MODEL_PRESETS, parameterBytes, WIDTHS } from "../lib/modelSize";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, NumberField, Segmented, Select } from "../ui/controls";
 import { DeckQuote, Figure, Formula, Panel, SectionFrame, Stat, Stats } from "../ui/layout";

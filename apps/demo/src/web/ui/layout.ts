@@ -4,7 +4,7 @@
  * that becomes its `data-testid`.
  */
 import { type ComponentChildren, h, type JSX } from "preact";
-import type { SectionInfo } from "../sections";
+import type { SectionInfo } from "../sectionInfo";
 
 /** A section: its number and deck part, its title, the deck's words, then its panels. */
 export function SectionFrame(props: {
