@@ -1,6 +1,6 @@
 import { convOutputSize, pair2d, type Size2d } from "@quantkit/tensor";
 
-import { _assertPositiveInt } from "./_validate";
+import { _assertLength, _assertPositiveInt } from "./_validate";
 import type { QuantizedConv2dLayer } from "./types";
 
 export type { Size2d } from "@quantkit/tensor";
@@ -31,19 +31,37 @@ export type _ConvLayerShape = Pick<
   | "groups"
 >;
 
+/** A convolution's channels and hyper-parameters, as `conv2dF32` and `prepareQuantizedConv2d` take them. */
+export interface Conv2dShapeOptions {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: Size2d;
+  /** Default 1. */
+  stride?: Size2d;
+  /** Zero padding on each side (the quantized convolution pads with the input zero point, the code of 0.0). Default 0. */
+  padding?: Size2d;
+  /** Default 1. */
+  dilation?: Size2d;
+  /** Default 1; must divide inChannels and outChannels. */
+  groups?: number;
+}
+
+/** The keys of {@link Conv2dShapeOptions}, for the options check. */
+export const _CONV_SHAPE_KEYS = [
+  "inChannels",
+  "outChannels",
+  "kernelSize",
+  "stride",
+  "padding",
+  "dilation",
+  "groups",
+] as const;
+
 /**
  * A conv call's options resolved and checked: channels positive, groups dividing both, kernel size,
  * stride and dilation pairs of positive integers (default 1), padding of non-negative ones (default 0).
  */
-export function _convLayerShape(o: {
-  inChannels: number;
-  outChannels: number;
-  kernelSize: Size2d;
-  stride?: Size2d | undefined;
-  padding?: Size2d | undefined;
-  dilation?: Size2d | undefined;
-  groups?: number | undefined;
-}): _ConvLayerShape {
+export function _convLayerShape(o: Conv2dShapeOptions): _ConvLayerShape {
   const { inChannels, outChannels } = o;
   _assertPositiveInt(inChannels, "inChannels");
   _assertPositiveInt(outChannels, "outChannels");
@@ -71,6 +89,17 @@ export function _convLayerShape(o: {
     dilationW,
     groups,
   };
+}
+
+/** Checks a conv weight's length: outChannels * (inChannels / groups) * kernelH * kernelW (OIHW). */
+export function _assertConvWeightLength(weight: { length: number }, s: _ConvLayerShape): void {
+  const cg = s.inChannels / s.groups;
+  _assertLength(
+    weight,
+    s.outChannels * cg * s.kernelH * s.kernelW,
+    "weight",
+    `outChannels * (inChannels / groups) * kernelH * kernelW (${s.outChannels} * ${cg} * ${s.kernelH} * ${s.kernelW})`,
+  );
 }
 
 /**

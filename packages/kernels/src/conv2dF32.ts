@@ -1,26 +1,20 @@
 import { assertOptions } from "@quantkit/tensor";
 import { _convGeometry } from "./_convGeometry";
-import { _convLayerShape, type Size2d } from "./_convShape";
+import {
+  _assertConvWeightLength,
+  _CONV_SHAPE_KEYS,
+  _convLayerShape,
+  type Conv2dShapeOptions,
+} from "./_convShape";
 import { _defaultEngine } from "./_defaultEngine";
 import type { _Engine } from "./_engine";
 import { _assertInstance, _assertLength } from "./_validate";
 
 /** Options of {@link conv2dF32}: the input and weight shapes, the convolution's hyper-parameters. */
-export interface Conv2dF32Options {
+export interface Conv2dF32Options extends Conv2dShapeOptions {
   batch: number;
-  inChannels: number;
   height: number;
   width: number;
-  outChannels: number;
-  kernelSize: Size2d;
-  /** Default 1. */
-  stride?: Size2d;
-  /** Zero padding on each side. Default 0. */
-  padding?: Size2d;
-  /** Default 1. */
-  dilation?: Size2d;
-  /** Default 1; must divide inChannels and outChannels. */
-  groups?: number;
   /** Optional bias [outChannels]. */
   bias?: Float32Array | null;
   out?: Float32Array;
@@ -44,20 +38,7 @@ export interface Conv2dF32Options {
 export function conv2dF32(x: Float32Array, weight: Float32Array, options: Conv2dF32Options): Float32Array {
   assertOptions(
     options,
-    [
-      "batch",
-      "inChannels",
-      "height",
-      "width",
-      "outChannels",
-      "kernelSize",
-      "stride",
-      "padding",
-      "dilation",
-      "groups",
-      "bias",
-      "out",
-    ],
+    ["batch", "height", "width", ..._CONV_SHAPE_KEYS, "bias", "out"],
     "conv2dF32 options",
   );
   return _conv2dF32(_defaultEngine(), x, weight, options);
@@ -72,7 +53,7 @@ export function _conv2dF32(
 ): Float32Array {
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   const shape = _convLayerShape(options);
-  const { inChannels, outChannels, kernelH, kernelW, groups } = shape;
+  const { inChannels, outChannels } = shape;
   const g = _convGeometry(shape, options, "options");
   _assertInstance(x, Float32Array, "Float32Array", "x");
   _assertLength(
@@ -82,13 +63,7 @@ export function _conv2dF32(
     `batch * inChannels * height * width (${g.batch} * ${inChannels} * ${g.height} * ${g.width})`,
   );
   _assertInstance(weight, Float32Array, "Float32Array", "weight");
-  const cg = inChannels / groups;
-  _assertLength(
-    weight,
-    outChannels * cg * kernelH * kernelW,
-    "weight",
-    `outChannels * (inChannels / groups) * kernelH * kernelW (${outChannels} * ${cg} * ${kernelH} * ${kernelW})`,
-  );
+  _assertConvWeightLength(weight, shape);
   const bias = options.bias ?? null;
   if (bias !== null) {
     _assertInstance(bias, Float32Array, "Float32Array", "bias");

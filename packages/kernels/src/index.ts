@@ -1,4 +1,4 @@
-export type { Size2d } from "./_convShape";
+export type { Conv2dShapeOptions, Size2d } from "./_convShape";
 export type { QuantizedLayerParams, Scales } from "./_quantizeLayer";
 export {
   assertQuantizedConv2dLayer,

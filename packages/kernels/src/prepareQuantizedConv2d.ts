@@ -1,25 +1,19 @@
 import { assertOptions } from "@quantkit/tensor";
-import { _convLayerShape, type Size2d } from "./_convShape";
+import {
+  _assertConvWeightLength,
+  _CONV_SHAPE_KEYS,
+  _convLayerShape,
+  type Conv2dShapeOptions,
+} from "./_convShape";
 import { _convS16 } from "./_plans";
 import { _LAYER_PARAM_KEYS, _quantizeLayerParts, type QuantizedLayerParams } from "./_quantizeLayer";
-import { _assertInstance, _assertLength } from "./_validate";
+import { _assertInstance } from "./_validate";
 import type { QuantizedConv2dLayer } from "./types";
 
 /** The float parameters of a quantized Conv2d layer (PyTorch's `nn.quantized.Conv2d` ingredients). */
-export interface QuantizedConv2dParams extends QuantizedLayerParams {
+export interface QuantizedConv2dParams extends QuantizedLayerParams, Conv2dShapeOptions {
   /** int8 weights [outChannels, inChannels / groups, kernelH, kernelW], symmetric (zero point 0). */
   weight: Int8Array;
-  inChannels: number;
-  outChannels: number;
-  kernelSize: Size2d;
-  /** Default 1. */
-  stride?: Size2d;
-  /** Zero padding on each side (padded inputs are the input zero point, the code of 0.0). Default 0. */
-  padding?: Size2d;
-  /** Default 1. */
-  dilation?: Size2d;
-  /** Default 1; must divide inChannels and outChannels. */
-  groups?: number;
 }
 
 /**
@@ -52,32 +46,15 @@ export interface QuantizedConv2dParams extends QuantizedLayerParams {
 export function prepareQuantizedConv2d(params: QuantizedConv2dParams): QuantizedConv2dLayer {
   assertOptions(
     params,
-    [
-      "weight",
-      "inChannels",
-      "outChannels",
-      "kernelSize",
-      "stride",
-      "padding",
-      "dilation",
-      "groups",
-      ..._LAYER_PARAM_KEYS,
-    ],
+    ["weight", ..._CONV_SHAPE_KEYS, ..._LAYER_PARAM_KEYS],
     "prepareQuantizedConv2d params",
   );
   if (typeof params !== "object" || params === null) throw new TypeError("params must be an object");
   const { weight } = params;
   const shape = _convLayerShape(params);
-  const { inChannels, outChannels, kernelH, kernelW, groups } = shape;
   _assertInstance(weight, Int8Array, "Int8Array", "weight");
-  const cg = inChannels / groups;
-  _assertLength(
-    weight,
-    outChannels * cg * kernelH * kernelW,
-    "weight",
-    `outChannels * (inChannels / groups) * kernelH * kernelW (${outChannels} * ${cg} * ${kernelH} * ${kernelW})`,
-  );
-  const parts = _quantizeLayerParts(outChannels, params);
+  _assertConvWeightLength(weight, shape);
+  const parts = _quantizeLayerParts(shape.outChannels, params);
   const layer: QuantizedConv2dLayer = {
     ...shape,
     weight,
