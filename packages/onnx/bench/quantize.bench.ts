@@ -1,11 +1,12 @@
 // q8 and int8 of the real models, measured: quantization time and peak memory (each in a fresh child
 // process), file sizes, accuracy against the float model on the fixtures, and inference time of float vs
-// quantized in onnxruntime-node (one thread, median over the evaluation inputs).
+// quantized in onnxruntime-node and onnxruntime-web (WASM), one thread each, alternating runs in the same
+// process (bench/_speed.ts), and the op types of onnxruntime-node's optimized quantized graph.
 // Run: pnpm --filter @quantkit/onnx bench:quantize [--fixtures DIR] [--models vad,rec,cls,fashion]
 //      [--method minmax|mse|entropy|percentile|histogram] [--json FILE]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
@@ -35,7 +36,6 @@ const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 const CALIBRATION = 64;
 const METHOD = arg("method", "minmax") as "minmax";
 const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Name = "vad" | "rec" | "cls" | "fashion";
 const FILES: Record<Name, string> = {
@@ -94,28 +94,14 @@ async function job(spec: string, out: string): Promise<void> {
   );
 }
 
-async function timed<T>(
-  session: InferenceSession,
-  inputs: EngineFeeds[],
-  read: (r: Record<string, { data: unknown; dims: readonly number[] }>) => T,
-) {
-  const out: T[] = [];
-  const ms: number[] = [];
-  for (const f of inputs) {
-    const t0 = performance.now();
-    const r = await session.run(f);
-    ms.push(performance.now() - t0);
-    out.push(read(r));
-  }
-  return { out, ms: median(ms) };
-}
+type Row = Record<string, unknown>;
 
-/** Accuracy and speed of the float and the quantized file. */
+/** Agreement with the float model (onnxruntime-node), and the feeds and rounds the speed is measured on. */
 async function evaluate(
   name: Name,
   floatBytes: Uint8Array,
   quantBytes: Uint8Array,
-): Promise<Record<string, number | string>> {
+): Promise<{ row: Row; feeds: EngineFeeds[]; rounds: number }> {
   const sf = await engine.createSession(floatBytes);
   const sq = await engine.createSession(quantBytes);
   if (name === "rec" || name === "cls") {
@@ -124,60 +110,73 @@ async function evaluate(
     const inputs = idx.map((i) => ({
       x: { type: "float32", ...(name === "rec" ? recLine(lines, i) : clsInput(lines, i)) },
     }));
-    const read = (r: Record<string, { data: unknown; dims: readonly number[] }>) => {
-      const t = Object.values(r)[0]!;
-      return name === "rec"
-        ? ctcDecode(t.data as Float32Array, t.dims)
-        : String(argmax(t.data as Float32Array));
+    const read = async (s: InferenceSession) => {
+      const out: string[] = [];
+      for (const f of inputs) {
+        const t = Object.values(await s.run(f))[0]!;
+        out.push(
+          name === "rec" ? ctcDecode(t.data as Float32Array, t.dims) : String(argmax(t.data as Float32Array)),
+        );
+      }
+      return out;
     };
-    for (const f of inputs.slice(0, 3)) {
-      await sf.run(f); // warm-up
-      await sq.run(f);
-    }
-    const a = await timed(sf, inputs, read);
-    const b = await timed(sq, inputs, read);
-    const same = a.out.filter((s, i) => s === b.out[i]).length;
+    const a = await read(sf);
+    const b = await read(sq);
+    const same = a.filter((s, i) => s === b[i]).length;
     if (name === "cls")
-      return { lines: inputs.length, equal: same / inputs.length, floatMs: a.ms, quantMs: b.ms };
+      return {
+        row: { lines: inputs.length, equal: same / inputs.length },
+        feeds: inputs.slice(0, 48),
+        rounds: 5,
+      };
     const dictionary = recDictionary(join(FILES.rec, "..", "ppocr_keys_v1.txt"));
-    const ta = a.out.map((s) => recText(s, dictionary));
-    const tb = b.out.map((s) => recText(s, dictionary));
+    const ta = a.map((s) => recText(s, dictionary));
+    const tb = b.map((s) => recText(s, dictionary));
     const truth = (t: string[]) => t.filter((s, i) => s === lines.texts[idx[i]!]).length / t.length;
-    return {
+    const row = {
       lines: inputs.length,
       equalText: ta.filter((s, i) => s === tb[i]).length / inputs.length,
       equal: same / inputs.length,
       floatTruth: truth(ta),
       quantTruth: truth(tb),
-      floatMs: a.ms,
-      quantMs: b.ms,
     };
+    return { row, feeds: inputs.slice(0, 16), rounds: 2 };
   }
   if (name === "vad") {
     const { audio } = readSpeech(join(FIXTURES, "speech"));
-    const a = await vadProbabilities(sf, audio);
+    const a = await vadProbabilities(sf, audio, 57);
     const b = await vadProbabilities(sq, audio);
-    const c = compareVad(a.probs, b.probs);
-    return {
+    const row = {
       frames: a.probs.length,
       audioSeconds: audio.length / 16000,
-      ...c,
-      floatMs: a.msPerFrame,
-      quantMs: b.msPerFrame,
+      ...compareVad(a.probs, b.probs),
     };
+    return { row, feeds: a.feeds, rounds: 10 };
   }
   const ref = JSON.parse(readFileSync(join(FIXTURES, "fashion-cnn", "reference.json"), "utf8"));
   const test = readFashion(FASHION_DIR, "t10k", ref.normalisation.mean, ref.normalisation.std);
   const a = await fashionAccuracy(sf, test);
   const b = await fashionAccuracy(sq, test);
-  return {
+  const feeds = Array.from({ length: 10 }, (_, k) => fashionFeed(test.x, k * 100, 100, sf.inputNames[0]!));
+  const row = {
     images: test.n,
     floatAccuracy: a.accuracy,
     quantAccuracy: b.accuracy,
     pytorchPtq: ref.int8Accuracy,
-    floatMs: a.msPerBatch,
-    quantMs: b.msPerBatch,
   };
+  return { row, feeds, rounds: 3 };
+}
+
+/** Float vs quantized ms per run (a batch of 100 for the CNN) in both runtimes, and onnxruntime-node's optimized graph. */
+async function speed(floatBytes: Uint8Array, quantBytes: Uint8Array, feeds: EngineFeeds[], rounds: number) {
+  // imported here: onnxruntime-web's load would count in the peak memory of the quantizing child
+  const { compareSpeed, ENGINES, optimizedOps } = await import("./_speed");
+  const out: Row = {};
+  for (const [runtime, e] of Object.entries(ENGINES)) {
+    out[runtime] = await compareSpeed(e, floatBytes, quantBytes, feeds, rounds);
+  }
+  out.optimizedGraph = await optimizedOps(quantBytes);
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -187,7 +186,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "quantkit-onnx-bench-"));
   const results: unknown[] = [];
   console.log(
-    `CPU: ${cpus()[0]?.model} x ${cpus().length}; onnxruntime-node ${ort.env.versions.node}, 1 thread; fixtures ${FIXTURES}`,
+    `CPU: ${cpus()[0]?.model} x ${cpus().length}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        " ",
+      )}; onnxruntime-node ${ort.env.versions.node} and onnxruntime-web (WASM), 1 thread each; fixtures ${FIXTURES}`,
   );
   for (const name of names) {
     const floatBytes = new Uint8Array(readFileSync(FILES[name]));
@@ -217,13 +220,16 @@ async function main(): Promise<void> {
         continue;
       }
       const q = JSON.parse(child.stdout.trim().split("\n").pop()!);
-      const e = await evaluate(name, floatBytes, new Uint8Array(readFileSync(out)));
+      const quantBytes = new Uint8Array(readFileSync(out));
+      const e = await evaluate(name, floatBytes, quantBytes);
+      const t = await speed(floatBytes, quantBytes, e.feeds, e.rounds);
       const row = {
         model: name,
         mode,
         ...(mode === "int8" ? { method: METHOD, calibrationSamples: CALIBRATION } : {}),
         ...q,
-        ...e,
+        ...e.row,
+        ...t,
       };
       results.push(row);
       console.log(JSON.stringify(row));

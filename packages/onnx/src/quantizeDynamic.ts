@@ -39,6 +39,12 @@ export interface QuantizeDynamicOptions {
    * everywhere) or "int8" (onnxruntime-node 1.30 and onnxruntime-web 1.31 run it too, slower here).
    */
   convWeightType?: _WeightType;
+  /**
+   * How Convs are written: "integer" (default: DynamicQuantizeLinear + ConvInteger, what ONNX Runtime's
+   * quantize_dynamic and transformers.js write) or "weights" (8-bit weights + DequantizeLinear, float
+   * Conv: as small, and as fast as the float model where ConvInteger is slower, e.g. onnxruntime-node).
+   */
+  convs?: "integer" | "weights";
   /** Op types to quantize; default ["MatMul", "Gemm", "Conv"]. */
   opTypes?: readonly string[];
   /** Names of nodes to keep float. */
@@ -79,6 +85,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
     "perChannel",
     "weightType",
     "convWeightType",
+    "convs",
     "opTypes",
     "exclude",
     "foldBatchNorm",
@@ -88,6 +95,9 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
     throw new TypeError(`${fn}: perChannel must be a boolean, got ${_show(perChannel)}`);
   const weightType = _weightType(options?.weightType, "weightType", fn);
   const convWeightType = _weightType(options?.convWeightType, "convWeightType", fn);
+  const convs = options?.convs ?? "integer";
+  if (convs !== "integer" && convs !== "weights")
+    throw new TypeError(`${fn}: convs must be "integer" or "weights", got ${_show(convs)}`);
   const opTypes = _stringList(options?.opTypes, "opTypes", fn) ?? _Q8_OPS;
   for (const t of opTypes) {
     if (!(_Q8_OPS as readonly string[]).includes(t))
@@ -120,7 +130,11 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
       } else {
         const ctx: _Ctx = { scope, names, dynamic, out, replaced, perChannel };
         const r =
-          node.opType === "Conv" ? _conv(node, ctx, convWeightType) : _matmulOrGemm(node, ctx, weightType);
+          node.opType !== "Conv"
+            ? _matmulOrGemm(node, ctx, weightType)
+            : convs === "integer"
+              ? _conv(node, ctx, convWeightType)
+              : _convWeights(node, ctx, convWeightType, opset >= 13);
         quantized = r.ok;
         detail = r.detail;
       }
@@ -255,6 +269,39 @@ function _matmulOrGemm(node: NodeProto, ctx: _Ctx, type: _WeightType): { ok: boo
 
 function _findConstantInput(ctx: _Ctx, name: string): boolean {
   return typeof _floatWeight(ctx.scope, name) !== "string";
+}
+
+/**
+ * Conv(X, W, B) with W stored as 8-bit codes and a DequantizeLinear in front (per channel from opset 13):
+ * the file is as small as with ConvInteger, and onnxruntime computes the Conv in float (its constant
+ * folding turns the DequantizeLinear of a constant into the float weight at load time).
+ */
+function _convWeights(
+  node: NodeProto,
+  ctx: _Ctx,
+  type: _WeightType,
+  perAxis: boolean,
+): { ok: boolean; detail: string } {
+  const wName = node.input[1]!;
+  const w = _floatWeight(ctx.scope, wName);
+  if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
+  const perChannel = ctx.perChannel && perAxis;
+  const where = `Conv ${_show(node.name)} weight ${_show(wName)}`;
+  const qw = _quantizeWeight(w.values, w.dims, perChannel ? 0 : null, type, where);
+  const cd = perChannel ? [w.dims[0]!] : [];
+  const zps = type === "int8" ? new Int8Array(cd[0] ?? 1) : new Uint8Array(cd[0] ?? 1).fill(128);
+  const q = _addInit(ctx, `${wName}_quantized`, qw.codes, w.dims);
+  const s = _addInit(ctx, `${wName}_scale`, qw.scale, cd);
+  const z = _addInit(ctx, `${wName}_zero_point`, zps, cd);
+  const dq = ctx.names.unique(`${wName}_dq`);
+  ctx.out.push(_node("DequantizeLinear", [q, s, z], [dq], dq, perChannel ? [_attr("axis", 0)] : []));
+  node.input[1] = dq;
+  ctx.out.push(node);
+  ctx.replaced.add(w.constant);
+  return {
+    ok: true,
+    detail: `DequantizeLinear weights (${type}, ${perChannel ? "per output channel" : "per tensor"}), float Conv`,
+  };
 }
 
 /** Conv(X, W, B) with constant W (and B, when present). */

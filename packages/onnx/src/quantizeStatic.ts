@@ -2,8 +2,19 @@ import type { AnyObserverOptions } from "@quantkit/calibrators";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
-import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
-import { _bias, type _Ctx, type _Plan, _plan, _qdq, _weight } from "./_qdqNodes";
+import { type GraphProto, type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
+import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
+import {
+  _absorbable,
+  _absorbedQuantize,
+  _INT8_DEFAULT_OP_TYPES,
+  _INT8_OP_TYPES,
+  _kind,
+  _notFloat,
+  _outName,
+  _prune,
+} from "./_qdqLayout";
+import { _bias, type _Ctx, _constantInput, type _Plan, _plan, _qdq, _qdqLike, _weight } from "./_qdqNodes";
 import { type _Constant, _cloneSharingBytes, _opset, _scopes } from "./_quantGraph";
 import { _checkOpset, _dropUnused, _notQuantizedReason, _report, _stringList } from "./_rewrite";
 import type { _WeightType } from "./_weights";
@@ -31,13 +42,23 @@ export interface QuantizeStaticOptions {
   weightType?: _WeightType;
   /** "uint8" (default, asymmetric) or "int8" (asymmetric) activations. */
   activationType?: "uint8" | "int8";
-  /** Op types to quantize; default ["Conv", "MatMul", "Gemm"]. */
+  /**
+   * Op types to write in QDQ, among those onnxruntime's CPU provider fuses into QLinear* kernels. Default:
+   * Conv, MatMul, Gemm, AveragePool, GlobalAveragePool, LeakyRelu, Sigmoid, Concat and the data movers
+   * MaxPool, Resize, Transpose, Reshape, Flatten, Squeeze, Unsqueeze, Slice, Gather, Expand, Tile (with
+   * their input's scale and zero point). On request Add and Mul (QLinearAdd / QLinearMul: faster where
+   * elementwise chains sit between Convs, e.g. hard-swish, but each is one more requantization) and
+   * Softmax. Only weighted nodes start a quantized region; ["Conv", "MatMul", "Gemm"] quantizes only them.
+   */
   opTypes?: readonly string[];
   /** Names of nodes to keep float. */
   exclude?: readonly string[];
   /** Fold BatchNormalization into the Conv before it first (as onnxruntime's pre-processing does). Default true. */
   foldBatchNorm?: boolean;
-  /** Fold a Relu that alone reads a quantized node's output into that output's quantization. Default true. */
+  /**
+   * Fold into a quantized output's quantization the node that alone reads it, repeatedly: a Relu, a Clip
+   * with constant bounds min <= 0 <= max, a Div or Mul by a positive scalar constant. Default true.
+   */
   fuseRelu?: boolean;
   /** Upgrade opset 10..12 models to 13 (needed for per-channel weights). Default true. */
   upgrade?: boolean;
@@ -52,8 +73,6 @@ export interface QuantizeStaticOptions {
   onProgress?: (samplesDone: number) => void;
   signal?: AbortSignal;
 }
-
-const _INT8_OPS = ["Conv", "MatMul", "Gemm"] as const;
 
 /**
  * `int8`, ONNX Runtime's static quantization in QDQ format: QuantizeLinear / DequantizeLinear pairs on
@@ -116,11 +135,11 @@ export async function quantizeStatic(
     throw new TypeError(
       `${fn}: method must be one of ${CALIBRATION_METHODS.join(", ")}; got ${_show(method)}`,
     );
-  const opTypes = _stringList(options.opTypes, "opTypes", fn) ?? _INT8_OPS;
+  const opTypes = _stringList(options.opTypes, "opTypes", fn) ?? _INT8_DEFAULT_OP_TYPES;
   for (const t of opTypes) {
-    if (!(_INT8_OPS as readonly string[]).includes(t))
+    if (!_INT8_OP_TYPES.includes(t))
       throw new RangeError(
-        `${fn}: opTypes: int8 cannot quantize ${_show(t)} (it quantizes ${_INT8_OPS.join(", ")})`,
+        `${fn}: opTypes: int8 cannot quantize ${_show(t)} (it quantizes ${_INT8_OP_TYPES.join(", ")})`,
       );
   }
   const exclude = new Set(_stringList(options.exclude, "exclude", fn) ?? []);
@@ -150,16 +169,21 @@ export async function quantizeStatic(
   const scopes = _scopes(copy);
   const plans = new Map<NodeProto, _Plan>();
   const reasons = new Map<NodeProto, string>();
-  const fused = new Map<NodeProto, NodeProto>(); // Relu -> the node it is folded into
+  const fused = new Map<NodeProto, NodeProto>(); // Relu, Clip... -> the node whose output absorbs it
   const tensors = new Set<string>();
+  const planned = new Set<string>(); // outputs that planned nodes quantize
+  const opset = _opset(copy);
+  const types = new Map<GraphProto, _TypeScope>();
+  _inferElemTypes(copy.graph!, undefined, types);
   for (const scope of scopes) {
     const readers = new Map<string, NodeProto[]>();
     for (const n of scope.graph.node)
       for (const i of n.input) if (i !== "") readers.set(i, [...(readers.get(i) ?? []), n]);
     const outputs = new Set(scope.graph.output.map((o) => o.name));
     for (const node of scope.graph.node) {
-      if (node.opType === "Constant" && node.domain === "") continue;
-      if (!(opTypes as readonly string[]).includes(node.opType) || node.domain !== "") {
+      if ((node.opType === "Constant" && node.domain === "") || fused.has(node)) continue;
+      const kind = _kind(node.opType);
+      if (!opTypes.includes(node.opType) || node.domain !== "" || kind === undefined) {
         reasons.set(node, _notQuantizedReason(node, "int8", opTypes));
         continue;
       }
@@ -167,25 +191,46 @@ export async function quantizeStatic(
         reasons.set(node, "excluded by options.exclude");
         continue;
       }
-      const plan = _plan(node, scope);
+      const plan = _plan(node, scope, kind);
+      const notFloat = kind === "weighted" ? undefined : _notFloat(node, types.get(scope.graph)!);
+      if (notFloat !== undefined) {
+        reasons.set(node, notFloat);
+        continue;
+      }
       if (typeof plan === "string") {
         reasons.set(node, plan);
         continue;
       }
-      const out = node.output[0]!;
-      const r = readers.get(out) ?? [];
-      const relu =
-        r.length === 1 && r[0]!.opType === "Relu" && r[0]!.domain === "" && !exclude.has(r[0]!.name)
-          ? r[0]!
-          : null;
-      if (fuseRelu && relu !== null && !outputs.has(out)) {
-        plan.relu = relu;
-        fused.set(relu, node);
+      const data = kind === "passthrough" ? [0] : plan.activations;
+      if (kind !== "weighted" && !data.some((i) => planned.has(node.input[i]!))) {
+        // Only weighted nodes start a quantized region: a float Add, Mul... between float nodes would
+        // cost a QuantizeLinear and a DequantizeLinear and break float fusions (LayerNormalization).
+        reasons.set(node, "no input comes from a quantized node");
+        continue;
       }
-      for (const i of plan.activations) tensors.add(node.input[i]!);
-      tensors.add(plan.relu ? plan.relu.output[0]! : out);
+      if (fuseRelu && kind !== "passthrough") {
+        let out = node.output[0]!;
+        for (;;) {
+          const r = readers.get(out) ?? [];
+          if (r.length !== 1 || outputs.has(out) || exclude.has(r[0]!.name)) break;
+          const step = _absorbable(r[0]!, out, scope, opset);
+          if (step === null) break;
+          plan.followers.push(r[0]!);
+          plan.steps.push(step);
+          fused.set(r[0]!, node);
+          out = r[0]!.output[0]!;
+        }
+      }
+      planned.add(_outName(plan));
       plans.set(node, plan);
     }
+    _prune(scope.graph.node, plans, fused, reasons, readers);
+  }
+  for (const plan of plans.values()) {
+    for (const i of plan.activations) tensors.add(plan.node.input[i]!);
+    if (plan.kind === "passthrough") continue;
+    // every step's output: the rewrite absorbs the longest run of followers that fits the codes
+    for (const n of [plan.node, ...plan.followers]) tensors.add(n.output[0]!);
   }
 
   // 2. Ranges.
@@ -205,11 +250,23 @@ export async function quantizeStatic(
   // 3. Rewrite.
   const quantizedTensors = new Set<string>();
   const scales = new Map<string, number>(); // DequantizeLinear output -> its scale
+  const params = new Map<string, [string, string]>();
   const nodes: NodeReport[] = [...foldedBn];
   for (const scope of scopes) {
     const out: NodeProto[] = [];
     const inputQdq = new Map<string, string>();
-    const ctx: _Ctx = { scope, names, out, replaced, weightType, perChannel, scales };
+    const ctx: _Ctx = {
+      scope,
+      names,
+      out,
+      replaced,
+      weightType,
+      perChannel,
+      scales,
+      params,
+      constants: new Map(),
+      activationType,
+    };
     scope.graph.node.forEach((node, index) => {
       if (node.opType === "Constant" && node.domain === "") {
         out.push(node);
@@ -227,7 +284,7 @@ export async function quantizeStatic(
           ),
           tensor: node.output[0]!,
         });
-        return; // dropped: the Q/DQ of the producer's output writes this Relu's output name
+        return; // dropped: the Q/DQ of the producer's output writes this node's output name
       }
       const plan = plans.get(node);
       if (plan === undefined) {
@@ -235,26 +292,58 @@ export async function quantizeStatic(
         nodes.push(_report(node, index, scope, false, reasons.get(node) ?? "not quantized"));
         return;
       }
-      const outName = plan.relu ? plan.relu.output[0]! : node.output[0]!;
-      const need = [...plan.activations.map((i) => node.input[i]!), outName];
-      const missing = need.find((t) => !ranges.has(t) && !quantizedTensors.has(t));
-      if (missing !== undefined) {
-        if (plan.relu) {
-          plans.delete(node); // its Relu stays
-          fused.delete(plan.relu);
-        }
+      const leaveFloat = (why: string): void => {
+        plans.delete(node);
+        for (const f of plan.followers) fused.delete(f); // they stay
         out.push(node);
-        nodes.push(
-          _report(
-            node,
-            index,
-            scope,
-            false,
-            `no calibrated range for ${_show(missing)}: ${skipped.get(missing) ?? "not computed"}`,
-          ),
-        );
+        nodes.push(_report(node, index, scope, false, why));
+      };
+      if (plan.kind === "passthrough") {
+        const x = node.input[0]!;
+        const outName = node.output[0]!;
+        if (!quantizedTensors.has(x)) {
+          leaveFloat(`its input ${_show(x)} is not quantized`);
+          return;
+        }
+        const floatOut = names.unique(`${outName}_f`);
+        node.output[0] = floatOut;
+        out.push(node);
+        _qdqLike(floatOut, outName, x, ctx);
+        quantizedTensors.add(outName);
+        nodes.push({
+          ..._report(node, index, scope, true, "QDQ (its input's scale and zero point)"),
+          tensor: outName,
+        });
         return;
       }
+      const need = [...plan.activations.map((i) => node.input[i]!), node.output[0]!];
+      const missing = need.find((t) => !ranges.has(t) && !quantizedTensors.has(t));
+      if (missing !== undefined) {
+        leaveFloat(`no calibrated range for ${_show(missing)}: ${skipped.get(missing) ?? "not computed"}`);
+        return;
+      }
+      // The longest run of followers whose output codes this QuantizeLinear can write.
+      let absorbed = plan.followers.length;
+      let quantize: { scale: number; zeroPoint: number } | null = null;
+      for (; absorbed >= 0; absorbed--) {
+        const r = ranges.get(absorbed === 0 ? node.output[0]! : plan.followers[absorbed - 1]!.output[0]!);
+        if (r === undefined) continue;
+        const q = r.qparams;
+        quantize = _absorbedQuantize(
+          plan.steps.slice(0, absorbed),
+          q.scale[0]!,
+          q.zeroPoint[0]!,
+          q.quantMin,
+          q.quantMax,
+        );
+        if (quantize !== null) break;
+      }
+      for (const f of plan.followers.slice(absorbed)) {
+        fused.delete(f); // stays float
+        reasons.set(f, "not absorbed: the quantization of its input cannot write its output's codes");
+      }
+      plan.followers = plan.followers.slice(0, absorbed);
+      const outName = _outName(plan);
       for (const i of plan.activations) {
         const x = node.input[i]!;
         if (quantizedTensors.has(x)) continue;
@@ -265,13 +354,14 @@ export async function quantizeStatic(
         }
         node.input[i] = dq;
       }
+      for (const i of plan.constants) _constantInput(node, i, ctx);
       const inputScale = scales.get(node.input[plan.activations[0]!]!) ?? Number.NaN;
       const w = plan.weight >= 0 ? _weight(node, plan, ctx) : null;
       if (w !== null && plan.bias >= 0 && node.input[plan.bias]) _bias(node, plan, inputScale, w, ctx);
       const floatOut = names.unique(`${node.output[0]!}_f`);
       node.output[0] = floatOut;
       out.push(node);
-      _qdq(floatOut, outName, ranges.get(outName)!, ctx, outName);
+      _qdq(floatOut, outName, ranges.get(outName)!, ctx, outName, quantize!);
       quantizedTensors.add(outName);
       const parts = [
         `QDQ (${activationType} activations`,
@@ -279,7 +369,8 @@ export async function quantizeStatic(
           ? ""
           : `, ${weightType} weights ${perChannel ? `per channel (axis ${plan.axis})` : "per tensor"}`,
         plan.bias >= 0 && node.input[plan.bias] ? ", int32 bias" : "",
-        plan.relu ? ", Relu fused" : "",
+        plan.constants.length > 0 ? `, ${activationType} constant` : "",
+        plan.followers.length > 0 ? `, ${plan.followers.map((f) => f.opType).join(" + ")} fused` : "",
         ")",
       ];
       nodes.push({ ..._report(node, index, scope, true, parts.join("")), tensor: outName });

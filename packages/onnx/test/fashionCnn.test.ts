@@ -25,7 +25,10 @@ describe("Fashion-MNIST CNN fixture", () => {
     const { model: q, report } = await quantizeStatic(model, { engine, samples, evaluate: false });
     expect(report.nodes.filter((n) => n.quantized && n.opType !== "Relu").map((n) => n.opType)).toEqual([
       "Conv",
+      "MaxPool",
       "Conv",
+      "MaxPool",
+      "Flatten",
       "Gemm",
     ]);
     const f = await fashionAccuracy(await engine.createSession(writeModel(model)), test);

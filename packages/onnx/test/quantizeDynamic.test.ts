@@ -234,3 +234,54 @@ describe("BatchNormalization folding", () => {
     ).toBe(true);
   });
 });
+
+describe('convs: "weights"', () => {
+  /** x[1,2,6,6] -> Conv(3, 3x3, bias) -> y */
+  const convModel = (opset: number) =>
+    model(
+      graph({
+        nodes: [
+          _node("Conv", ["x", "W", "B"], ["y"], "conv", [
+            _attr("kernel_shape", [3, 3]),
+            _attr("pads", [1, 1, 1, 1]),
+          ]),
+        ],
+        inputs: [tensorInfo("x", 1, [1, 2, 6, 6])],
+        outputs: [tensorInfo("y", 1)],
+        initializers: [
+          fromArray(randn(3 * 2 * 9, 0.5), { dims: [3, 2, 3, 3], name: "W" }),
+          fromArray(randn(3, 0.2), { dims: [3], name: "B" }),
+        ],
+      }),
+      opset,
+    );
+
+  it("8-bit weights + DequantizeLinear (per channel from opset 13) feed a float Conv: the float Conv of the dequantized weights", async () => {
+    const m = convModel(13);
+    const { model: q, report } = quantizeDynamic(m, { convs: "weights" });
+    expect(q.graph!.node.map((n) => n.opType)).toEqual(["DequantizeLinear", "Conv"]);
+    expect(report.nodes[0]!.detail).toBe("DequantizeLinear weights (uint8, per output channel), float Conv");
+    const init = new Map(q.graph!.initializer.map((t) => [t.name, t]));
+    const codes = toArray(init.get("W_quantized")!) as Uint8Array;
+    const scale = toArray(init.get("W_scale")!) as Float32Array;
+    expect(scale.length).toBe(3);
+    expect(init.has("W")).toBe(false);
+    // the reference: the float model with W replaced by (codes - 128) * scale[c]
+    const ref = readModel(writeModel(m));
+    const w = ref.graph!.initializer.find((t) => t.name === "W")!;
+    const deq = Float32Array.from(codes, (c, i) => f32((c - 128) * scale[Math.floor(i / 18)]!));
+    ref.graph!.initializer[ref.graph!.initializer.indexOf(w)] = fromArray(deq, {
+      dims: [3, 2, 3, 3],
+      name: "W",
+    });
+    const feeds = { x: new ort.Tensor("float32", randn(72), [1, 2, 6, 6]) };
+    const yr = (await run(writeModel(ref), feeds)).y!.data as Float32Array;
+    const yq = (await run(writeModel(q), feeds)).y!.data as Float32Array;
+    for (let i = 0; i < yr.length; i++) expect(yq[i]).toBeCloseTo(yr[i]!, 5);
+    const old = quantizeDynamic(convModel(11), { convs: "weights" });
+    expect(old.report.nodes[0]!.detail).toBe("DequantizeLinear weights (uint8, per tensor), float Conv");
+    expect(() => quantizeDynamic(m, { convs: "float" as never })).toThrow(
+      /convs must be "integer" or "weights", got "float"/,
+    );
+  });
+});

@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { _INT8_DEFAULT_OP_TYPES } from "../src/_qdqLayout";
 import { _attr, _node } from "../src/_quantGraph";
 import { fromArray } from "../src/fromArray";
 import { ortEngine } from "../src/ortEngine";
@@ -45,6 +48,153 @@ const samples = Array.from({ length: 8 }, () => ({
   x: { type: "float32", data: randn(128), dims: [1, 2, 8, 8] },
 }));
 
+/**
+ * A MobileNetV3 block as paddle2onnx writes it: Conv -> hard-swish (Add 3, Clip 0..6, Mul, Div 6) ->
+ * squeeze-excite (GlobalAveragePool, Conv, Sigmoid, Mul) -> Conv -> residual Add -> Conv -> an Add whose
+ * output only a float ReduceMean reads.
+ */
+function mobileBlock() {
+  const conv = (x: string, w: string, b: string, y: string, k: number) =>
+    _node("Conv", [x, w, b], [y], y, [
+      _attr("kernel_shape", [k, k]),
+      _attr("pads", k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]),
+    ]);
+  const scalar = (name: string, v: number) => fromArray(Float32Array.of(v), { dims: [], name });
+  return model(
+    graph({
+      nodes: [
+        conv("x", "W0", "B0", "c0", 3),
+        _node("Add", ["c0", "three"], ["a"], "hs_add"),
+        _node("Clip", ["a", "zero", "six"], ["cl"], "hs_clip"),
+        _node("Mul", ["c0", "cl"], ["m"], "hs_mul"),
+        _node("Div", ["m", "six"], ["hs"], "hs_div"),
+        _node("GlobalAveragePool", ["hs"], ["g"], "gap"),
+        conv("g", "Ws", "Bs", "se", 1),
+        _node("Sigmoid", ["se"], ["sg"], "sig"),
+        _node("Mul", ["hs", "sg"], ["e"], "excite"),
+        conv("e", "W1", "B1", "c1", 1),
+        _node("Add", ["c1", "hs"], ["r"], "residual"),
+        conv("r", "W2", "B2", "c2", 1),
+        _node("Add", ["c2", "shift"], ["t"], "tail"),
+        _node("ReduceMean", ["t"], ["y"], "rm", [_attr("axes", [1])]),
+      ],
+      inputs: [tensorInfo("x", 1, [1, 4, 8, 8])],
+      outputs: [tensorInfo("y", 1)],
+      initializers: [
+        fromArray(randn(8 * 4 * 9, 0.5), { dims: [8, 4, 3, 3], name: "W0" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "B0" }),
+        fromArray(randn(8 * 8, 0.5), { dims: [8, 8, 1, 1], name: "Ws" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "Bs" }),
+        fromArray(randn(8 * 8, 0.5), { dims: [8, 8, 1, 1], name: "W1" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "B1" }),
+        fromArray(randn(8 * 8, 0.5), { dims: [8, 8, 1, 1], name: "W2" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "B2" }),
+        fromArray(randn(8, 0.3), { dims: [1, 8, 1, 1], name: "shift" }),
+        scalar("three", 3),
+        scalar("zero", 0),
+        scalar("six", 6),
+      ],
+    }),
+  );
+}
+const blockSamples = Array.from({ length: 8 }, () => ({
+  x: { type: "float32", data: randn(256, 2), dims: [1, 4, 8, 8] },
+}));
+
+/** The op types of onnxruntime-node's optimized graph of `bytes` (level "all"), counted. */
+async function optimizedOps(bytes: Uint8Array): Promise<Map<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), "quantkit-qdq-layout-"));
+  try {
+    const path = join(dir, "optimized.onnx");
+    const s = await ort.InferenceSession.create(bytes, {
+      graphOptimizationLevel: "all",
+      optimizedModelFilePath: path,
+      logSeverityLevel: 3,
+    });
+    await s.release();
+    const counts = new Map<string, number>();
+    for (const n of readModel(readFileSync(path)).graph!.node)
+      counts.set(n.opType, (counts.get(n.opType) ?? 0) + 1);
+    return counts;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("quantizeStatic: the QDQ layout onnxruntime fuses", () => {
+  it("hard-swish, squeeze-excite and residual run as QLinear ops; Clip and Div go into the requantization", async () => {
+    const m = mobileBlock();
+    const opTypes = [..._INT8_DEFAULT_OP_TYPES, "Add", "Mul"];
+    const { model: q, report } = await quantizeStatic(m, { engine, samples: blockSamples, opTypes });
+    const byName = new Map(report.nodes.map((n) => [n.name, n]));
+    expect(byName.get("hs_add")!.detail).toBe("QDQ (uint8 activations, uint8 constant, Clip fused)");
+    expect(byName.get("hs_mul")!.detail).toBe("QDQ (uint8 activations, Div fused)");
+    for (const n of ["hs_clip", "hs_div"]) expect(byName.get(n)!.detail).toMatch(/^fused into the output/);
+    for (const n of ["gap", "sig", "excite", "residual"]) expect(byName.get(n)!.quantized).toBe(true);
+    // only a float ReduceMean reads the tail Add: a QDQ there would only add a DequantizeLinear
+    expect(byName.get("tail")!.detail).toBe('its output goes to ReduceMean "rm", which stays float');
+    const ops = q.graph!.node.map((n) => n.opType);
+    expect(ops).not.toContain("Clip");
+    expect(ops).not.toContain("Div");
+    // Div by 6 absorbed: the Mul output's QuantizeLinear has 6x the scale its DequantizeLinear reads
+    const init = new Map(q.graph!.initializer.map((t) => [t.name, t]));
+    const ds = (toArray(init.get("hs_scale")!) as Float32Array)[0]!;
+    const qs = (toArray(init.get("hs_quantize_scale")!) as Float32Array)[0]!;
+    expect(qs).toBe(Math.fround(ds * 6));
+    // the constant 3 of the Add is stored exactly: uint8 code 255 with scale 3 / 255
+    const three = toArray(init.get("three_quantized")!) as Uint8Array;
+    const threeScale = (toArray(init.get("three_scale")!) as Float32Array)[0]!;
+    expect(three[0]! * threeScale).toBeCloseTo(3, 6);
+    expect(report.outputSqnrDb!.y).toBeGreaterThan(20);
+    // what onnxruntime-node 1.30 makes of it: every op of the block fused, one float Add (tail) left
+    const opt = await optimizedOps(writeModel(q));
+    for (const op of [
+      "QLinearAdd",
+      "QLinearMul",
+      "QLinearGlobalAveragePool",
+      "QLinearSigmoid",
+      "QLinearConv",
+    ])
+      expect(opt.get(op) ?? 0, op).toBeGreaterThan(0);
+    for (const op of ["Mul", "Clip", "Div", "Sigmoid", "GlobalAveragePool"])
+      expect(opt.get(op), op).toBeUndefined();
+    expect(opt.get("Add")).toBe(1);
+  });
+
+  it("by default Add and Mul stay float, and so do the nodes they cut off; fuseRelu false keeps Clip and Div; unknown op types are refused", async () => {
+    const m = mobileBlock();
+    const d = await quantizeStatic(m, { engine, samples: blockSamples, evaluate: false });
+    const byName = new Map(d.report.nodes.map((n) => [n.name, n]));
+    expect(byName.get("hs_add")!.detail).toMatch(
+      /^int8 does not quantize Add \(it quantizes Conv, MatMul, Gemm, AveragePool/,
+    );
+    expect(byName.get("gap")!.detail).toBe("no input comes from a quantized node");
+    expect(byName.get("sig")!.detail).toBe('its output goes to Mul "excite", which stays float');
+    expect(d.report.nodes.filter((n) => n.quantized).map((n) => n.opType)).toEqual([
+      "Conv",
+      "Conv",
+      "Conv",
+      "Conv",
+    ]);
+    const opTypes = ["Conv", "Add", "Mul", "Sigmoid", "GlobalAveragePool"];
+    const b = await quantizeStatic(m, {
+      engine,
+      samples: blockSamples,
+      opTypes,
+      fuseRelu: false,
+      evaluate: false,
+    });
+    const ops = b.model.graph!.node.map((n) => n.opType);
+    expect(ops).toContain("Clip");
+    expect(ops).toContain("Div");
+    await expect(
+      quantizeStatic(m, { engine, samples: blockSamples, opTypes: ["Conv", "HardSigmoid"] }),
+    ).rejects.toThrow(
+      /opTypes: int8 cannot quantize "HardSigmoid" \(it quantizes Conv, MatMul, Gemm, Add, Mul/,
+    );
+  });
+});
+
 describe("quantizeStatic (int8, QDQ)", () => {
   it("Conv + Relu (fused) and Gemm: QDQ on activations, per-channel weights, int32 bias with scale s_in * s_w", async () => {
     const m = cnn();
@@ -60,7 +210,10 @@ describe("quantizeStatic (int8, QDQ)", () => {
     expect(byName.get("fc")!.detail).toBe(
       "QDQ (uint8 activations, uint8 weights per channel (axis 0), int32 bias)",
     );
-    expect(byName.get("flatten")!.quantized).toBe(false);
+    // Flatten runs on the codes: its QDQ reuses the scale and zero point of its input
+    expect(byName.get("flatten")!.detail).toBe("QDQ (its input's scale and zero point)");
+    const qf = q.graph!.node.find((n) => n.opType === "QuantizeLinear" && n.input[0]!.startsWith("f_"))!;
+    expect(qf.input.slice(1)).toEqual(["r1_scale", "r1_zero_point"]);
     const init = new Map(q.graph!.initializer.map((t) => [t.name, t]));
     // the relu output's zero point is 0, and the bias codes are round(b / (s_x * s_w[c])), zero point 0
     expect(Array.from(toArray(init.get("r1_zero_point")!) as Uint8Array)).toEqual([0]);
