@@ -151,8 +151,8 @@ export function _absorbedQuantize(
 }
 
 /**
- * Drops, until none is left, the plans of non-weighted nodes whose output a float node reads, or with no
- * input from a quantized node any more: their QDQ would only add a DequantizeLinear in front of float
+ * Drops, until none is left, the plans of non-weighted nodes whose output a float node reads or the graph
+ * returns, or with no input from a quantized node any more: their QDQ would only add a DequantizeLinear in front of float
  * nodes (onnxruntime gives each reader its own, which breaks float fusions such as LayerNormalization).
  */
 export function _prune(
@@ -161,6 +161,7 @@ export function _prune(
   fused: Map<NodeProto, NodeProto>,
   reasons: Map<NodeProto, string>,
   readers: ReadonlyMap<string, readonly NodeProto[]>,
+  graphOutputs: ReadonlySet<string>,
 ): void {
   const outputs = new Map<string, NodeProto>();
   for (;;) {
@@ -170,19 +171,22 @@ export function _prune(
     for (const node of [...graphNodes].reverse()) {
       const plan = plans.get(node);
       if (plan === undefined || plan.kind === "weighted") continue;
-      const floatReader = (readers.get(_outName(plan)) ?? []).find((r) => !plans.has(r));
+      const out = _outName(plan);
+      const floatReader = (readers.get(out) ?? []).find((r) => !plans.has(r));
       const data = plan.kind === "passthrough" ? [0] : plan.activations;
       const fed = data.some((i) => outputs.has(node.input[i]!));
-      if (floatReader === undefined && fed) continue;
+      if (floatReader === undefined && fed && !graphOutputs.has(out)) continue;
       plans.delete(node);
       for (const f of plan.followers) fused.delete(f);
       plan.followers = [];
       plan.steps = [];
       reasons.set(
         node,
-        floatReader === undefined
-          ? "no input comes from a quantized node"
-          : `its output goes to ${floatReader.opType} ${_show(floatReader.name)}, which stays float`,
+        floatReader !== undefined
+          ? `its output goes to ${floatReader.opType} ${_show(floatReader.name)}, which stays float`
+          : graphOutputs.has(out)
+            ? "its output is a graph output: it stays float"
+            : "no input comes from a quantized node",
       );
       changed = true;
     }

@@ -224,7 +224,7 @@ export async function quantizeStatic(
       planned.add(_outName(plan));
       plans.set(node, plan);
     }
-    _prune(scope.graph.node, plans, fused, reasons, readers);
+    _prune(scope.graph.node, plans, fused, reasons, readers, outputs);
   }
   for (const plan of plans.values()) {
     for (const i of plan.activations) tensors.add(plan.node.input[i]!);
