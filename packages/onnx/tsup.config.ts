@@ -1,4 +1,5 @@
 import { quantkitTsup } from "../../tsup.config.base";
 
-// Two entries: the browser-safe core, and the Node helpers (files) behind "@quantkit/onnx/node".
-export default quantkitTsup({ entry: ["src/index.ts", "src/node.ts"] });
+// Three entries: the browser-safe core, the Node helpers (files) behind "@quantkit/onnx/node", and the
+// bridge to @quantkit/nn and @quantkit/ptq (peer dependencies) behind "@quantkit/onnx/nn".
+export default quantkitTsup({ entry: ["src/index.ts", "src/node.ts", "src/nn.ts"] });
