@@ -7,7 +7,7 @@ import { describeRecogniserQ4 } from "./_ocrQ4";
 
 describeRecogniserQ4("q4f16", {
   minSameLines: 13,
-  measuredSameLines: { rtn: 16, gptq: 17, awq: 16, hqq: 17 },
+  measuredSameLines: { rtn: 16, gptq: 17, awq: 17, hqq: 17 },
   maxRelativeError: 1e-3,
   measuredRelativeError: "2.5e-4 to 3.2e-4: float16 outputs",
 });
