@@ -11,7 +11,7 @@ import { compareGranularity, type GranularityKind, groupSizesFor } from "../lib/
 import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
 import { Controls, Segmented, Select, Slider } from "../ui/controls";
-import { describeModel, useCurrentModel } from "../ui/currentModel";
+import { describeModel, isStale, useCurrentModel } from "../ui/currentModel";
 import {
   Columns,
   DataTable,
@@ -197,7 +197,7 @@ export default function Granularity(props: { info: SectionInfo }): JSX.Element {
           })
         : null,
       h(ErrorBox, { error: job.error }),
-      w && model?.version !== null && model?.version !== undefined && w.model.version !== model.version
+      w && isStale(w.model.version, model)
         ? h(
             StaleNote,
             {
@@ -205,7 +205,7 @@ export default function Granularity(props: { info: SectionInfo }): JSX.Element {
               running: job.running,
               onRerun: () => job.run({ layer, train: { trainSize: 0, epochs: 1 } }),
             },
-            `these weights are float model #${w.model.version}'s; the page now uses ${describeModel(model, formatInt, formatPercent)}.`,
+            `these weights are float model #${w.model.version}'s; the page now uses ${describeModel(model!, formatInt, formatPercent)}.`,
           )
         : null,
       w && results

@@ -28,11 +28,11 @@ import {
   Stat,
   Stats,
 } from "../ui/layout";
+import { lossChart } from "../ui/lossChart";
 import { palette } from "../ui/palette";
 import { useJob } from "../ui/useJob";
 import type { ModelInfo } from "../worker/ptq";
 import type { QatMode } from "../worker/qat";
-import { lossChart } from "./ptq";
 
 /** A result made from float model `version` is stale when the page now holds another one. */
 function isStale(version: number | null, model: ModelInfo | undefined): boolean {

@@ -57,3 +57,13 @@ export function describeModel(
       : `${formatInt(m.trainSize ?? 0)} digits × ${m.epochs} epoch${m.epochs === 1 ? "" : "s"}`;
   return `model #${m.version} (${how}${m.accuracy !== null ? `, ${formatPercent(m.accuracy)}` : ""})`;
 }
+
+/**
+ * A result made from float model `version` is out of date when the page now holds another model
+ * (false while either version is unknown).
+ */
+export function isStale(version: number | null, model: ModelInfo | undefined): boolean {
+  return (
+    version !== null && model?.version !== null && model?.version !== undefined && version !== model.version
+  );
+}
