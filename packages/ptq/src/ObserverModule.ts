@@ -1,4 +1,4 @@
-import type { Observer } from "@quantkit/calibrators";
+import { MinMaxObserver, type Observer, PerChannelMinMaxObserver } from "@quantkit/calibrators";
 import { Module } from "@quantkit/nn";
 import type { QParams } from "@quantkit/quantizers";
 import type { Shape, Tensor } from "@quantkit/tensor";
@@ -29,18 +29,43 @@ export class ObserverModule extends Module implements ActivationPostProcess {
   forward(x: Float32Array, shape: Shape): Tensor {
     if (this.enabled) {
       this.observer.observe(x, shape);
-      // The observer has rejected NaN/Infinity and empty batches already.
-      let lo = this.min;
-      let hi = this.max;
+      this.updateObservedRange(x);
+    }
+    return { data: x, shape };
+  }
+
+  /**
+   * Folds `x` (just observed; the observer has rejected NaN/Infinity and empty batches already) into
+   * the running [min, max] that {@link ObserverModule.observedRange} reports. A MinMaxObserver or
+   * PerChannelMinMaxObserver (exactly those classes: the moving averages and the clipping observers
+   * keep other statistics) has just found the same running extremes in its own scan, so they are read
+   * from it (O(1), or O(channels)) instead of scanning x a second time (a QAT
+   * weight's observer sees the whole weight on every forward). Its extremes cover only batches since its last reset and include x, so folding them
+   * into ours gives the same min and max as the scan.
+   */
+  private updateObservedRange(x: Float32Array): void {
+    const o = this.observer;
+    let lo = this.min;
+    let hi = this.max;
+    if (o.constructor === MinMaxObserver) {
+      const { minVal, maxVal } = o as MinMaxObserver;
+      if (minVal < lo) lo = minVal;
+      if (maxVal > hi) hi = maxVal;
+    } else if (o.constructor === PerChannelMinMaxObserver) {
+      const { minVal, maxVal } = o as PerChannelMinMaxObserver;
+      for (let c = 0; c < minVal.length; c++) {
+        if (minVal[c]! < lo) lo = minVal[c]!;
+        if (maxVal[c]! > hi) hi = maxVal[c]!;
+      }
+    } else {
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
-      this.min = lo;
-      this.max = hi;
     }
-    return { data: x, shape };
+    this.min = lo;
+    this.max = hi;
   }
 
   backward(gradOut: Float32Array): Float32Array {

@@ -1,6 +1,5 @@
 import { Conv2d, Linear, type Module, Sequential } from "@quantkit/nn";
 import { ConvReLU2d } from "./ConvReLU2d";
-import { DeQuantStub } from "./DeQuantStub";
 import { fuseModules } from "./fuseModules";
 import { LinearReLU } from "./LinearReLU";
 import { ObservedConv2d } from "./ObservedConv2d";
@@ -45,10 +44,6 @@ export function _swapLayers(seq: Sequential, wrap: (layer: Linear | Conv2d, relu
 export function prepare(model: Module, qconfig: QConfig = defaultQConfig): PreparedModel {
   assertQConfig(qconfig, "prepare");
   const fused = fuseModules(model, "prepare");
-  for (const reserved of ["quant", "dequant"]) {
-    if (fused.has(reserved))
-      throw new RangeError(`prepare: the model already has a child named "${reserved}"; rename it`);
-  }
   const activation = () =>
     new ObserverModule(createObserverFrom(qconfig.activation, "prepare: qconfig.activation"));
   _swapLayers(fused, (layer, relu) =>
@@ -56,11 +51,7 @@ export function prepare(model: Module, qconfig: QConfig = defaultQConfig): Prepa
       ? new ObservedLinear(layer, relu, qconfig.weight, activation())
       : new ObservedConv2d(layer, relu, qconfig.weight, activation()),
   );
-  const prepared = new PreparedModel(
-    [["quant", new QuantStub(activation())], ...fused.children(), ["dequant", new DeQuantStub()]],
-    qconfig,
-    fused.sources,
-  );
+  const prepared = new PreparedModel(new QuantStub(activation()), fused, qconfig, "prepare");
   prepared.eval();
   return prepared;
 }

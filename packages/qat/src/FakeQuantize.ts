@@ -1,10 +1,11 @@
-import { MinMaxObserver, type Observer, PerChannelMinMaxObserver } from "@quantkit/calibrators";
+import type { Observer } from "@quantkit/calibrators";
 import { Module } from "@quantkit/nn";
 import {
   type ActivationPostProcess,
   createObserverFrom,
   type ObservedRange,
   type ObserverFactory,
+  ObserverModule,
 } from "@quantkit/ptq";
 import { fakeQuantizeBackward, fakeQuantizeWithMask, type QParams } from "@quantkit/quantizers";
 import type { Shape, Tensor } from "@quantkit/tensor";
@@ -33,8 +34,8 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
   private qparams: QParams | null = null;
   private mask: Uint8Array | null = null;
   private passedThrough = false;
-  private min = Number.POSITIVE_INFINITY;
-  private max = Number.NEGATIVE_INFINITY;
+  /** Observes (the observer as ptq's module) and keeps the raw range for the report. */
+  private readonly observation: ObserverModule;
 
   constructor(observer: ObserverFactory | Observer) {
     super();
@@ -42,6 +43,7 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
       typeof observer === "object" && observer !== null && "observe" in observer
         ? observer
         : createObserverFrom(observer as ObserverFactory, "FakeQuantize");
+    this.observation = new ObserverModule(this.observer);
   }
 
   /** The scale(s) in use, or null before the first observed batch. */
@@ -56,9 +58,8 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
 
   forward(x: Float32Array, shape: Shape): Tensor {
     if (this.observerEnabled) {
-      this.observer.observe(x, shape);
+      this.observation.forward(x, shape);
       this.qparams = this.observer.calculateQParams();
-      this.updateObservedRange(x);
     }
     if (!this.fakeQuantEnabled) {
       this.passedThrough = true;
@@ -77,39 +78,6 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
     return { data: output, shape };
   }
 
-  /**
-   * Folds `x` (just observed) into the running [min, max] that {@link FakeQuantize.observedRange} reports.
-   * A MinMaxObserver or PerChannelMinMaxObserver (exactly those classes: the moving averages and the
-   * clipping observers keep other statistics) has just found the same running extremes in its own
-   * scan, so they are read from it (O(1), or O(channels)) instead of scanning x a second time: the
-   * weight's observer on every QAT forward. Its extremes cover only batches since its last reset and
-   * include x, so folding them into ours gives the same min and max as the scan.
-   */
-  private updateObservedRange(x: Float32Array): void {
-    const o = this.observer;
-    let lo = this.min;
-    let hi = this.max;
-    if (o.constructor === MinMaxObserver) {
-      const { minVal, maxVal } = o as MinMaxObserver;
-      if (minVal < lo) lo = minVal;
-      if (maxVal > hi) hi = maxVal;
-    } else if (o.constructor === PerChannelMinMaxObserver) {
-      const { minVal, maxVal } = o as PerChannelMinMaxObserver;
-      for (let c = 0; c < minVal.length; c++) {
-        if (minVal[c]! < lo) lo = minVal[c]!;
-        if (maxVal[c]! > hi) hi = maxVal[c]!;
-      }
-    } else {
-      for (let i = 0; i < x.length; i++) {
-        const v = x[i]!;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    this.min = lo;
-    this.max = hi;
-  }
-
   /** The straight-through estimator: dL/dx = dL/dy where the code was in range, 0 where it was clamped. */
   backward(gradOut: Float32Array): Float32Array {
     if (this.passedThrough) return gradOut;
@@ -123,7 +91,7 @@ export class FakeQuantize extends Module implements ActivationPostProcess {
   }
 
   observedRange(): ObservedRange | null {
-    return this.min <= this.max ? { min: this.min, max: this.max } : null;
+    return this.observation.observedRange();
   }
 
   override extraRepr(): string {

@@ -2,7 +2,6 @@ import { Conv2d, Linear, type Module, Sequential } from "@quantkit/nn";
 import {
   assertQConfig,
   ConvReLU2d,
-  DeQuantStub,
   defaultQatQConfig,
   fuseModules,
   LinearReLU,
@@ -47,17 +46,9 @@ function swap(seq: Sequential, qconfig: QConfig): void {
 export function prepareQat(model: Module, qconfig: QConfig = defaultQatQConfig): PreparedModel {
   assertQConfig(qconfig, "prepareQat");
   const fused = fuseModules(model, "prepareQat");
-  for (const reserved of ["quant", "dequant"]) {
-    if (fused.has(reserved))
-      throw new RangeError(`prepareQat: the model already has a child named "${reserved}"; rename it`);
-  }
   const quant = new QuantStub(new FakeQuantize(qconfig.activation));
   swap(fused, qconfig);
-  const prepared = new PreparedModel(
-    [["quant", quant], ...fused.children(), ["dequant", new DeQuantStub()]],
-    qconfig,
-    fused.sources,
-  );
+  const prepared = new PreparedModel(quant, fused, qconfig, "prepareQat");
   prepared.train();
   return prepared;
 }
