@@ -28,7 +28,7 @@ function packagesReached(entry: string): Map<string, string> {
 
 describe("@quantkit/onnx/nn", () => {
   it("exports the bridge functions", () => {
-    expect(Object.keys(bridge).sort()).toEqual(["exportQuantizedModel"]);
+    expect(Object.keys(bridge).sort()).toEqual(["exportQuantizedModel", "importSequential"]);
   });
 
   it("the core entry (index.ts) and the node entry reach neither @quantkit/nn nor @quantkit/ptq", () => {
