@@ -3,7 +3,8 @@
 // quantized in onnxruntime-node and onnxruntime-web (WASM), one thread each, alternating runs in the same
 // process (bench/_speed.ts), and the op types of onnxruntime-node's optimized quantized graph.
 // Run: pnpm --filter @quantkit/onnx bench:quantize [--fixtures DIR] [--models vad,rec,cls,fashion]
-//      [--method minmax|mse|entropy|percentile|histogram] [--json FILE]
+//      [--method minmax|mse|entropy|percentile|histogram] [--q8-convs integer|weights]
+//      [--int8-add Add,Mul] [--json FILE]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import {
   type EngineFeeds,
+  INT8_DEFAULT_OP_TYPES,
   type InferenceSession,
   type ModelProto,
   ortEngine,
@@ -35,6 +37,12 @@ const FIXTURES = arg("fixtures", fileURLToPath(new URL("../../../fixtures/", imp
 const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 const CALIBRATION = 64;
 const METHOD = arg("method", "minmax") as "minmax";
+/** --q8-convs weights: quantizeDynamic's convs option. */
+const Q8_CONVS = arg("q8-convs", "integer") as "integer";
+/** --int8-add Add,Mul: op types added to quantizeStatic's default opTypes. */
+const INT8_ADD = arg("int8-add", "")
+  .split(",")
+  .filter((t) => t !== "");
 const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
 
 type Name = "vad" | "rec" | "cls" | "fashion";
@@ -68,6 +76,9 @@ async function calibrationSamples(name: Name): Promise<EngineFeeds[]> {
 async function job(spec: string, out: string): Promise<void> {
   const [name, mode] = spec.split(":") as [Name, "q8" | "int8"];
   const samples = mode === "int8" ? await calibrationSamples(name) : [];
+  // Peak RSS of the job alone: Linux resets the high-water mark on "5" > /proc/self/clear_refs (getrusage's
+  // maxRSS would also count the peak of loading and transpiling the modules before the job).
+  const reset = _resetPeakRss();
   const rss0 = process.memoryUsage().rss;
   const bytes = new Uint8Array(readFileSync(FILES[name]));
   const t0 = performance.now();
@@ -75,11 +86,17 @@ async function job(spec: string, out: string): Promise<void> {
   if (Number(model.opsetImport[0]!.version) < 11) model = upgradeOpset(model, 13);
   const r =
     mode === "q8"
-      ? quantizeDynamic(model)
-      : await quantizeStatic(model, { engine, samples, evaluate: false, method: METHOD });
+      ? quantizeDynamic(model, { convs: Q8_CONVS })
+      : await quantizeStatic(model, {
+          engine,
+          samples,
+          evaluate: false,
+          method: METHOD,
+          ...(INT8_ADD.length > 0 ? { opTypes: [...INT8_DEFAULT_OP_TYPES, ...INT8_ADD] } : {}),
+        });
   const written = writeModel(r.model);
   const seconds = (performance.now() - t0) / 1000;
-  const peakRssBytes = process.resourceUsage().maxRSS * 1024 - rss0;
+  const peakRssBytes = (reset ? _peakRss() : process.resourceUsage().maxRSS * 1024) - rss0;
   writeFileSync(out, written);
   const float = r.report.nodes.filter((n) => !n.quantized && /^(Conv|MatMul|Gemm|LSTM)$/.test(n.opType));
   process.stdout.write(
@@ -92,6 +109,21 @@ async function job(spec: string, out: string): Promise<void> {
       heavyLeftFloat: float.map((n) => `${n.opType} ${n.name}: ${n.detail}`),
     })}\n`,
   );
+}
+
+function _resetPeakRss(): boolean {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** VmHWM of /proc/self/status, bytes. */
+function _peakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return Number(m?.[1]) * 1024;
 }
 
 type Row = Record<string, unknown>;
@@ -209,6 +241,10 @@ async function main(): Promise<void> {
           FIXTURES,
           "--method",
           METHOD,
+          "--q8-convs",
+          Q8_CONVS,
+          "--int8-add",
+          INT8_ADD.join(","),
         ],
         {
           encoding: "utf8",
@@ -226,7 +262,9 @@ async function main(): Promise<void> {
       const row = {
         model: name,
         mode,
-        ...(mode === "int8" ? { method: METHOD, calibrationSamples: CALIBRATION } : {}),
+        ...(mode === "int8"
+          ? { method: METHOD, calibrationSamples: CALIBRATION, int8Add: INT8_ADD }
+          : { convs: Q8_CONVS }),
         ...q,
         ...e.row,
         ...t,

@@ -14,7 +14,7 @@ import { _floatWeight } from "./_rewrite";
 /** How a node type is written in QDQ. */
 export type _Kind = "weighted" | "binary" | "unary" | "variadic" | "passthrough";
 
-const KINDS: Readonly<Record<string, _Kind>> = {
+export const _KINDS: Readonly<Record<string, _Kind>> = {
   Conv: "weighted",
   MatMul: "weighted",
   Gemm: "weighted",
@@ -39,22 +39,8 @@ const KINDS: Readonly<Record<string, _Kind>> = {
   Tile: "passthrough",
 };
 
-/** Every op type int8 can write in QDQ. */
-export const _INT8_OP_TYPES: readonly string[] = Object.keys(KINDS);
-
-/**
- * The default: all but Add, Mul and Softmax. Those are exact (data movers) or change no agreement measured
- * (pools, Sigmoid, Concat); Add and Mul make paddle2onnx's hard-swish chains run as QLinearAdd /
- * QLinearMul (the PP-OCR classifier 1.4x faster than with weighted nodes alone) but every extra
- * requantization costs the PP-OCRv4 recogniser, the sensitive case: CTC strings equal to the float
- * model's on 5% of lines instead of 40% (64 calibration lines). Softmax: 8-bit attention weights.
- */
-export const _INT8_DEFAULT_OP_TYPES: readonly string[] = _INT8_OP_TYPES.filter(
-  (t) => t !== "Add" && t !== "Mul" && t !== "Softmax",
-);
-
 export function _kind(opType: string): _Kind | undefined {
-  return KINDS[opType];
+  return _KINDS[opType];
 }
 
 /** A finite float32 scalar constant behind `name`, else null. */

@@ -7,6 +7,7 @@ import {
 import type { QParams } from "@quantkit/quantizers";
 import { _checkOptions, _show } from "./_errors";
 import { _exposeTensors } from "./_expose";
+import { _exposeMinMax } from "./_exposeMinMax";
 import { _checkSample } from "./_feeds";
 import type { ModelProto } from "./_gen/onnx_pb";
 import { _scopes } from "./_quantGraph";
@@ -115,17 +116,16 @@ export async function calibrate(model: ModelProto, options: CalibrateOptions): P
 
   const wanted = options.tensors ?? _producedTensors(model);
   const inputs = new Set(Object.keys(list[0] ?? {}));
-  const {
-    model: augmented,
-    outputs,
-    skipped,
-  } = _exposeTensors(
-    model,
-    wanted.filter((n) => !inputs.has(n)),
-  );
+  const inner = wanted.filter((n) => !inputs.has(n));
+  // Min-max observers need each tensor's min and max only: the model computes them (_exposeMinMax).
+  const onlyMinMax = method === "minmax" || method === "moving_average_minmax";
+  const exposed = onlyMinMax
+    ? _exposeMinMax(model, inner)
+    : { ..._exposeTensors(model, inner), minMax: new Map<string, [string, string]>() };
+  const { outputs, skipped, minMax } = exposed;
   const observers = new Map<string, Observer>();
-  const session = await engine.createSession(writeModel(augmented));
-  const fetch = [...new Set(outputs.values())];
+  const session = await engine.createSession(writeModel(exposed.model));
+  const fetch = [...new Set([...outputs.values(), ...[...minMax.values()].flat()])];
   try {
     for (let i = 0; i < list.length; i++) {
       if (options.signal?.aborted) throw new DOMException(`${fn}: stopped after ${i} samples`, "AbortError");
@@ -155,7 +155,14 @@ export async function calibrate(model: ModelProto, options: CalibrateOptions): P
       };
       for (const name of wanted) {
         if (inputs.has(name)) observe(name, sample[name]);
-        else {
+        else if (minMax.has(name)) {
+          const [lo, hi] = minMax.get(name)!.map((o) => result[o]);
+          // the untaken If branch returns empty placeholders; an empty tensor reduces to +inf / -inf
+          if (lo === undefined || hi === undefined || lo.data.length === 0 || hi.data.length === 0) continue;
+          if (lo.type !== "float32" || hi.type !== "float32") continue;
+          const pair = Float32Array.of(Number(lo.data[0]), Number(hi.data[0]));
+          if (!(pair[0]! > pair[1]!)) observe(name, { type: "float32", data: pair, dims: [2] }); // NaN goes on
+        } else {
           const out = outputs.get(name);
           if (out !== undefined) observe(name, result[out]);
         }

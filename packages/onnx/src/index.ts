@@ -62,6 +62,7 @@ export { type GraphEntry, graphs } from "./graphs";
 export type { EngineFeeds, EngineTensor, InferenceEngine, InferenceSession } from "./InferenceEngine";
 export { getInitializer, removeInitializer, setInitializer } from "./initializer";
 export { type DataTypeStats, inspect, type ModelReport } from "./inspect";
+export { INT8_DEFAULT_OP_TYPES, INT8_OP_TYPES } from "./int8OpTypes";
 export { ensureIrVersion, IR_VERSION, irVersionForOpset } from "./irVersion";
 export { type MakeGraphParts, type MakeModelOptions, makeGraph, makeModel, makeOpsetId } from "./makeModel";
 export { type MakeNodeOptions, makeNode } from "./makeNode";

@@ -4,16 +4,7 @@ import { _checkOptions, _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type GraphProto, type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
-import {
-  _absorbable,
-  _absorbedQuantize,
-  _INT8_DEFAULT_OP_TYPES,
-  _INT8_OP_TYPES,
-  _kind,
-  _notFloat,
-  _outName,
-  _prune,
-} from "./_qdqLayout";
+import { _absorbable, _absorbedQuantize, _kind, _notFloat, _outName, _prune } from "./_qdqLayout";
 import { _bias, type _Ctx, _constantInput, type _Plan, _plan, _qdq, _qdqLike, _weight } from "./_qdqNodes";
 import { type _Constant, _cloneSharingBytes, _opset, _scopes } from "./_quantGraph";
 import { _checkOpset, _dropUnused, _notQuantizedReason, _report, _stringList } from "./_rewrite";
@@ -22,6 +13,7 @@ import { CALIBRATION_METHODS, type CalibrationMethod, type CalibrationResult, ca
 import { createNameScope } from "./createNameScope";
 import { evaluateQuantization } from "./evaluateQuantization";
 import type { EngineFeeds, InferenceEngine } from "./InferenceEngine";
+import { INT8_DEFAULT_OP_TYPES, INT8_OP_TYPES } from "./int8OpTypes";
 import type { NodeReport } from "./quantizationReport";
 import type { QuantizeResult } from "./quantizeDynamic";
 import { upgradeOpset } from "./upgradeOpset";
@@ -135,11 +127,11 @@ export async function quantizeStatic(
     throw new TypeError(
       `${fn}: method must be one of ${CALIBRATION_METHODS.join(", ")}; got ${_show(method)}`,
     );
-  const opTypes = _stringList(options.opTypes, "opTypes", fn) ?? _INT8_DEFAULT_OP_TYPES;
+  const opTypes = _stringList(options.opTypes, "opTypes", fn) ?? INT8_DEFAULT_OP_TYPES;
   for (const t of opTypes) {
-    if (!_INT8_OP_TYPES.includes(t))
+    if (!INT8_OP_TYPES.includes(t))
       throw new RangeError(
-        `${fn}: opTypes: int8 cannot quantize ${_show(t)} (it quantizes ${_INT8_OP_TYPES.join(", ")})`,
+        `${fn}: opTypes: int8 cannot quantize ${_show(t)} (it quantizes ${INT8_OP_TYPES.join(", ")})`,
       );
   }
   const exclude = new Set(_stringList(options.exclude, "exclude", fn) ?? []);

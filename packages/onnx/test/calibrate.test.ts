@@ -70,6 +70,34 @@ describe("calibrate", () => {
     expect(m.graph!.output.map((o) => o.name)).toEqual(["y"]);
   });
 
+  it("min-max methods fetch each tensor's minimum and maximum (two scalars), computed in the model, not the tensor", async () => {
+    const fetched: number[] = [];
+    const recording: typeof engine = {
+      async createSession(bytes) {
+        const s = await engine.createSession(bytes);
+        return {
+          ...s,
+          async run(feeds, names) {
+            const r = await s.run(feeds, names);
+            for (const t of Object.values(r)) fetched.push(t.data.length);
+            return r;
+          },
+        };
+      },
+    };
+    const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 5);
+    const { ranges } = await calibrate(reluIfModel(), {
+      engine: recording,
+      samples: [{ ...sample([], true), x: f32(x, [1000]) }],
+      tensors: ["r", "t"],
+      method: "moving_average_minmax",
+    });
+    expect(fetched).toEqual([1, 1, 1, 1]);
+    const max = Math.max(...x);
+    expect([ranges.get("r")!.minVal, ranges.get("r")!.maxVal]).toEqual([0, max]);
+    expect(ranges.get("t")!.maxVal).toBe(Math.fround(2 * max));
+  });
+
   it("streams into the chosen observer: percentile differs from min-max on an outlier", async () => {
     const rng = new Rng(1);
     const xs = Array.from({ length: 4 }, () => Array.from({ length: 1000 }, () => rng.next()));

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { _INT8_DEFAULT_OP_TYPES } from "../src/_qdqLayout";
 import { _attr, _node } from "../src/_quantGraph";
 import { fromArray } from "../src/fromArray";
+import { INT8_DEFAULT_OP_TYPES } from "../src/int8OpTypes";
 import { ortEngine } from "../src/ortEngine";
 import { quantizeStatic } from "../src/quantizeStatic";
 import { readModel } from "../src/readModel";
@@ -124,7 +124,7 @@ async function optimizedOps(bytes: Uint8Array): Promise<Map<string, number>> {
 describe("quantizeStatic: the QDQ layout onnxruntime fuses", () => {
   it("hard-swish, squeeze-excite and residual run as QLinear ops; Clip and Div go into the requantization", async () => {
     const m = mobileBlock();
-    const opTypes = [..._INT8_DEFAULT_OP_TYPES, "Add", "Mul"];
+    const opTypes = [...INT8_DEFAULT_OP_TYPES, "Add", "Mul"];
     const { model: q, report } = await quantizeStatic(m, { engine, samples: blockSamples, opTypes });
     const byName = new Map(report.nodes.map((n) => [n.name, n]));
     expect(byName.get("hs_add")!.detail).toBe("QDQ (uint8 activations, uint8 constant, Clip fused)");
