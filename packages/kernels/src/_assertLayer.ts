@@ -1,3 +1,4 @@
+import { assertConvGroups } from "@quantkit/tensor";
 import { _assertInstance, _assertIntIn, _assertLength, _assertPositiveInt } from "./_validate";
 import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
 
@@ -47,11 +48,7 @@ export function _assertConvLayer(layer: QuantizedConv2dLayer, name: string): voi
   }
   _assertIntIn(layer.padH, 0, Number.MAX_SAFE_INTEGER, `${name}.padH`);
   _assertIntIn(layer.padW, 0, Number.MAX_SAFE_INTEGER, `${name}.padW`);
-  if (layer.inChannels % layer.groups !== 0 || layer.outChannels % layer.groups !== 0) {
-    throw new RangeError(
-      `${name}.groups (${layer.groups}) must divide ${name}.inChannels (${layer.inChannels}) and ${name}.outChannels (${layer.outChannels})`,
-    );
-  }
+  assertConvGroups(layer.inChannels, layer.outChannels, layer.groups, `${name}.`);
   const weightLength = layer.outChannels * (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
   assertCommon(layer, layer.outChannels, weightLength, name);
 }

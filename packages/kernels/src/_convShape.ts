@@ -1,4 +1,4 @@
-import { convOutputSize, pair2d, type Size2d } from "@quantkit/tensor";
+import { assertConvGroups, convOutputSize, pair2d, type Size2d } from "@quantkit/tensor";
 
 import { _assertLength, _assertPositiveInt } from "./_validate";
 import type { QuantizedConv2dLayer } from "./types";
@@ -66,12 +66,7 @@ export function _convLayerShape(o: Conv2dShapeOptions): _ConvLayerShape {
   _assertPositiveInt(inChannels, "inChannels");
   _assertPositiveInt(outChannels, "outChannels");
   const groups = o.groups ?? 1;
-  _assertPositiveInt(groups, "groups");
-  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new RangeError(
-      `groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`,
-    );
-  }
+  assertConvGroups(inChannels, outChannels, groups);
   const [kernelH, kernelW] = _pair(o.kernelSize, 1, "kernelSize");
   const [strideH, strideW] = _pair(o.stride, 1, "stride");
   const [padH, padW] = _pair(o.padding, 0, "padding", true);

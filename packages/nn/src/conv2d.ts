@@ -1,5 +1,5 @@
 import type { Shape, Tensor } from "@quantkit/tensor";
-import { assertOptions, pair2d, type Size2d } from "@quantkit/tensor";
+import { assertConvGroups, assertOptions, pair2d, type Size2d } from "@quantkit/tensor";
 import { type Conv2dGeometry, conv2dBackward, conv2dForward } from "./conv2dOps";
 import { _rngOf, type InitOptions, resetLinearLike } from "./init";
 import { _checkGrad, _checkInput, _noForward, Module } from "./module";
@@ -65,11 +65,7 @@ export class Conv2d extends Module {
     const [strideH, strideW] = pair2d(options.stride ?? 1, "stride", 1);
     const [dilationH, dilationW] = pair2d(options.dilation ?? 1, "dilation", 1);
     const groups = options.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new RangeError(
-        `groups must be a positive integer dividing inChannels (${inChannels}) and outChannels (${outChannels}), got ${groups}`,
-      );
-    }
+    assertConvGroups(inChannels, outChannels, groups);
     const padding = options.padding ?? 0;
     let pads: [number, number, number, number];
     if (padding === "valid") pads = [0, 0, 0, 0];

@@ -50,7 +50,10 @@ describe("Conv2d, known answers", () => {
   });
   it("clear errors", () => {
     expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(
-      /groups must be a positive integer dividing inChannels \(3\)/,
+      new RangeError("groups (2) must divide inChannels (3) and outChannels (4)"),
+    );
+    expect(() => new Conv2d(3, 3, 3, { groups: 0 })).toThrow(
+      new RangeError("groups must be a positive integer, got 0"),
     );
     expect(() => new Conv2d(1, 1, 3, { padding: "same", stride: 2 })).toThrow(
       "padding 'same' needs stride 1, as in PyTorch",

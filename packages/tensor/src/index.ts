@@ -1,3 +1,4 @@
+export { assertConvGroups } from "./assertConvGroups";
 export { assertOptions } from "./assertOptions";
 export { convOutputSize, poolOutputSize, type WindowOptions } from "./outputSize";
 export { pair2d, type Size2d } from "./pair2d";
