@@ -1,5 +1,3 @@
-import { createCpuKernels, type Kernels } from "@quantkit/kernels";
-import { createGpuKernels, type GpuBackend, isGpuBackendSupported } from "@quantkit/kernels-gpu";
 import { Adam, argmax, createMlp, fit, Identity, Linear, loadStateDict, ReLU, stateDict } from "@quantkit/nn";
 import {
   createQConfig,
@@ -10,22 +8,12 @@ import {
   quantizationReport,
 } from "@quantkit/ptq";
 import { afterAll, describe, expect, it } from "vitest";
+import { batchesOf, mnistSlice } from "../../ptq/test/_fixtures";
+import { kernelBackends } from "../../ptq/test/_kernelSets";
 import { convert, disableObserver, FakeQuantize, prepareQat, QatConv2d, QatLinear } from "../src/index";
-import { batchesOf, mnistSlice } from "./_fixtures";
 
-const gpuNames: GpuBackend[] = [
-  "cpu",
-  ...(process.env.DISPLAY && isGpuBackendSupported("headlessgl") ? (["headlessgl"] as const) : []),
-];
-const gpu = gpuNames.map((b) => createGpuKernels({ backend: b }));
-const kernelSets: Array<[string, Kernels]> = [
-  ["cpu wasm-simd", createCpuKernels()],
-  ["cpu js", createCpuKernels({ simd: false })],
-  ...gpu.map((k) => [`gpu.js ${k.backend}`, k] as [string, Kernels]),
-];
-afterAll(async () => {
-  for (const k of gpu) await k.destroy();
-});
+const { kernelSets, destroy } = kernelBackends();
+afterAll(destroy);
 
 describe("prepareQat", () => {
   it("fuses, puts fake quantizers on the input, weights and outputs, and keeps the float model's parameter names", () => {
@@ -108,7 +96,7 @@ describe("quantization-aware training, end to end on an MNIST slice", () => {
   it("trains with @quantkit/nn's fit, converts to the same integer model as PTQ, and the integer model agrees with the fake-quantized float model on >= 99.5% of predictions on every backend", async () => {
     const data = await mnistSlice(1500, 400);
     const qat = prepareQat(createMlp([784, 32, 10], { seed: 0 }), defaultQatQConfig);
-    const result = await fit(qat, batchesOf(data.train.images, data.train.labels, 784, 10), {
+    const result = await fit(qat, batchesOf(data.train.images, data.train.labels, [784], 10), {
       optimizer: new Adam(qat.parameters(), { lr: 2e-3 }),
     });
     expect(result.epochs[0]!.loss).toBeLessThan(1.2);
