@@ -52,5 +52,15 @@ export interface InferenceSession {
  * ```
  */
 export interface InferenceEngine {
-  createSession(model: Uint8Array): Promise<InferenceSession>;
+  /** A session of `model`; `hints` say what it is for (an engine may ignore them). */
+  createSession(model: Uint8Array, hints?: SessionHints): Promise<InferenceSession>;
+}
+
+/**
+ * What a session is for, so that an engine can choose its settings: `calibration` sessions (made by
+ * {@link calibrate}) run a copy of the model that returns many inner tensors or their min and max, once
+ * per sample, on inputs whose shapes often differ from sample to sample.
+ */
+export interface SessionHints {
+  calibration?: boolean;
 }

@@ -124,7 +124,7 @@ export async function calibrate(model: ModelProto, options: CalibrateOptions): P
     : { ..._exposeTensors(model, inner), minMax: new Map<string, [string, string]>() };
   const { outputs, skipped, minMax } = exposed;
   const observers = new Map<string, Observer>();
-  const session = await engine.createSession(writeModel(exposed.model));
+  const session = await engine.createSession(writeModel(exposed.model), { calibration: true });
   const fetch = [...new Set([...outputs.values(), ...[...minMax.values()].flat()])];
   try {
     for (let i = 0; i < list.length; i++) {

@@ -59,7 +59,13 @@ export {
 export { FLOAT16_OP_BLOCK_LIST } from "./float16OpBlockList";
 export { type FromArrayOptions, fromArray } from "./fromArray";
 export { type GraphEntry, graphs } from "./graphs";
-export type { EngineFeeds, EngineTensor, InferenceEngine, InferenceSession } from "./InferenceEngine";
+export type {
+  EngineFeeds,
+  EngineTensor,
+  InferenceEngine,
+  InferenceSession,
+  SessionHints,
+} from "./InferenceEngine";
 export { getInitializer, removeInitializer, setInitializer } from "./initializer";
 export { type DataTypeStats, inspect, type ModelReport } from "./inspect";
 export { INT8_DEFAULT_OP_TYPES, INT8_OP_TYPES } from "./int8OpTypes";

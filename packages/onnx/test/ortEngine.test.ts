@@ -70,6 +70,12 @@ describe("ortEngine", () => {
     await s.run({ x: { type: "float32", data: Float32Array.of(2), dims: [1] } });
     await s.release?.(); // the fake session has no release: nothing to free
     expect(seen).toEqual([{ intraOpNumThreads: 1 }, true, true]);
+    // a calibration session: no memory pattern, unless the caller's sessionOptions set one
+    seen.length = 0;
+    await engine.createSession(new Uint8Array(), { calibration: true });
+    const mine = ortEngine(fake as never, { sessionOptions: { enableMemPattern: true } });
+    await mine.createSession(new Uint8Array(), { calibration: true });
+    expect(seen).toEqual([{ enableMemPattern: false, intraOpNumThreads: 1 }, { enableMemPattern: true }]);
   });
   it("rejects what is not ONNX Runtime's namespace, and unknown options", () => {
     expect(() => ortEngine({} as never)).toThrow(
