@@ -68,34 +68,23 @@ describe("FakeQuantize", () => {
     expect(fq.scale![0]).toBe(f32(f32(1.01) / 255));
   });
 
-  it("observedRange() is the min and max of every batch seen with the observer enabled, whatever the observer", () => {
-    const perChannel = { qscheme: "per_channel_symmetric", dtype: "qint8" } as const;
-    for (const [observer, options] of [
-      ["minmax", {}],
-      ["minmax", perChannel],
-      ["moving_average_minmax", {}],
-      ["moving_average_minmax", perChannel],
-      ["percentile", {}],
-    ] as const) {
-      const rng = new Rng(11);
-      const fq = new FakeQuantize({ observer, options });
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      const batch = (lo: number, hi: number, counted: boolean) => {
-        const x = rng.fillUniform(new Float32Array(6 * 7), lo, hi);
-        fq.forward(x, [6, 7]);
-        if (counted) for (const v of x) [min, max] = [Math.min(min, v), Math.max(max, v)];
-        expect(fq.observedRange(), `${observer} ${options.qscheme ?? ""}`).toEqual({ min, max });
-      };
-      batch(-1, 2, true);
-      batch(-0.5, 0.5, true); // inside the range so far: nothing moves
-      batch(-3, 1, true);
-      fq.observer.reset(); // the observer forgets; the fake quantizer's observed range does not
-      batch(-0.25, 0.25, true);
-      batch(0, 4, true);
+  it("observedRange() spans the batches seen while observerEnabled, kept across an observer reset (ptq's ObserverModule)", () => {
+    for (const options of [{}, { qscheme: "per_channel_symmetric", dtype: "qint8" }] as const) {
+      const fq = new FakeQuantize({ observer: "minmax", options });
+      expect(fq.observedRange()).toBeNull();
+      fq.forward(Float32Array.of(-1, 2, 0.5, 0), [2, 2]);
+      fq.forward(Float32Array.of(0, 0.25, -3, 1), [2, 2]);
+      expect(fq.observedRange()).toEqual({ min: -3, max: 2 });
+      fq.observer.reset();
+      fq.forward(Float32Array.of(0, 4, 0, 0), [2, 2]);
+      expect(fq.observedRange()).toEqual({ min: -3, max: 4 });
       fq.observerEnabled = false;
-      batch(-9, 9, false); // not observed
+      fq.forward(Float32Array.of(-9, 9, 0, 0), [2, 2]);
+      expect(fq.observedRange()).toEqual({ min: -3, max: 4 });
     }
+    const percentile = new FakeQuantize({ observer: "percentile" });
+    percentile.forward(Float32Array.of(-0.5, 0, 0.5, 1000), [4]);
+    expect(percentile.observedRange()).toEqual({ min: -0.5, max: 1000 });
   });
 
   it("fails clearly without a range or before forward", () => {
