@@ -1,12 +1,7 @@
-import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
 import { awq, awqScale, quantizeBlockwise } from "../src/index";
 import { correlatedActivations, outputMse } from "./_activations";
-
-function gaussian(seed: number, n: number, std = 1): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal(0, std));
-}
+import { gaussian } from "./_gaussian";
 
 describe("awqScale", () => {
   const K = 64;
