@@ -10,7 +10,7 @@ import { formatBytes, formatInt, formatPercent, formatSig } from "../lib/format"
 import { compareGranularity, type GranularityKind, groupSizesFor } from "../lib/granularity";
 import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView } from "../ui/chart";
-import { Controls, Segmented, Select, Slider } from "../ui/controls";
+import { BitsSlider, Controls, Segmented, Select } from "../ui/controls";
 import { describeModel, isStale, useCurrentModel } from "../ui/currentModel";
 import {
   Columns,
@@ -167,15 +167,7 @@ export default function Granularity(props: { info: SectionInfo }): JSX.Element {
           ],
           onChange: setLayer,
         }),
-        h(Slider, {
-          id: "g-bits",
-          label: "Bits",
-          min: 2,
-          max: 8,
-          value: bits,
-          onInput: setBits,
-          format: (b) => `${b} bits`,
-        }),
+        h(BitsSlider, { id: "g-bits", label: "Bits", value: bits, onInput: setBits }),
         h(Select<number>, {
           id: "g-group",
           label: "Group size g",

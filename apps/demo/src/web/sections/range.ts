@@ -7,19 +7,24 @@ import type { ChartConfiguration } from "chart.js";
 import { h, type JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Scheme } from "../lib/deckQuantize";
-import { DISTRIBUTIONS, type DistributionKind, deckTensor } from "../lib/distributions";
+import { type DistributionKind, deckTensor } from "../lib/distributions";
 import { formatF32, formatMs, formatOrdinal, formatSig } from "../lib/format";
-import { extent, histogram, histogramSteps } from "../lib/histogram";
+import { extent, histogram } from "../lib/histogram";
 import { RANGE_METHODS } from "../lib/rangeExperiment";
 import { rangeVerdict } from "../lib/rangeVerdict";
 import type { SectionInfo } from "../sectionInfo";
 import { axisTitle, ChartView, type MarkerLine } from "../ui/chart";
-import { Controls, Segmented, Select, Slider } from "../ui/controls";
+import { BitsSlider, Controls, Segmented, Select } from "../ui/controls";
+import { DistributionSelect } from "../ui/DistributionSelect";
+import { countAxis, histogramDataset, histogramPoints } from "../ui/histogramChart";
 import { DataTable, DeckQuote, ErrorBox, Figure, Note, Panel, SectionFrame } from "../ui/layout";
 import { palette } from "../ui/palette";
 import { useJob } from "../ui/useJob";
 
 const PERCENTILES = [99, 99.9, 99.99, 99.999] as const;
+
+/** A strategy's name as the deck gives it (the method's id when it has none). */
+const _methodLabel = (method: string) => RANGE_METHODS.find((m) => m.method === method)?.label ?? method;
 
 export default function Range(props: { info: SectionInfo }): JSX.Element {
   const [kind, setKind] = useState<DistributionKind>("outlier");
@@ -52,7 +57,7 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
     return {
       type: "bar",
       data: {
-        labels: rows.map((r) => RANGE_METHODS.find((m) => m.method === r.method)?.label ?? r.method),
+        labels: rows.map((r) => _methodLabel(r.method)),
         datasets: [
           {
             label: "chosen range [β, α]",
@@ -88,11 +93,11 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
     const { lo, hi } = xRange;
     const hist = histogram(data.x, 200, lo, hi);
     const logY = kind === "outlier";
-    const pts = histogramSteps(hist).map((p) => ({ x: p.x, y: logY ? Math.max(p.y, 0.7) : p.y }));
+    const pts = histogramPoints(hist, logY);
     const lines: MarkerLine[] = [];
     rows?.forEach((r, i) => {
       const color = colorOf(i);
-      const label = RANGE_METHODS.find((m) => m.method === r.method)?.label ?? r.method;
+      const label = _methodLabel(r.method);
       lines.push({ x: r.maxVal, color, width: 2, label: `${label} α`, dash: i % 2 ? [5, 3] : [] });
       lines.push({ x: r.minVal, color, width: 2, dash: i % 2 ? [5, 3] : [] });
     });
@@ -100,16 +105,11 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
       type: "line",
       data: {
         datasets: [
-          {
-            label: "values",
-            data: pts,
-            stepped: "after",
-            borderColor: palette.muted,
-            backgroundColor: "rgba(91, 100, 120, 0.15)",
-            fill: "origin",
-            pointRadius: 0,
-            borderWidth: 1,
-          },
+          histogramDataset("values", pts, {
+            line: palette.muted,
+            fill: "rgba(91, 100, 120, 0.15)",
+            width: 1,
+          }),
         ],
       },
       options: {
@@ -121,9 +121,7 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
         },
         scales: {
           x: { type: "linear", min: xRange.min, max: xRange.max, title: axisTitle("value x") },
-          y: logY
-            ? { type: "logarithmic", min: 0.7, title: axisTitle("count per bin (log scale)") }
-            : { type: "linear", beginAtZero: true, title: axisTitle("count per bin") },
+          y: countAxis(logY),
         },
       },
     };
@@ -135,7 +133,7 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
     return {
       type: "bar",
       data: {
-        labels: rows.map((r) => RANGE_METHODS.find((m) => m.method === r.method)?.label ?? r.method),
+        labels: rows.map((r) => _methodLabel(r.method)),
         datasets: [
           {
             label: hasOutlier ? "MSE without the outlier" : "MSE",
@@ -194,22 +192,8 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
       h(
         Controls,
         null,
-        h(Select<DistributionKind>, {
-          id: "r-dist",
-          label: "Distribution",
-          value: kind,
-          options: DISTRIBUTIONS.map((d) => ({ value: d.kind, label: d.label, title: d.description })),
-          onChange: setKind,
-        }),
-        h(Slider, {
-          id: "r-bits",
-          label: "Bits",
-          min: 2,
-          max: 8,
-          value: bits,
-          onInput: setBits,
-          format: (b) => `${b} bits`,
-        }),
+        h(DistributionSelect, { id: "r-dist", value: kind, onChange: setKind }),
+        h(BitsSlider, { id: "r-bits", label: "Bits", value: bits, onInput: setBits }),
         h(Segmented<Scheme>, {
           id: "r-scheme",
           label: "Scheme",
@@ -300,11 +284,7 @@ export default function Range(props: { info: SectionInfo }): JSX.Element {
               ],
               numeric: [false, true, true, true, true, true, true, true],
               rows: rows.map((r) => [
-                h(
-                  "span",
-                  { "data-testid": `r-row-${r.method}` },
-                  RANGE_METHODS.find((m) => m.method === r.method)?.label ?? r.method,
-                ),
+                h("span", { "data-testid": `r-row-${r.method}` }, _methodLabel(r.method)),
                 `[${formatSig(r.minVal, 4)}, ${formatSig(r.maxVal, 4)}]`,
                 formatF32(r.scale),
                 String(r.zeroPoint),

@@ -188,3 +188,15 @@ export function RunButton(props: {
 export function Controls(props: { children?: ComponentChildren }): JSX.Element {
   return h("div", { class: "controls" }, props.children);
 }
+
+/** The bit width n of a quantizer, 2 to 8, shown as "4 bits". */
+export function BitsSlider(props: {
+  id: string;
+  label: string;
+  value: number;
+  onInput: (bits: number) => void;
+}): JSX.Element {
+  return h(Slider, { ...props, min: 2, max: 8, format: _bitsLabel });
+}
+
+const _bitsLabel = (bits: number) => `${bits} bits`;
