@@ -1,6 +1,6 @@
 import { _WASM_PLAIN_BASE64, _WASM_SHARED_BASE64 } from "./_wasmBytes";
 
-/** The functions of the SIMD module (scripts/wasmText.ts documents each; every pointer is a byte offset). */
+/** The functions of the SIMD module (scripts/wasm*.ts document each; every pointer is a byte offset). */
 export interface _WasmExports {
   gemm_s16(
     a: number,
