@@ -11,20 +11,6 @@ export function _matmulF32(a: Float32Array, b: Float32Array, options: MatmulF32O
 
 let nonZero = new Int32Array(1024);
 
-/** out[c, r] = src[r, c] for a rows x cols matrix. */
-export function _transpose(
-  src: Float32Array,
-  rows: number,
-  cols: number,
-  out = new Float32Array(rows * cols),
-): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = src[row + c]!;
-  }
-  return out;
-}
-
 /**
  * C[M, N] += A^T B for A [K, M] and B [K, N]: a weight gradient (dY^T X) added straight into `grad`,
  * without a transposed copy of dY, a temporary or a second pass (kernels' matmulF32 has no

@@ -1,5 +1,5 @@
-import { convOutputSize, type Shape, type Tensor } from "@quantkit/tensor";
-import { _matmulF32, _transpose } from "./_gemm";
+import { convOutputSize, type Shape, type Tensor, transpose2d } from "@quantkit/tensor";
+import { _matmulF32 } from "./_gemm";
 
 /**
  * A 2-D convolution's geometry (NCHW input, OIHW weight `[outChannels, inChannels / groups,
@@ -226,7 +226,7 @@ export function conv2dBackward(
   const dCols = new Float32Array(k * p);
   // W_g^T [k, og], computed once per group.
   const wT = Array.from({ length: g.groups }, (_, grp) =>
-    _transpose(weight.subarray(grp * og * k, (grp + 1) * og * k), og, k),
+    transpose2d(weight.subarray(grp * og * k, (grp + 1) * og * k), og, k),
   );
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < g.groups; grp++) {

@@ -6,3 +6,4 @@ export { readRegularFile } from "./readRegularFile";
 export { Rng } from "./rng";
 export { assertShape, normalizeAxis, type Shape, sizeOf, splitAtAxis, stridesOf } from "./shape";
 export { assertFinite, type Tensor, type TypedArray, tensor } from "./tensor";
+export { transpose2d } from "./transpose2d";

@@ -1,4 +1,4 @@
-import { assertFinite } from "@quantkit/tensor";
+import { assertFinite, transpose2d } from "@quantkit/tensor";
 import type { BlockBits, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 
 /** Throws on keys of `options` outside `allowed` (a typo would otherwise be ignored silently). */
@@ -131,17 +131,7 @@ export function _weightNK(
 ): { N: number; K: number; w: Float32Array } {
   const { rows, cols, data } = _checkMatrix(weight, shape, "weight", fn);
   if (layout === "NK") return { N: rows, K: cols, w: data };
-  return { N: cols, K: rows, w: _transpose(data, rows, cols) };
-}
-
-/** [rows, cols] -> [cols, rows]. */
-export function _transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = a[base + c]!;
-  }
-  return out;
+  return { N: cols, K: rows, w: transpose2d(data, rows, cols) };
 }
 
 /** Calibration inputs x [rows, K] for a method that needs them: present, a whole number of rows, finite. */

@@ -1,7 +1,8 @@
+import { transpose2d } from "@quantkit/tensor";
 import { _awqClip } from "./_awqClip";
 import { _parseBlock } from "./_blockOptions";
 import { _dequantizeNK, _rtn } from "./_ortBlock";
-import { _checkBoolean, _checkCalibration, _checkMatrix, _checkNumber, _transpose } from "./_validate";
+import { _checkBoolean, _checkCalibration, _checkMatrix, _checkNumber } from "./_validate";
 import { _awqScaleSearch, _SCALE_KEYS, type AwqScaleOptions } from "./awqScale";
 import type { BlockQuantized } from "./blockQuantized";
 
@@ -124,9 +125,9 @@ export function awq(
     scales,
     zeroPoints,
     layout,
-    dequantized: layout === "NK" ? deq : _transpose(deq, N, K),
+    dequantized: layout === "NK" ? deq : transpose2d(deq, N, K),
     inputScale: Float32Array.from(inputScale),
-    equivalentWeight: layout === "NK" ? equivalent : _transpose(equivalent, N, K),
+    equivalentWeight: layout === "NK" ? equivalent : transpose2d(equivalent, N, K),
     alpha,
     losses,
     clipRatios,

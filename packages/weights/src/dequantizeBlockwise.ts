@@ -1,5 +1,5 @@
+import { transpose2d } from "@quantkit/tensor";
 import { _dequantizeNK } from "./_ortBlock";
-import { _transpose } from "./_validate";
 import type { BlockQuantized } from "./blockQuantized";
 
 /**
@@ -30,5 +30,5 @@ export function dequantizeBlockwise(
     );
   }
   const deq = _dequantizeNK(q.codes, q.scales, q.zeroPoints, q.N, q.K, q.blockSize);
-  return layout === "NK" ? deq : _transpose(deq, q.N, q.K);
+  return layout === "NK" ? deq : transpose2d(deq, q.N, q.K);
 }

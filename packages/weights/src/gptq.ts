@@ -1,7 +1,8 @@
+import { transpose2d } from "@quantkit/tensor";
 import { _parseBlock, type BlockOptions } from "./_blockOptions";
 import { _upperCholeskyOfInverse } from "./_cholesky";
 import { _blockScaleZeroPoint, _code, _dequantizeNK, _reciprocal } from "./_ortBlock";
-import { _checkBoolean, _checkNumber, _transpose } from "./_validate";
+import { _checkBoolean, _checkNumber } from "./_validate";
 import type { BlockQuantized } from "./blockQuantized";
 import { HessianAccumulator } from "./HessianAccumulator";
 
@@ -208,7 +209,7 @@ export function gptq(
     scales,
     zeroPoints,
     layout,
-    dequantized: layout === "NK" ? deq : _transpose(deq, N, K),
+    dequantized: layout === "NK" ? deq : transpose2d(deq, N, K),
     report: {
       samples: acc.samples,
       deadColumns,

@@ -1,8 +1,9 @@
 import { float16 } from "@quantkit/numeric";
 import { roundHalfToEven } from "@quantkit/quantizers";
+import { transpose2d } from "@quantkit/tensor";
 import { _parseBlock, type BlockOptions } from "./_blockOptions";
 import { _dequantizeNK } from "./_ortBlock";
-import { _checkBoolean, _checkNumber, _transpose } from "./_validate";
+import { _checkBoolean, _checkNumber } from "./_validate";
 import type { BlockQuantized } from "./blockQuantized";
 
 /** HQQ's options (asymmetric blocks only: `symmetric` is not taken). */
@@ -191,7 +192,7 @@ export function hqq(
     scales,
     zeroPoints,
     layout,
-    dequantized: layout === "NK" ? deq : _transpose(deq, N, K),
+    dequantized: layout === "NK" ? deq : transpose2d(deq, N, K),
     history: Float64Array.from(history),
     bestIteration,
   };

@@ -1,6 +1,6 @@
+import { transpose2d } from "@quantkit/tensor";
 import { _parseBlock, type BlockOptions } from "./_blockOptions";
 import { _dequantizeNK, _rtn } from "./_ortBlock";
-import { _transpose } from "./_validate";
 import type { BlockQuantized } from "./blockQuantized";
 
 /**
@@ -47,6 +47,6 @@ export function quantizeBlockwise(
     scales,
     zeroPoints,
     layout,
-    dequantized: layout === "NK" ? deq : _transpose(deq, N, K),
+    dequantized: layout === "NK" ? deq : transpose2d(deq, N, K),
   };
 }
