@@ -2,7 +2,13 @@
 // ptq's predictions. Models trained here on bundled MNIST digits; the full 10,000-digit figures are in
 // bench/exportQuantizedModel.bench.ts and the README.
 import { Conv2d, createMlp, Flatten, Linear, MaxPool2d, ReLU, Sequential } from "@quantkit/nn";
-import { defaultPerChannelQConfig, defaultQConfig, type QuantizedModel } from "@quantkit/ptq";
+import {
+  defaultPerChannelQConfig,
+  defaultQConfig,
+  parseQuantizedModel,
+  type QuantizedModel,
+  serializeQuantizedModel,
+} from "@quantkit/ptq";
 import { Rng } from "@quantkit/tensor";
 import * as ortNode from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -134,6 +140,13 @@ describe("exportQuantizedModel", () => {
     let steps = 0;
     for (let i = 0; i < y.length; i++) steps = Math.max(steps, Math.abs(y[i]! - ours[i]!) / q.output.scale);
     expect(steps).toBeLessThanOrEqual(1.001);
+  });
+
+  it("a model saved and loaded by ptq (serializeQuantizedModel -> parseQuantizedModel) exports to the same bytes", () => {
+    for (const q of [mlp, cnn]) {
+      const loaded = parseQuantizedModel(serializeQuantizedModel(q));
+      expect(writeModel(exportQuantizedModel(loaded))).toEqual(writeModel(exportQuantizedModel(q)));
+    }
   });
 
   it("rejects unknown options, bad option values and models that are not QuantizedModels, naming them", () => {

@@ -103,7 +103,7 @@ describe("importSequential", () => {
     expect(d).toBeLessThan(1e-4);
   });
 
-  it("Gemm with transB 0, alpha and beta, and MatMul + Add, compute what onnxruntime computes", async () => {
+  it("Gemm with transB 0, alpha and beta, and MatMul + Add of a Constant node's bias, compute what onnxruntime computes", async () => {
     const gemm = chain(
       [makeNode("Gemm", ["x", "B", "C"], ["y"], { name: "/fc/Gemm", attributes: { alpha: 0.5, beta: 1.5 } })],
       [init("B", [6, 4], 1), init("C", [4], 2)],
@@ -112,11 +112,12 @@ describe("importSequential", () => {
     expect(await maxDiff(gemm, [6])).toBeLessThan(1e-5);
     const matmul = chain(
       [
+        makeNode("Constant", [], ["b"], { name: "bias", attributes: { value: init("b", [5], 4) } }),
         makeNode("MatMul", ["x", "W"], ["h"], { name: "/fc1/MatMul" }),
         makeNode("Add", ["b", "h"], ["a"], { name: "/fc1/Add" }),
         makeNode("Relu", ["a"], ["y"], { name: "/act/Relu" }),
       ],
-      [init("W", [6, 5], 3), init("b", [5], 4)],
+      [init("W", [6, 5], 3)],
       ["n", 6],
     );
     expect(await maxDiff(matmul, [6])).toBeLessThan(1e-5);
