@@ -1,5 +1,6 @@
 // One ONNX node (with the constant inputs it reads) -> one @quantkit/nn module, for importSequential.
 import { BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, type Module, ReLU } from "@quantkit/nn";
+import { transpose2d } from "@quantkit/tensor";
 import { _show } from "./_errors";
 import type { NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { getAttribute } from "./attribute";
@@ -99,12 +100,8 @@ export function _gemm(c: _NodeContext, extraBias: Float32Array | null): Linear {
   const hasBias = cTensor !== undefined || extraBias !== null;
   const linear = new Linear(inF, outF, { bias: hasBias });
   const w = linear.weight.data;
-  for (let o = 0; o < outF; o++) {
-    for (let i = 0; i < inF; i++) {
-      const v = transB === 1 ? values[o * inF + i]! : values[i * outF + o]!;
-      w[o * inF + i] = alpha === 1 ? v : Math.fround(alpha * v);
-    }
-  }
+  w.set(transB === 1 ? values : transpose2d(values, inF, outF));
+  if (alpha !== 1) for (let j = 0; j < w.length; j++) w[j] = Math.fround(alpha * w[j]!);
   if (linear.bias !== null) {
     const bias = linear.bias.data;
     bias.fill(0);
@@ -125,8 +122,7 @@ export function _matMul(c: _NodeContext, bias: Float32Array | null): Linear {
   const [inF, outF] = [bd[0]!, bd[1]!];
   const values = toFloat32Array(b);
   const linear = new Linear(inF, outF, { bias: bias !== null });
-  const w = linear.weight.data;
-  for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) w[o * inF + i] = values[i * outF + o]!;
+  linear.weight.data.set(transpose2d(values, inF, outF));
   if (bias !== null) linear.bias!.data.set(bias);
   return linear;
 }

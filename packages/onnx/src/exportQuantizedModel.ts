@@ -1,5 +1,6 @@
 import type { ActivationQParams, IntegerConv2d, IntegerFlatten, IntegerLinear } from "@quantkit/ptq";
 import { QuantizedModel } from "@quantkit/ptq";
+import { transpose2d } from "@quantkit/tensor";
 import { _checkOptions, _show } from "./_errors";
 import type { ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { DataType } from "./dataType";
@@ -134,10 +135,7 @@ function _linear(b: _Builder, layer: IntegerLinear, c: Codes, rank: number): Cod
     y = b.node("Gemm", [x, w, bias], `${p}.output`, `${p}/Gemm`, { transB: 1 });
   } else {
     // MatMul takes B as [in, out]: the codes are transposed (exactly) and the channel axis becomes 1.
-    const t = new Int8Array(inFeatures * outFeatures);
-    const src = layer.kernel.weight;
-    for (let o = 0; o < outFeatures; o++)
-      for (let i = 0; i < inFeatures; i++) t[i * outFeatures + o] = src[o * inFeatures + i]!;
+    const t = transpose2d(layer.kernel.weight, outFeatures, inFeatures);
     const w = _weight(b, layer, [inFeatures, outFeatures], t, 1);
     const bias = _bias(b, layer, c.qparams);
     const m = b.node("MatMul", [x, w], `${p}.matmul`, `${p}/MatMul`);
