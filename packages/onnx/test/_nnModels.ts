@@ -1,9 +1,7 @@
 // Models of @quantkit/nn trained on the bundled MNIST digits (seeded, a second or two) and quantized by
 // @quantkit/ptq / @quantkit/qat, for the tests of the "@quantkit/onnx/nn" bridge.
-import { loadBundledMnist, normalize, shuffleDataset, sliceDataset } from "@quantkit/datasets";
 import {
   Adam,
-  type Batch,
   BatchNorm2d,
   Conv2d,
   Flatten,
@@ -17,33 +15,14 @@ import {
 import { calibrate, convert, prepare, type QConfig, type QuantizedModel } from "@quantkit/ptq";
 import { disableObserver, prepareQat } from "@quantkit/qat";
 import { Rng } from "@quantkit/tensor";
+import { batchesOf, mnistSlice } from "../../ptq/test/_fixtures";
 import type { InferenceSession } from "../src/index";
 
-/** Batches over flat arrays (views). */
-export function batchesOf(x: Float32Array, y: ArrayLike<number>, perSample: readonly number[], size: number) {
-  const features = perSample.reduce((a, b) => a * b, 1);
-  const n = x.length / features;
-  const out: Batch[] = [];
-  for (let s = 0; s < n; s += size) {
-    const b = Math.min(size, n - s);
-    out.push({
-      x: x.subarray(s * features, (s + b) * features),
-      y: Array.from({ length: b }, (_, i) => y[s + i]!),
-      size: b,
-      shape: [b, ...perSample],
-    });
-  }
-  return out;
-}
+/** Batches over flat arrays (views): ptq's test fixture. */
+export { batchesOf };
 
-/** A seeded slice of the bundled MNIST (normalised as the seed does). */
-export async function mnist(train: number, test: number) {
-  const split = await loadBundledMnist();
-  return {
-    train: sliceDataset(shuffleDataset(normalize(split.train), 0), 0, train),
-    test: sliceDataset(shuffleDataset(normalize(split.test), 0), 0, test),
-  };
-}
+/** A seeded slice of the bundled MNIST (normalised as the seed does): ptq's test fixture. */
+export const mnist = (train: number, test: number) => mnistSlice(train, test);
 
 /** A small CNN with Conv-BN-ReLU, MaxPool, Conv-ReLU, MaxPool (ceil mode), an unfused ReLU, Flatten, Linear. */
 export function smallCnn(seed = 0): Sequential {
