@@ -238,44 +238,47 @@ function _resolveRelative(dir: string, spec: string): string | null {
 }
 
 /**
- * Import cycles between the modules of each package's published source (`packages/x/src`, tests
- * excluded), type-only imports included: each as a closed path of files relative to the package.
+ * Import cycles between the modules of each package's published source and each app's source
+ * (`packages/x/src`, `apps/x/src`; tests excluded), type-only imports included: each as a closed path
+ * of files relative to the repository.
  */
 export function moduleCycles(root: string): string[][] {
   const cycles: string[][] = [];
-  const packagesDir = join(root, "packages");
-  if (!existsSync(packagesDir)) return cycles;
-  for (const entry of readdirSync(packagesDir).sort()) {
-    const base = join(packagesDir, entry);
-    const edges = new Map<string, string[]>();
-    for (const file of sourceFiles(join(base, "src"))) {
-      if (isTestFile(file)) continue;
-      const targets: string[] = [];
-      for (const spec of importsOf(file)) {
-        if (!spec.startsWith(".")) continue;
-        const target = _resolveRelative(dirname(file), spec);
-        if (target !== null) targets.push(target);
-      }
-      edges.set(file, targets);
-    }
-    const state = new Map<string, "open" | "done">();
-    const stack: string[] = [];
-    const visit = (n: string) => {
-      state.set(n, "open");
-      stack.push(n);
-      for (const m of edges.get(n) ?? []) {
-        if (state.get(m) === "open") {
-          cycles.push(
-            [...stack.slice(stack.indexOf(m)), m].map((f) => `packages/${entry}/${relative(base, f)}`),
-          );
-        } else if (!state.has(m)) visit(m);
-      }
-      stack.pop();
-      state.set(n, "done");
-    };
-    for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
+  for (const kind of ["packages", "apps"]) {
+    const dir = join(root, kind);
+    if (existsSync(dir))
+      for (const entry of readdirSync(dir).sort()) _cyclesOf(join(dir, entry), `${kind}/${entry}`, cycles);
   }
   return cycles;
+}
+
+/** Adds the import cycles among the non-test modules of `base/src` to `cycles`, labelled `label/...`. */
+function _cyclesOf(base: string, label: string, cycles: string[][]): void {
+  const edges = new Map<string, string[]>();
+  for (const file of sourceFiles(join(base, "src"))) {
+    if (isTestFile(file)) continue;
+    const targets: string[] = [];
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith(".")) continue;
+      const target = _resolveRelative(dirname(file), spec);
+      if (target !== null) targets.push(target);
+    }
+    edges.set(file, targets);
+  }
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, "open");
+    stack.push(n);
+    for (const m of edges.get(n) ?? []) {
+      if (state.get(m) === "open") {
+        cycles.push([...stack.slice(stack.indexOf(m)), m].map((f) => `${label}/${relative(base, f)}`));
+      } else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, "done");
+  };
+  for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
 }
 
 /**

@@ -45,7 +45,7 @@ describe("the package graph of the tree", () => {
     expect(Object.keys(KNOWN).filter((v) => !found.includes(v))).toEqual([]);
   });
 
-  it("has no import cycle between the modules of a package's src/", () => {
+  it("has no import cycle between the modules of a package's or an app's src/", () => {
     expect(moduleCycles(root).map((c) => c.join(" -> "))).toEqual([]);
   });
 

@@ -3,9 +3,7 @@ import type { CliIo } from "../io";
 import { choiceOption, intOption } from "../parse";
 import type { OnnxInspectOptions } from "./inspect";
 import { CALIBRATORS, MODES, type OnnxQuantizeOptions, Q4_METHODS } from "./quantizeOptions";
-
-/** Exit code of a usage error (bad or missing flag, bad flag value) of `quantkit onnx ...`. */
-export const USAGE_EXIT_CODE = 2;
+import { USAGE_EXIT_CODE, usageError } from "./usageError";
 
 /**
  * Makes commander's own errors of `command` (unknown option, missing argument, bad choice) exit with
@@ -16,11 +14,6 @@ function usageExit(command: Command): Command {
     if (error.exitCode === 0) throw error;
     throw new CommanderError(USAGE_EXIT_CODE, error.code, error.message);
   });
-}
-
-/** A usage error found after parsing (flags that exclude each other, a flag the mode needs). */
-export function usageError(message: string): CommanderError {
-  return new CommanderError(USAGE_EXIT_CODE, "quantkit.options", message);
 }
 
 /**

@@ -25,9 +25,9 @@ import { Progress } from "../progress";
 import { assertLoads } from "./assertLoads";
 import { type CalibrationSample, type GraphInput, readCalibrationSamples } from "./calibrationSamples";
 import { chooseKeepFloat } from "./keepFloat";
-import { usageError } from "./onnxCommand";
 import type { OnnxQuantizeOptions } from "./quantizeOptions";
 import { formatQuantizeReport, type OnnxQuantizeJson } from "./quantizeReport";
+import { usageError } from "./usageError";
 
 /** The graph inputs a sample must feed (initializers listed as inputs are not). */
 export function graphInputs(model: ModelProto): GraphInput[] {
