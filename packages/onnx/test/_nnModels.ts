@@ -2,6 +2,7 @@
 // @quantkit/ptq / @quantkit/qat, for the tests of the "@quantkit/onnx/nn" bridge.
 import {
   Adam,
+  argmax,
   BatchNorm2d,
   Conv2d,
   Flatten,
@@ -71,15 +72,9 @@ export async function qat(model: Module, data: Awaited<ReturnType<typeof mnist>>
   return convert(prepared, { inputShape: shape });
 }
 
-/** argmax of every row of [n, classes] logits (first on ties). */
+/** argmax of every row of [n, classes] logits (first on ties): nn's `argmax`. */
 export function argmaxRows(y: Float32Array, classes: number): Int32Array {
-  const out = new Int32Array(y.length / classes);
-  for (let i = 0; i < out.length; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (y[i * classes + k]! > y[i * classes + best]!) best = k;
-    out[i] = best;
-  }
-  return out;
+  return argmax(y, [y.length / classes, classes]);
 }
 
 /** The float32 logits a session gives for `x` as [n, ...perSample] (one input, one output). */

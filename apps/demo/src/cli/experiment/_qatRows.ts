@@ -1,6 +1,7 @@
 import { batches } from "@quantkit/datasets";
 import {
   Adam,
+  argmax,
   createMlp,
   evaluate,
   fit,
@@ -11,7 +12,7 @@ import {
 } from "@quantkit/nn";
 import { convert, createQConfig } from "@quantkit/ptq";
 import { disableObserver, prepareQat } from "@quantkit/qat";
-import { _argmaxRows, _fraction, _quantizedRow, type _Run } from "./_quantizedRow";
+import { _fraction, _quantizedRow, type _Run } from "./_quantizedRow";
 import type { QatSummary } from "./SeedExperimentSummary";
 
 /** QAT settings: modes, epochs and learning rates (the options' defaults applied by the caller). */
@@ -65,7 +66,8 @@ export async function _qatRows(run: _Run, fp32: Module, settings: _QatSettings):
     disableObserver(qat);
     qatStage.advance(0, `QAT ${mode}: convert`);
     qat.eval();
-    const qatFloat = _argmaxRows(qat.call(test.images, [testBatch, test.rows * test.cols]).data, testBatch);
+    const qatLogits = qat.call(test.images, [testBatch, test.rows * test.cols]);
+    const qatFloat = argmax(qatLogits.data, qatLogits.shape);
     const q = convert(qat);
     qatStage.advance(1);
     const row: QatSummary = {

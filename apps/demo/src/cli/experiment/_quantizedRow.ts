@@ -1,4 +1,5 @@
 import type { Dataset } from "@quantkit/datasets";
+import { argmax } from "@quantkit/nn";
 import { fakeQuantizedForward, type QuantizedModel, serializeQuantizedModel } from "@quantkit/ptq";
 import type { _Stage, _stageProgress } from "./_stageProgress";
 import type { TimingStats } from "./_time";
@@ -41,18 +42,6 @@ export interface _Run {
   stopped(): boolean;
 }
 
-/** The predicted class of each of `rows` rows of logits or output codes. */
-export function _argmaxRows(v: ArrayLike<number>, rows: number): Int32Array {
-  const c = v.length / rows;
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let j = 1; j < c; j++) if (v[r * c + j]! > v[r * c + best]!) best = j;
-    out[r] = best;
-  }
-  return out;
-}
-
 /** The fraction of positions where `a` and `b` hold the same value. */
 export function _fraction(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let same = 0;
@@ -84,9 +73,10 @@ export function _quantizedRow(
   stage.advance(0, `${extra.calibrator}: test accuracy`);
   const xq = q.quantizeInput(test.images, testBatch);
   const codes = q.forwardCodes(xq, testBatch, { kernels: accuracyBackend.kernels });
-  const predictions = _argmaxRows(codes, testBatch);
+  const predictions = argmax(codes, [testBatch, q.outputSize]);
   const correct = predictions.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0);
-  const simulated = _argmaxRows(fakeQuantizedForward(q, test.images, testBatch).data, testBatch);
+  const fakeQuantized = fakeQuantizedForward(q, test.images, testBatch);
+  const simulated = argmax(fakeQuantized.data, fakeQuantized.shape);
   stage.advance(1);
   const inferenceMs: Record<string, TimingStats> = {};
   let backendsAgree = true;
