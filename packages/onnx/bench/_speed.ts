@@ -22,6 +22,10 @@ export interface Speed {
   quantMs: number;
   /** floatMs / quantMs: above 1 the quantized model is faster. */
   speedup: number;
+  /** The fastest run of each: on a loaded machine the least disturbed one. */
+  floatMinMs: number;
+  quantMinMs: number;
+  minSpeedup: number;
   runs: number;
 }
 
@@ -56,7 +60,17 @@ export async function compareSpeed(
     }
     const floatMs = median(fa);
     const quantMs = median(fb);
-    return { floatMs, quantMs, speedup: floatMs / quantMs, runs: fa.length };
+    const floatMinMs = Math.min(...fa);
+    const quantMinMs = Math.min(...fb);
+    return {
+      floatMs,
+      quantMs,
+      speedup: floatMs / quantMs,
+      floatMinMs,
+      quantMinMs,
+      minSpeedup: floatMinMs / quantMinMs,
+      runs: fa.length,
+    };
   } finally {
     await a.release?.();
     await b.release?.();
