@@ -67,3 +67,4 @@ export {
   type QuantizedModelFileOptions,
   serializeQuantizedModel,
 } from "./serializeQuantizedModel";
+export { swapFusedLayers } from "./swapFusedLayers";

@@ -1,7 +1,5 @@
-import { Conv2d, Linear, type Module, Sequential } from "@quantkit/nn";
-import { ConvReLU2d } from "./ConvReLU2d";
+import { Linear, type Module } from "@quantkit/nn";
 import { fuseModules } from "./fuseModules";
-import { LinearReLU } from "./LinearReLU";
 import { ObservedConv2d } from "./ObservedConv2d";
 import { ObservedLinear } from "./ObservedLinear";
 import { ObserverModule } from "./ObserverModule";
@@ -9,16 +7,7 @@ import { PreparedModel } from "./PreparedModel";
 import { defaultQConfig } from "./presets";
 import { QuantStub } from "./QuantStub";
 import { assertQConfig, createObserverFrom, type QConfig } from "./qconfig";
-
-/** Replaces every fused Linear/Conv2d of a (fused) tree with what `wrap` makes of it. */
-export function _swapLayers(seq: Sequential, wrap: (layer: Linear | Conv2d, relu: boolean) => Module): void {
-  for (const [name, m] of seq.children()) {
-    if (m instanceof Sequential) _swapLayers(m, wrap);
-    else if (m instanceof LinearReLU) seq.set(name, wrap(m.linear, true));
-    else if (m instanceof ConvReLU2d) seq.set(name, wrap(m.conv, true));
-    else if (m instanceof Linear || m instanceof Conv2d) seq.set(name, wrap(m, false));
-  }
-}
+import { swapFusedLayers } from "./swapFusedLayers";
 
 /**
  * Prepares a float model for post-training quantization, as PyTorch's eager mode does after
@@ -46,7 +35,7 @@ export function prepare(model: Module, qconfig: QConfig = defaultQConfig): Prepa
   const fused = fuseModules(model, "prepare");
   const activation = () =>
     new ObserverModule(createObserverFrom(qconfig.activation, "prepare: qconfig.activation"));
-  _swapLayers(fused, (layer, relu) =>
+  swapFusedLayers(fused, (layer, relu) =>
     layer instanceof Linear
       ? new ObservedLinear(layer, relu, qconfig.weight, activation())
       : new ObservedConv2d(layer, relu, qconfig.weight, activation()),

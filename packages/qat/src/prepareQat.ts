@@ -1,27 +1,16 @@
-import { Conv2d, Linear, type Module, Sequential } from "@quantkit/nn";
+import { Linear, type Module } from "@quantkit/nn";
 import {
   assertQConfig,
-  ConvReLU2d,
   defaultQatQConfig,
   fuseModules,
-  LinearReLU,
   PreparedModel,
   type QConfig,
   QuantStub,
+  swapFusedLayers,
 } from "@quantkit/ptq";
 import { FakeQuantize } from "./FakeQuantize";
 import { QatConv2d } from "./QatConv2d";
 import { QatLinear } from "./QatLinear";
-
-function swap(seq: Sequential, qconfig: QConfig): void {
-  for (const [name, m] of seq.children()) {
-    if (m instanceof Sequential) swap(m, qconfig);
-    else if (m instanceof LinearReLU) seq.set(name, new QatLinear(m.linear, true, qconfig));
-    else if (m instanceof ConvReLU2d) seq.set(name, new QatConv2d(m.conv, true, qconfig));
-    else if (m instanceof Linear) seq.set(name, new QatLinear(m, false, qconfig));
-    else if (m instanceof Conv2d) seq.set(name, new QatConv2d(m, false, qconfig));
-  }
-}
 
 /**
  * Prepares a float model for quantization-aware training, as PyTorch's `prepare_qat` after
@@ -47,7 +36,9 @@ export function prepareQat(model: Module, qconfig: QConfig = defaultQatQConfig):
   assertQConfig(qconfig, "prepareQat");
   const fused = fuseModules(model, "prepareQat");
   const quant = new QuantStub(new FakeQuantize(qconfig.activation));
-  swap(fused, qconfig);
+  swapFusedLayers(fused, (layer, relu) =>
+    layer instanceof Linear ? new QatLinear(layer, relu, qconfig) : new QatConv2d(layer, relu, qconfig),
+  );
   const prepared = new PreparedModel(quant, fused, qconfig, "prepareQat");
   prepared.train();
   return prepared;
