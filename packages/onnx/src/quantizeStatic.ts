@@ -70,10 +70,12 @@ export interface QuantizeStaticOptions {
  * `int8`, ONNX Runtime's static quantization in QDQ format: QuantizeLinear / DequantizeLinear pairs on
  * activations with ranges calibrated through `options.engine` (see {@link calibrate}), weights stored as
  * 8-bit codes with a DequantizeLinear (per channel by default, symmetric; codes equal ONNX's QuantizeLinear
- * of the float32 weights), biases as int32 with scale s_in * s_w and zero point 0. A Relu that alone reads
- * a quantized node's output is removed and that output quantized with the Relu output's range (its zero
- * point is the lowest code, so the clamp does the Relu). Every other node stays float and the report says
- * why; with `evaluate` (default) the report has the SQNR of each quantized node's output and of each model
+ * of the float32 weights), biases as int32 with scale s_in * s_w and zero point 0. Around them, the op
+ * types of `opTypes` that onnxruntime fuses into QLinear kernels (pools, Sigmoid, Concat, data movers by
+ * default; see {@link INT8_DEFAULT_OP_TYPES}) are quantized where a quantized node feeds them and only
+ * quantized nodes read them. A Relu, a Clip, or a Mul / Div by a positive scalar that alone reads a
+ * quantized output is removed: that output's QuantizeLinear writes the codes of its result. Every other
+ * node stays float and the report says why; with `evaluate` (default) the report has the SQNR of each quantized node's output and of each model
  * output against the float model on the calibration samples. Opset below 10 is refused; 10..12 is
  * upgraded to 13 for per-channel weights. The input model is not modified.
  *
@@ -82,7 +84,7 @@ export interface QuantizeStaticOptions {
  * import * as ort from "onnxruntime-node";
  * import { ortEngine, quantizeStatic, readModel, writeModel } from "@quantkit/onnx";
  * const { model, report } = await quantizeStatic(readModel(bytes), { engine: ortEngine(ort), samples });
- * report.nodes.filter((n) => n.quantized).length; // e.g. 3 (Conv, Conv, Gemm)
+ * report.nodes.filter((n) => n.quantized).map((n) => n.opType); // e.g. ["Conv", "MaxPool", "Flatten", "Gemm"]
  * writeModel(model);
  * ```
  */
