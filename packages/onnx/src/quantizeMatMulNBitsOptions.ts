@@ -1,11 +1,16 @@
-import type { AwqOptions, GptqOptions, HqqOptions, WeightBits } from "@quantkit/weights";
+import {
+  type AwqOptions,
+  type GptqOptions,
+  type HqqOptions,
+  WEIGHT_ONLY_METHODS,
+  type WeightBits,
+  type WeightOnlyMethod,
+} from "@quantkit/weights";
 import { _show } from "./_errors";
 import { _stringList } from "./_rewrite";
 
-/** The weight-only methods of {@link quantizeMatMulNBits}. */
-export const WEIGHT_ONLY_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
-/** One of {@link WEIGHT_ONLY_METHODS}. */
-export type WeightOnlyMethod = (typeof WEIGHT_ONLY_METHODS)[number];
+/** The weight-only methods of {@link quantizeMatMulNBits}: @quantkit/weights' own list. */
+export { WEIGHT_ONLY_METHODS, type WeightOnlyMethod };
 
 /** Options of {@link quantizeMatMulNBits}. */
 export interface QuantizeMatMulNBitsOptions {

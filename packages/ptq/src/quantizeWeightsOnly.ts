@@ -8,14 +8,14 @@ import {
   hqq,
   linearWeight,
   quantizeBlockwise,
+  WEIGHT_ONLY_METHODS,
+  type WeightOnlyMethod,
 } from "@quantkit/weights";
 import { _cloneTree } from "./_clone";
 import { LinearReLU } from "./LinearReLU";
 
-/** The weight-only methods of {@link quantizeWeightsOnly} (those of `@quantkit/weights`). */
-export const WEIGHT_ONLY_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
-/** One of {@link WEIGHT_ONLY_METHODS}. */
-export type WeightOnlyMethod = (typeof WEIGHT_ONLY_METHODS)[number];
+/** The weight-only methods of {@link quantizeWeightsOnly}: @quantkit/weights' own list. */
+export { WEIGHT_ONLY_METHODS, type WeightOnlyMethod };
 
 /** Options of {@link quantizeWeightsOnly}. */
 export interface QuantizeWeightsOnlyOptions {

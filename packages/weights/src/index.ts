@@ -11,3 +11,4 @@ export { packBlockedDequantizeLinear } from "./packBlockedDequantizeLinear";
 export { packMatMulNBits, type WeightTensor } from "./packMatMulNBits";
 export { quantizeBlockwise } from "./quantizeBlockwise";
 export { unpackMatMulNBits } from "./unpackMatMulNBits";
+export { WEIGHT_ONLY_METHODS, type WeightOnlyMethod } from "./weightOnlyMethods";
