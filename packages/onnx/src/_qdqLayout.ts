@@ -7,9 +7,28 @@
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _TypeScope } from "./_inferElemTypes";
-import type { _Plan } from "./_qdqNodes";
 import { _floatAttr, type _Scope } from "./_quantGraph";
 import { _floatWeight } from "./_rewrite";
+
+/** How one node is quantized. */
+export interface _Plan {
+  node: NodeProto;
+  kind: _Kind;
+  /** Input slots read as activations (quantized with calibrated ranges). */
+  activations: number[];
+  /** Input slots holding float32 constants quantized per tensor in the activation type (Add, Mul). */
+  constants: number[];
+  /** The weight slot (a constant), or -1. */
+  weight: number;
+  /** Per-channel axis of the weight. */
+  axis: number;
+  /** The bias slot (Conv B, Gemm C), or -1. */
+  bias: number;
+  /** Nodes after the output that its quantization may absorb (Relu, Clip, affine by a scalar), in order. */
+  followers: NodeProto[];
+  /** What each follower does. */
+  steps: _Step[];
+}
 
 /** How a node type is written in QDQ. */
 export type _Kind = "weighted" | "binary" | "unary" | "variadic" | "passthrough";

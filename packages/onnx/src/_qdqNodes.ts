@@ -3,32 +3,12 @@
 import { calculateQParams, type QParams, quantize } from "@quantkit/quantizers";
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
-import type { _Kind, _Step } from "./_qdqLayout";
+import type { _Kind, _Plan, _Step } from "./_qdqLayout";
 import { _attr, type _Constant, _findConstant, _intAttr, _node, type _Scope } from "./_quantGraph";
 import { _floatWeight, _tensor } from "./_rewrite";
 import { _quantizeWeight, type _WeightType } from "./_weights";
 import type { TensorRange } from "./calibrate";
 import type { NameScope } from "./createNameScope";
-
-/** How one node is quantized. */
-export interface _Plan {
-  node: NodeProto;
-  kind: _Kind;
-  /** Input slots read as activations (quantized with calibrated ranges). */
-  activations: number[];
-  /** Input slots holding float32 constants quantized per tensor in the activation type (Add, Mul). */
-  constants: number[];
-  /** The weight slot (a constant), or -1. */
-  weight: number;
-  /** Per-channel axis of the weight. */
-  axis: number;
-  /** The bias slot (Conv B, Gemm C), or -1. */
-  bias: number;
-  /** Nodes after the output that its quantization may absorb (Relu, Clip, affine by a scalar), in order. */
-  followers: NodeProto[];
-  /** What each follower does. */
-  steps: _Step[];
-}
 
 function _newPlan(node: NodeProto, kind: _Kind, fields: Partial<_Plan>): _Plan {
   return {
