@@ -3,7 +3,11 @@ export type OnnxMode = "fp16" | "q8" | "int8" | "q4" | "q4f16";
 /** Those `quantkit onnx quantize --mode` offers: the ones @quantkit/onnx has. */
 export const MODES: readonly OnnxMode[] = ["fp16", "q8", "int8", "q4", "q4f16"];
 
-/** The activation calibrators of `--mode int8` (@quantkit/onnx's CALIBRATION_METHODS; a test checks they are equal). */
+/**
+ * The activation calibrators of `--mode int8`: @quantkit/onnx's CALIBRATION_METHODS, restated so that
+ * the flags parse without loading @quantkit/onnx (importing it from source took 240-480 ms here, and every
+ * `quantkit` command registers these flags); quantizeModes.test.ts checks that they are equal.
+ */
 export const CALIBRATORS = [
   "minmax",
   "moving_average_minmax",
@@ -14,7 +18,7 @@ export const CALIBRATORS = [
 ] as const;
 export type OnnxCalibrator = (typeof CALIBRATORS)[number];
 
-/** The weight-only methods of `--mode q4` and `q4f16` (@quantkit/onnx's WEIGHT_ONLY_METHODS; a test checks they are equal). */
+/** The weight-only methods of `--mode q4` and `q4f16`: @quantkit/weights' WEIGHT_ONLY_METHODS, restated like CALIBRATORS (quantizeQ4.test.ts checks that they are equal). */
 export const Q4_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
 export type Q4Method = (typeof Q4_METHODS)[number];
 
