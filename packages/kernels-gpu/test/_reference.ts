@@ -5,7 +5,12 @@
  * only the GPU's float32 cases need. Independent of the kernels' float32 limb arithmetic, which is
  * what they check.
  */
-import type { Int8Like, MatmulIntegerOptions, QuantizedConv2dLayer } from "@quantkit/kernels";
+import type {
+  Int8Like,
+  MatmulIntegerOptions,
+  QuantizedConv2dLayer,
+  RequantizeParams,
+} from "@quantkit/kernels";
 
 import {
   refMatmulInteger as refMatmulIntegerArgs,
@@ -21,17 +26,7 @@ export function refMatmulInteger(a: Int8Like, b: Int8Like, o: MatmulIntegerOptio
 }
 
 /** `Kernels.requantize` with the BigInt reference. */
-export function refRequantize(
-  acc: Int32Array,
-  p: {
-    multiplier: Int32Array;
-    shift: Int32Array;
-    outputZeroPoint: number;
-    outputMin: number;
-    outputMax: number;
-    channels: number;
-  },
-): number[] {
+export function refRequantize(acc: Int32Array, p: RequantizeParams): number[] {
   return Array.from(acc, (v, e) => {
     const c = p.multiplier.length === 1 ? 0 : e % p.channels;
     return refRequantizeOne(v, p.multiplier[c]!, p.shift[c]!, p.outputZeroPoint, p.outputMin, p.outputMax);
