@@ -195,18 +195,6 @@ describe("the probe and the measurements catch a saturating peer (./_saturatingP
   });
 });
 
-/** Differences between our codes and ORT's: largest |d| and how many outputs differ. */
-function compare(ours: Uint8Array, theirs: Uint8Array): { maxDiff: number; differing: number } {
-  let maxDiff = 0;
-  let differing = 0;
-  for (let i = 0; i < ours.length; i++) {
-    const d = Math.abs(ours[i]! - theirs[i]!);
-    if (d > 0) differing++;
-    maxDiff = Math.max(maxDiff, d);
-  }
-  return { maxDiff, differing };
-}
-
 interface LinearCase {
   batch: number;
   inFeatures: number;
@@ -329,7 +317,7 @@ describe("quantizedLinear against onnxruntime's float requantization", () => {
 
   /** Asserts ORT's closeness where its sums are exact; reports what it measured everywhere. */
   function checkPeer(what: string, ours: Uint8Array, theirs: Uint8Array, report: boolean): void {
-    const { maxDiff, differing } = compare(ours, theirs);
+    const { maxAbsDiff: maxDiff, differing } = compareOutputs(theirs, ours);
     if (u8s8Exact) {
       expect(maxDiff).toBeLessThanOrEqual(1);
       expect(differing / TOTAL).toBeLessThan(0.005);
