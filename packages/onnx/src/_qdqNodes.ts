@@ -3,7 +3,7 @@
 import { calculateQParams, type QParams, quantize } from "@quantkit/quantizers";
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
-import type { _Kind, _Plan, _Step } from "./_qdqLayout";
+import type { _Kind, _Plan } from "./_qdqLayout";
 import { _attr, type _Constant, _findConstant, _intAttr, _node, type _Scope } from "./_quantGraph";
 import { _floatWeight, _tensor } from "./_rewrite";
 import { _quantizeWeight, type _WeightType } from "./_weights";
