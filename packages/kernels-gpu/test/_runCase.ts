@@ -3,7 +3,7 @@
  * the number of mismatching elements and the first few, for a clear failure message.
  */
 import type { GpuKernels } from "../src/index";
-import type { ConformanceCase } from "./_cases";
+import type { ConformanceCase } from "./_conformanceCase";
 
 /** The outcome of one case. */
 export interface CaseResult {

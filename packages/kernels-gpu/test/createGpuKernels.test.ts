@@ -4,8 +4,9 @@ import { _Device, type _Plan, type _Step } from "../src/_device";
 import { _gpujs } from "../src/_gpujs";
 import { _linearSequencePlan, _uploadLinearPlan } from "../src/_linearPlan";
 import { createGpuKernels, type GpuKernels } from "../src/index";
-import { makeLinear, TestRng } from "./_cases";
+import { makeLinear } from "./_casesLinear";
 import { refQuantizedLinear } from "./_reference";
+import { TestRng } from "./_testRng";
 
 const opened: GpuKernels[] = [];
 function open(options: Parameters<typeof createGpuKernels>[0]): GpuKernels {
