@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { argmax } from "@quantkit/nn";
 
 export interface TextLines {
   count: number;
@@ -133,9 +134,9 @@ export function recText(decoded: string, dictionary: readonly string[]): string 
     .trim();
 }
 
-/** Index of the largest value. */
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
-  return best;
+/** The direction classifier's top-1 class from its [1, C] probabilities: nn's argmax of the one row. */
+export function clsTop1(probs: Float32Array, dims: readonly number[]): number {
+  if (dims.length !== 2 || dims[0] !== 1)
+    throw new RangeError(`clsTop1: dims [${dims.join(", ")}] are not [1, C]`);
+  return argmax(probs, dims)[0]!;
 }

@@ -7,7 +7,7 @@ import * as ort from "onnxruntime-node";
 import { convertFloatToFloat16, ortEngine, readModel, writeModel } from "../src/index";
 import { MODELS } from "../test/_fixtures";
 import { FIXTURES } from "../test/_realFixtures";
-import { argmax, clsInput, ctcDecode, readTextLines, recDictionary, recLine, recText } from "./_ocr";
+import { clsInput, clsTop1, ctcDecode, readTextLines, recDictionary, recLine, recText } from "./_ocr";
 import { compareVad, readSpeech, vadProbabilities } from "./_speech";
 
 const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
@@ -59,8 +59,9 @@ function convert(name: "ocrRec" | "ocrCls" | "sileroV5") {
   let same = 0;
   for (let i = 0; i < lines.count; i++) {
     const feeds = { x: { type: "float32" as const, ...clsInput(lines, i) } };
-    const pa = argmax(Object.values(await a.run(feeds))[0]!.data as Float32Array);
-    const pb = argmax(Object.values(await b.run(feeds))[0]!.data as Float32Array);
+    const [ta, tb] = [Object.values(await a.run(feeds))[0]!, Object.values(await b.run(feeds))[0]!];
+    const pa = clsTop1(ta.data as Float32Array, ta.dims);
+    const pb = clsTop1(tb.data as Float32Array, tb.dims);
     if (pa === pb) same++;
   }
   console.log(`  top-1 equal on ${same}/${lines.count} lines`);

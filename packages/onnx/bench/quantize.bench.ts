@@ -25,7 +25,7 @@ import {
 } from "../src/index";
 import { MODELS } from "../test/_fixtures";
 import { fashionAccuracy, fashionFeed, readFashion } from "./_fashion";
-import { argmax, clsInput, ctcDecode, readTextLines, recDictionary, recLine, recText } from "./_ocr";
+import { clsInput, clsTop1, ctcDecode, readTextLines, recDictionary, recLine, recText } from "./_ocr";
 import { compareVad, readSpeech, vadProbabilities } from "./_speech";
 
 const args = process.argv.slice(2);
@@ -147,7 +147,9 @@ async function evaluate(
       for (const f of inputs) {
         const t = Object.values(await s.run(f))[0]!;
         out.push(
-          name === "rec" ? ctcDecode(t.data as Float32Array, t.dims) : String(argmax(t.data as Float32Array)),
+          name === "rec"
+            ? ctcDecode(t.data as Float32Array, t.dims)
+            : String(clsTop1(t.data as Float32Array, t.dims)),
         );
       }
       return out;

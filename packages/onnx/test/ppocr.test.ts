@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { argmax, clsInput, readTextLines } from "../bench/_ocr";
+import { clsInput, clsTop1, readTextLines } from "../bench/_ocr";
 import {
   type EngineFeeds,
   ortEngine,
@@ -31,7 +31,10 @@ describe("PP-OCR direction classifier on the text-line fixture", async () => {
   const top1 = async (bytes: Uint8Array) => {
     const s = await engine.createSession(bytes);
     const out: number[] = [];
-    for (const f of evaluation) out.push(argmax(Object.values(await s.run(f))[0]!.data as Float32Array));
+    for (const f of evaluation) {
+      const t = Object.values(await s.run(f))[0]!;
+      out.push(clsTop1(t.data as Float32Array, t.dims));
+    }
     return out;
   };
   const float = await top1(writeModel(model));
