@@ -4,10 +4,9 @@
  * onnxruntime-web, download the result. The sizes are checked against @quantkit/onnx run here in
  * Node on the same file; the screenshot goes to the ignored .artifacts/screenshots/demo/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import {
   type EngineFeeds,
   ortEngine,
@@ -17,28 +16,13 @@ import {
   writeModel,
 } from "@quantkit/onnx";
 import * as ort from "onnxruntime-node";
-import type { Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeFeeds, SILERO_SPECS } from "../src/web/onnx/exampleInput";
 import { SILERO_V5 } from "../test/onnxModels";
-import { type Browser, launchChromium } from "./browser";
-import { type StaticServer, serveStatic } from "./staticServer";
+import { consoleErrors, offsite, page, server, shots, text, useDemoPage } from "./_demoPage";
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const shots = join(appDir, "..", "..", ".artifacts", "screenshots", "demo");
-
-let server: StaticServer;
-let browser: Browser;
-let page: Page;
 let downloads = "";
 let lastTime = "";
-const consoleErrors: string[] = [];
-const offsite: string[] = [];
-
-async function text(id: string): Promise<string> {
-  return ((await page.getByTestId(id).first().textContent()) ?? "").trim();
-}
 /** A count as the page prints it (digits grouped by narrow spaces). */
 const int = (s: string) => Number(s.replace(/[^\d]/g, ""));
 
@@ -52,37 +36,17 @@ async function rows(id: string): Promise<string[][]> {
     );
 }
 
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
+useDemoPage({ width: 1280, height: 900 });
+
+beforeAll(() => {
   downloads = mkdtempSync(join(tmpdir(), "quantkit-onnx-download-"));
-  await build({
-    configFile: join(appDir, "vite.config.ts"),
-    root: appDir,
-    logLevel: "warn",
-    mode: "production",
-  });
-  server = await serveStatic(join(appDir, "dist"));
-  browser = await launchChromium();
-  await browser.context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:"))
-      return route.continue();
-    offsite.push(url);
-    return route.abort();
-  });
-  page = await browser.context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  // this section's work runs in the page's worker: its console errors count too
   page.on("worker", (w) =>
     w.on("console", (m) => m.type() === "error" && consoleErrors.push(`worker: ${m.text()}`)),
   );
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+afterAll(() => {
   rmSync(downloads, { recursive: true, force: true });
 });
 
