@@ -1,3 +1,4 @@
+import { _addGramUpper } from "./_matmul";
 /**
  * GPTQ's Hessian of a linear layer's inputs, H = (2 / n) X^T X over all n calibration rows seen, accumulated
  * batch by batch in float64 (the reference rescales H on every batch; summing X^T X and dividing once at the
@@ -49,35 +50,7 @@ export class HessianAccumulator {
         );
       }
     }
-    const s = this.sum;
-    const row = new Float64Array(K);
-    // Upper triangle only (mirrored in hessian()); four rows at a time to reuse each load of s.
-    let r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      const o0 = r * K;
-      const o1 = o0 + K;
-      const o2 = o1 + K;
-      const o3 = o2 + K;
-      for (let i = 0; i < K; i++) {
-        const a0 = x[o0 + i]!;
-        const a1 = x[o1 + i]!;
-        const a2 = x[o2 + i]!;
-        const a3 = x[o3 + i]!;
-        if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-        const base = i * K;
-        for (let j = i; j < K; j++)
-          s[base + j]! += a0 * x[o0 + j]! + a1 * x[o1 + j]! + a2 * x[o2 + j]! + a3 * x[o3 + j]!;
-      }
-    }
-    for (; r < rows; r++) {
-      for (let i = 0; i < K; i++) row[i] = x[r * K + i]!;
-      for (let i = 0; i < K; i++) {
-        const a = row[i]!;
-        if (a === 0) continue;
-        const base = i * K;
-        for (let j = i; j < K; j++) s[base + j]! += a * row[j]!;
-      }
-    }
+    _addGramUpper(x, rows, K, this.sum); // upper triangle only, mirrored in hessian()
     this.rows += rows;
     return this;
   }

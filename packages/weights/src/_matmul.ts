@@ -53,11 +53,11 @@ function _dot(x: Float32Array, xo: number, d: Float64Array, dOff: number, K: num
 }
 
 /**
- * G = x^T x / rows [K, K] (float64, symmetric, both halves filled): the inputs' second moments. Four rows
- * at a time, upper half only: each G element is loaded and stored once per four rows.
+ * into[i, j] += sum_r x[r, i] x[r, j] for j >= i (the upper triangle of x^T x, [K, K] row-major, float64):
+ * four rows at a time, so that each element of `into` is loaded and stored once per four rows; zero
+ * inputs skip their row of products. Shared by GPTQ's Hessian and AWQ's Gram matrix.
  */
-export function _gram(x: Float32Array, rows: number, K: number): Float64Array {
-  const g = new Float64Array(K * K);
+export function _addGramUpper(x: Float32Array, rows: number, K: number, into: Float64Array): void {
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const o0 = r * K;
@@ -72,7 +72,7 @@ export function _gram(x: Float32Array, rows: number, K: number): Float64Array {
       if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
       const gi = i * K;
       for (let j = i; j < K; j++)
-        g[gi + j]! += a0 * x[o0 + j]! + a1 * x[o1 + j]! + a2 * x[o2 + j]! + a3 * x[o3 + j]!;
+        into[gi + j]! += a0 * x[o0 + j]! + a1 * x[o1 + j]! + a2 * x[o2 + j]! + a3 * x[o3 + j]!;
     }
   }
   for (; r < rows; r++) {
@@ -81,9 +81,15 @@ export function _gram(x: Float32Array, rows: number, K: number): Float64Array {
       const xi = x[o + i]!;
       if (xi === 0) continue;
       const gi = i * K;
-      for (let j = i; j < K; j++) g[gi + j]! += xi * x[o + j]!;
+      for (let j = i; j < K; j++) into[gi + j]! += xi * x[o + j]!;
     }
   }
+}
+
+/** G = x^T x / rows [K, K] (float64, symmetric, both halves filled): the inputs' second moments. */
+export function _gram(x: Float32Array, rows: number, K: number): Float64Array {
+  const g = new Float64Array(K * K);
+  _addGramUpper(x, rows, K, g);
   for (let i = 0; i < K; i++) {
     for (let j = i; j < K; j++) {
       const v = g[i * K + j]! / rows;
