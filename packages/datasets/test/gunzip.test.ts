@@ -2,32 +2,13 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { _gunzipNode, _gunzipWeb } from "../src/gunzip";
 import { gunzip, isGzip } from "../src/index";
+import { idx } from "./_idxFiles";
 
 /** A gzip stream whose ISIZE trailer claims `declared` bytes. */
 function withDeclaredSize(gz: Uint8Array, declared: number): Uint8Array {
   const out = new Uint8Array(gz); // a copy (Buffer.slice would share the bytes)
   new DataView(out.buffer).setUint32(out.length - 4, declared, true);
   return out;
-}
-
-/** Builds an IDX file by hand: header then big-endian elements, written with DataView. */
-function idx(typeByte: number, shape: number[], values: number[], size: number): Uint8Array {
-  const header = 4 + 4 * shape.length;
-  const bytes = new Uint8Array(header + values.length * size);
-  const view = new DataView(bytes.buffer);
-  bytes[2] = typeByte;
-  bytes[3] = shape.length;
-  for (let i = 0; i < shape.length; i++) view.setUint32(4 + 4 * i, shape[i]!, false);
-  values.forEach((v, i) => {
-    const at = header + i * size;
-    if (typeByte === 0x08) view.setUint8(at, v);
-    else if (typeByte === 0x09) view.setInt8(at, v);
-    else if (typeByte === 0x0b) view.setInt16(at, v, false);
-    else if (typeByte === 0x0c) view.setInt32(at, v, false);
-    else if (typeByte === 0x0d) view.setFloat32(at, v, false);
-    else view.setFloat64(at, v, false);
-  });
-  return bytes;
 }
 
 describe("gunzip is bounded by the size the stream declares (item 15)", () => {

@@ -2,26 +2,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseIdx } from "../src/index";
-
-/** Builds an IDX file by hand: header then big-endian elements, written with DataView. */
-function idx(typeByte: number, shape: number[], values: number[], size: number): Uint8Array {
-  const header = 4 + 4 * shape.length;
-  const bytes = new Uint8Array(header + values.length * size);
-  const view = new DataView(bytes.buffer);
-  bytes[2] = typeByte;
-  bytes[3] = shape.length;
-  for (let i = 0; i < shape.length; i++) view.setUint32(4 + 4 * i, shape[i]!, false);
-  values.forEach((v, i) => {
-    const at = header + i * size;
-    if (typeByte === 0x08) view.setUint8(at, v);
-    else if (typeByte === 0x09) view.setInt8(at, v);
-    else if (typeByte === 0x0b) view.setInt16(at, v, false);
-    else if (typeByte === 0x0c) view.setInt32(at, v, false);
-    else if (typeByte === 0x0d) view.setFloat32(at, v, false);
-    else view.setFloat64(at, v, false);
-  });
-  return bytes;
-}
+import { idx } from "./_idxFiles";
 
 describe("parseIdx reads the IDX format", () => {
   it("decodes a hand-written MNIST-style images header: magic 0x00000803, dims big-endian", () => {
