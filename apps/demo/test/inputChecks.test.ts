@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { serializeSafetensors } from "@quantkit/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { npyBytes as npy } from "../src/cli/_npyBytes";
-import { memoryIo } from "../src/cli/io";
-import { runCli } from "../src/cli/program";
 import { loadRunData } from "../src/cli/run";
+import { cli } from "./_cli";
 
 let dir = "";
 beforeAll(async () => {
@@ -17,12 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 function idxImages(count: number): Uint8Array {
   const b = new Uint8Array(16 + count * 4).fill(9, 16);

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../test/_cli";
 import { npyBytes as npy } from "./_npyBytes";
 import { memoryIo } from "./io";
 import { runCli } from "./program";
@@ -13,12 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe("quantkit (arguments, help, errors)", () => {
   it("--help lists the commands and exits 0; --version prints the version", async () => {

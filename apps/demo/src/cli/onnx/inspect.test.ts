@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect, readModel } from "@quantkit/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../../test/_cli";
 import { OCR_CLS, SILERO_V5 } from "../../../test/onnxModels";
-import { memoryIo } from "../io";
-import { runCli } from "../program";
 
 const SILERO = SILERO_V5;
 const CLS = OCR_CLS;
@@ -18,12 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe("quantkit onnx inspect", () => {
   it("--json equals @quantkit/onnx's inspect of the same file, plus the file and its size", async () => {

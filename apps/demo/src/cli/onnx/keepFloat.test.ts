@@ -5,10 +5,9 @@ import { join } from "node:path";
 import type { QuantizationReport } from "@quantkit/onnx";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../../test/_cli";
 import { SILERO_V5 } from "../../../test/onnxModels";
 import { npyBytes } from "../_npyBytes";
-import { memoryIo } from "../io";
-import { runCli } from "../program";
 import type { OnnxQuantizeJson } from "./quantizeReport";
 
 let dir = "";
@@ -31,12 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe("quantkit onnx quantize --keep-float N", () => {
   it("int8 of Silero VAD v5 keeps the 2 most sensitive Convs float, says so, and the file loads", async () => {

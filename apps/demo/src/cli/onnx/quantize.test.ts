@@ -7,10 +7,9 @@ import type { QuantizationReport } from "@quantkit/onnx";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../../test/_cli";
 import { SILERO_V5 } from "../../../test/onnxModels";
 import { npyBytes } from "../_npyBytes";
-import { memoryIo } from "../io";
-import { runCli } from "../program";
 import type { OnnxQuantizeJson } from "./quantizeReport";
 
 let dir = "";
@@ -53,12 +52,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 async function emptyDir(name: string): Promise<string> {
   const d = join(dir, name);

@@ -6,10 +6,9 @@ import { CALIBRATION_METHODS, type Float16Report, type QuantizationReport } from
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../../test/_cli";
 import { OCR_CLS, SILERO_V5 } from "../../../test/onnxModels";
 import { npyBytes } from "../_npyBytes";
-import { memoryIo } from "../io";
-import { runCli } from "../program";
 import { CALIBRATORS } from "./quantizeOptions";
 import type { OnnxQuantizeJson } from "./quantizeReport";
 
@@ -40,12 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe("quantkit onnx quantize --mode fp16 | int8, and q8 of an opset-9 model", () => {
   it("offers @quantkit/onnx's calibration methods", () => {

@@ -6,10 +6,9 @@ import { type QuantizationReport, readModel, WEIGHT_ONLY_METHODS } from "@quantk
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../../test/_cli";
 import { OCR_REC, SILERO_V5 } from "../../../test/onnxModels";
 import { npyBytes } from "../_npyBytes";
-import { memoryIo } from "../io";
-import { runCli } from "../program";
 import { Q4_METHODS } from "./quantizeOptions";
 import type { OnnxQuantizeJson } from "./quantizeReport";
 
@@ -30,12 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe("quantkit onnx quantize --mode q4", () => {
   it("offers @quantkit/onnx's weight-only methods", () => {
