@@ -2,6 +2,7 @@ import { Rng } from "@quantkit/tensor";
 import { afterEach, describe, expect, it } from "vitest";
 import { _setSimdEnabled } from "../src/_simd";
 import { quantizePerChannel } from "../src/index";
+import { nonFiniteInputs } from "./_nonFinite";
 import { refCode, refPairIndex, stressValues } from "./reference";
 
 afterEach(() => {
@@ -51,16 +52,7 @@ describe("quantize equals the slow reference bit for bit", () => {
 
 describe("bad input gets a clear error, never a silent NaN", () => {
   it("NaN and ±Infinity in x name the argument and the first bad index, on every path", () => {
-    const x = new Rng(1).fillUniform(new Float32Array(40_000), -1, 1);
-    for (const [index, bad] of [
-      [0, Number.NaN],
-      [17_000, Number.POSITIVE_INFINITY],
-      [39_999, Number.NEGATIVE_INFINITY],
-    ] as const) {
-      const y = x.slice();
-      y[index] = bad;
-      if (index < 39_999) y[index + 1] = Number.NaN; // a later bad value is not the one reported
-      const message = `x[${index}] is ${bad}; only finite values can be quantized`;
+    for (const { y, message } of nonFiniteInputs()) {
       expect(() => quantizePerChannel(y, [4, 10_000], [1, 1, 1, 1], [0, 0, 0, 0], 0, "quint8")).toThrow(
         message,
       );
