@@ -154,3 +154,52 @@ export function _outputSquaredError(
   }
   return (d, N) => _outputMse(x, rows, d, N, K) * N;
 }
+
+/**
+ * y [rows, N] = x [rows, K] w^T (+ bias [N]), w [N, K] row-major, float64 sums; four rows at a time
+ * (one load of w per four multiply-adds).
+ */
+export function _linear(
+  x: Float32Array | Float64Array,
+  rows: number,
+  K: number,
+  w: Float32Array,
+  N: number,
+  bias: Float32Array | null,
+): Float64Array {
+  const y = new Float64Array(rows * N);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const x0 = r * K;
+    const x1 = x0 + K;
+    const x2 = x1 + K;
+    const x3 = x2 + K;
+    for (let n = 0; n < N; n++) {
+      const wn = n * K;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let k = 0; k < K; k++) {
+        const v = w[wn + k]!;
+        a0 += x[x0 + k]! * v;
+        a1 += x[x1 + k]! * v;
+        a2 += x[x2 + k]! * v;
+        a3 += x[x3 + k]! * v;
+      }
+      const b = bias === null ? 0 : bias[n]!;
+      y[r * N + n] = a0 + b;
+      y[(r + 1) * N + n] = a1 + b;
+      y[(r + 2) * N + n] = a2 + b;
+      y[(r + 3) * N + n] = a3 + b;
+    }
+  }
+  for (; r < rows; r++) {
+    for (let n = 0; n < N; n++) {
+      let a = 0;
+      for (let k = 0; k < K; k++) a += x[r * K + k]! * w[n * K + k]!;
+      y[r * N + n] = a + (bias === null ? 0 : bias[n]!);
+    }
+  }
+  return y;
+}

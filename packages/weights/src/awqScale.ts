@@ -1,7 +1,9 @@
+import { transpose2d } from "@quantkit/tensor";
 import { _BLOCK_KEYS, _parseBlock, type BlockOptions } from "./_blockOptions";
 import { _outputSquaredError } from "./_matmul";
 import { type _BlockSpec, _blockScaleZeroPoint, _code, _reciprocal } from "./_ortBlock";
 import { _checkBoolean, _checkCalibration, _checkKeys, _checkNumber } from "./_validate";
+import type { AwqModule } from "./attentionModule";
 
 /** The scale search's options on top of the block options. */
 export interface AwqScaleOptions extends BlockOptions {
@@ -14,6 +16,16 @@ export interface AwqScaleOptions extends BlockOptions {
    * cost perplexity on the tiny-lm fixture (packages/onnx README).
    */
   duoScaling?: boolean;
+}
+
+/** `awqScale`'s options: the scale search's, and the block to measure the loss through. */
+export interface AwqScaleSearchOptions extends AwqScaleOptions {
+  /**
+   * Measure each candidate scale by this block's output (AutoAWQ's `module2inspect`, e.g.
+   * {@link attentionModule} for q, k and v) instead of the layers' own outputs: the MSE of its output with
+   * the fake-quantized weights against its output with the float ones, on the calibration rows.
+   */
+  module?: AwqModule;
 }
 
 /** One weight matrix of the layers that share an input. */
@@ -30,7 +42,10 @@ export interface AwqScaleResult {
   readonly inputScale: Float32Array;
   /** The chosen exponent. */
   readonly alpha: number;
-  /** For each alpha of the grid, the layers' output MSE on the calibration rows (all outputs together). */
+  /**
+   * For each alpha of the grid, the layers' output MSE on the calibration rows (all outputs together), or
+   * the module's output MSE with `module`.
+   */
   readonly losses: Float64Array;
   /** mean|x| per input channel [K]: where AWQ's gain comes from (a wide spread: outlier channels). */
   readonly activationMean: Float64Array;
@@ -45,7 +60,8 @@ export const _SCALE_KEYS = ["nGrid", "duoScaling"] as const;
  * wMean^(1 - alpha) + 1e-4, wMean over the layers' weights concatenated), normalised by sqrt(max(s) min(s)),
  * alpha on a grid of nGrid points in [0, 1), keeping the alpha whose Q(W diag(s)) diag(s)^-1 (ONNX
  * Runtime's RTN per block) gives the smallest output MSE of all the layers together on the calibration
- * inputs. The loss is the layers' own outputs, not an attention block's (there is no module to run here).
+ * inputs; with `module`, the smallest MSE of that block's output instead (AutoAWQ measures q, k and v
+ * through the attention block, gate and up through the MLP).
  *
  * @param layers The weights that read x, all with the same K.
  * @param calibration Their input x [rows, K].
@@ -58,10 +74,15 @@ export const _SCALE_KEYS = ["nGrid", "duoScaling"] as const;
 export function awqScale(
   layers: readonly AwqLayer[],
   calibration: Float32Array,
-  options: AwqScaleOptions = {},
+  options: AwqScaleSearchOptions = {},
 ): AwqScaleResult {
   const fn = "awqScale";
-  _checkKeys(options, [..._BLOCK_KEYS, ..._SCALE_KEYS], fn);
+  _checkKeys(options, [..._BLOCK_KEYS, ..._SCALE_KEYS, "module"], fn);
+  const module = options.module ?? null;
+  if (module !== null && (typeof module !== "object" || typeof module.forward !== "function"))
+    throw new TypeError(
+      `${fn}: module must be an object with forward(x, rows, weights), got ${String(module)}`,
+    );
   if (!Array.isArray(layers) || layers.length === 0) {
     throw new TypeError(
       `${fn}: layers must be a non-empty array of { weight, shape }, got ${String(layers)}`,
@@ -70,7 +91,7 @@ export function awqScale(
   const parsed = layers.map((l, i) => {
     if (l === null || typeof l !== "object")
       throw new TypeError(`${fn}: layers[${i}] must be { weight, shape }`);
-    return _parseBlock(l.weight, l.shape, options, _SCALE_KEYS, `${fn}: layers[${i}]`);
+    return _parseBlock(l.weight, l.shape, options, [..._SCALE_KEYS, "module"], `${fn}: layers[${i}]`);
   });
   const K = parsed[0]!.K;
   parsed.forEach((p, i) => {
@@ -85,6 +106,9 @@ export function awqScale(
     parsed[0]!.spec,
     _checkNumber(options.nGrid ?? 20, "nGrid", fn, 1, 1000, true),
     _checkBoolean(options.duoScaling ?? false, "duoScaling", fn),
+    module === null
+      ? null
+      : { module, originals: layers.map((l) => l.weight), kn: parsed[0]!.layout === "KN" },
   );
   return r;
 }
@@ -98,12 +122,14 @@ export function _awqScaleSearch(
   spec: _BlockSpec,
   nGrid: number,
   duoScaling: boolean,
+  through: { module: AwqModule; originals: readonly Float32Array[]; kn: boolean } | null = null,
 ): AwqScaleResult {
   const activationMean = new Float64Array(K);
   for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) activationMean[k]! += Math.abs(x[r * K + k]!);
   for (let k = 0; k < K; k++) activationMean[k]! /= rows;
   const wMean = duoScaling ? _weightMean(weights, K, spec.blockSize) : null;
-  const error = _outputSquaredError(x, rows, K);
+  const error = through === null ? _outputSquaredError(x, rows, K) : null;
+  const reference = through === null ? null : through.module.forward(x, rows, through.originals);
   const totalN = weights.reduce((s, l) => s + l.N, 0);
   const maxN = Math.max(...weights.map((l) => l.N));
   const diff = new Float64Array(maxN * K);
@@ -116,12 +142,22 @@ export function _awqScaleSearch(
     const a = i / nGrid;
     _scales(activationMean, wMean, a, s);
     let loss = 0;
-    for (const { w, N } of weights) {
-      const d = diff.subarray(0, N * K);
-      _fakeQuantizeScaledError(w, s, N, K, spec, d);
-      loss += error(d, N);
+    if (through === null) {
+      for (const { w, N } of weights) {
+        const d = diff.subarray(0, N * K);
+        _fakeQuantizeScaledError(w, s, N, K, spec, d);
+        loss += error!(d, N);
+      }
+      loss /= totalN;
+    } else {
+      const candidates = weights.map(({ w, N }) => {
+        const d = diff.subarray(0, N * K);
+        _fakeQuantizeScaledError(w, s, N, K, spec, d);
+        const q = Float32Array.from(w, (v, j) => v - d[j]!);
+        return through.kn ? transpose2d(q, N, K) : q;
+      });
+      loss = _mse(reference!, through.module.forward(x, rows, candidates));
     }
-    loss /= totalN;
     losses[i] = loss;
     if (loss < best) {
       best = loss;
@@ -130,6 +166,14 @@ export function _awqScaleSearch(
     }
   }
   return { inputScale, alpha, losses, activationMean };
+}
+
+function _mse(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length || a.length === 0)
+    throw new RangeError(`awqScale: module.forward gave ${b.length} values, then ${a.length}`);
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e += (a[i]! - b[i]!) ** 2;
+  return e / a.length;
 }
 
 /** AutoAWQ's w_mean: per input channel, the mean over all outputs of |w| / (max|w| of its block + 1e-6). */

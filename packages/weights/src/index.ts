@@ -1,7 +1,19 @@
 export type { BlockOptions } from "./_blockOptions";
 export { applyToLinear, type LinearLike, linearWeight } from "./applyToLinear";
+export {
+  type AttentionModuleOptions,
+  type AwqModule,
+  attentionModule,
+  type ModuleWeight,
+} from "./attentionModule";
 export { type AwqOptions, type AwqResult, awq } from "./awq";
-export { type AwqLayer, type AwqScaleOptions, type AwqScaleResult, awqScale } from "./awqScale";
+export {
+  type AwqLayer,
+  type AwqScaleOptions,
+  type AwqScaleResult,
+  type AwqScaleSearchOptions,
+  awqScale,
+} from "./awqScale";
 export type { BlockBits, BlockQuantized, ScaleType, WeightBits, WeightLayout } from "./blockQuantized";
 export { dequantizeBlockwise } from "./dequantizeBlockwise";
 export { type GptqOptions, type GptqReport, gptq } from "./gptq";
