@@ -147,38 +147,56 @@ function _scalarSize(t: ScalarType, v: unknown): number {
   }
 }
 
-/** Present values of a field, as a list (empty when unset). */
-function _values(msg: _Msg, f: _Field): unknown[] {
-  if (f.list) return msg[f.local] as unknown[];
+/** The value of a singular field, or undefined when unset (a oneof member not chosen, a proto2 field absent). */
+function _singular(msg: _Msg, f: _Field): unknown {
   if (f.oneof !== undefined) {
     const o = msg[f.oneof] as { case?: string; value?: unknown };
-    return o.case === f.local ? [o.value] : [];
+    return o.case === f.local ? o.value : undefined;
   }
   const v = msg[f.local];
-  return v !== undefined && Object.hasOwn(msg, f.local) ? [v] : [];
+  return v !== undefined && Object.hasOwn(msg, f.local) ? v : undefined;
 }
+
+// _size and _write walk every field of every message of a model (three times per quantization): indexed
+// loops and no array per singular field, so that they allocate almost nothing besides the sizes map.
 
 /** Sizes a message (without its own tag and length), caching nested sizes for the write pass. */
 function _size(desc: DescMessage, msg: _Msg, sizes: Map<object, number>): number {
   let n = 0;
-  for (const f of _fields(desc)) {
-    const values = _values(msg, f);
-    if (values.length === 0) continue;
-    if (f.child !== undefined) {
-      for (const v of values) {
-        const s = _size(f.child, v as _Msg, sizes);
+  const fields = _fields(desc);
+  for (let fi = 0; fi < fields.length; fi++) {
+    const f = fields[fi]!;
+    if (f.list) {
+      const values = msg[f.local] as unknown[];
+      if (values.length === 0) continue;
+      if (f.child !== undefined) {
+        for (let i = 0; i < values.length; i++) {
+          const s = _size(f.child, values[i] as _Msg, sizes);
+          n += f.tagSize + _varintSize(s) + s;
+        }
+      } else if (f.packed) {
+        let s = 0;
+        for (let i = 0; i < values.length; i++) s += _scalarSize(f.scalar!, values[i]);
+        sizes.set(values, s);
         n += f.tagSize + _varintSize(s) + s;
+      } else {
+        for (let i = 0; i < values.length; i++) n += f.tagSize + _scalarSize(f.scalar!, values[i]);
       }
-    } else if (f.packed) {
-      let s = 0;
-      for (const v of values) s += _scalarSize(f.scalar!, v);
-      sizes.set(values, s);
-      n += f.tagSize + _varintSize(s) + s;
-    } else {
-      for (const v of values) n += f.tagSize + _scalarSize(f.scalar!, v);
+      continue;
     }
+    const v = _singular(msg, f);
+    if (v === undefined) continue;
+    if (f.child !== undefined) {
+      const s = _size(f.child, v as _Msg, sizes);
+      n += f.tagSize + _varintSize(s) + s;
+    } else n += f.tagSize + _scalarSize(f.scalar!, v);
   }
-  for (const u of msg.$unknown ?? []) n += _varintSize(((u.no << 3) | u.wireType) >>> 0) + u.data.length;
+  const unknown = msg.$unknown;
+  if (unknown !== undefined)
+    for (let i = 0; i < unknown.length; i++) {
+      const u = unknown[i]!;
+      n += _varintSize(((u.no << 3) | u.wireType) >>> 0) + u.data.length;
+    }
   sizes.set(msg, n);
   return n;
 }
@@ -265,31 +283,48 @@ class _Out {
 }
 
 function _write(desc: DescMessage, msg: _Msg, out: _Out, sizes: Map<object, number>): void {
-  for (const f of _fields(desc)) {
-    const values = _values(msg, f);
-    if (values.length === 0) continue;
-    if (f.child !== undefined) {
-      for (const v of values) {
+  const fields = _fields(desc);
+  for (let fi = 0; fi < fields.length; fi++) {
+    const f = fields[fi]!;
+    if (f.list) {
+      const values = msg[f.local] as unknown[];
+      if (values.length === 0) continue;
+      if (f.child !== undefined) {
+        for (let i = 0; i < values.length; i++) _writeChild(f, values[i] as _Msg, out, sizes);
+      } else if (f.packed) {
         out.varint(f.tag);
-        out.varint(sizes.get(v as object)!);
-        _write(f.child, v as _Msg, out, sizes);
+        out.varint(sizes.get(values)!);
+        for (let i = 0; i < values.length; i++) out.scalar(f.scalar!, values[i]);
+      } else {
+        for (let i = 0; i < values.length; i++) {
+          out.varint(f.tag);
+          out.scalar(f.scalar!, values[i]);
+        }
       }
-    } else if (f.packed) {
+      continue;
+    }
+    const v = _singular(msg, f);
+    if (v === undefined) continue;
+    if (f.child !== undefined) _writeChild(f, v as _Msg, out, sizes);
+    else {
       out.varint(f.tag);
-      out.varint(sizes.get(values)!);
-      for (const v of values) out.scalar(f.scalar!, v);
-    } else {
-      for (const v of values) {
-        out.varint(f.tag);
-        out.scalar(f.scalar!, v);
-      }
+      out.scalar(f.scalar!, v);
     }
   }
-  for (const u of msg.$unknown ?? []) {
-    out.varint(((u.no << 3) | u.wireType) >>> 0);
-    out.buf.set(u.data, out.pos);
-    out.pos += u.data.length;
-  }
+  const unknown = msg.$unknown;
+  if (unknown !== undefined)
+    for (let i = 0; i < unknown.length; i++) {
+      const u = unknown[i]!;
+      out.varint(((u.no << 3) | u.wireType) >>> 0);
+      out.buf.set(u.data, out.pos);
+      out.pos += u.data.length;
+    }
+}
+
+function _writeChild(f: _Field, child: _Msg, out: _Out, sizes: Map<object, number>): void {
+  out.varint(f.tag);
+  out.varint(sizes.get(child)!);
+  _write(f.child!, child, out, sizes);
 }
 
 /** Serializes a message of a proto2 schema into one exactly sized buffer (bytes equal to toBinary's). */

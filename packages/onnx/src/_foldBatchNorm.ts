@@ -4,7 +4,7 @@
 import { _show } from "./_errors";
 import type { ModelProto, NodeProto } from "./_gen/onnx_pb";
 import { type _Constant, _floatAttr, _scopes } from "./_quantGraph";
-import { _floatWeight, _tensor } from "./_rewrite";
+import { _floatWeight, _floatWeightView, _tensor } from "./_rewrite";
 import type { NameScope } from "./createNameScope";
 import type { NodeReport } from "./quantizationReport";
 
@@ -34,21 +34,21 @@ export function _foldBatchNorm(model: ModelProto, names: NameScope, replaced: Se
         outputs.has(x)
       )
         continue;
+      // The BN parameters and the bias are read in place; the weight's values are a new array (scaled below).
+      const params = [1, 2, 3, 4].map((k) => _floatWeightView(scope, bn.input[k]!));
+      const b = conv.input[2] ? _floatWeightView(scope, conv.input[2]) : null;
+      if (typeof b === "string" || params.some((p) => typeof p === "string")) continue;
       const w = _floatWeight(scope, conv.input[1]!);
-      const params = [1, 2, 3, 4].map((k) => _floatWeight(scope, bn.input[k]!));
-      const b = conv.input[2] ? _floatWeight(scope, conv.input[2]) : null;
-      if (typeof w === "string" || typeof b === "string" || params.some((p) => typeof p === "string"))
-        continue;
+      if (typeof w === "string") continue;
       const [gamma, beta, mean, variance] = params as Exclude<(typeof params)[number], string>[];
       const m = w.dims[0]!;
       if ([gamma, beta, mean, variance].some((p) => p!.values.length !== m)) continue;
       const eps = _floatAttr(bn, "epsilon", 1e-5);
-      const inner = w.values.length / m;
-      const wNew = new Float32Array(w.values.length);
+      const wNew = w.values;
       const bNew = new Float32Array(m);
       for (let c = 0; c < m; c++) {
         const k = gamma!.values[c]! / Math.sqrt(variance!.values[c]! + eps);
-        for (let i = c * inner; i < (c + 1) * inner; i++) wNew[i] = w.values[i]! * k;
+        _scaleRow(wNew, c, k, m);
         bNew[c] = ((b === null ? 0 : b.values[c]!) - mean!.values[c]!) * k + beta!.values[c]!;
       }
       const wName = names.unique(`${conv.input[1]}_bn_folded`);
@@ -70,4 +70,15 @@ export function _foldBatchNorm(model: ModelProto, names: NameScope, replaced: Se
     if (drop.size > 0) g.node = g.node.filter((n) => !drop.has(n));
   }
   return folded;
+}
+
+/**
+ * Multiplies row `c` of a weight of `m` rows (output channels) by `k`, in place. A function of its own so
+ * that V8 optimizes it after a few rows: the same loop inside _foldBatchNorm ran interpreted until that
+ * large function's optimization finished and allocated a heap number per product (about 11 MB for the
+ * PP-OCRv4 recogniser, measured with V8's sampling heap profiler).
+ */
+function _scaleRow(w: Float32Array, c: number, k: number, m: number): void {
+  const inner = w.length / m;
+  for (let i = c * inner; i < (c + 1) * inner; i++) w[i] = w[i]! * k;
 }

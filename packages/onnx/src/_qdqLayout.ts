@@ -8,7 +8,7 @@ import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _TypeScope } from "./_inferElemTypes";
 import { _floatAttr, type _Scope } from "./_quantGraph";
-import { _floatWeight } from "./_rewrite";
+import { _floatWeightView } from "./_rewrite";
 
 /** How one node is quantized. */
 export interface _Plan {
@@ -65,7 +65,7 @@ export function _kind(opType: string): _Kind | undefined {
 /** A finite float32 scalar constant behind `name`, else null. */
 function _scalar(scope: _Scope, name: string | undefined): number | null {
   if (name === undefined || name === "") return null;
-  const w = _floatWeight(scope, name);
+  const w = _floatWeightView(scope, name);
   if (typeof w === "string" || w.values.length !== 1) return null;
   const v = w.values[0]!;
   return Number.isFinite(v) ? v : null;

@@ -5,7 +5,7 @@ import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _Kind, _Plan } from "./_qdqLayout";
 import { _attr, type _Constant, _findConstant, _intAttr, _node, type _Scope } from "./_quantGraph";
-import { _floatWeight, _tensor } from "./_rewrite";
+import { _floatConstant, _floatWeightView, _isFloatConstant, _tensor } from "./_rewrite";
 import { _quantizeWeight, type _WeightType } from "./_weights";
 import type { TensorRange } from "./calibrate";
 import type { NameScope } from "./createNameScope";
@@ -30,7 +30,7 @@ export function _plan(node: NodeProto, scope: _Scope, kind: _Kind): _Plan | stri
   const isConst = (name: string | undefined) =>
     name !== undefined && name !== "" && _findConstant(scope, name) !== null;
   const isFloatConst = (name: string | undefined) =>
-    name !== undefined && name !== "" && typeof _floatWeight(scope, name) !== "string";
+    name !== undefined && name !== "" && _isFloatConstant(scope, name);
   if (kind === "binary") {
     const plan = _newPlan(node, kind, {});
     for (const i of [0, 1]) {
@@ -52,7 +52,7 @@ export function _plan(node: NodeProto, scope: _Scope, kind: _Kind): _Plan | stri
     return _newPlan(node, kind, { activations: node.input.map((_, i) => i) });
   }
   if (node.opType === "Conv") {
-    const w = _floatWeight(scope, node.input[1]!);
+    const w = _floatConstant(scope, node.input[1]!);
     if (typeof w === "string") return `weight ${w}`;
     if (node.input[2] && !isFloatConst(node.input[2]))
       return `bias ${_show(node.input[2])} is not a float32 constant`;
@@ -61,9 +61,9 @@ export function _plan(node: NodeProto, scope: _Scope, kind: _Kind): _Plan | stri
   if (node.opType === "MatMul") {
     if (isFloatConst(node.input[0])) return "input A is a constant";
     if (isFloatConst(node.input[1])) {
-      const w = _floatWeight(scope, node.input[1]!);
-      if (typeof w !== "string" && w.dims.length !== 2)
-        return `weight ${_show(node.input[1])} has rank ${w.dims.length}; int8 quantizes 2-D MatMul weights`;
+      const w = _floatConstant(scope, node.input[1]!);
+      if (typeof w !== "string" && w.tensor.dims.length !== 2)
+        return `weight ${_show(node.input[1])} has rank ${w.tensor.dims.length}; int8 quantizes 2-D MatMul weights`;
       return _newPlan(node, kind, { activations: [0], weight: 1, axis: 1 });
     }
     return _newPlan(node, kind, { activations: [0, 1] });
@@ -163,7 +163,7 @@ export function _constantInput(node: NodeProto, slot: number, ctx: _Ctx): void {
   const name = node.input[slot]!;
   let dq = ctx.constants.get(name);
   if (dq === undefined) {
-    const w = _floatWeight(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeight>, string>;
+    const w = _floatWeightView(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeightView>, string>;
     let lo = 0;
     let hi = 0;
     for (const v of w.values) {
@@ -192,7 +192,7 @@ export function _constantInput(node: NodeProto, slot: number, ctx: _Ctx): void {
 /** Stores the weight as codes + DequantizeLinear; returns its scales. */
 export function _weight(node: NodeProto, plan: _Plan, ctx: _Ctx): Float32Array {
   const name = node.input[plan.weight]!;
-  const w = _floatWeight(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeight>, string>;
+  const w = _floatWeightView(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeightView>, string>;
   const axis = ctx.perChannel ? plan.axis : null;
   const qw = _quantizeWeight(
     w.values,
@@ -223,7 +223,7 @@ export function _bias(
   ctx: _Ctx,
 ): void {
   const name = node.input[plan.bias]!;
-  const b = _floatWeight(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeight>, string>;
+  const b = _floatWeightView(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeightView>, string>;
   if (b.dims.length !== 1 || !Number.isFinite(inputScale)) return;
   const n = b.dims[0]!;
   const perChannel = wScale.length > 1;

@@ -1,6 +1,7 @@
 // Shared steps of the quantizers: the opset check, weight lookup, new initializers, node reports, and
 // dropping the float weights nothing reads any more.
 import { _show } from "./_errors";
+import { type _Float32Scratch, _float32View } from "./_float32View";
 import type { ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { _isKnownOp } from "./_onnxOps";
 import { type _Constant, _findConstant, _opset, type _Scope, _useCounts } from "./_quantGraph";
@@ -20,16 +21,43 @@ export function _checkOpset(model: ModelProto, needed: number, fn: string, why: 
   return opset;
 }
 
-/** A float32 weight: the constant behind `name` as seen from `scope`, or why it is not one. */
-export function _floatWeight(
-  scope: _Scope,
-  name: string,
-): { constant: _Constant; values: Float32Array; dims: number[] } | string {
+/** A float32 constant of `scope`, found: the constant, or why `name` is not one (nothing decoded). */
+export function _floatConstant(scope: _Scope, name: string): _Constant | string {
   const constant = _findConstant(scope, name);
   if (constant === null) return `${_show(name)} is not a constant (initializer or Constant node)`;
   if (constant.tensor.dataType !== 1)
     return `${_show(name)} is not float32 (ONNX data type ${constant.tensor.dataType})`;
+  return constant;
+}
+
+/** Whether `name` is a float32 constant (initializer or Constant node) seen from `scope`. */
+export function _isFloatConstant(scope: _Scope, name: string): boolean {
+  return typeof _floatConstant(scope, name) !== "string";
+}
+
+/** A float32 weight: the constant behind `name` as seen from `scope` with its values in a new array, or why it is not one. */
+export function _floatWeight(
+  scope: _Scope,
+  name: string,
+): { constant: _Constant; values: Float32Array; dims: number[] } | string {
+  const constant = _floatConstant(scope, name);
+  if (typeof constant === "string") return constant;
   return { constant, values: toFloat32Array(constant.tensor), dims: constant.tensor.dims.map(Number) };
+}
+
+/**
+ * {@link _floatWeight} whose values are read only ({@link _float32View}): a view of the tensor's raw_data
+ * when it is 4-byte aligned, else a copy, into `scratch` when given (valid until its next use). Never
+ * write into them: they may be the input model's bytes.
+ */
+export function _floatWeightView(
+  scope: _Scope,
+  name: string,
+  scratch?: _Float32Scratch,
+): { constant: _Constant; values: Float32Array; dims: number[] } | string {
+  const constant = _floatConstant(scope, name);
+  if (typeof constant === "string") return constant;
+  return { constant, values: _float32View(constant.tensor, scratch), dims: constant.tensor.dims.map(Number) };
 }
 
 /** A new tensor for an initializer. */

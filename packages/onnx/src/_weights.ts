@@ -51,7 +51,8 @@ export function _quantizeWeight(
   });
   const codes = quantize(w, dims.length === 0 ? [] : [...dims], qparams, { arithmetic: "onnx" }) as Int8Array;
   if (type === "int8") return { codes, scale: qparams.scale, zeroPoint: 0, qparams };
-  const u8 = new Uint8Array(codes.length);
-  for (let i = 0; i < codes.length; i++) u8[i] = codes[i]! + 128;
+  // In place: the byte of an int8 code c in -127..127 with its top bit flipped is c + 128 as a uint8.
+  const u8 = new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
+  for (let i = 0; i < u8.length; i++) u8[i]! ^= 0x80;
   return { codes: u8, scale: qparams.scale, zeroPoint: 128, qparams };
 }

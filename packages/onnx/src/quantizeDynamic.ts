@@ -1,5 +1,6 @@
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
+import { _Float32Scratch } from "./_float32View";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import {
@@ -15,7 +16,8 @@ import {
 import {
   _checkOpset,
   _dropUnused,
-  _floatWeight,
+  _floatWeightView,
+  _isFloatConstant,
   _notQuantizedReason,
   _report,
   _stringList,
@@ -112,6 +114,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   const copy = _cloneSharingBytes(model);
   const names = createNameScope(copy);
   const replaced = new Set<_Constant>();
+  const scratch = new _Float32Scratch();
   const nodes: NodeReport[] = options?.foldBatchNorm === false ? [] : _foldBatchNorm(copy, names, replaced);
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
@@ -128,7 +131,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
       } else if (exclude.has(node.name)) {
         detail = "excluded by options.exclude";
       } else {
-        const ctx: _Ctx = { scope, names, dynamic, out, replaced, perChannel };
+        const ctx: _Ctx = { scope, names, dynamic, out, replaced, perChannel, scratch };
         const r =
           node.opType !== "Conv"
             ? _matmulOrGemm(node, ctx, weightType)
@@ -169,6 +172,8 @@ interface _Ctx {
   out: NodeProto[];
   replaced: Set<_Constant>;
   perChannel: boolean;
+  /** Where unaligned weights are copied to be quantized (read once, never kept). */
+  scratch: _Float32Scratch;
 }
 
 /** The DynamicQuantizeLinear of activation `x` in this graph, added before its first use. */
@@ -204,7 +209,7 @@ function _matmulOrGemm(node: NodeProto, ctx: _Ctx, type: _WeightType): { ok: boo
   if (gemm && _intAttr(node, "transA", 0) !== 0)
     return { ok: false, detail: "Gemm with transA = 1 stays float" };
   const [a, b] = node.input;
-  const w = _floatWeight(ctx.scope, b!);
+  const w = _floatWeightView(ctx.scope, b!, ctx.scratch);
   if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
   if (w.dims.length !== 2)
     return { ok: false, detail: `weight ${_show(b)} has rank ${w.dims.length}; q8 quantizes 2-D weights` };
@@ -243,7 +248,7 @@ function _matmulOrGemm(node: NodeProto, ctx: _Ctx, type: _WeightType): { ok: boo
     const beta = _floatAttr(node, "beta", 1);
     let bias = c;
     if (beta !== 1) {
-      const cw = _floatWeight(ctx.scope, c);
+      const cw = _floatWeightView(ctx.scope, c);
       if (typeof cw !== "string") {
         bias = _addInit(
           ctx,
@@ -268,7 +273,7 @@ function _matmulOrGemm(node: NodeProto, ctx: _Ctx, type: _WeightType): { ok: boo
 }
 
 function _findConstantInput(ctx: _Ctx, name: string): boolean {
-  return typeof _floatWeight(ctx.scope, name) !== "string";
+  return _isFloatConstant(ctx.scope, name);
 }
 
 /**
@@ -283,7 +288,7 @@ function _convWeights(
   perAxis: boolean,
 ): { ok: boolean; detail: string } {
   const wName = node.input[1]!;
-  const w = _floatWeight(ctx.scope, wName);
+  const w = _floatWeightView(ctx.scope, wName, ctx.scratch);
   if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
   const perChannel = ctx.perChannel && perAxis;
   const where = `Conv ${_show(node.name)} weight ${_show(wName)}`;
@@ -307,14 +312,14 @@ function _convWeights(
 /** Conv(X, W, B) with constant W (and B, when present). */
 function _conv(node: NodeProto, ctx: _Ctx, type: _WeightType): { ok: boolean; detail: string } {
   const [x, wName, bName] = node.input;
-  const w = _floatWeight(ctx.scope, wName!);
+  const w = _floatWeightView(ctx.scope, wName!, ctx.scratch);
   if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
   if (w.dims.length < 3)
     return {
       ok: false,
       detail: `weight ${_show(wName)} has rank ${w.dims.length}; Conv weights have rank >= 3`,
     };
-  const bias = bName ? _floatWeight(ctx.scope, bName) : null;
+  const bias = bName ? _floatWeightView(ctx.scope, bName) : null;
   if (typeof bias === "string") return { ok: false, detail: `bias ${bias}` };
   const where = `Conv ${_show(node.name)} weight ${_show(wName)}`;
   const qw = _quantizeWeight(w.values, w.dims, ctx.perChannel ? 0 : null, type, where);

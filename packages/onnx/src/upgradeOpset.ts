@@ -1,7 +1,15 @@
-import { clone } from "@bufbuild/protobuf";
 import { _show } from "./_errors";
-import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
-import { _attr, _getAttr, _intAttr, _node, _opset, type _Scope, _scopes } from "./_quantGraph";
+import type { ModelProto, NodeProto } from "./_gen/onnx_pb";
+import {
+  _attr,
+  _cloneSharingBytes,
+  _getAttr,
+  _intAttr,
+  _node,
+  _opset,
+  type _Scope,
+  _scopes,
+} from "./_quantGraph";
 import { createNameScope, type NameScope } from "./createNameScope";
 import { fromArray } from "./fromArray";
 import { ensureIrVersion, irVersionForOpset } from "./irVersion";
@@ -21,7 +29,9 @@ const _REFUSED: Readonly<Record<string, string>> = {
  * Softmax / LogSoftmax / Hardmax (opset 13 normalizes along one axis; older versions over all dimensions
  * from `axis` on, so the node becomes Flatten + op + Reshape unless `axis` is the last one). Other ops keep
  * their meaning across these versions. Upsample, opset-10 Resize and Scatter are refused, naming the node.
- * Returns a converted copy; the input is not modified.
+ * Returns a converted copy; the input is not modified. The copy's tensors share their `raw_data` bytes
+ * with the input's (the weights are not duplicated): treat them as read only, as the views
+ * {@link readModel} returns.
  *
  * @example
  * ```ts
@@ -37,11 +47,11 @@ export function upgradeOpset(model: ModelProto, target: number): ModelProto {
       `${fn}: target must be 13 (the version this converter writes), got ${_show(target)}`,
     );
   const from = _opset(model);
-  if (from === target) return clone(ModelProtoSchema, model);
+  if (from === target) return _cloneSharingBytes(model);
   if (from < 9 || from > target) {
     throw new RangeError(`${fn}: the model imports opset ${from}; this converter takes opset 9..12 to 13`);
   }
-  const copy = clone(ModelProtoSchema, model);
+  const copy = _cloneSharingBytes(model);
   const names = createNameScope(copy);
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];

@@ -210,7 +210,9 @@ describe("BatchNormalization folding", () => {
       }),
       13,
     );
+    const bytes = writeModel(m);
     const { model: q, report } = quantizeDynamic(m);
+    expect(writeModel(m)).toEqual(bytes); // the folded weight is a new array, the input's is not scaled
     expect(q.graph!.node.some((n) => n.opType === "BatchNormalization")).toBe(false);
     expect(report.nodes.find((n) => n.opType === "BatchNormalization")!.detail).toBe(
       'folded into Conv "conv" before quantization',

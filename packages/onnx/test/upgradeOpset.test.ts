@@ -6,6 +6,7 @@ import { _attr, _node } from "../src/_quantGraph";
 import { opsetVersion } from "../src/opsetVersion";
 import { readModel } from "../src/readModel";
 import { upgradeOpset } from "../src/upgradeOpset";
+import { weights } from "../src/weights";
 import { writeModel } from "../src/writeModel";
 import { MODELS } from "./_fixtures";
 import { graph, model, tensorInfo } from "./_models";
@@ -68,6 +69,27 @@ describe("upgradeOpset", () => {
     const before = await run(m, x, [1, 3, 48, 192]);
     const after = await run(upgradeOpset(m, 13), x, [1, 3, 48, 192]);
     expect(after).toEqual(before);
+  });
+
+  it("shares the input's weight bytes instead of copying them (PP-OCRv4 recogniser), and leaves the input's bytes unchanged", () => {
+    const bytes = readFileSync(MODELS.ocrRec);
+    const m = readModel(bytes);
+    const up = upgradeOpset(m, 13);
+    const before = weights(m);
+    const after = new Map(weights(up).map((w) => [w.name, w.tensor]));
+    const big = before.filter((w) => w.tensor.rawData.length > 1000);
+    expect(big.length).toBeGreaterThan(10);
+    for (const w of big) {
+      const t = after.get(w.name)!;
+      // (=== and toBe(true): toBe on these objects would compare megabytes for its failure message)
+      expect(t === w.tensor).toBe(false); // a tensor of its own...
+      expect(t.rawData === w.tensor.rawData).toBe(true); // ...over the same bytes: the file's
+      expect(t.rawData.buffer === bytes.buffer).toBe(true);
+    }
+    expect(Buffer.compare(writeModel(m), bytes)).toBe(0);
+    expect(opsetVersion(upgradeOpset(up, 13))).toBe(13);
+    const again = weights(upgradeOpset(up, 13)).find((w) => w.name === big[0]!.name)!.tensor;
+    expect(again.rawData === big[0]!.tensor.rawData).toBe(true); // already at 13: a copy sharing the bytes too
   });
 
   it("refuses Upsample (naming the node), opsets below 9 and other targets", () => {

@@ -26,7 +26,7 @@ const samples = mode === "int8" ? (model.inputs(root, Number(count)) as unknown 
 const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
 const rss0 = process.memoryUsage().rss;
 const t0 = performance.now();
-const floatModel = readModel(new Uint8Array(readFileSync(model.path)), { name: model.path });
+const floatModel = readModel(readFileSync(model.path), { name: model.path });
 let bytes: Uint8Array;
 if (mode === "fp16") bytes = writeModel(convertFloatToFloat16(floatModel).model);
 else if (mode === "q8") {
