@@ -84,7 +84,8 @@ export {
   WEIGHT_ONLY_METHODS,
   type WeightOnlyMethod,
 } from "./quantizeMatMulNBitsOptions";
-export { type QuantizeStaticOptions, quantizeStatic } from "./quantizeStatic";
+export { quantizeStatic } from "./quantizeStatic";
+export type { QuantizeStaticOptions } from "./quantizeStaticOptions";
 export { type ReadModelOptions, readModel } from "./readModel";
 export {
   type NodeSensitivity,

@@ -1,71 +1,31 @@
-import type { AnyObserverOptions } from "@quantkit/calibrators";
 import { _encodedSize } from "./_encodeMessage";
-import { _checkOptions, _show } from "./_errors";
+import { _show } from "./_errors";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type GraphProto, type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
 import type { _Plan } from "./_qdqLayout";
-import { _absorbable, _absorbedQuantize, _kind, _notFloat, _outName, _prune } from "./_qdqLayout";
+import {
+  _absorbable,
+  _absorbedQuantize,
+  _isDepthwise,
+  _kind,
+  _notFloat,
+  _ortQuantizesConv,
+  _outName,
+  _prune,
+} from "./_qdqLayout";
 import { _bias, type _Ctx, _constantInput, _plan, _qdq, _qdqLike, _weight } from "./_qdqNodes";
 import { type _Constant, _cloneSharingBytes, _opset, _scopes } from "./_quantGraph";
-import { _checkOpset, _dropUnused, _notQuantizedReason, _report, _stringList } from "./_rewrite";
-import type { _WeightType } from "./_weights";
-import { CALIBRATION_METHODS, type CalibrationMethod, type CalibrationResult, calibrate } from "./calibrate";
+import { _checkOpset, _dropUnused, _notQuantizedReason, _report } from "./_rewrite";
+import { calibrate } from "./calibrate";
+import { consumers } from "./consumers";
 import { createNameScope } from "./createNameScope";
 import { evaluateQuantization } from "./evaluateQuantization";
-import type { EngineFeeds, InferenceEngine } from "./InferenceEngine";
-import { INT8_DEFAULT_OP_TYPES, INT8_OP_TYPES } from "./int8OpTypes";
+import type { EngineFeeds } from "./InferenceEngine";
 import type { NodeReport } from "./quantizationReport";
 import type { QuantizeResult } from "./quantizeDynamic";
+import { _parseStaticOptions, type QuantizeStaticOptions } from "./quantizeStaticOptions";
 import { upgradeOpset } from "./upgradeOpset";
-
-/** Options of {@link quantizeStatic}. */
-export interface QuantizeStaticOptions {
-  /** Runs the model for calibration and the SQNR report, e.g. `ortEngine(ort)`. */
-  engine: InferenceEngine;
-  /** Calibration inputs, one object of named tensors per run. */
-  samples: Iterable<EngineFeeds> | AsyncIterable<EngineFeeds>;
-  /** The activation observer (see {@link calibrate}); default "minmax". */
-  method?: CalibrationMethod;
-  /** Options of that observer (`percentile`, `bins`...); dtype and qscheme follow `activationType`. */
-  observerOptions?: AnyObserverOptions;
-  /** One weight scale per output channel (Conv axis 0, MatMul axis 1, Gemm by transB). Default true; needs opset 13. */
-  perChannel?: boolean;
-  /** "uint8" (default: zero point 128; uint8 x uint8 is exact on every x86 CPU) or "int8" (zero point 0). */
-  weightType?: _WeightType;
-  /** "uint8" (default, asymmetric) or "int8" (asymmetric) activations. */
-  activationType?: "uint8" | "int8";
-  /**
-   * Op types to write in QDQ, among those onnxruntime's CPU provider fuses into QLinear* kernels. Default:
-   * Conv, MatMul, Gemm, AveragePool, GlobalAveragePool, LeakyRelu, Sigmoid, Concat and the data movers
-   * MaxPool, Resize, Transpose, Reshape, Flatten, Squeeze, Unsqueeze, Slice, Gather, Expand, Tile (with
-   * their input's scale and zero point). On request Add and Mul (QLinearAdd / QLinearMul: faster where
-   * elementwise chains sit between Convs, e.g. hard-swish, but each is one more requantization) and
-   * Softmax. Only weighted nodes start a quantized region; ["Conv", "MatMul", "Gemm"] quantizes only them.
-   */
-  opTypes?: readonly string[];
-  /** Names of nodes to keep float. */
-  exclude?: readonly string[];
-  /** Fold BatchNormalization into the Conv before it first (as onnxruntime's pre-processing does). Default true. */
-  foldBatchNorm?: boolean;
-  /**
-   * Fold into a quantized output's quantization the node that alone reads it, repeatedly: a Relu, a Clip
-   * with constant bounds min <= 0 <= max, a Div or Mul by a positive scalar constant. Default true.
-   */
-  fuseRelu?: boolean;
-  /** Upgrade opset 10..12 models to 13 (needed for per-channel weights). Default true. */
-  upgrade?: boolean;
-  /**
-   * Ranges found earlier by {@link calibrate} on this model (every tensor, or at least those this
-   * quantization needs), reused instead of calibrating again; `samples` then only feed `evaluate`. The
-   * observer that made them decides the activations' scales, so `method` and `observerOptions` are not used.
-   */
-  calibration?: CalibrationResult;
-  /** Measure per-node and output SQNR against the float model on the samples. Default true. */
-  evaluate?: boolean;
-  onProgress?: (samplesDone: number) => void;
-  signal?: AbortSignal;
-}
 
 /**
  * `int8`, ONNX Runtime's static quantization in QDQ format: QuantizeLinear / DequantizeLinear pairs on
@@ -75,9 +35,11 @@ export interface QuantizeStaticOptions {
  * types of `opTypes` that onnxruntime fuses into QLinear kernels (pools, Sigmoid, Concat, data movers by
  * default; see {@link INT8_DEFAULT_OP_TYPES}) are quantized where a quantized node feeds them and only
  * quantized nodes read them. A Relu, a Clip, or a Mul / Div by a positive scalar that alone reads a
- * quantized output is removed: that output's QuantizeLinear writes the codes of its result. Every other
- * node stays float and the report says why; with `evaluate` (default) the report has the SQNR of each quantized node's output and of each model
- * output against the float model on the calibration samples. Opset below 10 is refused; 10..12 is
+ * quantized output is removed: that output's QuantizeLinear writes the codes of its result.
+ * `depthwise: "float"` or `"weights"` keeps depthwise Convs out of QDQ (onnxruntime-web's quantized
+ * depthwise kernel has no SIMD loop). Every other node stays float and the report says why; with
+ * `evaluate` (default) the report has the SQNR of each quantized node's output and of each model output
+ * against the float model on the calibration samples. Opset below 10 is refused; 10..12 is
  * upgraded to 13 for per-channel weights. The input model is not modified.
  *
  * @example
@@ -94,54 +56,9 @@ export async function quantizeStatic(
   options: QuantizeStaticOptions,
 ): Promise<QuantizeResult> {
   const fn = "quantizeStatic";
-  _checkOptions(fn, options, [
-    "engine",
-    "samples",
-    "method",
-    "observerOptions",
-    "perChannel",
-    "weightType",
-    "activationType",
-    "opTypes",
-    "exclude",
-    "fuseRelu",
-    "foldBatchNorm",
-    "upgrade",
-    "evaluate",
-    "calibration",
-    "onProgress",
-    "signal",
-  ]);
-  if (options === undefined) throw new TypeError(`${fn}: options with engine and samples are required`);
-  const perChannel = _bool(options.perChannel, true, "perChannel", fn);
-  const fuseRelu = _bool(options.fuseRelu, true, "fuseRelu", fn);
-  const foldBatchNorm = _bool(options.foldBatchNorm, true, "foldBatchNorm", fn);
-  const upgrade = _bool(options.upgrade, true, "upgrade", fn);
-  const evaluate = _bool(options.evaluate, true, "evaluate", fn);
-  const weightType = options.weightType ?? "uint8";
-  if (weightType !== "uint8" && weightType !== "int8")
-    throw new TypeError(`${fn}: weightType must be "int8" or "uint8", got ${_show(weightType)}`);
-  const activationType = options.activationType ?? "uint8";
-  if (activationType !== "uint8" && activationType !== "int8") {
-    throw new TypeError(`${fn}: activationType must be "int8" or "uint8", got ${_show(activationType)}`);
-  }
-  const method = options.method ?? "minmax";
-  if (!CALIBRATION_METHODS.includes(method))
-    throw new TypeError(
-      `${fn}: method must be one of ${CALIBRATION_METHODS.join(", ")}; got ${_show(method)}`,
-    );
-  const opTypes = _stringList(options.opTypes, "opTypes", fn) ?? INT8_DEFAULT_OP_TYPES;
-  for (const t of opTypes) {
-    if (!INT8_OP_TYPES.includes(t))
-      throw new RangeError(
-        `${fn}: opTypes: int8 cannot quantize ${_show(t)} (it quantizes ${INT8_OP_TYPES.join(", ")})`,
-      );
-  }
-  const exclude = new Set(_stringList(options.exclude, "exclude", fn) ?? []);
-  if (options.calibration !== undefined && !(options.calibration?.ranges instanceof Map))
-    throw new TypeError(
-      `${fn}: calibration must be what calibrate() returns, got ${_show(options.calibration)}`,
-    );
+  const o = _parseStaticOptions(options);
+  const { perChannel, fuseRelu, foldBatchNorm, upgrade, evaluate, weightType, activationType } = o;
+  const { method, opTypes, exclude, depthwise } = o;
   const opsetBefore = _checkOpset(model, 10, fn, "QuantizeLinear");
   const samples: EngineFeeds[] = [];
   for await (const s of options.samples as AsyncIterable<EngineFeeds>) samples.push(s);
@@ -165,6 +82,7 @@ export async function quantizeStatic(
   const plans = new Map<NodeProto, _Plan>();
   const reasons = new Map<NodeProto, string>();
   const fused = new Map<NodeProto, NodeProto>(); // Relu, Clip... -> the node whose output absorbs it
+  const kept = new Map<NodeProto, _Plan>(); // depthwise Convs that options.depthwise keeps float
   const tensors = new Set<string>();
   const planned = new Set<string>(); // outputs that planned nodes quantize
   const opset = _opset(copy);
@@ -196,6 +114,7 @@ export async function quantizeStatic(
         reasons.set(node, plan);
         continue;
       }
+      const keep = depthwise !== "qdq" && _isDepthwise(node, scope);
       const data = kind === "passthrough" ? [0] : plan.activations;
       if (kind !== "weighted" && !data.some((i) => planned.has(node.input[i]!))) {
         // Only weighted nodes start a quantized region: a float Add, Mul... between float nodes would
@@ -212,16 +131,20 @@ export async function quantizeStatic(
           if (step === null) break;
           plan.followers.push(r[0]!);
           plan.steps.push(step);
-          fused.set(r[0]!, node);
+          if (!keep) fused.set(r[0]!, node);
           out = r[0]!.output[0]!;
         }
+      }
+      if (keep) {
+        kept.set(node, plan); // its QDQ plan, for where onnxruntime would quantize it anyway
+        continue;
       }
       planned.add(_outName(plan));
       plans.set(node, plan);
     }
     _prune(scope.graph.node, plans, fused, reasons, readers, outputs);
   }
-  for (const plan of plans.values()) {
+  for (const plan of [...plans.values(), ...kept.values()]) {
     for (const i of plan.activations) tensors.add(plan.node.input[i]!);
     if (plan.kind === "passthrough") continue;
     // every step's output: the rewrite absorbs the longest run of followers that fits the codes
@@ -262,6 +185,8 @@ export async function quantizeStatic(
       constants: new Map(),
       activationType,
     };
+    const readersOf = consumers(scope.graph); // before the rewrite renames inputs
+    const ortQuantizes = new Set<NodeProto>();
     scope.graph.node.forEach((node, index) => {
       if (node.opType === "Constant" && node.domain === "") {
         out.push(node);
@@ -280,6 +205,30 @@ export async function quantizeStatic(
           tensor: node.output[0]!,
         });
         return; // dropped: the Q/DQ of the producer's output writes this node's output name
+      }
+      const keptPlan = kept.get(node);
+      if (keptPlan !== undefined) {
+        const quantizes = (r: NodeProto, t: string) => {
+          const p = plans.get(r);
+          return p !== undefined && p.kind !== "passthrough" && p.activations.some((i) => r.input[i] === t);
+        };
+        if (_ortQuantizesConv(node, readersOf, quantizedTensors.has(node.input[0]!), quantizes)) {
+          plans.set(node, keptPlan); // written QDQ below, per channel, rather than per tensor by onnxruntime
+          ortQuantizes.add(node);
+          for (const f of keptPlan.followers) fused.set(f, node);
+        } else {
+          out.push(node);
+          if (depthwise === "float") {
+            nodes.push(_report(node, index, scope, false, "depthwise Conv kept float by options.depthwise"));
+            return;
+          }
+          _weight(node, keptPlan, ctx);
+          const w = `${weightType} weights ${perChannel ? "per channel (axis 0)" : "per tensor"}`;
+          nodes.push(
+            _report(node, index, scope, true, `${w} + DequantizeLinear, float Conv (options.depthwise)`),
+          );
+          return;
+        }
       }
       const plan = plans.get(node);
       if (plan === undefined) {
@@ -367,6 +316,7 @@ export async function quantizeStatic(
         plan.constants.length > 0 ? `, ${activationType} constant` : "",
         plan.followers.length > 0 ? `, ${plan.followers.map((f) => f.opType).join(" + ")} fused` : "",
         ")",
+        ortQuantizes.has(node) ? _ORT_QUANTIZES : "",
       ];
       nodes.push({ ..._report(node, index, scope, true, parts.join("")), tensor: outName });
     });
@@ -385,8 +335,6 @@ export async function quantizeStatic(
   return { model: copy, report };
 }
 
-function _bool(v: unknown, fallback: boolean, name: string, fn: string): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== "boolean") throw new TypeError(`${fn}: ${name} must be a boolean, got ${_show(v)}`);
-  return v;
-}
+const _ORT_QUANTIZES =
+  " despite options.depthwise: a quantized node's output feeds it and its output reaches a quantized" +
+  " node through Relu / Clip only, so onnxruntime would quantize it itself (per tensor)";

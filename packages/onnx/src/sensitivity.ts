@@ -4,7 +4,8 @@ import { allNodes } from "./allNodes";
 import { type CalibrationMethod, calibrate } from "./calibrate";
 import type { EngineFeeds, EngineTensor, InferenceEngine, InferenceSession } from "./InferenceEngine";
 import { type QuantizeDynamicOptions, type QuantizeResult, quantizeDynamic } from "./quantizeDynamic";
-import { type QuantizeStaticOptions, quantizeStatic } from "./quantizeStatic";
+import { quantizeStatic } from "./quantizeStatic";
+import type { QuantizeStaticOptions } from "./quantizeStaticOptions";
 import { writeModel } from "./writeModel";
 
 /** Options of {@link sensitivity}. */

@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
@@ -14,6 +12,7 @@ import { toArray } from "../src/toArray";
 import { writeModel } from "../src/writeModel";
 import { MODELS } from "./_fixtures";
 import { graph, model, tensorInfo } from "./_models";
+import { optimizedOps } from "./_optimizedOps";
 
 const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
 const rng = new Rng(21);
@@ -101,26 +100,6 @@ const blockSamples = Array.from({ length: 8 }, () => ({
   x: { type: "float32", data: randn(256, 2), dims: [1, 4, 8, 8] },
 }));
 
-/** The op types of onnxruntime-node's optimized graph of `bytes` (level "all"), counted. */
-async function optimizedOps(bytes: Uint8Array): Promise<Map<string, number>> {
-  const dir = mkdtempSync(join(tmpdir(), "quantkit-qdq-layout-"));
-  try {
-    const path = join(dir, "optimized.onnx");
-    const s = await ort.InferenceSession.create(bytes, {
-      graphOptimizationLevel: "all",
-      optimizedModelFilePath: path,
-      logSeverityLevel: 3,
-    });
-    await s.release();
-    const counts = new Map<string, number>();
-    for (const n of readModel(readFileSync(path)).graph!.node)
-      counts.set(n.opType, (counts.get(n.opType) ?? 0) + 1);
-    return counts;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe("quantizeStatic: the QDQ layout onnxruntime fuses", () => {
   it("hard-swish, squeeze-excite and residual run as QLinear ops; Clip and Div go into the requantization", async () => {
     const m = mobileBlock();
@@ -192,6 +171,107 @@ describe("quantizeStatic: the QDQ layout onnxruntime fuses", () => {
     ).rejects.toThrow(
       /opTypes: int8 cannot quantize "HardSigmoid" \(it quantizes Conv, MatMul, Gemm, Add, Mul/,
     );
+  });
+});
+
+/**
+ * x[1,4,8,8] -> Conv 3x3 -> Relu -> depthwise Conv 3x3 (group 8, weight [8,1,3,3]) -> `after` ->
+ * grouped Conv 3x3 (group 2, 4 channels per group: not depthwise) -> Conv 1x1 -> y
+ */
+function depthwiseNet(after: "Relu" | "Sigmoid") {
+  const conv = (x: string, w: string, b: string, y: string, k: number, group: number) =>
+    _node("Conv", [x, w, b], [y], y, [
+      _attr("kernel_shape", [k, k]),
+      _attr("pads", k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]),
+      _attr("group", group),
+    ]);
+  return model(
+    graph({
+      nodes: [
+        conv("x", "W0", "B0", "c0", 3, 1),
+        _node("Relu", ["c0"], ["r0"], "relu0"),
+        conv("r0", "Wd", "Bd", "dw", 3, 8),
+        _node(after, ["dw"], ["a"], "act"),
+        conv("a", "Wg", "Bg", "grouped", 3, 2),
+        conv("grouped", "W1", "B1", "y", 1, 1),
+      ],
+      inputs: [tensorInfo("x", 1, [1, 4, 8, 8])],
+      outputs: [tensorInfo("y", 1)],
+      initializers: [
+        fromArray(randn(8 * 4 * 9, 0.5), { dims: [8, 4, 3, 3], name: "W0" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "B0" }),
+        fromArray(randn(8 * 9, 0.5), { dims: [8, 1, 3, 3], name: "Wd" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "Bd" }),
+        fromArray(randn(8 * 4 * 9, 0.5), { dims: [8, 4, 3, 3], name: "Wg" }),
+        fromArray(randn(8, 0.3), { dims: [8], name: "Bg" }),
+        fromArray(randn(4 * 8, 0.5), { dims: [4, 8, 1, 1], name: "W1" }),
+        fromArray(randn(4, 0.3), { dims: [4], name: "B1" }),
+      ],
+    }),
+  );
+}
+
+describe("quantizeStatic: depthwise Convs (options.depthwise)", () => {
+  it('"float" keeps the depthwise Conv float and "weights" stores its weight as codes + DequantizeLinear; onnxruntime runs a float Conv there', async () => {
+    const m = depthwiseNet("Sigmoid");
+    const run = (depthwise?: "qdq" | "float" | "weights") =>
+      quantizeStatic(m, { engine, samples: blockSamples, ...(depthwise ? { depthwise } : {}) });
+    const qdq = await run();
+    const float = await run("float");
+    const weights = await run("weights");
+    const dw = (r: typeof qdq) => r.report.nodes.find((n) => n.name === "dw")!;
+    expect(dw(qdq).detail).toBe("QDQ (uint8 activations, uint8 weights per channel (axis 0), int32 bias)");
+    expect(dw(float)).toMatchObject({
+      quantized: false,
+      detail: "depthwise Conv kept float by options.depthwise",
+    });
+    expect(dw(weights)).toMatchObject({
+      quantized: true,
+      detail: "uint8 weights per channel (axis 0) + DequantizeLinear, float Conv (options.depthwise)",
+    });
+    for (const r of [float, weights]) {
+      // the grouped Conv has 4 input channels per group: not depthwise, still QDQ
+      expect(r.report.nodes.find((n) => n.name === "grouped")!.detail).toMatch(/^QDQ/);
+      expect(r.report.outputSqnrDb!.y).toBeGreaterThan(25);
+      // nothing quantizes the depthwise output: its reader, the Sigmoid, stays float
+      expect(r.model.graph!.node.filter((n) => n.input.includes("dw")).map((n) => n.opType)).toEqual([
+        "Sigmoid",
+      ]);
+    }
+    const init = (r: typeof qdq) => new Map(r.model.graph!.initializer.map((t) => [t.name, t]));
+    expect(init(float).get("Wd")!.dataType).toBe(1);
+    expect(init(weights).has("Wd")).toBe(false);
+    expect(init(weights).get("Wd_quantized")!.dims.map(Number)).toEqual([8, 1, 3, 3]);
+    expect(init(weights).get("Bd")!.dataType).toBe(1); // the bias stays float32
+    const ops = async (r: typeof qdq) => (await optimizedOps(writeModel(r.model))).get("QLinearConv");
+    expect(await ops(qdq)).toBe(4);
+    expect(await ops(float)).toBe(3);
+    expect(await ops(weights)).toBe(3);
+  });
+
+  it("a depthwise Conv between quantized nodes, through Relu only, is written QDQ anyway: onnxruntime would quantize it per tensor", async () => {
+    const r = await quantizeStatic(depthwiseNet("Relu"), {
+      engine,
+      samples: blockSamples,
+      depthwise: "float",
+      evaluate: false,
+    });
+    const dw = r.report.nodes.find((n) => n.name === "dw")!;
+    expect(dw.quantized).toBe(true);
+    expect(dw.detail).toMatch(
+      /^QDQ \(uint8 activations, uint8 weights per channel \(axis 0\), int32 bias, Relu fused\) despite options\.depthwise: /,
+    );
+    const init = new Map(r.model.graph!.initializer.map((t) => [t.name, t]));
+    expect(init.get("Wd_scale")!.dims.map(Number)).toEqual([8]); // per channel, ours
+    // the same float Conv written as options.depthwise asked: onnxruntime-node makes it a QLinearConv
+    const floatDw = depthwiseNet("Relu");
+    const q = (
+      await quantizeStatic(floatDw, { engine, samples: blockSamples, exclude: ["dw"], evaluate: false })
+    ).model;
+    expect((await optimizedOps(writeModel(q))).get("QLinearConv")).toBe(4);
+    await expect(
+      quantizeStatic(floatDw, { engine, samples: blockSamples, depthwise: "int8" as never }),
+    ).rejects.toThrow(/depthwise must be "qdq", "float" or "weights", got "int8"/);
   });
 });
 
