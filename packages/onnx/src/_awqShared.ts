@@ -4,6 +4,7 @@
 // applied by one Mul that all of them read.
 import { awqScale } from "@quantkit/weights";
 import { _attentionScoreProjections } from "./_attentionScores";
+import { _awqAttentionScale } from "./_awqAttention";
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { _tensor } from "./_nbitsTensors";
@@ -32,10 +33,12 @@ export interface _AwqScope {
   done: Map<string, _AwqInput>;
   made: Map<string, NodeProto>;
   reads: Map<string, NodeProto[]>;
+  /** The model's default-domain opset (Softmax's default axis depends on it). */
+  opset: number;
 }
 
 /** Groups the MatMuls of a scope that AWQ will quantize by the value they read. */
-export function _awqScope(scope: _Scope, o: _Parsed): _AwqScope {
+export function _awqScope(scope: _Scope, o: _Parsed, opset: number): _AwqScope {
   const groups = new Map<string, NodeProto[]>();
   for (const node of scope.graph.node) {
     if (node.opType !== "MatMul" || node.domain !== "" || o.exclude.has(node.name)) continue;
@@ -53,6 +56,7 @@ export function _awqScope(scope: _Scope, o: _Parsed): _AwqScope {
     done: new Map(),
     made: producers(scope.graph),
     reads: consumers(scope.graph),
+    opset,
   };
 }
 
@@ -81,39 +85,61 @@ export function _awqInput(
     Object.entries(o.methodOptions).filter(([k]) => k === "nGrid" || k === "duoScaling"),
   );
   let scale: Float32Array;
+  let through = "";
   if (members.some((m) => aw.scores.has(m))) {
-    // The reference measures q, k and v through the attention block; their own output MSE does not
-    // see what an error does through the softmax, and scaling by it cost perplexity (README): s = 1.
-    const result = {
-      scale: new Float32Array(layers[0]!.shape[0]).fill(1),
-      input: a,
-      how: "s = 1 (the input of attention scores)",
-    };
-    aw.done.set(a, result);
-    return result;
-  }
-  try {
-    scale = awqScale(layers, o.activations!.get(a)!, {
-      bits: o.bits,
-      blockSize: o.blockSize,
-      symmetric: o.symmetric,
-      scaleType: o.scaleType,
-      layout: "KN",
-      ...pick,
-    }).inputScale;
-  } catch (e) {
-    throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+    // The reference measures q, k and v through the attention block (inspectModules: matched in the graph
+    // and checked against o's calibration input); else s = 1: their own outputs' MSE does not see what an
+    // error does through the softmax, and scaling by it cost perplexity (README).
+    if (o.methodOptions.inspectModules !== true) {
+      const result = {
+        scale: new Float32Array(layers[0]!.shape[0]).fill(1),
+        input: a,
+        how: "s = 1 (the input of attention scores)",
+      };
+      aw.done.set(a, result);
+      return result;
+    }
+    let found: { scale: Float32Array; how: string } | string;
+    try {
+      found = _awqAttentionScale(members, a, scope, aw.made, aw.reads, aw.opset, o, pick);
+    } catch (e) {
+      throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+    }
+    if (typeof found === "string") {
+      const result = {
+        scale: new Float32Array(layers[0]!.shape[0]).fill(1),
+        input: a,
+        how: `s = 1 (the input of attention scores; ${found})`,
+      };
+      aw.done.set(a, result);
+      return result;
+    }
+    scale = found.scale;
+    through = `; ${found.how}`;
+  } else {
+    try {
+      scale = awqScale(layers, o.activations!.get(a)!, {
+        bits: o.bits,
+        blockSize: o.blockSize,
+        symmetric: o.symmetric,
+        scaleType: o.scaleType,
+        layout: "KN",
+        ...pick,
+      }).inputScale;
+    } catch (e) {
+      throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+    }
   }
   const shared = members.length === 1 ? "" : `, shared by ${members.length} MatMuls`;
   if (scale.every((v) => v === 1)) {
-    const result = { scale, input: a, how: `s = 1 (alpha 0${shared})` };
+    const result = { scale, input: a, how: `s = 1 (alpha 0${shared}${through})` };
     aw.done.set(a, result);
     return result;
   }
   const folded = _foldIntoLayerNorm(a, scale, members, aw, scope, names, replaced);
   let result: _AwqInput;
   if (folded !== null) {
-    result = { scale, input: a, how: `1/s folded into LayerNorm ${_show(folded)}${shared}` };
+    result = { scale, input: a, how: `1/s folded into LayerNorm ${_show(folded)}${shared}${through}` };
   } else {
     const inv = new Float32Array(scale.length);
     for (let k = 0; k < inv.length; k++) inv[k] = 1 / scale[k]!;
@@ -121,7 +147,7 @@ export function _awqInput(
     scope.graph.initializer.push(_tensor(invName, inv, [inv.length], o.scaleType));
     const input = names.unique(`${a}_awq_scaled`);
     out.push(_node("Mul", [a, invName], [input], names.unique(`${a}_awq_scale`)));
-    result = { scale, input, how: `input scaled by 1/s (a Mul${shared})` };
+    result = { scale, input, how: `input scaled by 1/s (a Mul${shared})${through}` };
   }
   aw.done.set(a, result);
   return result;

@@ -61,7 +61,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   const done = new Map<_Constant, _Packed>();
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
-    const aw = o.method === "awq" ? _awqScope(scope, o) : null;
+    const aw = o.method === "awq" ? _awqScope(scope, o, opset) : null;
     scope.graph.node.forEach((node, index) => {
       if (node.opType === "Constant" && node.domain === "") {
         out.push(node);

@@ -34,7 +34,22 @@ export interface QuantizeMatMulNBitsOptions {
   /** GPTQ / AWQ / HQQ options beyond the block options above. */
   methodOptions?: Omit<GptqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout"> &
     Omit<AwqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout" | "inputScale"> &
-    Omit<HqqOptions, "bits" | "blockSize" | "scaleType" | "layout">;
+    Omit<HqqOptions, "bits" | "blockSize" | "scaleType" | "layout"> & {
+      /**
+       * AWQ: measure the shared scale of q, k and v through the attention block they feed (AutoAWQ's
+       * `module2inspect`), matched in the graph and checked against the o projection's calibration input
+       * (default false: q, k and v keep s = 1, see the README's tiny-lm figures). When the block cannot be
+       * matched they keep s = 1 and the report says why.
+       */
+      inspectModules?: boolean;
+      /**
+       * AWQ: the activations' rows are sequences of this many consecutive tokens (the samples' length
+       * when collectMatMulInputs kept every row), for the attention block that q, k and v's scale is
+       * measured through. Default: found by running the block (the longest its mask allows that
+       * reproduces the o projection's calibration input).
+       */
+      sequenceLength?: number;
+    };
   /**
    * The calibration rows [rows, K] of each MatMul's first input, by its value name, as
    * {@link collectMatMulInputs} returns them (gptq and awq only).
@@ -121,6 +136,16 @@ export function _parse(options: QuantizeMatMulNBitsOptions, fn: string): _Parsed
   if ((method === "gptq" || method === "awq") && activations === undefined) {
     throw new TypeError(
       `${fn}: method ${_show(method)} needs calibration inputs: pass activations (collectMatMulInputs(model, ...))`,
+    );
+  }
+  const { inspectModules, sequenceLength } = options.methodOptions ?? {};
+  if (inspectModules !== undefined && typeof inspectModules !== "boolean")
+    throw new TypeError(
+      `${fn}: methodOptions.inspectModules must be a boolean, got ${_show(inspectModules)}`,
+    );
+  if (sequenceLength !== undefined && !(Number.isInteger(sequenceLength) && sequenceLength > 0)) {
+    throw new RangeError(
+      `${fn}: methodOptions.sequenceLength must be a positive integer, got ${_show(sequenceLength)}`,
     );
   }
   return {

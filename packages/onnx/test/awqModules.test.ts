@@ -1,0 +1,83 @@
+// AWQ measuring q / k / v's shared scale through the attention block they feed (methodOptions.inspectModules,
+// AutoAWQ's module2inspect), on the tiny-lm fixture's real exported graph.
+import { attentionModule, awqScale } from "@quantkit/weights";
+import * as ort from "onnxruntime-node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { calibrationSamples, encode, readTinyLm } from "../bench/_tinyLm";
+import type { ModelProto } from "../src/_gen/onnx_pb";
+import { collectMatMulInputs } from "../src/collectMatMulInputs";
+import { ortEngine } from "../src/ortEngine";
+import { quantizeMatMulNBits } from "../src/quantizeMatMulNBits";
+import { readModel } from "../src/readModel";
+import { toFloat32Array } from "../src/toFloat32Array";
+
+describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", () => {
+  let m: ModelProto;
+  let activations: Map<string, Float32Array>;
+  const T = 64; // 2 samples of 64 tokens: 128 rows, which the mask (128) would also allow as one sequence
+  beforeAll(async () => {
+    const lm = readTinyLm();
+    m = readModel(lm.bytes);
+    activations = await collectMatMulInputs(m, {
+      engine: ortEngine(ort),
+      samples: calibrationSamples(encode(lm.vocab, lm.calibration), 2, T),
+    });
+  });
+  const init = (model: ModelProto, name: string) =>
+    toFloat32Array(model.graph!.initializer.find((t) => t.name === name)!);
+  const weightOf = (model: ModelProto, node: string) =>
+    init(model, model.graph!.node.find((n) => n.name === node)!.input[1]!);
+
+  it("q / k / v's scale is awqScale through attentionModule (4 heads, the graph's 1/sqrt(32), mask, biases, o), found sequences of 64, folded into ln1", () => {
+    const { model: q, report } = quantizeMatMulNBits(m, {
+      method: "awq",
+      activations,
+      methodOptions: { nGrid: 4, inspectModules: true },
+    });
+    const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
+    for (let b = 0; b < 4; b++) {
+      for (const p of ["q", "k", "v"]) {
+        expect(detail(`/blocks.${b}/${p}/MatMul`)).toContain(
+          "loss through the attention block (4 heads, sequences of 64, the o projection's output)",
+        );
+      }
+      expect(detail(`/blocks.${b}/q/MatMul`)).toContain("no clip search");
+    }
+    // Block 0 by hand: the same search on the same rows, with the block written out from the fixture.
+    const mask = init(m, "mask"); // [128, 128], -1e4 above the diagonal
+    const module = attentionModule({
+      heads: 4,
+      sequenceLength: T,
+      scale: Math.fround(1 / Math.sqrt(32)),
+      mask: Float32Array.from({ length: T * T }, (_, i) => mask[Math.floor(i / T) * 128 + (i % T)]!),
+      bias: [init(m, "blocks.0.q.bias"), init(m, "blocks.0.k.bias"), init(m, "blocks.0.v.bias")],
+      output: { weight: weightOf(m, "/blocks.0/o/MatMul"), shape: [128, 128] },
+      layout: "KN",
+    });
+    const layers = ["q", "k", "v"].map((p) => ({
+      weight: weightOf(m, `/blocks.0/${p}/MatMul`),
+      shape: [128, 128] as [number, number],
+    }));
+    const h = activations.get("/blocks.0/ln1/LayerNormalization_output_0")!;
+    const found = awqScale(layers, h, { nGrid: 4, symmetric: true, layout: "KN", module });
+    expect(found.alpha).toBeGreaterThan(0);
+    expect(detail("/blocks.0/q/MatMul")).toContain(
+      '1/s folded into LayerNorm "/blocks.0/ln1/LayerNormalization"',
+    );
+    const ln = q.graph!.node.find((n) => n.name === "/blocks.0/ln1/LayerNormalization")!;
+    const gamma = init(m, "blocks.0.ln1.weight");
+    expect(init(q, ln.input[1]!)).toEqual(gamma.map((v, k) => v / found.inputScale[k]!));
+  });
+
+  it("falls back to s = 1 and says why when the block does not reproduce o's input (sequenceLength 32)", () => {
+    const { report } = quantizeMatMulNBits(m, {
+      method: "awq",
+      activations,
+      methodOptions: { nGrid: 2, inspectModules: true, sequenceLength: 32 },
+    });
+    const detail = report.nodes.find((n) => n.name === "/blocks.2/v/MatMul")!.detail;
+    expect(detail).toMatch(
+      /s = 1 \(the input of attention scores; the matched attention block does not reproduce the o projection's input \(sequence length 32: relative error \d/,
+    );
+  });
+});
