@@ -5,6 +5,7 @@
 import { awqScale } from "@quantkit/weights";
 import { _attentionScoreProjections } from "./_attentionScores";
 import { _awqAttentionScale } from "./_awqAttention";
+import { _awqMlpScale } from "./_awqMlp";
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { _tensor } from "./_nbitsTensors";
@@ -117,17 +118,34 @@ export function _awqInput(
     scale = found.scale;
     through = `; ${found.how}`;
   } else {
-    try {
-      scale = awqScale(layers, o.activations!.get(a)!, {
-        bits: o.bits,
-        blockSize: o.blockSize,
-        symmetric: o.symmetric,
-        scaleType: o.scaleType,
-        layout: "KN",
-        ...pick,
-      }).inputScale;
-    } catch (e) {
-      throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+    // With inspectModules, a group that feeds an MLP is measured through it (AutoAWQ's mlp); else, or when
+    // the block cannot be matched, by the group's own outputs.
+    let found: { scale: Float32Array; how: string } | string = "inspectModules is off";
+    if (o.methodOptions.inspectModules === true) {
+      try {
+        found = _awqMlpScale(members, a, scope, aw.reads, o, pick);
+      } catch (e) {
+        throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+      }
+    }
+    if (typeof found !== "string") {
+      scale = found.scale;
+      through = `; ${found.how}`;
+    } else {
+      if (o.methodOptions.inspectModules === true)
+        through = `; loss on its own outputs (no MLP block: ${found})`;
+      try {
+        scale = awqScale(layers, o.activations!.get(a)!, {
+          bits: o.bits,
+          blockSize: o.blockSize,
+          symmetric: o.symmetric,
+          scaleType: o.scaleType,
+          layout: "KN",
+          ...pick,
+        }).inputScale;
+      } catch (e) {
+        throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+      }
     }
   }
   const shared = members.length === 1 ? "" : `, shared by ${members.length} MatMuls`;

@@ -1,6 +1,6 @@
 // AWQ measuring q / k / v's shared scale through the attention block they feed (methodOptions.inspectModules,
 // AutoAWQ's module2inspect), on the tiny-lm fixture's real exported graph.
-import { attentionModule, awqScale } from "@quantkit/weights";
+import { attentionModule, awqScale, mlpModule } from "@quantkit/weights";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { calibrationSamples, encode, readTinyLm } from "../bench/_tinyLm";
@@ -23,17 +23,23 @@ describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", (
       samples: calibrationSamples(encode(lm.vocab, lm.calibration), 2, T),
     });
   });
+  let result: ReturnType<typeof quantizeMatMulNBits> | undefined;
+  /** The model quantized with inspectModules (nGrid 4), once for the tests that read it. */
+  const inspected = () => {
+    result ??= quantizeMatMulNBits(m, {
+      method: "awq",
+      activations,
+      methodOptions: { nGrid: 4, inspectModules: true },
+    });
+    return result;
+  };
   const init = (model: ModelProto, name: string) =>
     toFloat32Array(model.graph!.initializer.find((t) => t.name === name)!);
   const weightOf = (model: ModelProto, node: string) =>
     init(model, model.graph!.node.find((n) => n.name === node)!.input[1]!);
 
   it("q / k / v's scale is awqScale through attentionModule (4 heads, the graph's 1/sqrt(32), mask, biases, o), found sequences of 64, folded into ln1", () => {
-    const { model: q, report } = quantizeMatMulNBits(m, {
-      method: "awq",
-      activations,
-      methodOptions: { nGrid: 4, inspectModules: true },
-    });
+    const { model: q, report } = inspected();
     const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
     for (let b = 0; b < 4; b++) {
       for (const p of ["q", "k", "v"]) {
@@ -67,6 +73,36 @@ describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", (
     const ln = q.graph!.node.find((n) => n.name === "/blocks.0/ln1/LayerNormalization")!;
     const gamma = init(m, "blocks.0.ln1.weight");
     expect(init(q, ln.input[1]!)).toEqual(gamma.map((v, k) => v / found.inputScale[k]!));
+  });
+
+  it("up's scale is awqScale through mlpModule (the activation found: erf GELU, up's bias, down), folded into ln2; o, down and the head keep their own loss", () => {
+    const { model: q, report } = inspected();
+    const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
+    for (let b = 0; b < 4; b++) {
+      expect(detail(`/blocks.${b}/up/MatMul`)).toContain(
+        "loss through the MLP block (gelu, the down projection's output)",
+      );
+      for (const p of ["o", "down"])
+        expect(detail(`/blocks.${b}/${p}/MatMul`)).toContain("loss on its own outputs (no MLP block: ");
+    }
+    expect(detail("/head/MatMul")).toContain("loss on its own outputs (no MLP block: ");
+    let scaled = 0;
+    for (let b = 0; b < 4; b++) {
+      const module = mlpModule({
+        activation: "gelu",
+        bias: [init(m, `blocks.${b}.up.bias`)],
+        output: { weight: weightOf(m, `/blocks.${b}/down/MatMul`), shape: [512, 128] },
+        layout: "KN",
+      });
+      const h = activations.get(`/blocks.${b}/ln2/LayerNormalization_output_0`)!;
+      const up = { weight: weightOf(m, `/blocks.${b}/up/MatMul`), shape: [128, 512] as [number, number] };
+      const found = awqScale([up], h, { nGrid: 4, symmetric: true, layout: "KN", module });
+      const ln = q.graph!.node.find((n) => n.name === `/blocks.${b}/ln2/LayerNormalization`)!;
+      const beta = init(m, `blocks.${b}.ln2.bias`);
+      expect(init(q, ln.input[2]!)).toEqual(beta.map((v, k) => v / found.inputScale[k]!));
+      if (found.alpha > 0) scaled++;
+    }
+    expect(scaled).toBeGreaterThan(0);
   });
 
   it("falls back to s = 1 and says why when the block does not reproduce o's input (sequenceLength 32)", () => {

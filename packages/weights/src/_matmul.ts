@@ -156,8 +156,8 @@ export function _outputSquaredError(
 }
 
 /**
- * y [rows, N] = x [rows, K] w^T (+ bias [N]), w [N, K] row-major, float64 sums; four rows at a time
- * (one load of w per four multiply-adds).
+ * y [rows, N] = x [rows, K] w^T (+ bias [N]), w [N, K] row-major, float64 sums; blocks of 4 rows x 2
+ * outputs (eight sums from six loads per k, as _outputMse).
  */
 export function _linear(
   x: Float32Array | Float64Array,
@@ -174,32 +174,55 @@ export function _linear(
     const x1 = x0 + K;
     const x2 = x1 + K;
     const x3 = x2 + K;
-    for (let n = 0; n < N; n++) {
-      const wn = n * K;
+    let n = 0;
+    for (; n + 2 <= N; n += 2) {
+      const wa = n * K;
+      const wb = wa + K;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
       for (let k = 0; k < K; k++) {
-        const v = w[wn + k]!;
-        a0 += x[x0 + k]! * v;
-        a1 += x[x1 + k]! * v;
-        a2 += x[x2 + k]! * v;
-        a3 += x[x3 + k]! * v;
+        const va = w[wa + k]!;
+        const vb = w[wb + k]!;
+        const u0 = x[x0 + k]!;
+        const u1 = x[x1 + k]!;
+        const u2 = x[x2 + k]!;
+        const u3 = x[x3 + k]!;
+        a0 += u0 * va;
+        a1 += u1 * va;
+        a2 += u2 * va;
+        a3 += u3 * va;
+        b0 += u0 * vb;
+        b1 += u1 * vb;
+        b2 += u2 * vb;
+        b3 += u3 * vb;
       }
-      const b = bias === null ? 0 : bias[n]!;
-      y[r * N + n] = a0 + b;
-      y[(r + 1) * N + n] = a1 + b;
-      y[(r + 2) * N + n] = a2 + b;
-      y[(r + 3) * N + n] = a3 + b;
+      const ba = bias === null ? 0 : bias[n]!;
+      const bb = bias === null ? 0 : bias[n + 1]!;
+      y[r * N + n] = a0 + ba;
+      y[(r + 1) * N + n] = a1 + ba;
+      y[(r + 2) * N + n] = a2 + ba;
+      y[(r + 3) * N + n] = a3 + ba;
+      y[r * N + n + 1] = b0 + bb;
+      y[(r + 1) * N + n + 1] = b1 + bb;
+      y[(r + 2) * N + n + 1] = b2 + bb;
+      y[(r + 3) * N + n + 1] = b3 + bb;
     }
+    for (; n < N; n++)
+      for (let i = r; i < r + 4; i++) y[i * N + n] = _dotW(x, i * K, w, n * K, K) + (bias?.[n] ?? 0);
   }
-  for (; r < rows; r++) {
-    for (let n = 0; n < N; n++) {
-      let a = 0;
-      for (let k = 0; k < K; k++) a += x[r * K + k]! * w[n * K + k]!;
-      y[r * N + n] = a + (bias === null ? 0 : bias[n]!);
-    }
-  }
+  for (; r < rows; r++)
+    for (let n = 0; n < N; n++) y[r * N + n] = _dotW(x, r * K, w, n * K, K) + (bias?.[n] ?? 0);
   return y;
+}
+
+function _dotW(x: Float32Array | Float64Array, xo: number, w: Float32Array, wo: number, K: number): number {
+  let a = 0;
+  for (let k = 0; k < K; k++) a += x[xo + k]! * w[wo + k]!;
+  return a;
 }

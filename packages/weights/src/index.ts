@@ -19,6 +19,7 @@ export { dequantizeBlockwise } from "./dequantizeBlockwise";
 export { type GptqOptions, type GptqReport, gptq } from "./gptq";
 export { HessianAccumulator } from "./HessianAccumulator";
 export { type HqqOptions, type HqqResult, hqq } from "./hqq";
+export { type Activation, type MlpModuleOptions, mlpModule } from "./mlpModule";
 export { packBlockedDequantizeLinear } from "./packBlockedDequantizeLinear";
 export { packMatMulNBits, type WeightTensor } from "./packMatMulNBits";
 export { quantizeBlockwise } from "./quantizeBlockwise";
