@@ -26,7 +26,11 @@ export interface _Exposed {
 
 /** Exposes `names` (tensors produced by nodes in any graph) as main-graph outputs of a copy of `model`. */
 export function _exposeTensors(model: ModelProto, names: Iterable<string>): _Exposed {
-  const copy = _cloneSharingBytes(model);
+  return _exposeTensorsInPlace(_cloneSharingBytes(model), names);
+}
+
+/** {@link _exposeTensors} on `copy` itself, a copy the caller made (and owns): no second copy. */
+export function _exposeTensorsInPlace(copy: ModelProto, names: Iterable<string>): _Exposed {
   const scopes = _scopes(copy);
   const producer = new Map<string, _Scope>();
   for (const s of scopes)

@@ -3,7 +3,7 @@
 // returns those scalars instead of the tensors, so that onnxruntime can reuse the intermediate buffers
 // as it does for inference (the PP-OCRv4 recogniser returns 160 MB of tensors per line otherwise).
 
-import { _exposeTensors } from "./_expose";
+import { _exposeTensorsInPlace } from "./_expose";
 import type { GraphProto, ModelProto, NodeProto } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
 import { _attr, _cloneSharingBytes, _node, type _Scope, _scopes } from "./_quantGraph";
@@ -49,7 +49,7 @@ export function _exposeMinMax(model: ModelProto, names: Iterable<string>): _Expo
     if (!s.graph.node.some((n) => n.output.some((o) => after.has(o)))) continue;
     s.graph.node = s.graph.node.flatMap((n) => [n, ...n.output.flatMap((o) => after.get(o) ?? [])]);
   }
-  const exposed = _exposeTensors(copy, [...[...reduced.values()].flat(), ...whole]);
+  const exposed = _exposeTensorsInPlace(copy, [...[...reduced.values()].flat(), ...whole]);
   const minMax = new Map<string, [string, string]>();
   const outputs = new Map<string, string>();
   const skipped = new Map<string, string>();

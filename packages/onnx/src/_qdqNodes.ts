@@ -2,6 +2,7 @@
 // constants, weights and bias; QuantizeLinear/DequantizeLinear pairs; weight codes and int32 biases.
 import { calculateQParams, type QParams, quantize } from "@quantkit/quantizers";
 import { _show } from "./_errors";
+import type { _Float32Scratch } from "./_float32View";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _Kind, _Plan } from "./_qdqLayout";
 import { _attr, type _Constant, _findConstant, _intAttr, _node, type _Scope } from "./_quantGraph";
@@ -92,6 +93,8 @@ export interface _Ctx {
   /** Float constant name -> the DequantizeLinear of its codes, in this graph. */
   constants: Map<string, string>;
   activationType: "uint8" | "int8";
+  /** Where unaligned weights are copied to be quantized (read once, never kept). */
+  scratch: _Float32Scratch;
 }
 
 export function _init(
@@ -192,7 +195,10 @@ export function _constantInput(node: NodeProto, slot: number, ctx: _Ctx): void {
 /** Stores the weight as codes + DequantizeLinear; returns its scales. */
 export function _weight(node: NodeProto, plan: _Plan, ctx: _Ctx): Float32Array {
   const name = node.input[plan.weight]!;
-  const w = _floatWeightView(ctx.scope, name) as Exclude<ReturnType<typeof _floatWeightView>, string>;
+  const w = _floatWeightView(ctx.scope, name, ctx.scratch) as Exclude<
+    ReturnType<typeof _floatWeightView>,
+    string
+  >;
   const axis = ctx.perChannel ? plan.axis : null;
   const qw = _quantizeWeight(
     w.values,

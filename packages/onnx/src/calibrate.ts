@@ -119,12 +119,16 @@ export async function calibrate(model: ModelProto, options: CalibrateOptions): P
   const inner = wanted.filter((n) => !inputs.has(n));
   // Min-max observers need each tensor's min and max only: the model computes them (_exposeMinMax).
   const onlyMinMax = method === "minmax" || method === "moving_average_minmax";
-  const exposed = onlyMinMax
+  let exposed: { model: ModelProto } | undefined = onlyMinMax
     ? _exposeMinMax(model, inner)
     : { ..._exposeTensors(model, inner), minMax: new Map<string, [string, string]>() };
-  const { outputs, skipped, minMax } = exposed;
+  const { outputs, skipped, minMax } = exposed as ReturnType<typeof _exposeMinMax>;
   const observers = new Map<string, Observer>();
-  const session = await engine.createSession(writeModel(exposed.model), { calibration: true });
+  // Neither the augmented model nor its bytes are kept while the engine runs: the engine holds its own
+  // copy, and ours would add the model's size to the peak memory of calibration.
+  const created = engine.createSession(writeModel(exposed.model), { calibration: true });
+  exposed = undefined;
+  const session = await created;
   const fetch = [...new Set([...outputs.values(), ...[...minMax.values()].flat()])];
   try {
     for (let i = 0; i < list.length; i++) {

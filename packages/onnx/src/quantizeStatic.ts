@@ -1,5 +1,6 @@
 import { _encodedSize } from "./_encodeMessage";
 import { _show } from "./_errors";
+import { _Float32Scratch } from "./_float32View";
 import { _foldBatchNorm } from "./_foldBatchNorm";
 import { type GraphProto, type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
@@ -170,6 +171,7 @@ export async function quantizeStatic(
   const scales = new Map<string, number>(); // DequantizeLinear output -> its scale
   const params = new Map<string, [string, string]>();
   const nodes: NodeReport[] = [...foldedBn];
+  const scratch = new _Float32Scratch();
   for (const scope of scopes) {
     const out: NodeProto[] = [];
     const inputQdq = new Map<string, string>();
@@ -184,6 +186,7 @@ export async function quantizeStatic(
       params,
       constants: new Map(),
       activationType,
+      scratch,
     };
     const readersOf = consumers(scope.graph); // before the rewrite renames inputs
     const ortQuantizes = new Set<NodeProto>();
