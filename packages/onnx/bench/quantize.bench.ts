@@ -3,8 +3,9 @@
 // quantized in onnxruntime-node and onnxruntime-web (WASM), one thread each, alternating runs in the same
 // process (bench/_speed.ts), and the op types of onnxruntime-node's optimized quantized graph.
 // Run: pnpm --filter @quantkit/onnx bench:quantize [--fixtures DIR] [--models vad,rec,cls,fashion]
-//      [--method minmax|mse|entropy|percentile|histogram] [--q8-convs integer|weights]
-//      [--int8-add Add,Mul] [--json FILE]
+//      [--modes q8,int8] [--method minmax|mse|entropy|percentile|histogram] [--q8-convs integer|weights]
+//      [--q8-depthwise integer|float|weights]
+//      [--int8-add Add,Mul] [--int8-depthwise qdq|float|weights] [--int8-weights uint8|int8] [--json FILE]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -43,6 +44,12 @@ const Q8_CONVS = arg("q8-convs", "integer") as "integer";
 const INT8_ADD = arg("int8-add", "")
   .split(",")
   .filter((t) => t !== "");
+/** --q8-depthwise float|weights: quantizeDynamic's depthwise option (default: as --q8-convs). */
+const Q8_DEPTHWISE = arg("q8-depthwise", "") as "float" | "";
+/** --int8-depthwise float|weights: quantizeStatic's depthwise option. */
+const INT8_DEPTHWISE = arg("int8-depthwise", "qdq") as "qdq";
+/** --int8-weights int8: quantizeStatic's weightType. */
+const INT8_WEIGHTS = arg("int8-weights", "uint8") as "uint8";
 const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
 
 type Name = "vad" | "rec" | "cls" | "fashion";
@@ -86,12 +93,14 @@ async function job(spec: string, out: string): Promise<void> {
   if (Number(model.opsetImport[0]!.version) < 11) model = upgradeOpset(model, 13);
   const r =
     mode === "q8"
-      ? quantizeDynamic(model, { convs: Q8_CONVS })
+      ? quantizeDynamic(model, { convs: Q8_CONVS, ...(Q8_DEPTHWISE ? { depthwise: Q8_DEPTHWISE } : {}) })
       : await quantizeStatic(model, {
           engine,
           samples,
           evaluate: false,
           method: METHOD,
+          depthwise: INT8_DEPTHWISE,
+          weightType: INT8_WEIGHTS,
           ...(INT8_ADD.length > 0 ? { opTypes: [...INT8_DEFAULT_OP_TYPES, ...INT8_ADD] } : {}),
         });
   const written = writeModel(r.model);
@@ -228,7 +237,7 @@ async function main(): Promise<void> {
   );
   for (const name of names) {
     const floatBytes = new Uint8Array(readFileSync(FILES[name]));
-    for (const mode of ["q8", "int8"] as const) {
+    for (const mode of arg("modes", "q8,int8").split(",") as ("q8" | "int8")[]) {
       const out = join(dir, `${name}-${mode}.onnx`);
       const child = spawnSync(
         process.execPath,
@@ -245,8 +254,14 @@ async function main(): Promise<void> {
           METHOD,
           "--q8-convs",
           Q8_CONVS,
+          "--q8-depthwise",
+          Q8_DEPTHWISE,
           "--int8-add",
           INT8_ADD.join(","),
+          "--int8-depthwise",
+          INT8_DEPTHWISE,
+          "--int8-weights",
+          INT8_WEIGHTS,
         ],
         {
           encoding: "utf8",
@@ -265,8 +280,14 @@ async function main(): Promise<void> {
         model: name,
         mode,
         ...(mode === "int8"
-          ? { method: METHOD, calibrationSamples: CALIBRATION, int8Add: INT8_ADD }
-          : { convs: Q8_CONVS }),
+          ? {
+              method: METHOD,
+              calibrationSamples: CALIBRATION,
+              int8Add: INT8_ADD,
+              depthwise: INT8_DEPTHWISE,
+              weightType: INT8_WEIGHTS,
+            }
+          : { convs: Q8_CONVS, depthwise: Q8_DEPTHWISE || Q8_CONVS }),
         ...q,
         ...e.row,
         ...t,

@@ -7,8 +7,8 @@
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _TypeScope } from "./_inferElemTypes";
-import { _floatAttr, _intAttr, type _Scope } from "./_quantGraph";
-import { _floatConstant, _floatWeightView } from "./_rewrite";
+import { _floatAttr, type _Scope } from "./_quantGraph";
+import { _floatWeightView } from "./_rewrite";
 
 /** How one node is quantized. */
 export interface _Plan {
@@ -28,19 +28,6 @@ export interface _Plan {
   followers: NodeProto[];
   /** What each follower does. */
   steps: _Step[];
-}
-
-/**
- * A Conv with one input and one output channel per group (weight [group, 1, ...]): onnxruntime's
- * QLinearConv runs it with MlasConvDepthwise, which has SSE2 / AVX2 and NEON loops but only a scalar one
- * in the WebAssembly build (onnxruntime-web: 0.3-0.5x the float Conv on the recogniser's, measured).
- */
-export function _isDepthwise(node: NodeProto, scope: _Scope): boolean {
-  if (node.opType !== "Conv" || node.domain !== "") return false;
-  const group = _intAttr(node, "group", 1);
-  const w = _floatConstant(scope, node.input[1] ?? "");
-  if (group <= 1 || typeof w === "string") return false;
-  return Number(w.tensor.dims[0]) === group && Number(w.tensor.dims[1]) === 1;
 }
 
 /**

@@ -4,7 +4,7 @@ import { _show } from "./_errors";
 import { type _Float32Scratch, _float32View } from "./_float32View";
 import type { ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { _isKnownOp } from "./_onnxOps";
-import { type _Constant, _findConstant, _opset, type _Scope, _useCounts } from "./_quantGraph";
+import { type _Constant, _findConstant, _intAttr, _opset, type _Scope, _useCounts } from "./_quantGraph";
 import { fromArray } from "./fromArray";
 import type { NodeReport } from "./quantizationReport";
 import { toFloat32Array } from "./toFloat32Array";
@@ -120,4 +120,18 @@ export function _stringList(value: unknown, name: string, fn: string): readonly 
     throw new TypeError(`${fn}: ${name} must be an array of strings, got ${_show(value)}`);
   }
   return value as string[];
+}
+
+/**
+ * A Conv with one input and one output channel per group (weight [group, 1, ...]). onnxruntime's
+ * QLinearConv runs it with MlasConvDepthwise, which has SSE2 / AVX2 and NEON loops but only a scalar one
+ * in the WebAssembly build (onnxruntime-web: 0.2-0.5x the float Conv on PP-OCR's, measured); its
+ * ConvInteger, as one small GEMM per channel.
+ */
+export function _isDepthwise(node: NodeProto, scope: _Scope): boolean {
+  if (node.opType !== "Conv" || node.domain !== "") return false;
+  const group = _intAttr(node, "group", 1);
+  const w = _floatConstant(scope, node.input[1] ?? "");
+  if (group <= 1 || typeof w === "string") return false;
+  return Number(w.tensor.dims[0]) === group && Number(w.tensor.dims[1]) === 1;
 }

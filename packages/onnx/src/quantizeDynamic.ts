@@ -17,6 +17,7 @@ import {
   _checkOpset,
   _dropUnused,
   _floatWeightView,
+  _isDepthwise,
   _isFloatConstant,
   _notQuantizedReason,
   _report,
@@ -47,6 +48,12 @@ export interface QuantizeDynamicOptions {
    * Conv: as small, and as fast as the float model where ConvInteger is slower, e.g. onnxruntime-node).
    */
   convs?: "integer" | "weights";
+  /**
+   * Depthwise Convs (one input and one output channel per group): as `convs` says (default), or "float"
+   * (kept float) or "weights" / "integer" for them alone. ConvInteger runs them as one small GEMM per
+   * channel, slower than the float Conv in onnxruntime-web and onnxruntime-node (README).
+   */
+  depthwise?: "integer" | "float" | "weights";
   /** Op types to quantize; default ["MatMul", "Gemm", "Conv"]. */
   opTypes?: readonly string[];
   /** Names of nodes to keep float. */
@@ -88,6 +95,7 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
     "weightType",
     "convWeightType",
     "convs",
+    "depthwise",
     "opTypes",
     "exclude",
     "foldBatchNorm",
@@ -100,6 +108,9 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   const convs = options?.convs ?? "integer";
   if (convs !== "integer" && convs !== "weights")
     throw new TypeError(`${fn}: convs must be "integer" or "weights", got ${_show(convs)}`);
+  const depthwise = options?.depthwise;
+  if (depthwise !== undefined && depthwise !== "integer" && depthwise !== "float" && depthwise !== "weights")
+    throw new TypeError(`${fn}: depthwise must be "integer", "float" or "weights", got ${_show(depthwise)}`);
   const opTypes = _stringList(options?.opTypes, "opTypes", fn) ?? _Q8_OPS;
   for (const t of opTypes) {
     if (!(_Q8_OPS as readonly string[]).includes(t))
@@ -110,6 +121,8 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   const exclude = new Set(_stringList(options?.exclude, "exclude", fn) ?? []);
   const opset = _checkOpset(model, 11, fn, "DynamicQuantizeLinear needs 11");
   const sizeBytesBefore = _encodedSize(ModelProtoSchema, model);
+  const layout = (node: NodeProto, scope: _Scope) =>
+    depthwise !== undefined && _isDepthwise(node, scope) ? depthwise : convs;
 
   const copy = _cloneSharingBytes(model);
   const names = createNameScope(copy);
@@ -130,12 +143,14 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
         detail = _notQuantizedReason(node, "q8", opTypes);
       } else if (exclude.has(node.name)) {
         detail = "excluded by options.exclude";
+      } else if (layout(node, scope) === "float") {
+        detail = "depthwise Conv kept float by options.depthwise";
       } else {
         const ctx: _Ctx = { scope, names, dynamic, out, replaced, perChannel, scratch };
         const r =
           node.opType !== "Conv"
             ? _matmulOrGemm(node, ctx, weightType)
-            : convs === "integer"
+            : layout(node, scope) === "integer"
               ? _conv(node, ctx, convWeightType)
               : _convWeights(node, ctx, convWeightType, opset >= 13);
         quantized = r.ok;

@@ -8,7 +8,6 @@ import type { _Plan } from "./_qdqLayout";
 import {
   _absorbable,
   _absorbedQuantize,
-  _isDepthwise,
   _kind,
   _notFloat,
   _ortQuantizesConv,
@@ -17,7 +16,7 @@ import {
 } from "./_qdqLayout";
 import { _bias, type _Ctx, _constantInput, _plan, _qdq, _qdqLike, _weight } from "./_qdqNodes";
 import { type _Constant, _cloneSharingBytes, _opset, _scopes } from "./_quantGraph";
-import { _checkOpset, _dropUnused, _notQuantizedReason, _report } from "./_rewrite";
+import { _checkOpset, _dropUnused, _isDepthwise, _notQuantizedReason, _report } from "./_rewrite";
 import { calibrate } from "./calibrate";
 import { consumers } from "./consumers";
 import { createNameScope } from "./createNameScope";

@@ -287,3 +287,66 @@ describe('convs: "weights"', () => {
     );
   });
 });
+
+describe("depthwise Convs (options.depthwise)", () => {
+  /** x[1,4,6,6] -> Conv 3x3 (4 -> 8) -> depthwise Conv 3x3 (group 8) -> grouped Conv 3x3 (group 2) -> y */
+  const net = () => {
+    const conv = (x: string, w: string, y: string, group: number) =>
+      _node("Conv", [x, w], [y], y, [
+        _attr("kernel_shape", [3, 3]),
+        _attr("pads", [1, 1, 1, 1]),
+        _attr("group", group),
+      ]);
+    return model(
+      graph({
+        nodes: [conv("x", "W0", "c0", 1), conv("c0", "Wd", "dw", 8), conv("dw", "Wg", "y", 2)],
+        inputs: [tensorInfo("x", 1, [1, 4, 6, 6])],
+        outputs: [tensorInfo("y", 1)],
+        initializers: [
+          fromArray(randn(8 * 4 * 9, 0.5), { dims: [8, 4, 3, 3], name: "W0" }),
+          fromArray(randn(8 * 9, 0.5), { dims: [8, 1, 3, 3], name: "Wd" }),
+          fromArray(randn(8 * 4 * 9, 0.5), { dims: [8, 4, 3, 3], name: "Wg" }),
+        ],
+      }),
+      13,
+    );
+  };
+
+  it('"float" keeps only the depthwise Conv float, "weights" gives it DequantizeLinear weights; the others stay ConvInteger', async () => {
+    const m = net();
+    const layout = (q: ReturnType<typeof quantizeDynamic>) =>
+      q.report.nodes.map((n) => `${n.name}: ${n.quantized ? n.detail.split(" (")[0] : n.detail}`);
+    expect(layout(quantizeDynamic(m))).toEqual(["c0: ConvInteger", "dw: ConvInteger", "y: ConvInteger"]);
+    const float = quantizeDynamic(m, { depthwise: "float" });
+    expect(layout(float)).toEqual([
+      "c0: ConvInteger",
+      "dw: depthwise Conv kept float by options.depthwise",
+      "y: ConvInteger",
+    ]);
+    expect(float.model.graph!.initializer.find((t) => t.name === "Wd")!.dataType).toBe(1);
+    const weights = quantizeDynamic(m, { depthwise: "weights" });
+    expect(layout(weights)).toEqual(["c0: ConvInteger", "dw: DequantizeLinear weights", "y: ConvInteger"]);
+    // "integer" for the depthwise Conv alone, the others as convs: "weights" says
+    expect(layout(quantizeDynamic(m, { convs: "weights", depthwise: "integer" }))).toEqual([
+      "c0: DequantizeLinear weights",
+      "dw: ConvInteger",
+      "y: DequantizeLinear weights",
+    ]);
+    // the float depthwise Conv computes what the float model does there: outputs close to it
+    const feeds = { x: new ort.Tensor("float32", randn(144), [1, 4, 6, 6]) };
+    const want = (await run(writeModel(m), feeds)).y!.data as Float32Array;
+    for (const q of [float, weights]) {
+      const got = (await run(writeModel(q.model), feeds)).y!.data as Float32Array;
+      let err = 0;
+      let ref = 0;
+      for (let i = 0; i < want.length; i++) {
+        err += (got[i]! - want[i]!) ** 2;
+        ref += want[i]! ** 2;
+      }
+      expect(10 * Math.log10(ref / err)).toBeGreaterThan(25);
+    }
+    expect(() => quantizeDynamic(m, { depthwise: "qdq" as never })).toThrow(
+      /depthwise must be "integer", "float" or "weights", got "qdq"/,
+    );
+  });
+});
