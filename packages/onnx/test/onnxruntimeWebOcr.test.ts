@@ -27,4 +27,19 @@ describe("PP-OCR classifier quantized in onnxruntime-web (WASM)", () => {
     const int8 = await quantizeStatic(model, { engine: node, samples: feeds, evaluate: false });
     expect(await maxDiff(writeModel(int8.model), feeds)).toBeLessThan(1e-3);
   });
+
+  it('PP-OCR classifier with depthwise: "float" and "weights" (q8 and int8): same probabilities as onnxruntime-node within 1e-3', async () => {
+    const lines = readTextLines(join(FIXTURES, "text-lines"));
+    const feeds: EngineFeeds[] = Array.from({ length: 4 }, (_, i) => ({
+      x: { type: "float32", ...clsInput(lines, i * 60) },
+    }));
+    const model = upgradeOpset(readModel(readFileSync(MODELS.ocrCls)), 13);
+    for (const depthwise of ["float", "weights"] as const) {
+      expect(await maxDiff(writeModel(quantizeDynamic(model, { depthwise }).model), feeds)).toBeLessThan(
+        1e-3,
+      );
+      const int8 = await quantizeStatic(model, { engine: node, samples: feeds, evaluate: false, depthwise });
+      expect(await maxDiff(writeModel(int8.model), feeds)).toBeLessThan(1e-3);
+    }
+  });
 });

@@ -4,47 +4,12 @@
 // and bench/float16.bench.ts (this machine, Intel Xeon with VNNI: fp16 100%, q8 96.6%, int8 97.5%); the
 // test guards them with a margin of a few lines, because near-ties in the float model's own output (a
 // space at a line's end, O against 0) can flip with another CPU's float kernels.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { ctcDecode, readTextLines, recDictionary, recLine, recText } from "../bench/_ocr";
-import {
-  convertFloatToFloat16,
-  type EngineFeeds,
-  ortEngine,
-  quantizeDynamic,
-  quantizeStatic,
-  readModel,
-  upgradeOpset,
-  writeModel,
-} from "../src/index";
-import { MODELS } from "./_fixtures";
-import { FIXTURES } from "./_realFixtures";
-
-const engine = ortEngine(ort, { sessionOptions: { intraOpNumThreads: 1 } });
+import { convertFloatToFloat16, quantizeDynamic, quantizeStatic, writeModel } from "../src/index";
+import { engine, recogniser } from "./_recogniser";
 
 describe("PP-OCRv4 recogniser on the text-line fixture, each line upright at its own width", async () => {
-  const lines = readTextLines(join(FIXTURES, "text-lines"));
-  const feeds: EngineFeeds[] = Array.from({ length: lines.count }, (_, i) => ({
-    x: { type: "float32", ...recLine(lines, i) },
-  }));
-  const calibration = feeds.slice(0, 64);
-  const evaluation = feeds.slice(64);
-  const dictionary = recDictionary(join(MODELS.ocrRec, "..", "ppocr_keys_v1.txt"));
-  const model = upgradeOpset(readModel(readFileSync(MODELS.ocrRec)), 13);
-  const texts = async (bytes: Uint8Array) => {
-    const s = await engine.createSession(bytes);
-    const out: string[] = [];
-    for (const f of evaluation) {
-      const t = Object.values(await s.run(f))[0]!;
-      out.push(recText(ctcDecode(t.data as Float32Array, t.dims), dictionary));
-    }
-    await s.release?.();
-    return out;
-  };
-  const float = await texts(writeModel(model));
-  const agreement = (q: string[]) => q.filter((t, i) => t === float[i]).length / float.length;
+  const { lines, model, calibration, evaluation, texts, float, agreement } = await recogniser();
 
   it("the float model reads >= 95% of the 236 evaluation lines exactly as rendered (measured 96.2%)", () => {
     expect(evaluation.length).toBe(236);
