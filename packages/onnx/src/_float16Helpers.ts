@@ -1,21 +1,12 @@
-import { clearField, clone, isFieldSet } from "@bufbuild/protobuf";
-import {
-  type GraphProto,
-  type ModelProto,
-  ModelProtoSchema,
-  type NodeProto,
-  type TensorProto,
-  TensorProtoSchema,
-} from "./_gen/onnx_pb";
+import type { GraphProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { FLOAT16_MAX } from "./_toFloat16Tensor";
 import { makeAttribute } from "./attribute";
 import { constantTensor } from "./constantTensor";
 import { consumers } from "./consumers";
-import { _allTensors } from "./externalData";
 import { makeTensor } from "./makeTensor";
 import { toFloat32Array } from "./toFloat32Array";
 
-// Helpers of convertFloatToFloat16: overflow scans, attribute rewrites, cast clean-up, the clone.
+// Helpers of convertFloatToFloat16: overflow scans, attribute rewrites, cast clean-up.
 
 /** Finite values beyond ±65504 in a float32 tensor: how many, the largest magnitude. */
 export function _overflowOf(t: TensorProto): { count: number; magnitude: number } {
@@ -87,30 +78,4 @@ export function _removeUnreadCasts(
   if (dead.size === 0) return;
   graph.node = graph.node.filter((n) => !dead.has(n));
   report.castsInserted -= dead.size;
-}
-
-/**
- * A deep clone of a model whose tensors share their raw_data with the original's (the conversion
- * replaces raw_data, never writes into it): cloning the bytes of a 10 MB model cost more than
- * converting it (measured).
- */
-export function _cloneSharingData(model: ModelProto): ModelProto {
-  const field = TensorProtoSchema.field.rawData;
-  const tensors = _allTensors(model);
-  const data = tensors.map((t) => (isFieldSet(t, field) ? t.rawData : undefined));
-  tensors.forEach((t, i) => {
-    if (data[i] !== undefined) clearField(t, field);
-  });
-  let copy: ModelProto;
-  try {
-    copy = clone(ModelProtoSchema, model);
-  } finally {
-    tensors.forEach((t, i) => {
-      if (data[i] !== undefined) t.rawData = data[i];
-    });
-  }
-  _allTensors(copy).forEach((t, i) => {
-    if (data[i] !== undefined) t.rawData = data[i];
-  });
-  return copy;
 }

@@ -1,13 +1,8 @@
 import { _checkOptions, _show } from "./_errors";
-import {
-  _cloneSharingData,
-  _overflowOf,
-  _overflowReaders,
-  _removeUnreadCasts,
-  _rewriteAttributes,
-} from "./_float16Helpers";
+import { _overflowOf, _overflowReaders, _removeUnreadCasts, _rewriteAttributes } from "./_float16Helpers";
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { _inferElemTypes, type _TypeScope } from "./_inferElemTypes";
+import { _cloneSharingBytes } from "./_quantGraph";
 import { _toFloat16Tensor } from "./_toFloat16Tensor";
 import { makeAttribute } from "./attribute";
 import { constantTensor } from "./constantTensor";
@@ -139,7 +134,7 @@ export function convertFloatToFloat16(
         `convertFloatToFloat16: tensor ${_show(t.name)} has external data; loadExternalData first`,
       );
   }
-  const out = options?.inPlace ? model : _cloneSharingData(model);
+  const out = options?.inPlace ? model : _cloneSharingBytes(model);
   const report: Float16Report = {
     tensorsConverted: 0,
     parametersConverted: 0,
