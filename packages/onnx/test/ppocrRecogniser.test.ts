@@ -1,7 +1,7 @@
 // The PP-OCRv4 recogniser quantized, on the text-line fixture read as PP-OCR's pipeline reads a line
 // (upright, at its own width): the decoded text (leading and trailing spaces dropped) equal to the float
 // model's. The issue's bars (fp16 >= 99.5%, q8 and int8 >= 97%) are measured by bench/quantize.bench.ts
-// and bench/float16.bench.ts (this machine, Intel Xeon with VNNI: fp16 100%, q8 96.6%, int8 97.5%); the
+// and bench/float16.bench.ts (this machine, Intel Xeon with VNNI: fp16 100%, q8 99.2% (depthwise Convs float, the default), int8 97.5%); the
 // test guards them with a margin of a few lines, because near-ties in the float model's own output (a
 // space at a line's end, O against 0) can flip with another CPU's float kernels.
 import { describe, expect, it } from "vitest";
@@ -23,8 +23,8 @@ describe("PP-OCRv4 recogniser on the text-line fixture, each line upright at its
     );
   });
 
-  it("q8: the same text on >= 95% of lines (measured 96.6%)", async () => {
-    expect(agreement(await texts(writeModel(quantizeDynamic(model).model)))).toBeGreaterThanOrEqual(0.95);
+  it("q8 (depthwise Convs float, the default): the same text on >= 97% of lines (measured 99.2%)", async () => {
+    expect(agreement(await texts(writeModel(quantizeDynamic(model).model)))).toBeGreaterThanOrEqual(0.97);
   });
 
   it("int8 (64 calibration lines, min-max): <= 3.0 MB and the same text on >= 95% of lines (measured 97.5%)", async () => {

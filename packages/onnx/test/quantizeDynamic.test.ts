@@ -312,11 +312,27 @@ describe("depthwise Convs (options.depthwise)", () => {
     );
   };
 
-  it('"float" keeps only the depthwise Conv float, "weights" gives it DequantizeLinear weights; the others stay ConvInteger', async () => {
+  it('the default and "float" keep only the depthwise Conv float, "weights" gives it DequantizeLinear weights; the others stay ConvInteger', async () => {
     const m = net();
     const layout = (q: ReturnType<typeof quantizeDynamic>) =>
       q.report.nodes.map((n) => `${n.name}: ${n.quantized ? n.detail.split(" (")[0] : n.detail}`);
-    expect(layout(quantizeDynamic(m))).toEqual(["c0: ConvInteger", "dw: ConvInteger", "y: ConvInteger"]);
+    // the default keeps the depthwise Conv float and says how to quantize it
+    expect(layout(quantizeDynamic(m))).toEqual([
+      "c0: ConvInteger",
+      'dw: depthwise Conv kept float (ConvInteger is slower there; depthwise: "integer" quantizes it)',
+      "y: ConvInteger",
+    ]);
+    expect(layout(quantizeDynamic(m, { depthwise: "integer" }))).toEqual([
+      "c0: ConvInteger",
+      "dw: ConvInteger",
+      "y: ConvInteger",
+    ]);
+    // convs: "weights" takes the depthwise Conv along
+    expect(layout(quantizeDynamic(m, { convs: "weights" }))).toEqual([
+      "c0: DequantizeLinear weights",
+      "dw: DequantizeLinear weights",
+      "y: DequantizeLinear weights",
+    ]);
     const float = quantizeDynamic(m, { depthwise: "float" });
     expect(layout(float)).toEqual([
       "c0: ConvInteger",

@@ -20,20 +20,29 @@ export async function chooseKeepFloat(
   count: number,
   engine: InferenceEngine,
   feeds: readonly EngineFeeds[],
-  quantizeOptions: { perChannel: boolean; exclude?: string[]; method?: string },
+  quantizeOptions: {
+    perChannel: boolean;
+    depthwise?: "integer" | "qdq" | "float" | "weights";
+    exclude?: string[];
+    method?: string;
+  },
   onProgress: (done: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<NodeSensitivity[]> {
   const step = Math.max(1, Math.floor(feeds.length / KEEP_FLOAT_SAMPLES));
   const samples = feeds.filter((_, i) => i % step === 0).slice(0, KEEP_FLOAT_SAMPLES);
-  const { method, ...common } = quantizeOptions;
+  const { method, depthwise, ...common } = quantizeOptions;
+  // The caller passes the layout its mode takes (q8: integer / float / weights, int8: qdq / float / weights).
+  const layout = depthwise === undefined ? {} : { depthwise: depthwise as "float" };
   const s = await sensitivity(model, {
     engine,
     mode,
     samples,
     ...(mode === "int8" ? { calibrationSamples: feeds } : {}),
     quantizeOptions:
-      mode === "int8" && method !== undefined ? { ...common, method: method as "minmax" } : common,
+      mode === "int8" && method !== undefined
+        ? { ...common, ...layout, method: method as "minmax" }
+        : { ...common, ...layout },
     onProgress,
     ...(signal ? { signal } : {}),
   });

@@ -2,7 +2,13 @@ import { type Command, CommanderError, InvalidArgumentError, Option } from "comm
 import type { CliIo } from "../io";
 import { choiceOption, intOption } from "../parse";
 import type { OnnxInspectOptions } from "./inspect";
-import { CALIBRATORS, MODES, type OnnxQuantizeOptions, Q4_METHODS } from "./quantizeOptions";
+import {
+  CALIBRATORS,
+  DEPTHWISE_LAYOUTS,
+  MODES,
+  type OnnxQuantizeOptions,
+  Q4_METHODS,
+} from "./quantizeOptions";
 import { USAGE_EXIT_CODE, usageError } from "./usageError";
 
 /**
@@ -65,6 +71,11 @@ export function addOnnxCommand(
       .option("--no-per-channel", "one weight scale per tensor")
       .option("--exclude <nodes>", "comma-separated names of nodes to keep float", nameList)
       .option(
+        "--depthwise <layout>",
+        "depthwise Convs: q8 integer, float (default) or weights; int8 qdq (default), float or weights",
+        choiceOption(DEPTHWISE_LAYOUTS),
+      )
+      .option(
         "--keep-float <n>",
         "q8, int8: keep the n nodes whose quantization costs the outputs most float (leave-one-out sensitivity on --calibration)",
         intOption(1),
@@ -94,6 +105,15 @@ export function addOnnxCommand(
       throw usageError("--mode int8 needs --calibration <dir> (the samples its activation ranges come from)");
     if (opts.mode === "fp16" && opts.perChannel !== undefined)
       throw usageError("--per-channel and --no-per-channel do not apply to --mode fp16");
+    if (opts.depthwise !== undefined) {
+      const allowed = opts.mode === "q8" ? "integer" : opts.mode === "int8" ? "qdq" : undefined;
+      if (allowed === undefined)
+        throw usageError(`--depthwise applies to --mode q8 and int8, got --mode ${opts.mode}`);
+      if (opts.depthwise !== allowed && opts.depthwise !== "float" && opts.depthwise !== "weights")
+        throw usageError(
+          `--depthwise ${opts.depthwise} does not apply to --mode ${opts.mode} (${allowed}, float or weights)`,
+        );
+    }
     const q4 = opts.mode === "q4" || opts.mode === "q4f16";
     if (!q4 && (opts.blockSize !== undefined || opts.method !== undefined))
       throw usageError(`--block-size and --method apply to --mode q4 and q4f16, got --mode ${opts.mode}`);

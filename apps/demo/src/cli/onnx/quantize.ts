@@ -74,6 +74,15 @@ export async function onnxQuantizeCommand(
     if (missing.length > 0) throw usageError(`--exclude: ${file} has no node named "${missing[0]}"`);
   }
   const perChannel = opts.perChannel ?? true;
+  // onnxCommand has checked that --depthwise fits the mode: q8's layouts lack "qdq", int8's "integer".
+  const q8Depthwise =
+    opts.mode === "q8" && opts.depthwise !== undefined && opts.depthwise !== "qdq"
+      ? { depthwise: opts.depthwise }
+      : {};
+  const int8Depthwise =
+    opts.mode === "int8" && opts.depthwise !== undefined && opts.depthwise !== "integer"
+      ? { depthwise: opts.depthwise }
+      : {};
   const opsetBefore = opsetVersion(model, "") ?? 0;
   let keptFloat: NodeSensitivity[] | undefined;
   if (opts.keepFloat !== undefined && opts.keepFloat > 0) {
@@ -91,6 +100,8 @@ export async function onnxQuantizeCommand(
       feeds,
       {
         perChannel,
+        ...q8Depthwise,
+        ...int8Depthwise,
         ...(opts.exclude ? { exclude: opts.exclude } : {}),
         ...(opts.calibrator ? { method: opts.calibrator } : {}),
       },
@@ -118,7 +129,7 @@ export async function onnxQuantizeCommand(
     case "q8": {
       // DynamicQuantizeLinear needs opset 11: older models (PP-OCR's 9) are upgraded to 13 first.
       const source = opsetBefore < 11 ? upgradeOpset(model, 13) : model;
-      ({ model: quantized, report } = quantizeDynamic(source, { perChannel, ...exclude }));
+      ({ model: quantized, report } = quantizeDynamic(source, { perChannel, ...q8Depthwise, ...exclude }));
       break;
     }
     case "int8": {
@@ -129,6 +140,7 @@ export async function onnxQuantizeCommand(
         samples: feeds,
         method: opts.calibrator ?? "minmax",
         perChannel,
+        ...int8Depthwise,
         ...exclude,
         ...(signal ? { signal } : {}),
         onProgress: (done) =>

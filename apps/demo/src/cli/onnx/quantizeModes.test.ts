@@ -116,6 +116,12 @@ describe("quantkit onnx quantize --mode fp16 | int8, and q8 of an opset-9 model"
       const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
       expect([json.opsetBefore, json.opsetAfter]).toEqual([9, 13]);
       expect(json.report.nodes.some((n) => n.quantized)).toBe(true);
+      // the classifier's 11 depthwise Convs: q8 keeps them float by default, int8 writes them QDQ
+      const depthwise = json.report.nodes.filter(
+        (n) => n.opType === "Conv" && n.detail.includes("depthwise"),
+      );
+      expect(depthwise.length).toBe(mode === "q8" ? 11 : 0);
+      expect(depthwise.every((n) => !n.quantized)).toBe(true);
       const session = await ort.InferenceSession.create(readFileSync(target));
       const out = await session.run({
         x: new ort.Tensor("float32", new Float32Array(3 * 48 * 192), [1, 3, 48, 192]),
@@ -127,6 +133,36 @@ describe("quantkit onnx quantize --mode fp16 | int8, and q8 of an opset-9 model"
     },
   );
 
+  it("q8 --depthwise integer writes the classifier's depthwise Convs as ConvInteger (ONNX Runtime's layout), --depthwise weights as DequantizeLinear weights", async () => {
+    const layouts: Record<string, string[]> = {};
+    for (const layout of ["integer", "weights"]) {
+      const target = join(dir, `cls.q8.${layout}.onnx`);
+      const r = await cli(
+        "onnx",
+        "quantize",
+        OCR_CLS,
+        "--mode",
+        "q8",
+        "--depthwise",
+        layout,
+        "-o",
+        target,
+        "--json",
+      );
+      expect(r.code, r.err).toBe(0);
+      const json = JSON.parse(r.out) as OnnxQuantizeJson & { report: QuantizationReport };
+      expect(json.report.nodes.filter((n) => n.detail.includes("depthwise"))).toEqual([]);
+      layouts[layout] = json.report.nodes
+        .filter((n) => n.opType === "Conv")
+        .map((n) => (n.quantized ? n.detail.split(" (")[0]! : "float"));
+      await (await ort.InferenceSession.create(readFileSync(target))).release();
+    }
+    expect(layouts.integer!.every((d) => d === "ConvInteger")).toBe(true);
+    // weights for the depthwise Convs, ConvInteger for the others
+    expect(layouts.weights!.filter((d) => d === "DequantizeLinear weights").length).toBe(11);
+    expect(layouts.weights!.filter((d) => d === "ConvInteger").length).toBe(layouts.integer!.length - 11);
+  });
+
   it("usage errors exit 2 and write nothing: int8 without samples, --calibrator outside int8, --per-channel with fp16", async () => {
     const out = join(dir, "usage");
     await mkdir(out);
@@ -136,6 +172,10 @@ describe("quantkit onnx quantize --mode fp16 | int8, and q8 of an opset-9 model"
       ["--mode", "q8", "--calibrator", "entropy"],
       ["--mode", "int8", "--calibrator", "kl", "--calibration", vad],
       ["--mode", "fp16", "--no-per-channel"],
+      ["--mode", "q8", "--depthwise", "qdq"],
+      ["--mode", "int8", "--depthwise", "integer", "--calibration", vad],
+      ["--mode", "fp16", "--depthwise", "float"],
+      ["--mode", "q8", "--depthwise", "fp16"],
     ]) {
       const r = await cli("onnx", "quantize", SILERO_V5, "-o", o, ...argv);
       expect(r.code, argv.join(" ")).toBe(2);

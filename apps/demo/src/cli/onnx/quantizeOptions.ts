@@ -22,6 +22,13 @@ export type OnnxCalibrator = (typeof CALIBRATORS)[number];
 export const Q4_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
 export type Q4Method = (typeof Q4_METHODS)[number];
 
+/**
+ * `--depthwise`: how depthwise Convs are written. q8 takes integer (ConvInteger, as ONNX Runtime's
+ * quantize_dynamic), float (its default) or weights; int8 takes qdq (its default), float or weights.
+ */
+export const DEPTHWISE_LAYOUTS = ["integer", "qdq", "float", "weights"] as const;
+export type DepthwiseLayout = (typeof DEPTHWISE_LAYOUTS)[number];
+
 /** The flags of `quantkit onnx quantize`, as commander parses them. */
 export interface OnnxQuantizeOptions {
   mode: OnnxMode;
@@ -32,6 +39,8 @@ export interface OnnxQuantizeOptions {
   /** undefined: the mode's default. */
   perChannel?: boolean;
   exclude?: string[];
+  /** q8 / int8: how depthwise Convs are written; undefined: the mode's default. */
+  depthwise?: DepthwiseLayout;
   /** q8 / int8: keep this many of the most sensitive nodes float (leave-one-out on the samples). */
   keepFloat?: number;
   maxSamples?: number;
