@@ -44,8 +44,8 @@ const Q8_CONVS = arg("q8-convs", "integer") as "integer";
 const INT8_ADD = arg("int8-add", "")
   .split(",")
   .filter((t) => t !== "");
-/** --q8-depthwise float|weights: quantizeDynamic's depthwise option (default: as --q8-convs). */
-const Q8_DEPTHWISE = arg("q8-depthwise", "") as "float" | "";
+/** --q8-depthwise integer|float|weights: quantizeDynamic's depthwise option (default: quantizeDynamic's). */
+const Q8_DEPTHWISE = arg("q8-depthwise", "") as "integer" | "float" | "weights" | "";
 /** --int8-depthwise float|weights: quantizeStatic's depthwise option. */
 const INT8_DEPTHWISE = arg("int8-depthwise", "qdq") as "qdq";
 /** --int8-weights int8: quantizeStatic's weightType. */
@@ -287,7 +287,7 @@ async function main(): Promise<void> {
               depthwise: INT8_DEPTHWISE,
               weightType: INT8_WEIGHTS,
             }
-          : { convs: Q8_CONVS, depthwise: Q8_DEPTHWISE || Q8_CONVS }),
+          : { convs: Q8_CONVS, depthwise: Q8_DEPTHWISE || (Q8_CONVS === "integer" ? "float" : Q8_CONVS) }),
         ...q,
         ...e.row,
         ...t,
