@@ -63,19 +63,21 @@ export function calibrationSamples(ids: BigInt64Array, count: number, length: nu
 
 /**
  * Perplexity of `ids` as reference.json's protocol states it: windows of `context` inputs every `stride`
- * tokens, each target scored once (in the first window that predicts it), log-softmax in float64.
+ * tokens, each target scored once (in the first window that predicts it), log-softmax in float64; and
+ * each target's log-probabilities over the vocabulary (for `klDivergence`).
  */
 export async function perplexity(
   model: Uint8Array,
   ids: BigInt64Array,
   context: number,
   stride: number,
-): Promise<{ perplexity: number; targets: number }> {
+): Promise<{ perplexity: number; targets: number; logProbs: Float32Array[] }> {
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const n = ids.length;
   let nll = 0;
   let count = 0;
   let last = 0;
+  const logProbs: Float32Array[] = [];
   try {
     for (let s = 0; s < n - 1; s += stride) {
       const end = Math.min(s + context, n - 1);
@@ -91,6 +93,9 @@ export async function perplexity(
         for (let v = 0; v < vocab; v++) sum += Math.exp(logits[p * vocab + v]! - max);
         const target = Number(ids[s + 1 + p]);
         nll -= logits[p * vocab + target]! - max - Math.log(sum);
+        const row = new Float32Array(vocab);
+        for (let v = 0; v < vocab; v++) row[v] = logits[p * vocab + v]! - max - Math.log(sum);
+        logProbs.push(row);
         count++;
       }
       last = end;
@@ -99,5 +104,20 @@ export async function perplexity(
   } finally {
     await session.release();
   }
-  return { perplexity: Math.exp(nll / count), targets: count };
+  return { perplexity: Math.exp(nll / count), targets: count, logProbs };
+}
+
+/**
+ * Mean over targets of KL(p || q) from per-target log-probabilities (`perplexity`'s logProbs): how far a
+ * quantized model's predictions moved from the float model's, a steadier figure than the perplexity
+ * difference (which mixes gains and losses per target).
+ */
+export function klDivergence(p: readonly Float32Array[], q: readonly Float32Array[]): number {
+  let kl = 0;
+  for (let t = 0; t < p.length; t++) {
+    const a = p[t]!;
+    const b = q[t]!;
+    for (let v = 0; v < a.length; v++) kl += Math.exp(a[v]!) * (a[v]! - b[v]!);
+  }
+  return kl / p.length;
 }

@@ -16,7 +16,7 @@ import type { WeightOnlyMethod } from "../src/quantizeMatMulNBitsOptions";
 import { readModel } from "../src/readModel";
 import { toFloat32Array } from "../src/toFloat32Array";
 import { writeModel } from "../src/writeModel";
-import { calibrationSamples, encode, perplexity, readTinyLm } from "./_tinyLm";
+import { calibrationSamples, encode, klDivergence, perplexity, readTinyLm } from "./_tinyLm";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -49,17 +49,21 @@ interface Row {
   bytes: number;
   ms: number;
   ppl: number;
+  kl: number;
 }
 const rows: Row[] = [];
+let reference: Float32Array[] = [];
 const measure = async (name: string, make: () => ModelProto) => {
   const s = performance.now();
   const m = make();
   const ms = performance.now() - s;
   const bytes = writeModel(m);
-  const { perplexity: ppl } = await perplexity(bytes, heldout, context, stride);
-  rows.push({ name, bytes: bytes.length, ms, ppl });
+  const { perplexity: ppl, logProbs } = await perplexity(bytes, heldout, context, stride);
+  if (reference.length === 0) reference = logProbs;
+  const kl = klDivergence(reference, logProbs);
+  rows.push({ name, bytes: bytes.length, ms, ppl, kl });
   console.log(
-    `${name.padEnd(22)} ppl ${ppl.toFixed(4)}  ${bytes.length.toLocaleString("en-US").padStart(10)} bytes  ${ms.toFixed(0).padStart(6)} ms`,
+    `${name.padEnd(22)} ppl ${ppl.toFixed(4)}  KL ${kl.toExponential(3)}  ${bytes.length.toLocaleString("en-US").padStart(10)} bytes  ${ms.toFixed(0).padStart(6)} ms`,
   );
 };
 
@@ -72,8 +76,11 @@ for (const blockSize of [32, 128]) {
       () => quantizeMatMulNBits(model, { method, blockSize, symmetric: false, activations }).model,
     );
   }
-  // AWQ's parts on their own: AutoAWQ's duo scaling, and the clip search without any scaling (nGrid 1).
+  // AWQ's parts on their own: q / k / v left at s = 1 (inspectModules false), up measured through the
+  // MLP too (true), AutoAWQ's duo scaling, and the clip search without any scaling (nGrid 1).
   for (const [label, methodOptions] of [
+    ["awq qkv s=1", { inspectModules: false }],
+    ["awq +mlp", { inspectModules: true }],
     ["awq duo", { duoScaling: true }],
     ["awq clip-only", { nGrid: 1 }],
   ] as const) {
@@ -86,14 +93,15 @@ for (const blockSize of [32, 128]) {
   }
 }
 const fp32 = rows[0]!.ppl;
-console.log("\n| model | perplexity | vs fp32 | loss / RTN's | bytes | quantize ms |");
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("\n| model | perplexity | vs fp32 | loss / RTN's | KL / RTN's | bytes | quantize ms |");
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
   const block = r.name.match(/b(\d+)$/)?.[1];
   const rtn = rows.find((x) => x.name === `q4 rtn b${block}`);
   const ratio = rtn && r.name.startsWith("q4") ? ((r.ppl - fp32) / (rtn.ppl - fp32)).toFixed(2) : "-";
+  const kl = rtn && r.name.startsWith("q4") ? (r.kl / rtn.kl).toFixed(2) : "-";
   console.log(
-    `| ${r.name} | ${r.ppl.toFixed(4)} | ${r.ppl - fp32 >= 0 ? "+" : ""}${(r.ppl - fp32).toFixed(4)} | ${ratio} | ${r.bytes.toLocaleString("en-US")} | ${r.ms.toFixed(0)} |`,
+    `| ${r.name} | ${r.ppl.toFixed(4)} | ${r.ppl - fp32 >= 0 ? "+" : ""}${(r.ppl - fp32).toFixed(4)} | ${ratio} | ${kl} | ${r.bytes.toLocaleString("en-US")} | ${r.ms.toFixed(0)} |`,
   );
 }
 console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -17,6 +17,9 @@ import { producers } from "./producers";
 import type { _Parsed } from "./quantizeMatMulNBitsOptions";
 import { toFloat32Array } from "./toFloat32Array";
 
+/** inspectModules' default: q, k and v through their attention block; the MLP by up's own outputs. */
+export const _INSPECT_DEFAULT = "attention";
+
 /** The scale of one shared input and where 1/s went. */
 export interface _AwqInput {
   scale: Float32Array;
@@ -87,11 +90,12 @@ export function _awqInput(
   );
   let scale: Float32Array;
   let through = "";
+  const inspect = (o.methodOptions.inspectModules ?? _INSPECT_DEFAULT) as boolean | "attention";
   if (members.some((m) => aw.scores.has(m))) {
-    // The reference measures q, k and v through the attention block (inspectModules: matched in the graph
-    // and checked against o's calibration input); else s = 1: their own outputs' MSE does not see what an
-    // error does through the softmax, and scaling by it cost perplexity (README).
-    if (o.methodOptions.inspectModules !== true) {
+    // The reference measures q, k and v through the attention block (inspectModules, on by default:
+    // matched in the graph and checked against o's calibration input); without it s = 1: their own
+    // outputs' MSE does not see what an error does through the softmax, and scaling by it cost perplexity.
+    if (inspect === false) {
       const result = {
         scale: new Float32Array(layers[0]!.shape[0]).fill(1),
         input: a,
@@ -118,10 +122,10 @@ export function _awqInput(
     scale = found.scale;
     through = `; ${found.how}`;
   } else {
-    // With inspectModules, a group that feeds an MLP is measured through it (AutoAWQ's mlp); else, or when
-    // the block cannot be matched, by the group's own outputs.
-    let found: { scale: Float32Array; how: string } | string = "inspectModules is off";
-    if (o.methodOptions.inspectModules === true) {
+    // With inspectModules true, a group that feeds an MLP is measured through it (AutoAWQ's mlp); else, or
+    // when the block cannot be matched, by the group's own outputs.
+    let found: { scale: Float32Array; how: string } | string = "not inspected";
+    if (inspect === true) {
       try {
         found = _awqMlpScale(members, a, scope, aw.reads, o, pick);
       } catch (e) {
@@ -132,8 +136,7 @@ export function _awqInput(
       scale = found.scale;
       through = `; ${found.how}`;
     } else {
-      if (o.methodOptions.inspectModules === true)
-        through = `; loss on its own outputs (no MLP block: ${found})`;
+      if (inspect === true) through = `; loss on its own outputs (no MLP block: ${found})`;
       try {
         scale = awqScale(layers, o.activations!.get(a)!, {
           bits: o.bits,

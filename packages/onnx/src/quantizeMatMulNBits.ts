@@ -28,9 +28,10 @@ import { writeModel } from "./writeModel";
  * "hqq" (float zero points). AWQ searches one per-channel scale s for all the MatMuls that read the same
  * value (q, k and v; AutoAWQ's groups) and folds 1/s into the LayerNormalization that makes it when
  * nothing else reads it, else adds one Mul by 1/s; as AutoAWQ, it does not clip the projections into
- * attention scores (q, k, a fused qkv), and it keeps s = 1 for their group (it cannot measure them
- * through the softmax as the reference does). Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective
- * weight against the float one. The input model is not modified.
+ * attention scores (q, k, a fused qkv), and it judges q / k / v's scale by the output of the attention
+ * block they feed, matched in the graph (`methodOptions.inspectModules`; s = 1 when it cannot be matched).
+ * Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective weight
+ * against the float one. The input model is not modified.
  *
  * @example
  * ```ts

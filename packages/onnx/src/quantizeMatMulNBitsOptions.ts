@@ -36,12 +36,13 @@ export interface QuantizeMatMulNBitsOptions {
     Omit<AwqOptions, "bits" | "blockSize" | "symmetric" | "scaleType" | "layout" | "inputScale"> &
     Omit<HqqOptions, "bits" | "blockSize" | "scaleType" | "layout"> & {
       /**
-       * AWQ: measure the shared scale of q, k and v through the attention block they feed (AutoAWQ's
-       * `module2inspect`), matched in the graph and checked against the o projection's calibration input
-       * (default false: q, k and v keep s = 1, see the README's tiny-lm figures). When the block cannot be
-       * matched they keep s = 1 and the report says why.
+       * AWQ: measure a group's shared scale through the block it feeds, as AutoAWQ's `module2inspect`.
+       * "attention" (default): q, k and v through their attention block (matched in the graph and checked
+       * against the o projection's calibration input; if it cannot be, they keep s = 1 and the report says
+       * why); true: also up (or gate and up) through the MLP block; false: q, k and v keep s = 1, the other
+       * groups use their own outputs (the README's tiny-lm figures compare them).
        */
-      inspectModules?: boolean;
+      inspectModules?: boolean | "attention";
       /**
        * AWQ: the activations' rows are sequences of this many consecutive tokens (the samples' length
        * when collectMatMulInputs kept every row), for the attention block that q, k and v's scale is
@@ -139,9 +140,9 @@ export function _parse(options: QuantizeMatMulNBitsOptions, fn: string): _Parsed
     );
   }
   const { inspectModules, sequenceLength } = options.methodOptions ?? {};
-  if (inspectModules !== undefined && typeof inspectModules !== "boolean")
+  if (inspectModules !== undefined && typeof inspectModules !== "boolean" && inspectModules !== "attention")
     throw new TypeError(
-      `${fn}: methodOptions.inspectModules must be a boolean, got ${_show(inspectModules)}`,
+      `${fn}: methodOptions.inspectModules must be true, false or "attention", got ${_show(inspectModules)}`,
     );
   if (sequenceLength !== undefined && !(Number.isInteger(sequenceLength) && sequenceLength > 0)) {
     throw new RangeError(

@@ -105,6 +105,15 @@ describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", (
     expect(scaled).toBeGreaterThan(0);
   });
 
+  it('by default (inspectModules "attention") q / k / v go through the attention block, up by its own outputs', () => {
+    const { report } = quantizeMatMulNBits(m, { method: "awq", activations, methodOptions: { nGrid: 2 } });
+    const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
+    expect(detail("/blocks.3/k/MatMul")).toContain(
+      "loss through the attention block (4 heads, sequences of 64",
+    );
+    expect(detail("/blocks.3/up/MatMul")).not.toContain("MLP");
+  });
+
   it("falls back to s = 1 and says why when the block does not reproduce o's input (sequenceLength 32)", () => {
     const { report } = quantizeMatMulNBits(m, {
       method: "awq",

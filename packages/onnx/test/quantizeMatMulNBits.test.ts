@@ -351,7 +351,7 @@ describe("quantizeMatMulNBits with AWQ across a graph", () => {
     }
   });
 
-  it("on the tiny-lm fixture: q and k are not clipped, q / k / v keep s = 1, up's and the head's 1/s fold into their LayerNorms, o's and down's are Muls", async () => {
+  it("on the tiny-lm fixture, inspectModules false: q and k are not clipped, q / k / v keep s = 1, up's and the head's 1/s fold into their LayerNorms, o's and down's are Muls", async () => {
     const lm = readTinyLm();
     const m = readModel(lm.bytes);
     const activations = await collectMatMulInputs(m, {
@@ -361,7 +361,7 @@ describe("quantizeMatMulNBits with AWQ across a graph", () => {
     const { model: q, report } = quantizeMatMulNBits(m, {
       method: "awq",
       activations,
-      methodOptions: { nGrid: 4 },
+      methodOptions: { nGrid: 4, inspectModules: false },
     });
     const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
     const ln = (name: string) => q.graph!.node.find((n) => n.name === name)!;

@@ -46,7 +46,10 @@ describe("quantizeMatMulNBits' options", () => {
       [{ format: "QDQ", accuracyLevel: 4 }, /accuracyLevel is a MatMulNBits attribute/],
       [{ activations: {} }, /activations must be a Map of value name -> Float32Array/],
       [{ method: "awq" }, /method "awq" needs calibration inputs/],
-      [{ methodOptions: { inspectModules: 1 } }, "f: methodOptions.inspectModules must be a boolean, got 1"],
+      [
+        { methodOptions: { inspectModules: 1 } },
+        /f: methodOptions.inspectModules must be true, false or "attention", got 1/,
+      ],
       [
         { methodOptions: { sequenceLength: 0 } },
         "f: methodOptions.sequenceLength must be a positive integer, got 0",

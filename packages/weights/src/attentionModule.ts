@@ -131,7 +131,11 @@ function _nk(
     : { w: transpose2d(data, rows, cols), N: cols, K: rows };
 }
 
-/** softmax(scale q k^T + mask) v per sequence and head; the heads concatenated [rows, v.N]. */
+/**
+ * softmax(scale q k^T + mask) v per sequence and head; the heads concatenated [rows, v.N]. A key whose
+ * mask entry is so far below the row's largest that exp(score - max) is below exp(-800) whatever q and k
+ * (|scale q . k| <= |scale| |q| max|k|) is skipped: it is exactly 0 in float64 (finite masks like -1e4).
+ */
 function _attention(
   q: Projection,
   k: Projection,
@@ -146,14 +150,23 @@ function _attention(
   const dv = v.N / heads;
   const out = new Float64Array(rows * v.N);
   const p = new Float64Array(T);
+  const rowMax = new Float64Array(T);
+  if (mask !== undefined)
+    for (let i = 0; i < T; i++) rowMax[i] = Math.max(...mask.subarray(i * T, (i + 1) * T));
   for (let s0 = 0; s0 < rows; s0 += T) {
     for (let h = 0; h < heads; h++) {
+      let kMax = 0;
+      for (let j = 0; j < T; j++) kMax = Math.max(kMax, _norm(k.y, (s0 + j) * k.N + h * dq, dq));
       for (let i = 0; i < T; i++) {
         const qi = (s0 + i) * q.N + h * dq;
+        const skipBelow =
+          mask === undefined
+            ? Number.NEGATIVE_INFINITY
+            : rowMax[i]! - 2 * Math.abs(scale) * _norm(q.y, qi, dq) * kMax - 800;
         let max = Number.NEGATIVE_INFINITY;
         for (let j = 0; j < T; j++) {
           const m = mask === undefined ? 0 : mask[i * T + j]!;
-          if (m === Number.NEGATIVE_INFINITY) {
+          if (m === Number.NEGATIVE_INFINITY || m < skipBelow) {
             p[j] = Number.NEGATIVE_INFINITY;
             continue;
           }
@@ -181,4 +194,10 @@ function _attention(
     }
   }
   return out;
+}
+
+function _norm(y: Float64Array, offset: number, n: number): number {
+  let s = 0;
+  for (let d = 0; d < n; d++) s += y[offset + d]! ** 2;
+  return Math.sqrt(s);
 }
