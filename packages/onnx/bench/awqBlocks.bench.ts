@@ -42,7 +42,7 @@ console.log(
   "Held-out block-output MSE relative to RTN (W4, asymmetric); s: the scale's loss; +clip: AWQ's clip search",
 );
 console.log(
-  "| block size | block | attention: s = 1, v clipped (default) | own outputs | through attention | MLP: own outputs | through the MLP |",
+  "| block size | block | attention: s = 1 (inspectModules false) | own outputs | through attention (default) | MLP: own outputs (default) | through the MLP (true) |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const blockSize of [32, 128]) {
