@@ -184,7 +184,8 @@ function _trace(m: NodeProto, g: Graph): _Trace | string {
       [heads, size, axes] = [H, D, ["B", "T", "H", "D"]];
     } else if (n.opType === "Transpose" && axes !== null) {
       axes = _transpose(axes, n);
-    } else if ((n.opType === "Mul" || n.opType === "Div") && axes !== null) {
+    } else if (n.opType === "Mul" || n.opType === "Div") {
+      // A scalar commutes with the reshapes, before or after them.
       const c = _scalarOperand(n, value, g);
       if (typeof c === "string") return c;
       factor *= c;

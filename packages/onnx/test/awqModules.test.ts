@@ -1,15 +1,20 @@
 // AWQ measuring q / k / v's shared scale through the attention block they feed (methodOptions.inspectModules,
 // AutoAWQ's module2inspect), on the tiny-lm fixture's real exported graph.
+
+import { Rng } from "@quantkit/tensor";
 import { attentionModule, awqScale, mlpModule } from "@quantkit/weights";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { calibrationSamples, encode, readTinyLm } from "../bench/_tinyLm";
 import type { ModelProto } from "../src/_gen/onnx_pb";
+import { _attr, _node } from "../src/_quantGraph";
 import { collectMatMulInputs } from "../src/collectMatMulInputs";
+import { fromArray } from "../src/fromArray";
 import { ortEngine } from "../src/ortEngine";
 import { quantizeMatMulNBits } from "../src/quantizeMatMulNBits";
 import { readModel } from "../src/readModel";
 import { toFloat32Array } from "../src/toFloat32Array";
+import { graph, model, tensorInfo } from "./_models";
 
 describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", () => {
   let m: ModelProto;
@@ -126,3 +131,90 @@ describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", (
     );
   });
 });
+
+describe("quantizeMatMulNBits awq on another attention layout", () => {
+  it("q scaled by a Mul before the product, k transposed twice, scores divided by sqrt(d), no mask, v's bias first: matched, sequences of 8 found (16 do not reproduce o's input), the scale is awqScale through attentionModule", async () => {
+    const rng = new Rng(7);
+    const randn = (n: number, s: number) => Float32Array.from({ length: n }, () => rng.normal(0, s));
+    const [K, H, D, T] = [32, 2, 16, 8];
+    const gamma = Float32Array.from({ length: K }, (_, k) => (k % 11 === 3 ? 8 : 1)); // outlier channels
+    const beta = randn(K, 0.1);
+    const [Wq, Wk, Wv, Wo] = [randn(K * K, 0.2), randn(K * K, 0.2), randn(K * K, 0.2), randn(K * K, 0.2)];
+    const [bq, bv] = [randn(K, 0.1), randn(K, 0.1)];
+    const ints = (name: string, v: number[]) =>
+      fromArray(BigInt64Array.from(v.map(BigInt)), { dims: [v.length], name });
+    const floats = (name: string, v: Float32Array, dims: number[]) => fromArray(v, { dims, name });
+    const perm = (p: number[]) => [_attr("perm", p)];
+    const m = model(
+      graph({
+        nodes: [
+          _node("LayerNormalization", ["x", "gamma", "beta"], ["h"], "ln", [_attr("axis", -1)]),
+          _node("MatMul", ["h", "Wq"], ["q0"], "q"),
+          _node("Add", ["q0", "bq"], ["q1"], "q_bias"),
+          _node("Mul", ["q1", "half"], ["q2"], "q_scale"),
+          _node("Reshape", ["q2", "heads"], ["q3"], "q_heads"),
+          _node("Transpose", ["q3"], ["q4"], "q_t", perm([0, 2, 1, 3])),
+          _node("MatMul", ["h", "Wk"], ["k0"], "k"),
+          _node("Reshape", ["k0", "heads"], ["k1"], "k_heads"),
+          _node("Transpose", ["k1"], ["k2"], "k_t", perm([0, 2, 1, 3])),
+          _node("Transpose", ["k2"], ["k3"], "k_tt", perm([0, 1, 3, 2])),
+          _node("MatMul", ["h", "Wv"], ["v0"], "v"),
+          _node("Add", ["bv", "v0"], ["v1"], "v_bias"),
+          _node("Reshape", ["v1", "heads"], ["v2"], "v_heads"),
+          _node("Transpose", ["v2"], ["v3"], "v_t", perm([0, 2, 1, 3])),
+          _node("MatMul", ["q4", "k3"], ["s0"], "scores"),
+          _node("Div", ["s0", "sqrt_d"], ["s1"], "scores_scale"),
+          _node("Softmax", ["s1"], ["p"], "softmax", [_attr("axis", -1)]),
+          _node("MatMul", ["p", "v3"], ["a0"], "attend"),
+          _node("Transpose", ["a0"], ["a1"], "a_t", perm([0, 2, 1, 3])),
+          _node("Reshape", ["a1", "merged"], ["a2"], "a_merge"),
+          _node("MatMul", ["a2", "Wo"], ["y"], "o"),
+        ],
+        inputs: [tensorInfo("x", 1, [1, T, K])],
+        outputs: [tensorInfo("y", 1)],
+        initializers: [
+          floats("gamma", gamma, [K]),
+          floats("beta", beta, [K]),
+          floats("Wq", Wq, [K, K]),
+          floats("Wk", Wk, [K, K]),
+          floats("Wv", Wv, [K, K]),
+          floats("Wo", Wo, [K, K]),
+          floats("bq", bq, [K]),
+          floats("bv", bv, [K]),
+          floats("half", Float32Array.of(0.5), []),
+          floats("sqrt_d", Float32Array.of(Math.sqrt(D)), []),
+          ints("heads", [0, 0, H, D]),
+          ints("merged", [0, 0, H * D]),
+        ],
+      }),
+      17,
+    );
+    const samples = [0, 1].map(() => ({
+      x: { type: "float32" as const, data: randn(T * K, 1), dims: [1, T, K] },
+    }));
+    const activations = await collectMatMulInputs(m, { engine: ortEngine(ort), samples });
+    const { model: q, report } = quantizeMatMulNBits(m, { method: "awq", activations });
+    const detail = report.nodes.find((n) => n.name === "k")!.detail;
+    expect(detail).toContain(
+      "loss through the attention block (2 heads, sequences of 8, the o projection's output)",
+    );
+    const module = attentionModule({
+      heads: H,
+      sequenceLength: T,
+      scale: 0.5 * (1 / Math.fround(Math.sqrt(D))),
+      bias: [bq, undefined, bv],
+      output: { weight: Wo, shape: [K, K] },
+      layout: "KN",
+    });
+    const layers = [Wq, Wk, Wv].map((weight) => ({ weight, shape: [K, K] as [number, number] }));
+    const found = awqScale(layers, activations.get("h")!, { symmetric: true, layout: "KN", module });
+    expect(found.alpha).toBeGreaterThan(0);
+    expect(detail).toContain('1/s folded into LayerNorm "ln"');
+    const ln = q.graph!.node.find((n) => n.name === "ln")!;
+    expect(init(q, ln.input[1]!)).toEqual(gamma.map((v, k) => v / found.inputScale[k]!));
+  });
+});
+
+function init(model: ModelProto, name: string): Float32Array {
+  return toFloat32Array(model.graph!.initializer.find((t) => t.name === name)!);
+}
