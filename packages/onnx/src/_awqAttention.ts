@@ -5,7 +5,7 @@ import { attentionModule, awqScale } from "@quantkit/weights";
 import { _matchAttention } from "./_attentionBlock";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _Scope } from "./_quantGraph";
-import { _floatWeight } from "./_rewrite";
+import { _floatWeightView } from "./_rewrite";
 import type { _Parsed } from "./quantizeMatMulNBitsOptions";
 
 /** At most this many sequence lengths are tried when none is given (each costs one pass of the block). */
@@ -27,7 +27,7 @@ export function _awqAttentionScale(
   const block = _matchAttention(members, scope, made, reads, opset);
   if (typeof block === "string") return `attention block not matched: ${block}`;
   const weights = block.qkv.map(
-    (m) => _floatWeight(scope, m.input[1]!) as { values: Float32Array; dims: number[] },
+    (m) => _floatWeightView(scope, m.input[1]!) as { values: Float32Array; dims: number[] },
   );
   const K = weights[0]!.dims[0]!;
   const x = o.activations!.get(a)!;

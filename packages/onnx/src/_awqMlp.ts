@@ -5,7 +5,7 @@
 import { type Activation, awqScale, mlpModule } from "@quantkit/weights";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { _findConstant, type _Scope } from "./_quantGraph";
-import { _floatWeight } from "./_rewrite";
+import { _floatWeightView } from "./_rewrite";
 import type { _Parsed } from "./quantizeMatMulNBitsOptions";
 import { toFloat32Array } from "./toFloat32Array";
 
@@ -44,7 +44,7 @@ export function _awqMlpScale(
   const down = _down(members, scope, reads);
   if (typeof down === "string") return down;
   const weights = members.map(
-    (m) => _floatWeight(scope, m.input[1]!) as { values: Float32Array; dims: number[] },
+    (m) => _floatWeightView(scope, m.input[1]!) as { values: Float32Array; dims: number[] },
   );
   const K = weights[0]!.dims[0]!;
   const x = o.activations!.get(a)!;
@@ -133,7 +133,7 @@ function _down(
     if (found !== null && found !== reached) return "gate and up reach different MatMuls";
     found = reached;
   }
-  const w = _floatWeight(scope, found!.input[1]!);
+  const w = _floatWeightView(scope, found!.input[1]!);
   if (typeof w === "string" || w.dims.length !== 2) return "down has no float32 2-D weight";
   return { node: found!, weight: w.values, shape: [w.dims[0]!, w.dims[1]!] };
 }

@@ -10,7 +10,7 @@ import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { _tensor } from "./_nbitsTensors";
 import { type _Constant, _findConstant, _node, type _Scope } from "./_quantGraph";
-import { _floatWeight } from "./_rewrite";
+import { _floatConstant, _floatWeightView } from "./_rewrite";
 import { consumers } from "./consumers";
 import type { NameScope } from "./createNameScope";
 import { producers } from "./producers";
@@ -47,8 +47,9 @@ export function _awqScope(scope: _Scope, o: _Parsed, opset: number): _AwqScope {
   for (const node of scope.graph.node) {
     if (node.opType !== "MatMul" || node.domain !== "" || o.exclude.has(node.name)) continue;
     const [a, b] = node.input;
-    const w = _floatWeight(scope, b!);
-    if (typeof w === "string" || w.dims.length !== 2 || w.dims[0]! < o.blockSize) continue;
+    const w = _floatConstant(scope, b!); // nothing decoded
+    if (typeof w === "string" || w.tensor.dims.length !== 2 || Number(w.tensor.dims[0]) < o.blockSize)
+      continue;
     if (o.activations?.get(a!) === undefined) continue;
     const list = groups.get(a!) ?? [];
     list.push(node);
@@ -82,7 +83,7 @@ export function _awqInput(
   if (known !== undefined) return known;
   const members = aw.groups.get(a) ?? [node];
   const layers = members.map((m) => {
-    const w = _floatWeight(scope, m.input[1]!) as { values: Float32Array; dims: number[] };
+    const w = _floatWeightView(scope, m.input[1]!) as { values: Float32Array; dims: number[] };
     return { weight: w.values, shape: [w.dims[0]!, w.dims[1]!] as [number, number] };
   });
   const pick = Object.fromEntries(

@@ -1,11 +1,20 @@
-import { clone } from "@bufbuild/protobuf";
 import { awq, type BlockQuantized, gptq, hqq, quantizeBlockwise } from "@quantkit/weights";
 import { type _AwqScope, _awqInput, _awqScope } from "./_awqShared";
+import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
+import { _Float32Scratch } from "./_float32View";
 import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
 import { type _Packed, _store } from "./_nbitsTensors";
-import { _attr, type _Constant, _node, _opset, type _Scope, _scopes } from "./_quantGraph";
-import { _dropUnused, _floatWeight, _notQuantizedReason, _report } from "./_rewrite";
+import {
+  _attr,
+  type _Constant,
+  _cloneSharingBytes,
+  _node,
+  _opset,
+  type _Scope,
+  _scopes,
+} from "./_quantGraph";
+import { _dropUnused, _floatWeightView, _notQuantizedReason, _report } from "./_rewrite";
 import { createNameScope, type NameScope } from "./createNameScope";
 import { makeOpsetId } from "./makeModel";
 import type { NodeReport } from "./quantizationReport";
@@ -16,7 +25,6 @@ import {
   _parse,
   type QuantizeMatMulNBitsOptions,
 } from "./quantizeMatMulNBitsOptions";
-import { writeModel } from "./writeModel";
 
 /**
  * Weight-only quantization of every MatMul with a constant 2-D float32 weight B [K, N] (in any graph,
@@ -31,7 +39,8 @@ import { writeModel } from "./writeModel";
  * attention scores (q, k, a fused qkv), and it judges q / k / v's scale by the output of the attention
  * block they feed, matched in the graph (`methodOptions.inspectModules`; s = 1 when it cannot be matched).
  * Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective weight
- * against the float one. The input model is not modified.
+ * against the float one. The input model is not modified; the tensors the result keeps share their raw_data
+ * bytes with it (treat them as read only).
  *
  * @example
  * ```ts
@@ -54,8 +63,11 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
         : `${fn}: the model imports no default-domain opset`,
     );
   }
-  const sizeBytesBefore = writeModel(model).length;
-  const copy = clone(ModelProtoSchema, model);
+  // The copy shares raw_data with `model` (read only here: quantized weights become new tensors), and
+  // sizes are counted without serializing.
+  const sizeBytesBefore = _encodedSize(ModelProtoSchema, model);
+  const copy = _cloneSharingBytes(model);
+  const scratch = new _Float32Scratch();
   const names = createNameScope(copy);
   const replaced = new Set<_Constant>();
   const nodes: NodeReport[] = [];
@@ -75,7 +87,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
       } else if (o.exclude.has(node.name)) {
         detail = "excluded by options.exclude";
       } else {
-        const r = _matmul(node, { scope, names, out, replaced, done, o, aw });
+        const r = _matmul(node, { scope, names, out, replaced, done, o, aw, scratch });
         quantized = r.ok;
         detail = r.detail;
       }
@@ -86,7 +98,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   }
   _dropUnused(copy, replaced);
   if (o.format === "MatMulNBits" && nodes.some((n) => n.quantized)) _importMicrosoftDomain(copy);
-  const sizeBytesAfter = writeModel(copy).length;
+  const sizeBytesAfter = _encodedSize(ModelProtoSchema, copy);
   return {
     model: copy,
     report: {
@@ -108,12 +120,14 @@ interface _Ctx {
   done: Map<_Constant, _Packed>;
   o: _Parsed;
   aw: _AwqScope | null;
+  /** Where an unaligned weight is copied to be quantized (read within one _matmul, never kept). */
+  scratch: _Float32Scratch;
 }
 
 function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   const { o } = ctx;
   const [a, b] = node.input;
-  const w = _floatWeight(ctx.scope, b!);
+  const w = _floatWeightView(ctx.scope, b!, ctx.scratch);
   if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
   if (w.dims.length !== 2) {
     return { ok: false, detail: `weight ${_show(b)} has rank ${w.dims.length}; MatMulNBits takes a 2-D B` };
