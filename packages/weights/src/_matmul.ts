@@ -157,10 +157,22 @@ export function _outputSquaredError(
 
 /**
  * y [rows, N] = x [rows, K] w^T (+ bias [N]), w [N, K] row-major, float64 sums; blocks of 4 rows x 2
- * outputs (eight sums from six loads per k, as _outputMse).
+ * outputs (eight sums from six loads per k, as _outputMse). A float32 x is widened to float64 first (exact),
+ * so that the loop below sees one array type only (a loop fed both stays polymorphic and runs slower).
  */
 export function _linear(
   x: Float32Array | Float64Array,
+  rows: number,
+  K: number,
+  w: Float32Array,
+  N: number,
+  bias: Float32Array | null,
+): Float64Array {
+  return _linear64(x instanceof Float64Array ? x : Float64Array.from(x), rows, K, w, N, bias);
+}
+
+function _linear64(
+  x: Float64Array,
   rows: number,
   K: number,
   w: Float32Array,
@@ -221,7 +233,7 @@ export function _linear(
   return y;
 }
 
-function _dotW(x: Float32Array | Float64Array, xo: number, w: Float32Array, wo: number, K: number): number {
+function _dotW(x: Float64Array, xo: number, w: Float32Array, wo: number, K: number): number {
   let a = 0;
   for (let k = 0; k < K; k++) a += x[xo + k]! * w[wo + k]!;
   return a;

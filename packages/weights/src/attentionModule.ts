@@ -150,31 +150,71 @@ function _attention(
   const dv = v.N / heads;
   const out = new Float64Array(rows * v.N);
   const p = new Float64Array(T);
+  // the keys a query attends to, ascending: scored four at a time (four independent sums, each over d in
+  // order), then summed into the output eight columns at a time (each column's sum over keys in order)
+  const keys = new Int32Array(T);
+  const qy = q.y;
+  const ky = k.y;
+  const vy = v.y;
   const rowMax = new Float64Array(T);
   if (mask !== undefined)
     for (let i = 0; i < T; i++) rowMax[i] = Math.max(...mask.subarray(i * T, (i + 1) * T));
   for (let s0 = 0; s0 < rows; s0 += T) {
     for (let h = 0; h < heads; h++) {
       let kMax = 0;
-      for (let j = 0; j < T; j++) kMax = Math.max(kMax, _norm(k.y, (s0 + j) * k.N + h * dq, dq));
+      for (let j = 0; j < T; j++) kMax = Math.max(kMax, _norm(ky, (s0 + j) * k.N + h * dq, dq));
       for (let i = 0; i < T; i++) {
         const qi = (s0 + i) * q.N + h * dq;
         const skipBelow =
           mask === undefined
             ? Number.NEGATIVE_INFINITY
-            : rowMax[i]! - 2 * Math.abs(scale) * _norm(q.y, qi, dq) * kMax - 800;
-        let max = Number.NEGATIVE_INFINITY;
+            : rowMax[i]! - 2 * Math.abs(scale) * _norm(qy, qi, dq) * kMax - 800;
+        let n = 0;
         for (let j = 0; j < T; j++) {
           const m = mask === undefined ? 0 : mask[i * T + j]!;
           if (m === Number.NEGATIVE_INFINITY || m < skipBelow) {
             p[j] = Number.NEGATIVE_INFINITY;
             continue;
           }
+          p[j] = m;
+          keys[n++] = j;
+        }
+        let t = 0;
+        for (; t + 4 <= n; t += 4) {
+          const j0 = keys[t]!;
+          const j1 = keys[t + 1]!;
+          const j2 = keys[t + 2]!;
+          const j3 = keys[t + 3]!;
+          const k0 = (s0 + j0) * k.N + h * dq;
+          const k1 = (s0 + j1) * k.N + h * dq;
+          const k2 = (s0 + j2) * k.N + h * dq;
+          const k3 = (s0 + j3) * k.N + h * dq;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          for (let d = 0; d < dq; d++) {
+            const u = qy[qi + d]!;
+            a0 += u * ky[k0 + d]!;
+            a1 += u * ky[k1 + d]!;
+            a2 += u * ky[k2 + d]!;
+            a3 += u * ky[k3 + d]!;
+          }
+          p[j0] = scale * a0 + p[j0]!;
+          p[j1] = scale * a1 + p[j1]!;
+          p[j2] = scale * a2 + p[j2]!;
+          p[j3] = scale * a3 + p[j3]!;
+        }
+        for (; t < n; t++) {
+          const j = keys[t]!;
           const kj = (s0 + j) * k.N + h * dq;
           let dot = 0;
-          for (let d = 0; d < dq; d++) dot += q.y[qi + d]! * k.y[kj + d]!;
-          const score = scale * dot + m;
-          p[j] = score;
+          for (let d = 0; d < dq; d++) dot += qy[qi + d]! * ky[kj + d]!;
+          p[j] = scale * dot + p[j]!;
+        }
+        let max = Number.NEGATIVE_INFINITY;
+        for (let t = 0; t < n; t++) {
+          const score = p[keys[t]!]!;
           if (score > max) max = score;
         }
         let sum = 0;
@@ -183,12 +223,53 @@ function _attention(
           p[j] = e;
           sum += e;
         }
-        const oi = (s0 + i) * v.N + h * dv;
+        n = 0;
         for (let j = 0; j < T; j++) {
           const pj = p[j]! / sum;
           if (pj === 0) continue;
-          const vj = (s0 + j) * v.N + h * dv;
-          for (let d = 0; d < dv; d++) out[oi + d]! += pj * v.y[vj + d]!;
+          p[j] = pj;
+          keys[n++] = j;
+        }
+        const oi = (s0 + i) * v.N + h * dv;
+        let d = 0;
+        for (; d + 8 <= dv; d += 8) {
+          let c0 = 0;
+          let c1 = 0;
+          let c2 = 0;
+          let c3 = 0;
+          let c4 = 0;
+          let c5 = 0;
+          let c6 = 0;
+          let c7 = 0;
+          for (let t = 0; t < n; t++) {
+            const j = keys[t]!;
+            const pj = p[j]!;
+            const vj = (s0 + j) * v.N + h * dv + d;
+            c0 += pj * vy[vj]!;
+            c1 += pj * vy[vj + 1]!;
+            c2 += pj * vy[vj + 2]!;
+            c3 += pj * vy[vj + 3]!;
+            c4 += pj * vy[vj + 4]!;
+            c5 += pj * vy[vj + 5]!;
+            c6 += pj * vy[vj + 6]!;
+            c7 += pj * vy[vj + 7]!;
+          }
+          out[oi + d] = c0;
+          out[oi + d + 1] = c1;
+          out[oi + d + 2] = c2;
+          out[oi + d + 3] = c3;
+          out[oi + d + 4] = c4;
+          out[oi + d + 5] = c5;
+          out[oi + d + 6] = c6;
+          out[oi + d + 7] = c7;
+        }
+        for (; d < dv; d++) {
+          let c = 0;
+          for (let t = 0; t < n; t++) {
+            const j = keys[t]!;
+            c += p[j]! * vy[(s0 + j) * v.N + h * dv + d]!;
+          }
+          out[oi + d] = c;
         }
       }
     }

@@ -109,6 +109,24 @@ describe("attentionModule", () => {
     });
   });
 
+  it("equals the slow reference where keys and value columns do not fill the blocked loops (7 keys, 11 columns a head)", () => {
+    const K = 16;
+    const T = 7;
+    const heads = 2;
+    const x = gaussian(11, 3 * T * K);
+    const w = [gaussian(12, 12 * K, 0.3), gaussian(13, 12 * K, 0.3), gaussian(14, 22 * K, 0.3)];
+    const none = [undefined, undefined, undefined];
+    for (const mask of [causal(T), new Float32Array(T * T)]) {
+      const given = mask.some((m) => m !== 0) ? { mask } : {};
+      const got = attentionModule({ heads, sequenceLength: T, ...given }).forward(x, 3 * T, w);
+      const want = slowAttention(x, K, T, heads, w, none, mask, null, 0);
+      expect(got.length).toBe(want.length);
+      want.forEach((v, i) => {
+        expect(Math.abs(got[i]! - v)).toBeLessThan(1e-9);
+      });
+    }
+  });
+
   it("rejects bad options: unknown keys, heads not dividing q, a mask of the wrong size or a row of -Infinity", () => {
     const x = gaussian(8, 4 * 8);
     const w = gaussian(9, 8 * 8);
