@@ -1,5 +1,34 @@
 // The convolution geometries the conv tests share, and how they read as kernel options.
+import { prepareQuantizedConv2d } from "../src/index";
 import type { RefConv } from "./_reference";
+
+/** A 3 x 3 grouped conv (4 -> 4 channels, groups 2) with zero weights, unit scales: the bad-input tests' base. */
+export const groupedConvParams = () => ({
+  weight: new Int8Array(4 * 2 * 9),
+  inChannels: 4,
+  outChannels: 4,
+  kernelSize: 3,
+  groups: 2,
+  weightScale: 0.1,
+  inputScale: 0.1,
+  inputZeroPoint: 0,
+  outputScale: 0.1,
+  outputZeroPoint: 0,
+});
+
+/** The documented example: one channel, a 2 x 2 kernel of ones, scales 1: each output is a window's sum. */
+export const windowSumLayer = () =>
+  prepareQuantizedConv2d({
+    weight: new Int8Array([1, 1, 1, 1]),
+    inChannels: 1,
+    outChannels: 1,
+    kernelSize: 2,
+    weightScale: 1,
+    inputScale: 1,
+    inputZeroPoint: 0,
+    outputScale: 1,
+    outputZeroPoint: 0,
+  });
 
 export const geometries: RefConv[] = [
   {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prepareQuantizedConv2d } from "../src/index";
+import { groupedConvParams } from "./_convGeometries";
 
 describe("prepareQuantizedConv2d", () => {
   it("rejects bad input, naming the argument", () => {
-    const params = {
-      weight: new Int8Array(4 * 2 * 9),
-      inChannels: 4,
-      outChannels: 4,
-      kernelSize: 3,
-      groups: 2,
-      weightScale: 0.1,
-      inputScale: 0.1,
-      inputZeroPoint: 0,
-      outputScale: 0.1,
-      outputZeroPoint: 0,
-    };
+    const params = groupedConvParams();
     expect(() => prepareQuantizedConv2d({ ...params, groups: 3 })).toThrow(
       /groups \(3\) must divide inChannels \(4\) and outChannels \(4\)/,
     );

@@ -1,24 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { prepareQuantizedConv2d, quantizedConv2d } from "../src/index";
 import { cpuBackends } from "./_backends";
-import { geometries, lazy, options } from "./_convGeometries";
+import { geometries, groupedConvParams, lazy, options, windowSumLayer } from "./_convGeometries";
 import { type RefConv, refQuantizedConv2d, TestRng } from "./_reference";
 
 const backends = cpuBackends();
 
 describe("quantizedConv2d", () => {
   it("works the documented example by hand: 2 x 2 window sums", () => {
-    const layer = prepareQuantizedConv2d({
-      weight: new Int8Array([1, 1, 1, 1]),
-      inChannels: 1,
-      outChannels: 1,
-      kernelSize: 2,
-      weightScale: 1,
-      inputScale: 1,
-      inputZeroPoint: 0,
-      outputScale: 1,
-      outputZeroPoint: 0,
-    });
+    const layer = windowSumLayer();
     const x = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (const { kernels } of backends) {
       expect(Array.from(kernels.quantizedConv2d(x, layer, { batch: 1, height: 3, width: 3 }))).toEqual([
@@ -164,18 +154,7 @@ describe("quantizedConv2d", () => {
   });
 
   it("rejects bad input, naming the argument", () => {
-    const params = {
-      weight: new Int8Array(4 * 2 * 9),
-      inChannels: 4,
-      outChannels: 4,
-      kernelSize: 3,
-      groups: 2,
-      weightScale: 0.1,
-      inputScale: 0.1,
-      inputZeroPoint: 0,
-      outputScale: 0.1,
-      outputZeroPoint: 0,
-    };
+    const params = groupedConvParams();
     const layer = prepareQuantizedConv2d(params);
     expect(() => quantizedConv2d(new Uint8Array(4 * 25), layer, { batch: 1, height: 5, width: 4 })).toThrow(
       /x must have length batch \* inChannels \* height \* width \(1 \* 4 \* 5 \* 4\) = 80, got 100/,
@@ -195,17 +174,7 @@ describe("quantizedConv2d", () => {
 describe("prepared layers see in-place edits of their arrays", () => {
   it("quantizedConv2d follows layer.weight edited in place, on every backend", () => {
     for (const { name, kernels } of [...backends, { name: "default", kernels: { quantizedConv2d } }]) {
-      const layer = prepareQuantizedConv2d({
-        weight: new Int8Array([1, 1, 1, 1]),
-        inChannels: 1,
-        outChannels: 1,
-        kernelSize: 2,
-        weightScale: 1,
-        inputScale: 1,
-        inputZeroPoint: 0,
-        outputScale: 1,
-        outputZeroPoint: 0,
-      });
+      const layer = windowSumLayer();
       const x = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       const g = { batch: 1, height: 3, width: 3 };
       expect(Array.from(kernels.quantizedConv2d(x, layer, g)), name).toEqual([12, 16, 24, 28]);
