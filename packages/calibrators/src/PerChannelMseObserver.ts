@@ -1,11 +1,9 @@
-import { isSymmetric, type QParams } from "@quantkit/quantizers";
+import { isSymmetric } from "@quantkit/quantizers";
 import { _ChannelValues } from "./_channelValues";
+import { _ChannelValuesObserver } from "./_channelValuesObserver";
 import { _searchSettings } from "./_mseOptions";
-import { _ObserverBase } from "./_observerBase";
-import { _minMaxAlongAxis } from "./_scan";
 import { _mseSearch } from "./MseObserver";
 import type { ObserverOptions, ObserverRange } from "./observer";
-import { _checkChAxis } from "./PerChannelMinMaxObserver";
 
 /** Options of {@link PerChannelMseObserver}. */
 export interface PerChannelMseObserverOptions extends ObserverOptions {
@@ -32,39 +30,18 @@ const f32 = Math.fround;
  * obs.observe(w, [2, 50_000]);
  * Array.from(obs.range().maxVal); // [3.84, 0.366]
  */
-export class PerChannelMseObserver extends _ObserverBase {
-  readonly chAxis: number;
+export class PerChannelMseObserver extends _ChannelValuesObserver {
   readonly gridSize: number;
   readonly bins: number;
-  private readonly store: _ChannelValues;
+  protected readonly store: _ChannelValues;
 
   constructor(options: PerChannelMseObserverOptions = {}) {
-    super("PerChannelMseObserver", options, {
-      dtype: "quint8",
-      qscheme: "per_channel_affine",
-      kind: "per_channel",
-      keys: ["chAxis", "gridSize", "bins"],
-    });
-    this.chAxis = _checkChAxis(this.name, options.chAxis ?? 0);
+    super("PerChannelMseObserver", options, ["gridSize", "bins"]);
     ({ gridSize: this.gridSize, bins: this.bins } = _searchSettings(this.name, options, {
       gridSize: 20,
       bins: 2048,
     }));
     this.store = new _ChannelValues(this.bins, 0);
-  }
-
-  protected observeBatch(x: Float32Array, shape: readonly number[]): void {
-    const { outer, channels, inner } = this.resolveAxis(this.chAxis, shape, "chAxis");
-    if (this.batches > 0 && channels !== this.store.channels) {
-      throw new RangeError(
-        `${this.name}: batch ${this.batches} has ${channels} channels along chAxis ${this.chAxis}, earlier batches had ${this.store.channels}`,
-      );
-    }
-    const mins = new Float32Array(channels);
-    const maxs = new Float32Array(channels);
-    const bad = _minMaxAlongAxis(x, outer, channels, inner, mins, maxs);
-    if (bad >= 0) this.throwNonFinite(x, bad);
-    this.store.add(x, outer, channels, inner, mins, maxs);
   }
 
   protected computeRange(): ObserverRange {
@@ -89,13 +66,5 @@ export class PerChannelMseObserver extends _ObserverBase {
       maxVal[c] = f32(r.hi);
     }
     return { minVal, maxVal };
-  }
-
-  protected override decorateQParams(q: QParams): QParams {
-    return { ...q, axis: this.chAxis };
-  }
-
-  protected resetState(): void {
-    this.store.reset();
   }
 }

@@ -1,11 +1,8 @@
-import type { QParams } from "@quantkit/quantizers";
 import { _ChannelValues } from "./_channelValues";
-import { _ObserverBase } from "./_observerBase";
+import { _ChannelValuesObserver } from "./_channelValuesObserver";
 import { _percentileSettings } from "./_percentileOptions";
-import { _minMaxAlongAxis } from "./_scan";
 import { _percentileExact } from "./_select";
 import type { ObserverOptions, ObserverRange } from "./observer";
-import { _checkChAxis } from "./PerChannelMinMaxObserver";
 
 /** Options of {@link PerChannelPercentileObserver}. */
 export interface PerChannelPercentileObserverOptions extends ObserverOptions {
@@ -35,22 +32,15 @@ const f32 = Math.fround;
  * obs.observe(new Float32Array([1, 2, 3, -4, -5, -6]), [2, 3]);
  * Array.from(obs.range().maxVal); // [2, -5]: the median of each row
  */
-export class PerChannelPercentileObserver extends _ObserverBase {
-  readonly chAxis: number;
+export class PerChannelPercentileObserver extends _ChannelValuesObserver {
   readonly percentile: number;
   readonly lowerPercentile: number;
   readonly exactLimit: number;
   readonly bins: number;
-  private readonly store: _ChannelValues;
+  protected readonly store: _ChannelValues;
 
   constructor(options: PerChannelPercentileObserverOptions = {}) {
-    super("PerChannelPercentileObserver", options, {
-      dtype: "quint8",
-      qscheme: "per_channel_affine",
-      kind: "per_channel",
-      keys: ["chAxis", "percentile", "lowerPercentile", "exactLimit", "bins"],
-    });
-    this.chAxis = _checkChAxis(this.name, options.chAxis ?? 0);
+    super("PerChannelPercentileObserver", options, ["percentile", "lowerPercentile", "exactLimit", "bins"]);
     const s = _percentileSettings(this.name, options, 2 ** 22);
     this.percentile = s.upper;
     this.lowerPercentile = s.lower;
@@ -77,20 +67,6 @@ export class PerChannelPercentileObserver extends _ObserverBase {
     return out;
   }
 
-  protected observeBatch(x: Float32Array, shape: readonly number[]): void {
-    const { outer, channels, inner } = this.resolveAxis(this.chAxis, shape, "chAxis");
-    if (this.batches > 0 && channels !== this.store.channels) {
-      throw new RangeError(
-        `${this.name}: batch ${this.batches} has ${channels} channels along chAxis ${this.chAxis}, earlier batches had ${this.store.channels}`,
-      );
-    }
-    const mins = new Float32Array(channels);
-    const maxs = new Float32Array(channels);
-    const bad = _minMaxAlongAxis(x, outer, channels, inner, mins, maxs);
-    if (bad >= 0) this.throwNonFinite(x, bad);
-    this.store.add(x, outer, channels, inner, mins, maxs);
-  }
-
   protected computeRange(): ObserverRange {
     const n = this.store.channels;
     const minVal = new Float32Array(n);
@@ -107,13 +83,5 @@ export class PerChannelPercentileObserver extends _ObserverBase {
       }
     }
     return { minVal, maxVal };
-  }
-
-  protected override decorateQParams(q: QParams): QParams {
-    return { ...q, axis: this.chAxis };
-  }
-
-  protected resetState(): void {
-    this.store.reset();
   }
 }
