@@ -63,9 +63,13 @@ function checkInput(x: Float32Array, shape: Shape, g: Conv2dGeometry): [number, 
 
 /**
  * The patches of image `img`, group `group`, as a [K, P] matrix (K = inChannels/groups * kernelH *
- * kernelW rows, P = outH * outW columns), zeros where the kernel reaches into the padding.
+ * kernelW rows, P = outH * outW columns). `"gather"` (im2col) writes them into `cols`, zeros where the
+ * kernel reaches into the padding; `"scatter"` (col2im, its adjoint) adds `cols` back into `x`, skipping
+ * the padding. One walk of the geometry for both; the direction is chosen per output row, outside the
+ * loop over its columns.
  */
-function im2col(
+function patches(
+  direction: "gather" | "scatter",
   x: Float32Array,
   img: number,
   group: number,
@@ -76,6 +80,7 @@ function im2col(
   outW: number,
   cols: Float32Array,
 ): void {
+  const scatter = direction === "scatter";
   const cg = g.inChannels / g.groups;
   const p = outH * outW;
   let row = 0;
@@ -83,53 +88,25 @@ function im2col(
     const plane = (img * g.inChannels + group * cg + c) * h * w;
     for (let ki = 0; ki < g.kernelH; ki++) {
       for (let kj = 0; kj < g.kernelW; kj++, row++) {
-        const dst = row * p;
+        const colRow = row * p;
         for (let oh = 0; oh < outH; oh++) {
           const ih = oh * g.strideH - g.padTop + ki * g.dilationH;
-          const o = dst + oh * outW;
+          const o = colRow + oh * outW;
           if (ih < 0 || ih >= h) {
-            cols.fill(0, o, o + outW);
+            if (!scatter) cols.fill(0, o, o + outW);
             continue;
           }
           const src = plane + ih * w;
-          for (let ow = 0; ow < outW; ow++) {
-            const iw = ow * g.strideW - g.padLeft + kj * g.dilationW;
-            cols[o + ow] = iw >= 0 && iw < w ? x[src + iw]! : 0;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Adds the [K, P] patch gradients back into dx (the adjoint of im2col). */
-function col2im(
-  cols: Float32Array,
-  img: number,
-  group: number,
-  g: Conv2dGeometry,
-  h: number,
-  w: number,
-  outH: number,
-  outW: number,
-  dx: Float32Array,
-): void {
-  const cg = g.inChannels / g.groups;
-  const p = outH * outW;
-  let row = 0;
-  for (let c = 0; c < cg; c++) {
-    const plane = (img * g.inChannels + group * cg + c) * h * w;
-    for (let ki = 0; ki < g.kernelH; ki++) {
-      for (let kj = 0; kj < g.kernelW; kj++, row++) {
-        const src = row * p;
-        for (let oh = 0; oh < outH; oh++) {
-          const ih = oh * g.strideH - g.padTop + ki * g.dilationH;
-          if (ih < 0 || ih >= h) continue;
-          const dst = plane + ih * w;
-          const o = src + oh * outW;
-          for (let ow = 0; ow < outW; ow++) {
-            const iw = ow * g.strideW - g.padLeft + kj * g.dilationW;
-            if (iw >= 0 && iw < w) dx[dst + iw] = dx[dst + iw]! + cols[o + ow]!;
+          if (scatter) {
+            for (let ow = 0; ow < outW; ow++) {
+              const iw = ow * g.strideW - g.padLeft + kj * g.dilationW;
+              if (iw >= 0 && iw < w) x[src + iw] = x[src + iw]! + cols[o + ow]!;
+            }
+          } else {
+            for (let ow = 0; ow < outW; ow++) {
+              const iw = ow * g.strideW - g.padLeft + kj * g.dilationW;
+              cols[o + ow] = iw >= 0 && iw < w ? x[src + iw]! : 0;
+            }
           }
         }
       }
@@ -171,7 +148,7 @@ export function conv2dForward(
   const cols = new Float32Array(k * p);
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < g.groups; grp++) {
-      im2col(x, img, grp, g, h, w, outH, outW, cols);
+      patches("gather", x, img, grp, g, h, w, outH, outW, cols);
       const wg = weight.subarray(grp * og * k, (grp + 1) * og * k);
       const yOff = (img * g.outChannels + grp * og) * p;
       _matmulF32(wg, cols, { m: og, k, n: p, out: out.subarray(yOff, yOff + og * p) });
@@ -233,7 +210,7 @@ export function conv2dBackward(
       const yOff = (img * g.outChannels + grp * og) * p;
       const dY = gradOut.subarray(yOff, yOff + og * p);
       if (gradWeight !== null) {
-        im2col(x, img, grp, g, h, w, outH, outW, cols);
+        patches("gather", x, img, grp, g, h, w, outH, outW, cols);
         // dW_g[og, k] += dY_g[og, p] x cols^T (cols is [k, p]: the transB layout)
         _matmulF32(dY, cols, { m: og, k: p, n: k, transB: true, out: dW });
         const off = grp * og * k;
@@ -242,7 +219,7 @@ export function conv2dBackward(
       if (dx !== undefined) {
         // dCols[k, p] = W_g^T[k, og] x dY_g[og, p]
         _matmulF32(wT[grp]!, dY, { m: k, k: og, n: p, out: dCols });
-        col2im(dCols, img, grp, g, h, w, outH, outW, dx);
+        patches("scatter", dx, img, grp, g, h, w, outH, outW, dCols);
       }
     }
     if (gradBias !== null) {
