@@ -1,4 +1,4 @@
-import { type _ConvLayerShape, _convOutputSize } from "./_convShape";
+import { type _ConvLayerShape, _convOutputSize, _im2colInto } from "./_convShape";
 import type { _ConvGeometry } from "./_engine";
 import { _assertDim } from "./_validate";
 
@@ -48,4 +48,38 @@ export function _convGeometry(
     outH,
     outW,
   };
+}
+
+/**
+ * Writes the im2col matrix of image `img` of a conv call's input (NCHW) to `out` at `outOff`: {@link _im2colInto}
+ * with the call's geometry, `padValue` outside the image.
+ */
+export function _im2colImage(
+  input: ArrayLike<number>,
+  img: number,
+  g: _ConvGeometry,
+  padValue: number,
+  out: Uint8Array | Float32Array,
+  outOff: number,
+): void {
+  _im2colInto(
+    input,
+    img * g.inChannels * g.height * g.width,
+    g.inChannels,
+    g.height,
+    g.width,
+    g.kernelH,
+    g.kernelW,
+    g.strideH,
+    g.strideW,
+    g.padH,
+    g.padW,
+    g.dilationH,
+    g.dilationW,
+    g.outH,
+    g.outW,
+    padValue,
+    out,
+    outOff,
+  );
 }

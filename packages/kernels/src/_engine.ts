@@ -1,22 +1,12 @@
+import type { _ConvLayerShape } from "./_convShape";
 import type { _RequantParams } from "./_requantizeJs";
 import type { Int8Like, QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
 
-/** The shape of one conv2d call, checked and resolved (NCHW input, OIHW weight). */
-export interface _ConvGeometry {
+/** The shape of one conv2d call, checked and resolved (NCHW input, OIHW weight): the layer's geometry and the input's. */
+export interface _ConvGeometry extends _ConvLayerShape {
   batch: number;
-  inChannels: number;
   height: number;
   width: number;
-  outChannels: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
   outH: number;
   outW: number;
 }

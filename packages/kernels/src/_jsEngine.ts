@@ -1,10 +1,10 @@
-import { _im2colInto } from "./_convShape";
+import { _im2colImage } from "./_convGeometry";
 import type { _ConvGeometry, _Engine } from "./_engine";
 import { _addBiasF32Js, _gemmF32Js, _packF32B } from "./_gemmF32Js";
 import { _gemmS8Js, _packS8Swar } from "./_gemmS8Js";
 import { _convPlan, _convReduction, _linearSwar } from "./_plans";
 import { _requantizeJs } from "./_requantizeJs";
-import type { Int8Like, QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
+import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
 
 /** The plain-JS code path: no WebAssembly, the same results bit for bit. */
 export const _jsEngine: _Engine = {
@@ -61,7 +61,7 @@ export const _jsEngine: _Engine = {
     const acc = new Int32Array(og * p);
     let packed: Float64Array | undefined;
     for (let img = 0; img < g.batch; img++) {
-      im2col(x, img, g, layer.inputZeroPoint, col);
+      _im2colImage(x, img, g, layer.inputZeroPoint, col, 0);
       for (let grp = 0; grp < g.groups; grp++) {
         packed = _packS8Swar(col, grp * q * p, p, false, q, p, null, packed);
         _gemmS8Js(layer.weight, grp * og * q, q, og, q, 0, packed, null, p, acc, 0, p);
@@ -97,7 +97,7 @@ export const _jsEngine: _Engine = {
     const col = new Float32Array(g.inChannels * g.kernelH * g.kernelW * p);
     let packed: Float32Array | undefined;
     for (let img = 0; img < g.batch; img++) {
-      im2col(x, img, g, 0, col);
+      _im2colImage(x, img, g, 0, col, 0);
       for (let grp = 0; grp < g.groups; grp++) {
         packed = _packF32B(col, grp * q * p, p, false, q, p, packed);
         const o = (img * g.outChannels + grp * og) * p;
@@ -111,32 +111,3 @@ export const _jsEngine: _Engine = {
     _requantizeJs(acc, 0, cols, rows, cols, params, out, 0, cols);
   },
 };
-
-function im2col(
-  x: Int8Like | Float32Array,
-  img: number,
-  g: _ConvGeometry,
-  padValue: number,
-  col: Uint8Array | Float32Array,
-): void {
-  _im2colInto(
-    x,
-    img * g.inChannels * g.height * g.width,
-    g.inChannels,
-    g.height,
-    g.width,
-    g.kernelH,
-    g.kernelW,
-    g.strideH,
-    g.strideW,
-    g.padH,
-    g.padW,
-    g.dilationH,
-    g.dilationW,
-    g.outH,
-    g.outW,
-    padValue,
-    col,
-    0,
-  );
-}

@@ -1,4 +1,4 @@
-import { type _GemmRunner, _gemmBlocked } from "./_wasmEngine";
+import { _blockedGemm, type _GemmCall, type _GemmRunner, _KC_STEPS, _MC_PANELS } from "./_wasmEngine";
 import type { _WasmRuntime } from "./_wasmRuntime";
 
 /**
@@ -16,7 +16,10 @@ const SLICES = 16;
 const READY = 272;
 const MAX_WORKERS = 128;
 
-/** Blocking constants must match _wasmEngine's _gemmBlocked (checked by the tests: same results). */
+/**
+ * The worker's slice of _blockedGemm (panels n0..n1 of C), with its blocking constants. It is source text
+ * for an eval'd worker, so it cannot import the function itself; the tests check that both give the same C.
+ */
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
@@ -31,7 +34,7 @@ try {
 } finally {
   Atomics.notify(ctl, ${READY} + index);
 }
-const KC_STEPS = 256, MC_PANELS = 32;
+const KC_STEPS = ${_KC_STEPS}, MC_PANELS = ${_MC_PANELS};
 let gen = 0;
 for (;;) {
   Atomics.wait(ctl, 0, gen);
@@ -75,7 +78,8 @@ function workerConstructor(): WorkerConstructor | null {
 /** A pool of `threads - 1` workers plus the calling thread, or null where worker threads are missing. */
 export class _ThreadPool implements _GemmRunner {
   readonly threads: number;
-  private readonly rt: _WasmRuntime;
+  /** The calling thread's GEMM: all of a small one, slice 0 of a parallel one. */
+  private readonly blocked: _GemmCall;
   private readonly ctl: Int32Array;
   private readonly workers: WorkerLike[] = [];
   /** null until every worker has reported; false when one failed to start (then the caller runs alone). */
@@ -87,7 +91,7 @@ export class _ThreadPool implements _GemmRunner {
     threads: number,
     Worker: WorkerConstructor,
   ) {
-    this.rt = rt;
+    this.blocked = _blockedGemm(rt);
     this.threads = threads;
     const control = new SharedArrayBuffer((READY + MAX_WORKERS) * 4);
     this.ctl = new Int32Array(control);
@@ -113,21 +117,10 @@ export class _ThreadPool implements _GemmRunner {
     return new _ThreadPool(rt, module, Math.min(threads, MAX_WORKERS + 1), Worker);
   }
 
-  run(
-    kind: "s16" | "f32",
-    a: number,
-    aStride: number,
-    b: number,
-    bStride: number,
-    c: number,
-    ldc: number,
-    mPanels: number,
-    nPanels: number,
-    steps: number,
-  ): void {
+  readonly run: _GemmCall = (kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps) => {
     const macs = mPanels * 4 * nPanels * 8 * steps * (kind === "s16" ? 2 : 1);
     if (macs < MIN_PARALLEL_MACS || nPanels < 2 || this.workers.length === 0 || !this.awaitWorkers()) {
-      _gemmBlocked(this.rt, kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps);
+      this.blocked(kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps);
       return;
     }
     const ctl = this.ctl;
@@ -152,13 +145,13 @@ export class _ThreadPool implements _GemmRunner {
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
     const mine = bounds(1);
-    _gemmBlocked(this.rt, kind, a, aStride, b, bStride, c, ldc, mPanels, mine, steps);
+    this.blocked(kind, a, aStride, b, bStride, c, ldc, mPanels, mine, steps);
     for (;;) {
       const done = Atomics.load(ctl, 1);
       if (done >= this.workers.length) break;
       Atomics.wait(ctl, 1, done, 1000);
     }
-  }
+  };
 
   /**
    * Blocks until every worker has instantiated the module (the first call only; ~80 ms on Node 20),

@@ -1,8 +1,8 @@
-import { _im2colInto } from "./_convShape";
+import { _im2colImage } from "./_convGeometry";
 import type { _ConvGeometry, _Engine } from "./_engine";
 import { _convReduction, _convS16, _linearS16 } from "./_plans";
 import type { _RequantParams } from "./_requantizeJs";
-import type { _WasmRuntime } from "./_wasmRuntime";
+import type { _PanelGemmArgs, _WasmRuntime } from "./_wasmRuntime";
 import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
 
 /**
@@ -11,65 +11,44 @@ import type { QuantizedConv2dLayer, QuantizedLinearLayer } from "./types";
  * 256 steps is 8 KiB and stays in L1 while the A panels of a block (32 panels = 128 rows, 128 KiB)
  * come from L2. Without blocking, fp32 at 512^3 (1 MiB of packed A) ran from L3.
  */
-const KC_STEPS = 256;
-const MC_PANELS = 32;
+export const _KC_STEPS = 256;
+export const _MC_PANELS = 32;
+
+/** One GEMM on packed panels as the module's gemm_s16 / gemm_f32 (chosen by `kind`) compute it, C stored. */
+export type _GemmCall = (kind: "s16" | "f32", ...args: _PanelGemmArgs) => void;
 
 /** Splits the rows of C [mPanels x 4, nPanels x 8] over workers; the single-thread default runs them here. */
 export interface _GemmRunner {
-  run(
-    kind: "s16" | "f32",
-    a: number,
-    aStride: number,
-    b: number,
-    bStride: number,
-    c: number,
-    ldc: number,
-    mPanels: number,
-    nPanels: number,
-    steps: number,
-  ): void;
+  readonly run: _GemmCall;
 }
 
-/** Runs the blocked GEMM on `rt` over all panels (single thread). */
-export function _gemmBlocked(
-  rt: _WasmRuntime,
-  kind: "s16" | "f32",
-  a: number,
-  aStride: number,
-  b: number,
-  bStride: number,
-  c: number,
-  ldc: number,
-  mPanels: number,
-  nPanels: number,
-  steps: number,
-): void {
-  const kernel = kind === "s16" ? rt.x.gemm_s16 : rt.x.gemm_f32;
-  for (let s0 = 0; s0 < steps; s0 += KC_STEPS) {
-    const ks = Math.min(KC_STEPS, steps - s0);
-    for (let ip = 0; ip < mPanels; ip += MC_PANELS) {
-      kernel(
-        a + ip * aStride + s0 * 16,
-        aStride,
-        b + s0 * 32,
-        bStride,
-        c + ip * 4 * ldc,
-        ldc,
-        Math.min(MC_PANELS, mPanels - ip),
-        nPanels,
-        ks,
-        s0 > 0 ? 1 : 0,
-      );
+/** The blocked GEMM on `rt` over all panels (single thread). */
+export function _blockedGemm(rt: _WasmRuntime): _GemmCall {
+  return (kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps) => {
+    const kernel = kind === "s16" ? rt.x.gemm_s16 : rt.x.gemm_f32;
+    for (let s0 = 0; s0 < steps; s0 += _KC_STEPS) {
+      const ks = Math.min(_KC_STEPS, steps - s0);
+      for (let ip = 0; ip < mPanels; ip += _MC_PANELS) {
+        kernel(
+          a + ip * aStride + s0 * 16,
+          aStride,
+          b + s0 * 32,
+          bStride,
+          c + ip * 4 * ldc,
+          ldc,
+          Math.min(_MC_PANELS, mPanels - ip),
+          nPanels,
+          ks,
+          s0 > 0 ? 1 : 0,
+        );
+      }
     }
-  }
+  };
 }
 
 /** The WebAssembly SIMD code path over one runtime; `runner` may spread GEMMs over worker threads. */
 export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engine {
-  const gemm: _GemmRunner["run"] = runner
-    ? (...args) => runner.run(...args)
-    : (kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps) =>
-        _gemmBlocked(rt, kind, a, aStride, b, bStride, c, ldc, mPanels, nPanels, steps);
+  const gemm: _GemmCall = runner ? (...args) => runner.run(...args) : _blockedGemm(rt);
 
   return {
     backend: "wasm-simd",
@@ -204,7 +183,7 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       const { u8, i16, x } = rt;
       i16.fill(0, zp >>> 1, (zp >>> 1) + np * 8);
       for (let img = 0; img < g.batch; img++) {
-        im2colInto(input, img, g, layer.inputZeroPoint, u8, col);
+        _im2colImage(input, img, g, layer.inputZeroPoint, u8, col);
         for (let grp = 0; grp < g.groups; grp++) {
           x.pack_b_u8(col + grp * q * p, p, q, p, zp, packedB);
           gemm(
@@ -264,7 +243,7 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
       }
       if (bias) f32.set(bias, biasPtr >>> 2);
       for (let img = 0; img < g.batch; img++) {
-        im2colInto(input, img, g, 0, f32, col >>> 2);
+        _im2colImage(input, img, g, 0, f32, col >>> 2);
         for (let grp = 0; grp < g.groups; grp++) {
           x.pack_b_f32(col + grp * q * p * 4, p * 4, q, p, packedB);
           gemm("f32", packedW + grp * mp * q * 16, q * 16, packedB, q * 32, c, ldc, mp, np, q);
@@ -310,34 +289,4 @@ export function _createWasmEngine(rt: _WasmRuntime, runner?: _GemmRunner): _Engi
 /** The bytes of an 8-bit array as a Uint8Array view (no copy). */
 function bytesOf(a: Int8Array | Uint8Array): Uint8Array {
   return a instanceof Uint8Array ? a : new Uint8Array(a.buffer, a.byteOffset, a.length);
-}
-
-function im2colInto(
-  input: Uint8Array | Float32Array,
-  img: number,
-  g: _ConvGeometry,
-  padValue: number,
-  view: Uint8Array | Float32Array,
-  at: number,
-): void {
-  _im2colInto(
-    input,
-    img * g.inChannels * g.height * g.width,
-    g.inChannels,
-    g.height,
-    g.width,
-    g.kernelH,
-    g.kernelW,
-    g.strideH,
-    g.strideW,
-    g.padH,
-    g.padW,
-    g.dilationH,
-    g.dilationW,
-    g.outH,
-    g.outW,
-    padValue,
-    view,
-    at,
-  );
 }

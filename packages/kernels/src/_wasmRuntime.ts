@@ -1,31 +1,28 @@
 import { _WASM_PLAIN_BASE64, _WASM_SHARED_BASE64 } from "./_wasmBytes";
 
+/**
+ * The operands of a GEMM on packed panels (byte offsets and strides): C [mPanels x 4 rows, nPanels x 8
+ * columns], row stride ldc bytes, = packed A x packed B over `steps` steps (int16 k-pairs or f32 k's).
+ */
+export type _PanelGemmArgs = [
+  a: number,
+  aStride: number,
+  b: number,
+  bStride: number,
+  c: number,
+  ldc: number,
+  mPanels: number,
+  nPanels: number,
+  steps: number,
+];
+
+/** A GEMM export: C stored, or added to when `accum` is 1. */
+export type _WasmGemm = (...args: [..._PanelGemmArgs, accum: number]) => void;
+
 /** The functions of the SIMD module (scripts/wasm*.ts document each; every pointer is a byte offset). */
 export interface _WasmExports {
-  gemm_s16(
-    a: number,
-    aStride: number,
-    b: number,
-    bStride: number,
-    c: number,
-    ldc: number,
-    mPanels: number,
-    nPanels: number,
-    steps: number,
-    accum: number,
-  ): void;
-  gemm_f32(
-    a: number,
-    aStride: number,
-    b: number,
-    bStride: number,
-    c: number,
-    ldc: number,
-    mPanels: number,
-    nPanels: number,
-    steps: number,
-    accum: number,
-  ): void;
+  gemm_s16: _WasmGemm;
+  gemm_f32: _WasmGemm;
   pack_a_s8(src: number, lda: number, m: number, k: number, zp: number, padRow: number, dst: number): void;
   pack_a_u8(src: number, lda: number, m: number, k: number, zp: number, padRow: number, dst: number): void;
   pack_b_s8(src: number, ldb: number, k: number, n: number, zp: number, dst: number): void;
