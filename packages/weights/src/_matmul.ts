@@ -46,6 +46,10 @@ export function _outputMse(x: Float32Array, rows: number, d: Float64Array, N: nu
   return total / (rows * N);
 }
 
+/**
+ * sum_k x[xo + k] d[dOff + k] in k order from 0. _linear passes (w, x) for (x, w): a product is the same either
+ * way round, and the argument types stay (float32, float64) for both callers.
+ */
 function _dot(x: Float32Array, xo: number, d: Float64Array, dOff: number, K: number): number {
   let s = 0;
   for (let k = 0; k < K; k++) s += x[xo + k]! * d[dOff + k]!;
@@ -226,15 +230,9 @@ function _linear64(
       y[(r + 3) * N + n + 1] = b3 + bb;
     }
     for (; n < N; n++)
-      for (let i = r; i < r + 4; i++) y[i * N + n] = _dotW(x, i * K, w, n * K, K) + (bias?.[n] ?? 0);
+      for (let i = r; i < r + 4; i++) y[i * N + n] = _dot(w, n * K, x, i * K, K) + (bias?.[n] ?? 0);
   }
   for (; r < rows; r++)
-    for (let n = 0; n < N; n++) y[r * N + n] = _dotW(x, r * K, w, n * K, K) + (bias?.[n] ?? 0);
+    for (let n = 0; n < N; n++) y[r * N + n] = _dot(w, n * K, x, r * K, K) + (bias?.[n] ?? 0);
   return y;
-}
-
-function _dotW(x: Float64Array, xo: number, w: Float32Array, wo: number, K: number): number {
-  let a = 0;
-  for (let k = 0; k < K; k++) a += x[xo + k]! * w[wo + k]!;
-  return a;
 }
