@@ -2,6 +2,8 @@
 // fp32, q8, and q4 with RTN / GPTQ / AWQ / HQQ at blocks of 32 and 128; the time and peak memory of
 // each quantization; and each method's layer-output MSE against RTN on held-out activations.
 //   pnpm --filter @quantkit/onnx exec tsx --conditions=@quantkit/source bench/languageModel.bench.ts [--chars N]
+//   [--methods rtn,gptq,awq,hqq] [--parts false] [--layers false]   (a subset: the methods, without AWQ's
+//   parts on their own, without the layer level)
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { awq, gptq, hqq, quantizeBlockwise } from "@quantkit/weights";
@@ -23,6 +25,9 @@ const arg = (name: string) => {
   return i < 0 ? undefined : process.argv[i + 1];
 };
 const chars = Number(arg("--chars") ?? Number.POSITIVE_INFINITY);
+const methods = (arg("--methods") ?? "rtn,gptq,awq,hqq").split(",") as WeightOnlyMethod[];
+const parts = arg("--parts") !== "false";
+const layers = arg("--layers") !== "false";
 
 const lm = readTinyLm();
 const { context, stride } = lm.reference.evaluation;
@@ -70,7 +75,7 @@ const measure = async (name: string, make: () => ModelProto) => {
 await measure("fp32", () => model);
 await measure("q8 (dynamic)", () => quantizeDynamic(model).model);
 for (const blockSize of [32, 128]) {
-  for (const method of ["rtn", "gptq", "awq", "hqq"] as WeightOnlyMethod[]) {
+  for (const method of methods) {
     await measure(
       `q4 ${method} b${blockSize}`,
       () => quantizeMatMulNBits(model, { method, blockSize, symmetric: false, activations }).model,
@@ -78,12 +83,14 @@ for (const blockSize of [32, 128]) {
   }
   // AWQ's parts on their own: q / k / v left at s = 1 (inspectModules false), up measured through the
   // MLP too (true), AutoAWQ's duo scaling, and the clip search without any scaling (nGrid 1).
-  for (const [label, methodOptions] of [
-    ["awq qkv s=1", { inspectModules: false }],
-    ["awq +mlp", { inspectModules: true }],
-    ["awq duo", { duoScaling: true }],
-    ["awq clip-only", { nGrid: 1 }],
-  ] as const) {
+  for (const [label, methodOptions] of parts
+    ? ([
+        ["awq qkv s=1", { inspectModules: false }],
+        ["awq +mlp", { inspectModules: true }],
+        ["awq duo", { duoScaling: true }],
+        ["awq clip-only", { nGrid: 1 }],
+      ] as const)
+    : []) {
     await measure(
       `q4 ${label} b${blockSize}`,
       () =>
@@ -107,54 +114,58 @@ for (const r of rows) {
 console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
 // Layer level: each MatMul's output error on HELD-OUT activations (rows the methods never saw).
-const evalActivations = await collectMatMulInputs(model, {
-  engine,
-  samples: calibrationSamples(heldout, 16, lm.reference.maxSequence),
-});
-console.log("\nLayer-output MSE on held-out activations, relative to RTN (W4, blocks of 32, asymmetric):");
-console.log(
-  "| MatMul | K x N | mean|x| max / min | RTN MSE | GPTQ / RTN | AWQ / RTN | AWQ clip only / RTN | HQQ / RTN |",
-);
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-const sums = { gptq: 0, awq: 0, clip: 0, hqq: 0, n: 0 };
-for (const scope of _scopes(model)) {
-  for (const node of scope.graph.node) {
-    if (node.opType !== "MatMul") continue;
-    const b = _findConstant(scope, node.input[1]!);
-    const x = activations.get(node.input[0]!);
-    const xe = evalActivations.get(node.input[0]!);
-    if (b === null || x === undefined || xe === undefined || b.tensor.dims.length !== 2) continue;
-    const [K, N] = b.tensor.dims.map(Number) as [number, number];
-    const w = toFloat32Array(b.tensor);
-    const opts = { layout: "KN" as const, blockSize: 32, bits: 4 as const };
-    const y = outputs(xe, w, K, N);
-    const mse = (wq: Float32Array) => {
-      const yq = outputs(xe, wq, K, N);
-      let e = 0;
-      for (let i = 0; i < y.length; i++) e += (y[i]! - yq[i]!) ** 2;
-      return e / y.length;
-    };
-    const rtn = mse(quantizeBlockwise(w, [K, N], opts).dequantized);
-    const g = mse(gptq(w, [K, N], x, opts).dequantized) / rtn;
-    const a = mse(awq(w, [K, N], x, opts).equivalentWeight) / rtn;
-    const c = mse(awq(w, [K, N], x, { ...opts, nGrid: 1 }).equivalentWeight) / rtn;
-    const h = mse(hqq(w, [K, N], opts).dequantized) / rtn;
-    const xMean = new Float64Array(K);
-    for (let i = 0; i < x.length; i++) xMean[i % K]! += Math.abs(x[i]!);
-    const spread = Math.max(...xMean) / Math.min(...xMean);
-    sums.gptq += g;
-    sums.awq += a;
-    sums.clip += c;
-    sums.hqq += h;
-    sums.n++;
-    console.log(
-      `| ${node.name} | ${K} x ${N} | ${spread.toFixed(1)} | ${rtn.toExponential(3)} | ${g.toFixed(3)} | ${a.toFixed(3)} | ${c.toFixed(3)} | ${h.toFixed(3)} |`,
-    );
+if (layers) await layerLevel();
+
+async function layerLevel(): Promise<void> {
+  const evalActivations = await collectMatMulInputs(model, {
+    engine,
+    samples: calibrationSamples(heldout, 16, lm.reference.maxSequence),
+  });
+  console.log("\nLayer-output MSE on held-out activations, relative to RTN (W4, blocks of 32, asymmetric):");
+  console.log(
+    "| MatMul | K x N | mean|x| max / min | RTN MSE | GPTQ / RTN | AWQ / RTN | AWQ clip only / RTN | HQQ / RTN |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  const sums = { gptq: 0, awq: 0, clip: 0, hqq: 0, n: 0 };
+  for (const scope of _scopes(model)) {
+    for (const node of scope.graph.node) {
+      if (node.opType !== "MatMul") continue;
+      const b = _findConstant(scope, node.input[1]!);
+      const x = activations.get(node.input[0]!);
+      const xe = evalActivations.get(node.input[0]!);
+      if (b === null || x === undefined || xe === undefined || b.tensor.dims.length !== 2) continue;
+      const [K, N] = b.tensor.dims.map(Number) as [number, number];
+      const w = toFloat32Array(b.tensor);
+      const opts = { layout: "KN" as const, blockSize: 32, bits: 4 as const };
+      const y = outputs(xe, w, K, N);
+      const mse = (wq: Float32Array) => {
+        const yq = outputs(xe, wq, K, N);
+        let e = 0;
+        for (let i = 0; i < y.length; i++) e += (y[i]! - yq[i]!) ** 2;
+        return e / y.length;
+      };
+      const rtn = mse(quantizeBlockwise(w, [K, N], opts).dequantized);
+      const g = mse(gptq(w, [K, N], x, opts).dequantized) / rtn;
+      const a = mse(awq(w, [K, N], x, opts).equivalentWeight) / rtn;
+      const c = mse(awq(w, [K, N], x, { ...opts, nGrid: 1 }).equivalentWeight) / rtn;
+      const h = mse(hqq(w, [K, N], opts).dequantized) / rtn;
+      const xMean = new Float64Array(K);
+      for (let i = 0; i < x.length; i++) xMean[i % K]! += Math.abs(x[i]!);
+      const spread = Math.max(...xMean) / Math.min(...xMean);
+      sums.gptq += g;
+      sums.awq += a;
+      sums.clip += c;
+      sums.hqq += h;
+      sums.n++;
+      console.log(
+        `| ${node.name} | ${K} x ${N} | ${spread.toFixed(1)} | ${rtn.toExponential(3)} | ${g.toFixed(3)} | ${a.toFixed(3)} | ${c.toFixed(3)} | ${h.toFixed(3)} |`,
+      );
+    }
   }
+  console.log(
+    `| mean over ${sums.n} | | | | ${(sums.gptq / sums.n).toFixed(3)} | ${(sums.awq / sums.n).toFixed(3)} | ${(sums.clip / sums.n).toFixed(3)} | ${(sums.hqq / sums.n).toFixed(3)} |`,
+  );
 }
-console.log(
-  `| mean over ${sums.n} | | | | ${(sums.gptq / sums.n).toFixed(3)} | ${(sums.awq / sums.n).toFixed(3)} | ${(sums.clip / sums.n).toFixed(3)} | ${(sums.hqq / sums.n).toFixed(3)} |`,
-);
 
 function outputs(x: Float32Array, w: Float32Array, K: number, N: number): Float64Array {
   const rows = x.length / K;

@@ -20,8 +20,13 @@ export interface _AttentionBlock {
   mask: ((T: number) => Float32Array | string) | null;
   /** The largest T the mask covers (Infinity without a mask). */
   maxSequence: number;
-  /** The o projection: B [K, N] and the value it reads. */
-  output: { weight: Float32Array; shape: [number, number]; input: string };
+  /** The o projection: its node, B [K, N] and the value it reads. */
+  output: { node: NodeProto; weight: Float32Array; shape: [number, number]; input: string };
+  /**
+   * v's bias: the Add right after v's MatMul and the slot of its constant (v's output channel n reaches o's
+   * input channel n through the heads and back: a scale of v's columns passes straight through).
+   */
+  valueBias: { add: NodeProto; slot: number } | undefined;
 }
 
 type Graph = {
@@ -36,6 +41,8 @@ interface _Trace {
   axes: string[];
   factor: number;
   bias: Float32Array | undefined;
+  /** The Add of the bias and the slot of its constant. */
+  biasAdd: { add: NodeProto; slot: number } | undefined;
   heads: number;
   size: number;
 }
@@ -147,7 +154,8 @@ export function _matchAttention(
         bias: [q.bias, k.bias, v.bias],
         mask,
         maxSequence,
-        output: { weight: toFloat32Array(w.tensor), shape, input: value },
+        output: { node: n, weight: toFloat32Array(w.tensor), shape, input: value },
+        valueBias: v.biasAdd,
       };
     } else return `after attention: ${n.opType} before the o projection`;
     value = n.output[0]!;
@@ -163,6 +171,7 @@ function _trace(m: NodeProto, g: Graph): _Trace | string {
   let axes: string[] | null = null;
   let factor = 1;
   let bias: Float32Array | undefined;
+  let biasAdd: _Trace["biasAdd"];
   let heads = 0;
   let size = 0;
   for (let step = 0; step < STEPS; step++) {
@@ -173,6 +182,7 @@ function _trace(m: NodeProto, g: Graph): _Trace | string {
       const c = _findConstant(g.scope, other);
       if (c === null || c.tensor.dataType !== 1 || _count(c.tensor) !== N) return "an Add that is not a bias";
       bias = toFloat32Array(c.tensor);
+      biasAdd = { add: n, slot: n.input.indexOf(other) };
     } else if (n.opType === "Reshape" && axes === null) {
       const shape = _shape(n.input[1]!, g);
       if (shape === null || shape.length !== 4) return "a Reshape that is not [B, T, heads, size]";
@@ -192,7 +202,7 @@ function _trace(m: NodeProto, g: Graph): _Trace | string {
     } else if (n.opType === "MatMul" && n.domain === "" && axes !== null) {
       if (_findConstant(g.scope, n.input[0]!) !== null || _findConstant(g.scope, n.input[1]!) !== null)
         return "reaches a MatMul with a constant";
-      return { end: n, slot: n.input.indexOf(value), axes, factor, bias, heads, size };
+      return { end: n, slot: n.input.indexOf(value), axes, factor, bias, biasAdd, heads, size };
     } else return `${n.opType} between the projection and attention`;
     value = n.output[0]!;
   }

@@ -2,7 +2,7 @@
 // self_attn): the block is matched in the graph (_attentionBlock), checked against the calibration rows of
 // its o projection's input (it must reproduce them), then awqScale searches with it as the loss.
 import { attentionModule, awqScale } from "@quantkit/weights";
-import { _matchAttention } from "./_attentionBlock";
+import { type _AttentionBlock, _matchAttention } from "./_attentionBlock";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _Scope } from "./_quantGraph";
 import { _floatWeightView } from "./_rewrite";
@@ -23,7 +23,7 @@ export function _awqAttentionScale(
   opset: number,
   o: _Parsed,
   search: Record<string, unknown>,
-): { scale: Float32Array; how: string } | string {
+): { scale: Float32Array; how: string; block: _AttentionBlock } | string {
   const block = _matchAttention(members, scope, made, reads, opset);
   if (typeof block === "string") return `attention block not matched: ${block}`;
   const weights = block.qkv.map(
@@ -90,6 +90,7 @@ export function _awqAttentionScale(
     return {
       scale: inputScale,
       how: `loss through the attention block (${block.heads} heads, sequences of ${T}, the o projection's output)`,
+      block,
     };
   }
   return `the matched attention block does not reproduce the o projection's input (sequence length ${tried.join("; ")})`;

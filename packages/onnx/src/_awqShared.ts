@@ -3,6 +3,7 @@
 // weights; 1/s is folded into that LayerNorm's weight and bias when nothing else reads its output, else
 // applied by one Mul that all of them read.
 import { awqScale } from "@quantkit/weights";
+import type { _AttentionBlock } from "./_attentionBlock";
 import { _attentionScoreProjections } from "./_attentionScores";
 import { _awqAttentionScale } from "./_awqAttention";
 import { _awqMlpScale } from "./_awqMlp";
@@ -37,6 +38,8 @@ export interface _AwqScope {
   done: Map<string, _AwqInput>;
   made: Map<string, NodeProto>;
   reads: Map<string, NodeProto[]>;
+  /** v MatMuls whose output columns carry 1/s of the o projection they feed (AutoAWQ's v -> o). */
+  valueScales: Map<NodeProto, Float32Array>;
   /** The model's default-domain opset (Softmax's default axis depends on it). */
   opset: number;
 }
@@ -61,6 +64,7 @@ export function _awqScope(scope: _Scope, o: _Parsed, opset: number): _AwqScope {
     done: new Map(),
     made: producers(scope.graph),
     reads: consumers(scope.graph),
+    valueScales: new Map(),
     opset,
   };
 }
@@ -82,10 +86,6 @@ export function _awqInput(
   const known = aw.done.get(a);
   if (known !== undefined) return known;
   const members = aw.groups.get(a) ?? [node];
-  const layers = members.map((m) => {
-    const w = _floatWeightView(scope, m.input[1]!) as { values: Float32Array; dims: number[] };
-    return { weight: w.values, shape: [w.dims[0]!, w.dims[1]!] as [number, number] };
-  });
   const pick = Object.fromEntries(
     Object.entries(o.methodOptions).filter(([k]) => k === "nGrid" || k === "duoScaling"),
   );
@@ -96,61 +96,29 @@ export function _awqInput(
     // The reference measures q, k and v through the attention block (inspectModules, on by default:
     // matched in the graph and checked against o's calibration input); without it s = 1: their own
     // outputs' MSE does not see what an error does through the softmax, and scaling by it cost perplexity.
-    if (inspect === false) {
-      const result = {
-        scale: new Float32Array(layers[0]!.shape[0]).fill(1),
-        input: a,
-        how: "s = 1 (the input of attention scores)",
-      };
-      aw.done.set(a, result);
-      return result;
-    }
-    let found: { scale: Float32Array; how: string } | string;
-    try {
-      found = _awqAttentionScale(members, a, scope, aw.made, aw.reads, aw.opset, o, pick);
-    } catch (e) {
-      throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+    let found: ReturnType<typeof _awqAttentionScale> = "not inspected";
+    if (inspect !== false) {
+      try {
+        found = _awqAttentionScale(members, a, scope, aw.made, aw.reads, aw.opset, o, pick);
+      } catch (e) {
+        throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+      }
     }
     if (typeof found === "string") {
+      const why = inspect === false ? "" : `; ${found}`;
       const result = {
-        scale: new Float32Array(layers[0]!.shape[0]).fill(1),
+        scale: new Float32Array(_weight(scope, members[0]!).dims[0]!).fill(1),
         input: a,
-        how: `s = 1 (the input of attention scores; ${found})`,
+        how: `s = 1 (the input of attention scores${why})`,
       };
       aw.done.set(a, result);
       return result;
     }
     scale = found.scale;
     through = `; ${found.how}`;
+    _foldIntoValue(found.block, aw, scope, names, replaced, o, pick, inspect);
   } else {
-    // With inspectModules true, a group that feeds an MLP is measured through it (AutoAWQ's mlp); else, or
-    // when the block cannot be matched, by the group's own outputs.
-    let found: { scale: Float32Array; how: string } | string = "not inspected";
-    if (inspect === true) {
-      try {
-        found = _awqMlpScale(members, a, scope, aw.reads, o, pick);
-      } catch (e) {
-        throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
-      }
-    }
-    if (typeof found !== "string") {
-      scale = found.scale;
-      through = `; ${found.how}`;
-    } else {
-      if (inspect === true) through = `; loss on its own outputs (no MLP block: ${found})`;
-      try {
-        scale = awqScale(layers, o.activations!.get(a)!, {
-          bits: o.bits,
-          blockSize: o.blockSize,
-          symmetric: o.symmetric,
-          scaleType: o.scaleType,
-          layout: "KN",
-          ...pick,
-        }).inputScale;
-      } catch (e) {
-        throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
-      }
-    }
+    ({ scale, through } = _groupScale(members, a, scope, aw, o, pick, inspect));
   }
   const shared = members.length === 1 ? "" : `, shared by ${members.length} MatMuls`;
   if (scale.every((v) => v === 1)) {
@@ -173,6 +141,94 @@ export function _awqInput(
   }
   aw.done.set(a, result);
   return result;
+}
+
+/** B [K, N] of a MatMul (a view of its raw_data; the group was checked to have a 2-D float32 weight). */
+function _weight(scope: _Scope, m: NodeProto): { values: Float32Array; dims: number[] } {
+  return _floatWeightView(scope, m.input[1]!) as { values: Float32Array; dims: number[] };
+}
+
+/**
+ * The scale of a group that does not feed attention scores: through the MLP block it feeds (inspectModules
+ * true, AutoAWQ's mlp), else, or when no block matches, by the group's own outputs.
+ */
+function _groupScale(
+  members: readonly NodeProto[],
+  a: string,
+  scope: _Scope,
+  aw: _AwqScope,
+  o: _Parsed,
+  pick: Record<string, unknown>,
+  inspect: boolean | "attention",
+): { scale: Float32Array; through: string } {
+  let found: { scale: Float32Array; how: string } | string = "not inspected";
+  try {
+    if (inspect === true) found = _awqMlpScale(members, a, scope, aw.reads, o, pick);
+    if (typeof found !== "string") return { scale: found.scale, through: `; ${found.how}` };
+    const layers = members.map((m) => {
+      const w = _weight(scope, m);
+      return { weight: w.values, shape: [w.dims[0]!, w.dims[1]!] as [number, number] };
+    });
+    const scale = awqScale(layers, o.activations!.get(a)!, {
+      bits: o.bits,
+      blockSize: o.blockSize,
+      symmetric: o.symmetric,
+      scaleType: o.scaleType,
+      layout: "KN",
+      ...pick,
+    }).inputScale;
+    return { scale, through: inspect === true ? `; loss on its own outputs (no MLP block: ${found})` : "" };
+  } catch (e) {
+    throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * AutoAWQ's v -> o: the o projection's input scale s is searched as any single MatMul's (its own outputs),
+ * and 1/s goes into v's output columns and v's bias instead of a Mul before o. v's channel n is o's input
+ * channel n (heads split and merged back; the matched block reproduced o's calibration input, so the path
+ * is checked), and nothing but o may read that input. o's own quantization is the same either way; v's
+ * columns are divided before v is quantized (`aw.valueScales`, read by quantizeMatMulNBits).
+ */
+function _foldIntoValue(
+  block: _AttentionBlock,
+  aw: _AwqScope,
+  scope: _Scope,
+  names: NameScope,
+  replaced: Set<_Constant>,
+  o: _Parsed,
+  pick: Record<string, unknown>,
+  inspect: boolean | "attention",
+): void {
+  const { node: out, input } = block.output;
+  const v = block.qkv[2];
+  const group = aw.groups.get(input);
+  if (aw.done.has(input) || group?.length !== 1 || group[0] !== out) return; // o excluded, or no rows
+  if ((aw.reads.get(input) ?? []).length !== 1 || scope.graph.output.some((g) => g.name === input)) return;
+  const { scale, through } = _groupScale(group, input, scope, aw, o, pick, inspect);
+  if (scale.every((s) => s === 1)) {
+    aw.done.set(input, { scale, input, how: `s = 1 (alpha 0${through})` });
+    return;
+  }
+  aw.valueScales.set(v, scale);
+  let what = "output columns";
+  if (block.valueBias !== undefined) {
+    const { add, slot } = block.valueBias;
+    const c = _findConstant(scope, add.input[slot]!)!;
+    const bias = toFloat32Array(c.tensor);
+    const scaled = bias.map((b, n) => b / scale[n]!);
+    const name = names.unique(`${c.tensor.name || add.input[slot]}_awq`);
+    scope.graph.initializer.push(_tensor(name, scaled, c.tensor.dims.map(Number), "float32"));
+    add.input[slot] = name;
+    replaced.add(c);
+    what = "output columns and bias";
+  }
+  const vName = _show(v.name || v.output[0]);
+  aw.done.set(input, {
+    scale,
+    input,
+    how: `1/s folded into v ${vName}'s ${what} (AutoAWQ's v -> o)${through}`,
+  });
 }
 
 /**

@@ -35,7 +35,8 @@ import {
  * bit to ONNX Runtime's quantizer; "gptq" and "awq" with the layer inputs of {@link collectMatMulInputs};
  * "hqq" (float zero points). AWQ searches one per-channel scale s for all the MatMuls that read the same
  * value (q, k and v; AutoAWQ's groups) and folds 1/s into the LayerNormalization that makes it when
- * nothing else reads it, else adds one Mul by 1/s; as AutoAWQ, it does not clip the projections into
+ * nothing else reads it (the o projection's into v's columns and bias, AutoAWQ's v -> o, where the
+ * attention block is matched), else adds one Mul by 1/s; as AutoAWQ, it does not clip the projections into
  * attention scores (q, k, a fused qkv), and it judges q / k / v's scale by the output of the attention
  * block they feed, matched in the graph (`methodOptions.inspectModules`; s = 1 when it cannot be matched).
  * Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective weight
@@ -149,6 +150,7 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   let awqDetail = "";
   if (packed === undefined) {
     let awqOptions: _AwqMember | null = null;
+    let values = w.values;
     if (o.method === "awq") {
       const shared = _awqInput(node, ctx.aw!, ctx.scope, ctx.names, ctx.out, ctx.replaced, o);
       const score = ctx.aw!.scores.has(node);
@@ -158,9 +160,17 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
       };
       input = shared.input;
       awqDetail = `, ${shared.how}${score ? ", no clip search (a projection into attention scores)" : ""}`;
+      const outputScale = ctx.aw!.valueScales.get(node);
+      if (outputScale !== undefined) {
+        // AutoAWQ's v -> o: column n of B divided by o's s[n] before it is quantized.
+        values = new Float32Array(K * N);
+        for (let k = 0; k < K; k++)
+          for (let n = 0; n < N; n++) values[k * N + n] = w.values[k * N + n]! / outputScale[n]!;
+        awqDetail += ", output columns divided by the o projection's input scale";
+      }
     }
-    const q = _quantize(w.values, K, N, x, node, o, awqOptions);
-    packed = _store(q.result, q.effective, w.values, b!, ctx.scope.graph, ctx.names, o);
+    const q = _quantize(values, K, N, x, node, o, awqOptions);
+    packed = _store(q.result, q.effective, values, b!, ctx.scope.graph, ctx.names, o);
     ctx.done.set(w.constant, packed);
   }
   ctx.replaced.add(w.constant);

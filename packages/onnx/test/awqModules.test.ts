@@ -2,7 +2,7 @@
 // AutoAWQ's module2inspect), on the tiny-lm fixture's real exported graph.
 
 import { Rng } from "@quantkit/tensor";
-import { attentionModule, awqScale, mlpModule } from "@quantkit/weights";
+import { attentionModule, awq, awqScale, mlpModule, packMatMulNBits } from "@quantkit/weights";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { calibrationSamples, encode, readTinyLm } from "../bench/_tinyLm";
@@ -14,6 +14,7 @@ import { ortEngine } from "../src/ortEngine";
 import { quantizeMatMulNBits } from "../src/quantizeMatMulNBits";
 import { readModel } from "../src/readModel";
 import { toFloat32Array } from "../src/toFloat32Array";
+import { writeModel } from "../src/writeModel";
 import { graph, model, tensorInfo } from "./_models";
 
 describe("quantizeMatMulNBits awq with inspectModules on the tiny-lm fixture", () => {
@@ -212,6 +213,132 @@ describe("quantizeMatMulNBits awq on another attention layout", () => {
     expect(detail).toContain('1/s folded into LayerNorm "ln"');
     const ln = q.graph!.node.find((n) => n.name === "ln")!;
     expect(init(q, ln.input[1]!)).toEqual(gamma.map((v, k) => v / found.inputScale[k]!));
+  });
+});
+
+describe("quantizeMatMulNBits awq: o's scale folded into v (AutoAWQ's v -> o)", () => {
+  const [K, H, D, T] = [64, 4, 16, 16];
+  const rng = new Rng(11);
+  const randn = (n: number, s: number) => Float32Array.from({ length: n }, () => rng.normal(0, s));
+  // v's columns 5, 22, 39 and 56 are 10x the rest: o's input has outlier channels, so its scale is not 1.
+  const Wv = randn(K * K, 0.2).map((w, i) => ((i % K) % 17 === 5 ? w * 10 : w));
+  const [Wq, Wk, Wo, bv] = [randn(K * K, 0.2), randn(K * K, 0.2), randn(K * K, 0.2), randn(K, 0.1)];
+  const perm = (p: number[]) => [_attr("perm", p)];
+  const build = (oInputIsOutput: boolean) =>
+    model(
+      graph({
+        nodes: [
+          _node("MatMul", ["x", "Wq"], ["q0"], "q"),
+          _node("Reshape", ["q0", "heads"], ["q1"], "q_heads"),
+          _node("Transpose", ["q1"], ["q2"], "q_t", perm([0, 2, 1, 3])),
+          _node("MatMul", ["x", "Wk"], ["k0"], "k"),
+          _node("Reshape", ["k0", "heads"], ["k1"], "k_heads"),
+          _node("Transpose", ["k1"], ["k2"], "k_t", perm([0, 2, 3, 1])),
+          _node("MatMul", ["x", "Wv"], ["v0"], "v"),
+          _node("Add", ["v0", "bv"], ["v1"], "v_bias"),
+          _node("Reshape", ["v1", "heads"], ["v2"], "v_heads"),
+          _node("Transpose", ["v2"], ["v3"], "v_t", perm([0, 2, 1, 3])),
+          _node("MatMul", ["q2", "k2"], ["s0"], "scores"),
+          _node("Mul", ["s0", "inv_sqrt_d"], ["s1"], "scores_scale"),
+          _node("Softmax", ["s1"], ["p"], "softmax", [_attr("axis", -1)]),
+          _node("MatMul", ["p", "v3"], ["a0"], "attend"),
+          _node("Transpose", ["a0"], ["a1"], "a_t", perm([0, 2, 1, 3])),
+          _node("Reshape", ["a1", "merged"], ["a2"], "a_merge"),
+          _node("MatMul", ["a2", "Wo"], ["y"], "o"),
+        ],
+        inputs: [tensorInfo("x", 1, [1, T, K])],
+        outputs: [tensorInfo("y", 1), ...(oInputIsOutput ? [tensorInfo("a2", 1)] : [])],
+        initializers: [
+          fromArray(Wq, { dims: [K, K], name: "Wq" }),
+          fromArray(Wk, { dims: [K, K], name: "Wk" }),
+          fromArray(Wv, { dims: [K, K], name: "Wv" }),
+          fromArray(Wo, { dims: [K, K], name: "Wo" }),
+          fromArray(bv, { dims: [K], name: "bv" }),
+          fromArray(Float32Array.of(1 / Math.sqrt(D)), { dims: [], name: "inv_sqrt_d" }),
+          fromArray(BigInt64Array.of(0n, 0n, BigInt(H), BigInt(D)), { dims: [4], name: "heads" }),
+          fromArray(BigInt64Array.of(0n, 0n, BigInt(K)), { dims: [3], name: "merged" }),
+        ],
+      }),
+      17,
+    );
+  const samples = [0, 1, 2].map(() => ({
+    x: { type: "float32" as const, data: randn(T * K, 1), dims: [1, T, K] },
+  }));
+  /** MatMulNBits' B codes and scales. */
+  const packed = (m: ModelProto, node: string) => {
+    const n = m.graph!.node.find((x) => x.name === node)!;
+    return {
+      B: m.graph!.initializer.find((t) => t.name === n.input[1])!.rawData,
+      scales: init(m, n.input[2]!),
+    };
+  };
+  const expected = (q: Parameters<typeof packMatMulNBits>[0]) => {
+    const p = packMatMulNBits(q);
+    return { B: p.B.data, scales: p.scales.data };
+  };
+
+  it("o reads v's output directly: v's columns and bias carry 1/s, o's B is what a Mul before it would give, and onnxruntime's output stays close to the float model's", async () => {
+    const m = build(false);
+    const activations = await collectMatMulInputs(m, { engine: ortEngine(ort), samples });
+    const { model: q, report } = quantizeMatMulNBits(m, { method: "awq", activations, blockSize: 32 });
+    const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
+    expect(detail("o")).toContain(`1/s folded into v "v"'s output columns and bias (AutoAWQ's v -> o)`);
+    expect(detail("v")).toContain("output columns divided by the o projection's input scale");
+    // q / k / v's 1/s is a Mul on x (no LayerNorm makes it); none before o.
+    expect(q.graph!.node.filter((n) => n.opType === "Mul").map((n) => n.input[0])).toEqual(["x", "s0"]);
+    expect(q.graph!.node.find((n) => n.name === "o_Q4")!.input[0]).toBe("a2");
+
+    // The slow way: o's scale by its own outputs, v's B quantized with its columns divided by it.
+    const block = { bits: 4 as const, blockSize: 32, symmetric: true, layout: "KN" as const };
+    const s = awqScale([{ weight: Wo, shape: [K, K] }], activations.get("a2")!, block).inputScale;
+    expect(s.some((v) => v !== 1)).toBe(true);
+    const biasAdd = q.graph!.node.find((n) => n.name === "v_bias")!;
+    expect(init(q, biasAdd.input[1]!)).toEqual(bv.map((b, n) => b / s[n]!));
+    expect(q.graph!.initializer.some((t) => t.name === "bv")).toBe(false);
+    const qkv = report.nodes.find((n) => n.name === "q")!.detail;
+    expect(qkv).toContain("loss through the attention block");
+    const x = activations.get("x")!;
+    const inputScale = awqScale(
+      [Wq, Wk, Wv].map((weight) => ({ weight, shape: [K, K] as [number, number] })),
+      x,
+      {
+        ...block,
+        module: attentionModule({
+          heads: H,
+          sequenceLength: T,
+          scale: Math.fround(1 / Math.sqrt(D)),
+          bias: [undefined, undefined, bv],
+          output: { weight: Wo, shape: [K, K] },
+          layout: "KN",
+        }),
+      },
+    ).inputScale;
+    const vCols = Wv.map((w, i) => w / s[i % K]!);
+    const v = awq(vCols, [K, K], x, { ...block, inputScale });
+    expect(packed(q, "v_Q4")).toEqual(expected(v));
+    const o = awq(Wo, [K, K], activations.get("a2")!, { ...block, inputScale: s });
+    expect(packed(q, "o_Q4")).toEqual(expected(o));
+
+    // Run both: the quantized model's output against the float model's.
+    const engine = ortEngine(ort);
+    const [fs, qs] = [await engine.createSession(writeModel(m)), await engine.createSession(writeModel(q))];
+    let [err, ref] = [0, 0];
+    for (const feed of samples) {
+      const a = (await fs.run(feed)).y!.data as Float32Array;
+      const b = (await qs.run(feed)).y!.data as Float32Array;
+      for (let i = 0; i < a.length; i++) [err, ref] = [err + (a[i]! - b[i]!) ** 2, ref + a[i]! ** 2];
+    }
+    expect(10 * Math.log10(ref / err)).toBeGreaterThan(15);
+  });
+
+  it("o's input is also a graph output: nothing folds into v, o reads a Mul by 1/s", async () => {
+    const m = build(true);
+    const activations = await collectMatMulInputs(m, { engine: ortEngine(ort), samples });
+    const { model: q, report } = quantizeMatMulNBits(m, { method: "awq", activations, blockSize: 32 });
+    const detail = (name: string) => report.nodes.find((n) => n.name === name)!.detail;
+    expect(detail("o")).toContain("input scaled by 1/s (a Mul)");
+    expect(detail("v")).not.toContain("output columns divided");
+    expect(init(q, q.graph!.node.find((n) => n.name === "v_bias")!.input[1]!)).toEqual(bv);
   });
 });
 
