@@ -6,18 +6,16 @@
 //   parts on their own, without the layer level)
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
-import { awq, gptq, hqq, quantizeBlockwise } from "@quantkit/weights";
 import * as ort from "onnxruntime-node";
 import type { ModelProto } from "../src/_gen/onnx_pb";
-import { _findConstant, _scopes } from "../src/_quantGraph";
 import { collectMatMulInputs } from "../src/collectMatMulInputs";
 import { ortEngine } from "../src/ortEngine";
 import { quantizeDynamic } from "../src/quantizeDynamic";
 import { quantizeMatMulNBits } from "../src/quantizeMatMulNBits";
 import type { WeightOnlyMethod } from "../src/quantizeMatMulNBitsOptions";
 import { readModel } from "../src/readModel";
-import { toFloat32Array } from "../src/toFloat32Array";
 import { writeModel } from "../src/writeModel";
+import { layerLevel } from "./_layerLevel";
 import { calibrationSamples, encode, klDivergence, perplexity, readTinyLm } from "./_tinyLm";
 
 const arg = (name: string) => {
@@ -114,67 +112,10 @@ for (const r of rows) {
 console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
 // Layer level: each MatMul's output error on HELD-OUT activations (rows the methods never saw).
-if (layers) await layerLevel();
-
-async function layerLevel(): Promise<void> {
-  const evalActivations = await collectMatMulInputs(model, {
+if (layers) {
+  const heldoutActivations = await collectMatMulInputs(model, {
     engine,
     samples: calibrationSamples(heldout, 16, lm.reference.maxSequence),
   });
-  console.log("\nLayer-output MSE on held-out activations, relative to RTN (W4, blocks of 32, asymmetric):");
-  console.log(
-    "| MatMul | K x N | mean|x| max / min | RTN MSE | GPTQ / RTN | AWQ / RTN | AWQ clip only / RTN | HQQ / RTN |",
-  );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-  const sums = { gptq: 0, awq: 0, clip: 0, hqq: 0, n: 0 };
-  for (const scope of _scopes(model)) {
-    for (const node of scope.graph.node) {
-      if (node.opType !== "MatMul") continue;
-      const b = _findConstant(scope, node.input[1]!);
-      const x = activations.get(node.input[0]!);
-      const xe = evalActivations.get(node.input[0]!);
-      if (b === null || x === undefined || xe === undefined || b.tensor.dims.length !== 2) continue;
-      const [K, N] = b.tensor.dims.map(Number) as [number, number];
-      const w = toFloat32Array(b.tensor);
-      const opts = { layout: "KN" as const, blockSize: 32, bits: 4 as const };
-      const y = outputs(xe, w, K, N);
-      const mse = (wq: Float32Array) => {
-        const yq = outputs(xe, wq, K, N);
-        let e = 0;
-        for (let i = 0; i < y.length; i++) e += (y[i]! - yq[i]!) ** 2;
-        return e / y.length;
-      };
-      const rtn = mse(quantizeBlockwise(w, [K, N], opts).dequantized);
-      const g = mse(gptq(w, [K, N], x, opts).dequantized) / rtn;
-      const a = mse(awq(w, [K, N], x, opts).equivalentWeight) / rtn;
-      const c = mse(awq(w, [K, N], x, { ...opts, nGrid: 1 }).equivalentWeight) / rtn;
-      const h = mse(hqq(w, [K, N], opts).dequantized) / rtn;
-      const xMean = new Float64Array(K);
-      for (let i = 0; i < x.length; i++) xMean[i % K]! += Math.abs(x[i]!);
-      const spread = Math.max(...xMean) / Math.min(...xMean);
-      sums.gptq += g;
-      sums.awq += a;
-      sums.clip += c;
-      sums.hqq += h;
-      sums.n++;
-      console.log(
-        `| ${node.name} | ${K} x ${N} | ${spread.toFixed(1)} | ${rtn.toExponential(3)} | ${g.toFixed(3)} | ${a.toFixed(3)} | ${c.toFixed(3)} | ${h.toFixed(3)} |`,
-      );
-    }
-  }
-  console.log(
-    `| mean over ${sums.n} | | | | ${(sums.gptq / sums.n).toFixed(3)} | ${(sums.awq / sums.n).toFixed(3)} | ${(sums.clip / sums.n).toFixed(3)} | ${(sums.hqq / sums.n).toFixed(3)} |`,
-  );
-}
-
-function outputs(x: Float32Array, w: Float32Array, K: number, N: number): Float64Array {
-  const rows = x.length / K;
-  const y = new Float64Array(rows * N);
-  for (let r = 0; r < rows; r++)
-    for (let k = 0; k < K; k++) {
-      const v = x[r * K + k]!;
-      if (v === 0) continue;
-      for (let n = 0; n < N; n++) y[r * N + n]! += v * w[k * N + n]!;
-    }
-  return y;
+  layerLevel(model, activations, heldoutActivations, { blockSize: 32, symmetric: false });
 }
