@@ -63,7 +63,7 @@ export function _store(
   return { inputs, attributes: { K: q.K, N: q.N, bits: q.bits, block_size: q.blockSize }, sqnrDb };
 }
 
-function _fromScales(data: Float32Array | Uint16Array, dims: readonly number[]) {
+export function _fromScales(data: Float32Array | Uint16Array, dims: readonly number[]) {
   return data instanceof Float32Array
     ? fromArray(data, { dims })
     : fromArray(data, { dims, dataType: DataType.FLOAT16 });
@@ -77,7 +77,7 @@ const _CODE_TYPES: Record<string, number> = {
 };
 
 /** A tensor whose raw_data is `bytes` as they are: codes already packed (int4 two per byte, low nibble first). */
-function _packedCodes(bytes: Uint8Array, dims: readonly number[], type: string): TensorProto {
+export function _packedCodes(bytes: Uint8Array, dims: readonly number[], type: string): TensorProto {
   const dataType = _CODE_TYPES[type];
   if (dataType === undefined) throw new Error(`quantizeMatMulNBits: unexpected code type ${_show(type)}`);
   return create(TensorProtoSchema, { dataType, dims: dims.map(BigInt), rawData: bytes });
@@ -96,7 +96,7 @@ export function _tensor(
 }
 
 /** SQNR in dB of `approx` against `ref`: 10 log10(sum ref^2 / sum (ref - approx)^2). */
-function _sqnrDb(ref: Float32Array, approx: Float32Array): number {
+export function _sqnrDb(ref: Float32Array, approx: Float32Array): number {
   let signal = 0;
   let noise = 0;
   for (let i = 0; i < ref.length; i++) {

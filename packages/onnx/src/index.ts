@@ -82,7 +82,9 @@ export { quantizeMatMulNBits } from "./quantizeMatMulNBits";
 export {
   type QuantizeMatMulNBitsOptions,
   WEIGHT_ONLY_METHODS,
+  WEIGHT_ONLY_OP_TYPES,
   type WeightOnlyMethod,
+  type WeightOnlyOpType,
 } from "./quantizeMatMulNBitsOptions";
 export { quantizeStatic } from "./quantizeStatic";
 export type { QuantizeStaticOptions } from "./quantizeStaticOptions";

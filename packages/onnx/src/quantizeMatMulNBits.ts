@@ -3,7 +3,8 @@ import { type _AwqScope, _awqInput, _awqScope } from "./_awqShared";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _Float32Scratch } from "./_float32View";
-import { type ModelProto, ModelProtoSchema, type NodeProto } from "./_gen/onnx_pb";
+import { type _GatheredTable, _gather } from "./_gatherBlockQuantized";
+import { type ModelProto, ModelProtoSchema, type NodeProto, type TensorProto } from "./_gen/onnx_pb";
 import { type _Packed, _store } from "./_nbitsTensors";
 import {
   _attr,
@@ -39,7 +40,13 @@ import {
  * attention block is matched), else adds one Mul by 1/s; as AutoAWQ, it does not clip the projections into
  * attention scores (q, k, a fused qkv), and it judges q / k / v's scale by the output of the attention
  * block they feed, matched in the graph (`methodOptions.inspectModules`; s = 1 when it cannot be matched).
- * Every MatMul reports what it became, or why it stayed float, and the SQNR of its effective weight
+ * With `opTypes: ["MatMul", "Gather"]` the embedding tables are quantized too (ONNX Runtime's
+ * `op_types_to_quantize`): a Gather of rows (axis 0) of a constant 2-D float32 [V, D] becomes
+ * `com.microsoft.GatherBlockQuantized` (blocks along D; int4 / uint4 at 4 bits as ONNX Runtime writes it,
+ * uint8 with `bits` at 2 and 8) or, with format "QDQ", a blocked DequantizeLinear (axis 1) feeding the
+ * Gather; round-to-nearest with ONNX Runtime's Gather arithmetic, equal to its quantizer (HQQ with rounded
+ * zero points; GPTQ and AWQ need a MatMul's inputs, so embeddings get RTN).
+ * Every MatMul (and Gather) reports what it became, or why it stayed float, and the SQNR of its effective weight
  * against the float one. The input model is not modified; the tensors the result keeps share their raw_data
  * bytes with it (treat them as read only).
  *
@@ -49,6 +56,7 @@ import {
  * const { model, report } = quantizeMatMulNBits(readModel(bytes), { bits: 4, blockSize: 32 });
  * report.nodes.filter((n) => n.quantized).length; // MatMuls now MatMulNBits
  * report.sizeBytesAfter / report.sizeBytesBefore; // about 0.16 for a model of MatMul weights
+ * quantizeMatMulNBits(readModel(bytes), { opTypes: ["MatMul", "Gather"] }); // embeddings too
  * writeModel(model);
  * ```
  */
@@ -73,6 +81,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   const replaced = new Set<_Constant>();
   const nodes: NodeReport[] = [];
   const done = new Map<_Constant, _Packed>();
+  const gathered = new Map<TensorProto, _GatheredTable>();
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
     const aw = o.method === "awq" ? _awqScope(scope, o, opset) : null;
@@ -83,10 +92,15 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
       }
       let detail: string;
       let quantized = false;
-      if (node.opType !== "MatMul" || node.domain !== "") {
-        detail = _notQuantizedReason(node, "MatMulNBits", ["MatMul"]);
+      const opType = node.domain === "" && o.opTypes.has(node.opType as "MatMul") ? node.opType : null;
+      if (opType === null) {
+        detail = _notQuantizedReason(node, "MatMulNBits", [...o.opTypes]);
       } else if (o.exclude.has(node.name)) {
         detail = "excluded by options.exclude";
+      } else if (opType === "Gather") {
+        const r = _gather(node, { scope, names, out, replaced, gathered, o, scratch });
+        quantized = r.ok;
+        detail = r.detail;
       } else {
         const r = _matmul(node, { scope, names, out, replaced, done, o, aw, scratch });
         quantized = r.ok;

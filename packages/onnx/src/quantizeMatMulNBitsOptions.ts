@@ -56,9 +56,22 @@ export interface QuantizeMatMulNBitsOptions {
    * {@link collectMatMulInputs} returns them (gptq and awq only).
    */
   activations?: ReadonlyMap<string, Float32Array>;
-  /** Names of MatMul nodes to keep float. */
+  /** Names of MatMul (or Gather) nodes to keep float. */
   exclude?: readonly string[];
+  /**
+   * The op types to quantize, ONNX Runtime's `op_types_to_quantize`: ["MatMul"] (default), or with "Gather"
+   * also the embedding tables that a Gather along axis 0 reads from a constant 2-D float32 [V, D] (blocks
+   * of `blockSize` along D; `com.microsoft.GatherBlockQuantized`, or with format "QDQ" a blocked
+   * DequantizeLinear along axis 1 feeding the Gather). Embeddings are round-to-nearest with ONNX
+   * Runtime's Gather arithmetic whatever the method, except "hqq" (rounded zero points).
+   */
+  opTypes?: readonly WeightOnlyOpType[];
 }
+
+/** The op types {@link quantizeMatMulNBits} quantizes (its `opTypes` option). */
+export const WEIGHT_ONLY_OP_TYPES = ["MatMul", "Gather"] as const;
+/** One of {@link WEIGHT_ONLY_OP_TYPES}. */
+export type WeightOnlyOpType = (typeof WEIGHT_ONLY_OP_TYPES)[number];
 
 export const _NBITS_KEYS = [
   "bits",
@@ -71,6 +84,7 @@ export const _NBITS_KEYS = [
   "methodOptions",
   "activations",
   "exclude",
+  "opTypes",
 ];
 
 export interface _Parsed {
@@ -84,6 +98,7 @@ export interface _Parsed {
   methodOptions: Record<string, unknown>;
   activations: ReadonlyMap<string, Float32Array> | undefined;
   exclude: Set<string>;
+  opTypes: Set<WeightOnlyOpType>;
 }
 
 export function _parse(options: QuantizeMatMulNBitsOptions, fn: string): _Parsed {
@@ -160,5 +175,18 @@ export function _parse(options: QuantizeMatMulNBitsOptions, fn: string): _Parsed
     methodOptions: { ...(options.methodOptions ?? {}) },
     activations,
     exclude: new Set(_stringList(options.exclude, "exclude", fn) ?? []),
+    opTypes: _opTypes(options.opTypes, fn),
   };
+}
+
+function _opTypes(value: unknown, fn: string): Set<WeightOnlyOpType> {
+  const list = _stringList(value, "opTypes", fn) ?? ["MatMul"];
+  const known: readonly string[] = WEIGHT_ONLY_OP_TYPES;
+  for (const t of list) {
+    if (!known.includes(t))
+      throw new RangeError(`${fn}: opTypes has ${_show(t)}, not one of ${WEIGHT_ONLY_OP_TYPES.join(", ")}`);
+  }
+  if (list.length === 0)
+    throw new RangeError(`${fn}: opTypes is empty; name at least one of ${WEIGHT_ONLY_OP_TYPES.join(", ")}`);
+  return new Set(list as WeightOnlyOpType[]);
 }

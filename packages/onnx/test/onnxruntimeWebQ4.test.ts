@@ -1,6 +1,7 @@
 // 4-bit weights in onnxruntime-web (WASM, one thread, here in Node): com.microsoft.MatMulNBits in each
 // of its forms (symmetric, packed uint8 zero points, HQQ's float zero points, float16 scales and A) and
-// the opset-21 blocked DequantizeLinear (int4 / uint4, format "QDQ") load without an unsupported-operator
+// the opset-21 blocked DequantizeLinear (int4 / uint4, format "QDQ"), and com.microsoft.GatherBlockQuantized
+// for embeddings (and DequantizeLinear + Gather) load without an unsupported-operator
 // error and compute what onnxruntime-node computes.
 import { Rng } from "@quantkit/tensor";
 import * as ortNode from "onnxruntime-node";
@@ -62,5 +63,43 @@ describe("4-bit weights in onnxruntime-web (WASM)", () => {
       for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
       expect(d).toBeLessThan(1e-5);
     }
+  });
+
+  it('embeddings (opTypes with "Gather"): GatherBlockQuantized (int4, uint4 + zero points, uint8 at 2 and 8 bits) and the opset-21 DequantizeLinear + Gather run and gather the same rows as onnxruntime-node', async () => {
+    const table = randn(40 * 64, 0.5);
+    const gather = (opset: number) =>
+      model(
+        graph({
+          nodes: [_node("Gather", ["E", "ids"], ["y"], "embed")],
+          inputs: [tensorInfo("ids", 7, ["n"])],
+          outputs: [tensorInfo("y", 1)],
+          initializers: [fromArray(table, { dims: [40, 64], name: "E" })],
+        }),
+        opset,
+      );
+    const ids = [{ ids: { type: "int64", data: BigInt64Array.from([0n, 39n, 7n, 7n, 21n]), dims: [5] } }];
+    const opTypes = ["Gather"] as const;
+    for (const [bits, symmetric] of [
+      [4, true],
+      [4, false],
+      [2, true],
+      [8, false],
+    ] as const) {
+      const q = quantizeMatMulNBits(gather(17), {
+        opTypes: [...opTypes],
+        bits,
+        symmetric,
+        blockSize: 16,
+      }).model;
+      expect(q.graph!.node.map((n) => n.opType)).toEqual(["GatherBlockQuantized"]);
+      expect(await maxDiff(writeModel(q), ids)).toBe(0);
+    }
+    const qdq = quantizeMatMulNBits(gather(21), {
+      opTypes: [...opTypes],
+      format: "QDQ",
+      blockSize: 16,
+    }).model;
+    expect(qdq.graph!.node.map((n) => n.opType)).toEqual(["DequantizeLinear", "Gather"]);
+    expect(await maxDiff(writeModel(qdq), ids)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { float16 } from "@quantkit/numeric";
-import { roundHalfAwayFromZero } from "@quantkit/quantizers";
+import { roundHalfAwayFromZero, roundHalfToEven } from "@quantkit/quantizers";
 import type { BlockBits } from "./blockQuantized";
 
 const f32 = Math.fround;
@@ -61,8 +61,50 @@ export function _code(v: number, reciprocal: number, zeroPoint: number, qmax: nu
 }
 
 /**
- * Round-to-nearest of w [N, K] in blocks along K, ONNX Runtime's arithmetic. Writes codes [N, K],
- * scales and zeroPoints [N, nBlocks].
+ * Which of ONNX Runtime's two round-to-nearest code paths: "mlas" (MatMul weights, MLAS
+ * `MlasQuantizeBlockwise`: times the float32 reciprocal, ties away from zero) or "numpy" (Gather data,
+ * `DefaultWeightOnlyQuantizer.quantize_ndarray`: divided by the scale, ties to even).
+ */
+export type _Arithmetic = "mlas" | "numpy";
+
+/**
+ * ONNX Runtime's Gather-path block (numpy `quant_slice_symmetric` / `quant_slice_asymmetric`, written for
+ * 4 bits, here for any width): the scale as MLAS computes it (the same float32 steps); zero point
+ * rint(f32(-lo / scale)) clamped; codes rint(f32(v / scale)) (+ zero point, in float32) clamped, ties to
+ * even. A zero scale (an all-zero block) codes every value and the zero point as 2^(bits-1).
+ */
+function _numpyBlock(
+  w: ArrayLike<number>,
+  start: number,
+  end: number,
+  scale: number,
+  symmetric: boolean,
+  bits: BlockBits,
+  min: number,
+  codes: Uint8Array,
+): number {
+  const qmax = (1 << bits) - 1;
+  const mid = 1 << (bits - 1);
+  const clamp = (q: number) => (q < 0 ? 0 : Math.min(q, qmax));
+  if (scale === 0) {
+    codes.fill(mid, start, end);
+    return mid;
+  }
+  if (symmetric) {
+    // clip(rint(v / scale), -mid, mid - 1) stored with the offset mid: the same clamp on code + mid.
+    for (let i = start; i < end; i++) codes[i] = clamp(roundHalfToEven(f32(w[i]! / scale)) + mid);
+    return mid;
+  }
+  // biome-ignore lint/complexity/useMathMinMax: np.minimum(min, 0), kept literal
+  const lo = min > 0 ? 0 : min;
+  const zp = clamp(roundHalfToEven(f32(-lo / scale)));
+  for (let i = start; i < end; i++) codes[i] = clamp(roundHalfToEven(f32(f32(w[i]! / scale) + zp)));
+  return zp;
+}
+
+/**
+ * Round-to-nearest of w [N, K] in blocks along K, ONNX Runtime's arithmetic (`arithmetic`: its MatMul
+ * path by default, its Gather path with "numpy"). Writes codes [N, K], scales and zeroPoints [N, nBlocks].
  */
 export function _rtn(
   w: ArrayLike<number>,
@@ -72,6 +114,7 @@ export function _rtn(
   codes: Uint8Array,
   scales: Float32Array,
   zeroPoints: Uint8Array,
+  arithmetic: _Arithmetic = "mlas",
 ): void {
   const { bits, blockSize, symmetric } = spec;
   const nBlocks = Math.ceil(K / blockSize);
@@ -91,8 +134,12 @@ export function _rtn(
       }
       _blockScaleZeroPoint(min, max, bits, symmetric, spec.float16, sz);
       const scale = sz[0]!;
-      const zp = sz[1]!;
       scales[n * nBlocks + b] = scale;
+      if (arithmetic === "numpy") {
+        zeroPoints[n * nBlocks + b] = _numpyBlock(w, start, end, scale, symmetric, bits, min, codes);
+        continue;
+      }
+      const zp = sz[1]!;
       zeroPoints[n * nBlocks + b] = zp;
       const r = _reciprocal(scale);
       for (let i = start; i < end; i++) codes[i] = _code(w[i]!, r, zp, qmax);

@@ -1,4 +1,5 @@
 import { float16 } from "@quantkit/numeric";
+import { _checkKeys } from "./_validate";
 import type { BlockQuantized, ScaleType } from "./blockQuantized";
 import type { WeightTensor } from "./packMatMulNBits";
 
@@ -15,20 +16,32 @@ import type { WeightTensor } from "./packMatMulNBits";
  * The dequantized values equal `dequantizeBlockwise(q)` exactly. 2-bit weights and float zero points
  * (HQQ) have no opset-21 form: they throw.
  *
+ * With `{ axis: 1 }`, the blocks run along the last axis of a [N, K] tensor instead (an embedding table
+ * [V, D] quantized as q with N = V, K = D, read by Gather): `x` is q's codes [N, K] as they are, `xScale`
+ * and `xZeroPoint` are [N, nBlocks].
+ *
  * @example
  * import { packBlockedDequantizeLinear, quantizeBlockwise } from "@quantkit/weights";
  * const q = quantizeBlockwise(new Float32Array(64).fill(1), [2, 32], { blockSize: 32, symmetric: true });
  * const t = packBlockedDequantizeLinear(q);
  * t.x.type      // "int4"
  * t.xScale.dims // [1, 2]
+ * packBlockedDequantizeLinear(q, { axis: 1 }).xScale.dims // [2, 1]
  */
-export function packBlockedDequantizeLinear(q: BlockQuantized<Uint8Array | Float32Array>): {
-  readonly attributes: { readonly axis: 0; readonly block_size: number };
+export function packBlockedDequantizeLinear(
+  q: BlockQuantized<Uint8Array | Float32Array>,
+  options: { axis?: 0 | 1 } = {},
+): {
+  readonly attributes: { readonly axis: 0 | 1; readonly block_size: number };
   readonly x: WeightTensor<Uint8Array, "int4" | "uint4" | "int8" | "uint8">;
   readonly xScale: WeightTensor<Float32Array | Uint16Array, ScaleType>;
   readonly xZeroPoint: WeightTensor<Uint8Array, "uint4" | "uint8"> | null;
 } {
   const fn = "packBlockedDequantizeLinear";
+  _checkKeys(options, ["axis"], fn);
+  const axis = options.axis ?? 0;
+  if (axis !== 0 && axis !== 1)
+    throw new RangeError(`${fn}: axis must be 0 or 1, got ${JSON.stringify(axis)}`);
   const { N, K, bits, nBlocks } = q;
   if (bits !== 4 && bits !== 8) {
     throw new RangeError(
@@ -48,27 +61,30 @@ export function packBlockedDequantizeLinear(q: BlockQuantized<Uint8Array | Float
     for (let i = 0; i < count; i++) out[i >> 1]! |= (value(i) & mask) << ((i & 1) * 4);
     return out;
   };
-  const x = pack((i) => q.codes[(i % N) * K + ((i / N) | 0)]! - offset, K * N);
-  const transposed = new Float32Array(nBlocks * N);
-  for (let b = 0; b < nBlocks; b++)
-    for (let n = 0; n < N; n++) transposed[b * N + n] = q.scales[n * nBlocks + b]!;
+  // Axis 0: element (k, n) of x [K, N] is code (n, k); axis 1: x is the codes [N, K] as they are.
+  const at = (i: number, rows: number, cols: number) =>
+    axis === 1 ? i : (i % rows) * cols + ((i / rows) | 0);
+  const x = pack((i) => q.codes[at(i, N, K)]! - offset, K * N);
+  const scales = new Float32Array(nBlocks * N);
+  for (let i = 0; i < nBlocks * N; i++) scales[i] = q.scales[at(i, N, nBlocks)]!;
   const zeroPoints = q.zeroPoints;
+  const blockDims = axis === 1 ? [N, nBlocks] : [nBlocks, N];
   return {
-    attributes: { axis: 0, block_size: q.blockSize },
+    attributes: { axis, block_size: q.blockSize },
     x: {
       data: x,
-      dims: [K, N],
+      dims: axis === 1 ? [N, K] : [K, N],
       type: q.symmetric ? (bits === 4 ? "int4" : "int8") : bits === 4 ? "uint4" : "uint8",
     },
     xScale:
       q.scaleType === "float16"
-        ? { data: float16.encodeArray(transposed), dims: [nBlocks, N], type: "float16" }
-        : { data: transposed, dims: [nBlocks, N], type: "float32" },
+        ? { data: float16.encodeArray(scales), dims: blockDims, type: "float16" }
+        : { data: scales, dims: blockDims, type: "float32" },
     xZeroPoint: q.symmetric
       ? null
       : {
-          data: pack((i) => zeroPoints[(i % N) * nBlocks + ((i / N) | 0)]!, nBlocks * N),
-          dims: [nBlocks, N],
+          data: pack((i) => zeroPoints[at(i, N, nBlocks)]!, nBlocks * N),
+          dims: blockDims,
           type: bits === 4 ? "uint4" : "uint8",
         },
   };

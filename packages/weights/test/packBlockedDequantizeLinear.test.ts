@@ -61,3 +61,49 @@ describe("bad input gets an error naming the argument and the value", () => {
     expect(() => packBlockedDequantizeLinear(q3)).toThrow(/bits must be 4 or 8.*got 3/);
   });
 });
+
+describe("packBlockedDequantizeLinear with axis 1 (an embedding table [V, D], blocks along D)", () => {
+  for (const [bits, symmetric] of [
+    [4, false],
+    [4, true],
+    [8, false],
+    [8, true],
+  ] as const) {
+    it(`bits ${bits} ${symmetric ? "symmetric" : "asymmetric"}: x [V, D], scales [V, nBlocks]; DequantizeLinear's definition gives the table back`, () => {
+      const V = 5;
+      const D = 40;
+      const q = quantizeBlockwise(gaussian(30 + bits, V * D), [V, D], { bits, blockSize: 16, symmetric });
+      const t = packBlockedDequantizeLinear(q, { axis: 1 });
+      expect(t.attributes).toEqual({ axis: 1, block_size: 16 });
+      expect(t.x.dims).toEqual([V, D]);
+      expect(t.xScale.dims).toEqual([V, 3]);
+      expect(t.xZeroPoint?.dims ?? null).toEqual(symmetric ? null : [V, 3]);
+      const signed = symmetric;
+      const field = (data: Uint8Array, i: number): number => {
+        const raw = bits === 8 ? data[i]! : (data[i >> 1]! >> ((i & 1) * 4)) & 15;
+        return signed && raw >= 2 ** (bits - 1) ? raw - 2 ** bits : raw;
+      };
+      const out = new Float32Array(V * D);
+      for (let v = 0; v < V; v++)
+        for (let d = 0; d < D; d++) {
+          const b = v * 3 + Math.floor(d / 16);
+          const zp =
+            t.xZeroPoint === null
+              ? 0
+              : bits === 8
+                ? t.xZeroPoint.data[b]!
+                : (t.xZeroPoint.data[b >> 1]! >> ((b & 1) * 4)) & 15;
+          out[v * D + d] = Math.fround(
+            (field(t.x.data, v * D + d) - zp) * (t.xScale.data as Float32Array)[b]!,
+          );
+        }
+      expect(out).toEqual(dequantizeBlockwise(q));
+    });
+  }
+
+  it("rejects an axis other than 0 or 1 and unknown options", () => {
+    const q = quantizeBlockwise(gaussian(1, 32), [1, 32]);
+    expect(() => packBlockedDequantizeLinear(q, { axis: 2 as never })).toThrow("axis must be 0 or 1, got 2");
+    expect(() => packBlockedDequantizeLinear(q, { axes: 1 } as never)).toThrow('unknown option "axes"');
+  });
+});

@@ -1,6 +1,7 @@
 import { Rng } from "@quantkit/tensor";
 import { describe, expect, it } from "vitest";
 import { dequantizeBlockwise, quantizeBlockwise } from "../src/index";
+import { gaussian } from "./_gaussian";
 import { refRtn } from "./_reference";
 
 /** One output row of K values: `head` then zeros. */
@@ -205,5 +206,105 @@ describe("bad input gets an error naming the argument and the value", () => {
       'layout must be "NK" or "KN", got "nk"',
     );
     expect(() => quantizeBlockwise(Array.from(w) as never, [4, 64])).toThrow("weight must be a Float32Array");
+  });
+});
+
+/**
+ * ONNX Runtime's Gather path (matmul_nbits_quantizer.py, `quant_slice_symmetric` / `quant_slice_asymmetric`,
+ * numpy in float32) written from its description for any width: plain loops, one block at a time.
+ */
+function refNumpyBlock(
+  vals: number[],
+  bits: number,
+  symmetric: boolean,
+): { codes: number[]; scale: number; zp: number } {
+  const f = Math.fround;
+  const rint = (t: number) => {
+    const fl = Math.floor(t);
+    const d = t - fl;
+    return d > 0.5 || (d === 0.5 && fl % 2 !== 0) ? fl + 1 : fl;
+  };
+  const half = 2 ** (bits - 1);
+  const qmax = 2 ** bits - 1;
+  const mx = Math.max(...vals);
+  const mn = Math.min(...vals);
+  if (symmetric) {
+    const absMax = Math.abs(mx) > Math.abs(mn) ? mx : mn;
+    const scale = f(absMax / -half);
+    const codes = vals.map(
+      (v) => (scale === 0 ? 0 : Math.min(half - 1, Math.max(-half, rint(f(v / scale))))) + half,
+    );
+    return { codes, scale, zp: half };
+  }
+  const lo = Math.min(mn, 0);
+  const hi = Math.max(mx, 0);
+  const scale = f(f(hi - lo) / qmax);
+  const clip = (q: number) => Math.min(qmax, Math.max(0, q));
+  const zp = scale === 0 ? half : clip(rint(f(-lo / scale)));
+  const codes = vals.map((v) => (scale === 0 ? half : clip(rint(f(f(v / scale) + zp)))));
+  return { codes, scale, zp };
+}
+
+describe('quantizeBlockwise arithmetic "numpy": ONNX Runtime\'s Gather (embedding) path', () => {
+  it("known answers: divided by the scale and ties to even, where MLAS rounds them away from zero", () => {
+    // asymmetric: scale 0.5, zero point 3; 0.25 -> 3.5 -> 4 (even), -0.25 -> 2.5 -> 2, 0.75 -> 4.5 -> 4.
+    const w = row([-1.5, 6, 0.25, -0.25, 0.75, 1, 0]);
+    const q = quantizeBlockwise(w, [1, 16], { blockSize: 16, arithmetic: "numpy" });
+    expect(Array.from(q.scales)).toEqual([0.5]);
+    expect(Array.from(q.zeroPoints)).toEqual([3]);
+    expect(Array.from(q.codes.subarray(0, 8))).toEqual([0, 15, 4, 2, 4, 5, 3, 3]);
+    const mlas = quantizeBlockwise(w, [1, 16], { blockSize: 16 });
+    expect(Array.from(mlas.codes.subarray(0, 8))).toEqual([0, 15, 4, 3, 5, 5, 3, 3]);
+    // symmetric: scale -4 / -8 = 0.5... of -4: 0.25 -> 0.5 -> 0 (even) + 8 = 8 (MLAS: 9).
+    const s = quantizeBlockwise(row([-4, 3, 0.25]), [1, 16], {
+      blockSize: 16,
+      symmetric: true,
+      arithmetic: "numpy",
+    });
+    expect(Array.from(s.scales)).toEqual([0.5]);
+    expect(Array.from(s.codes.subarray(0, 4))).toEqual([0, 14, 8, 8]);
+  });
+
+  it("all-zero blocks code 2^(bits-1) and take zero point 2^(bits-1), symmetric or not", () => {
+    for (const symmetric of [false, true]) {
+      const q = quantizeBlockwise(new Float32Array(32), [1, 32], {
+        blockSize: 16,
+        symmetric,
+        arithmetic: "numpy",
+      });
+      expect(Array.from(q.zeroPoints)).toEqual([8, 8]);
+      expect(q.codes.every((c) => c === 8)).toBe(true);
+      expect(Array.from(q.dequantized).every((v) => v === 0)).toBe(true);
+    }
+  });
+
+  for (const bits of [2, 4, 8] as const) {
+    for (const symmetric of [false, true]) {
+      it(`bits ${bits}, ${symmetric ? "symmetric" : "asymmetric"}: equals the numpy reference block by block (D = 72, short last block)`, () => {
+        const V = 6;
+        const D = 72;
+        const w = gaussian(100 + bits, V * D);
+        // Ties on purpose: multiples of a quarter of the block's step land on .5 after division.
+        for (let i = 0; i < w.length; i += 7) w[i] = Math.round(w[i]! * 8) / 8;
+        const q = quantizeBlockwise(w, [V, D], { bits, blockSize: 32, symmetric, arithmetic: "numpy" });
+        for (let v = 0; v < V; v++) {
+          for (let b = 0; b < 3; b++) {
+            const vals = Array.from(w.subarray(v * D + b * 32, v * D + Math.min(D, (b + 1) * 32)));
+            const r = refNumpyBlock(vals, bits, symmetric);
+            expect(q.scales[v * 3 + b]).toBe(r.scale);
+            expect(q.zeroPoints[v * 3 + b]).toBe(r.zp);
+            expect(Array.from(q.codes.subarray(v * D + b * 32, v * D + b * 32 + vals.length))).toEqual(
+              r.codes,
+            );
+          }
+        }
+      });
+    }
+  }
+
+  it("rejects an unknown arithmetic", () => {
+    expect(() => quantizeBlockwise(new Float32Array(32), [1, 32], { arithmetic: "torch" as never })).toThrow(
+      'quantizeBlockwise: arithmetic must be "mlas" or "numpy", got "torch"',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../io";
-import { choiceOption, intOption } from "../parse";
+import { choiceOption, intOption, listOption } from "../parse";
 import type { OnnxInspectOptions } from "./inspect";
 import {
   CALIBRATORS,
@@ -8,6 +8,7 @@ import {
   MODES,
   type OnnxQuantizeOptions,
   Q4_METHODS,
+  Q4_OP_TYPES,
 } from "./quantizeOptions";
 import { USAGE_EXIT_CODE, usageError } from "./usageError";
 
@@ -96,6 +97,11 @@ export function addOnnxCommand(
         `q4, q4f16: ${Q4_METHODS.join(", ")} (gptq and awq need --calibration; default rtn)`,
         choiceOption(Q4_METHODS),
       )
+      .option(
+        "--op-types <list>",
+        `q4, q4f16: comma-separated op types to quantize, of ${Q4_OP_TYPES.join(", ")} (default MatMul; Gather: embedding tables too, as GatherBlockQuantized)`,
+        listOption(Q4_OP_TYPES),
+      )
       .option("--json", "print the report as JSON", false)
       .option("--no-progress", "no progress bar"),
   ).action(async (file: string, opts: OnnxQuantizeOptions) => {
@@ -115,8 +121,10 @@ export function addOnnxCommand(
         );
     }
     const q4 = opts.mode === "q4" || opts.mode === "q4f16";
-    if (!q4 && (opts.blockSize !== undefined || opts.method !== undefined))
-      throw usageError(`--block-size and --method apply to --mode q4 and q4f16, got --mode ${opts.mode}`);
+    if (!q4 && (opts.blockSize !== undefined || opts.method !== undefined || opts.opTypes !== undefined))
+      throw usageError(
+        `--block-size, --method and --op-types apply to --mode q4 and q4f16, got --mode ${opts.mode}`,
+      );
     if (q4 && opts.perChannel !== undefined)
       throw usageError(
         `--per-channel and --no-per-channel do not apply to --mode ${opts.mode} (its scales are per block)`,

@@ -166,6 +166,7 @@ export async function onnxQuantizeCommand(
         blockSize: opts.blockSize ?? 32,
         method,
         scaleType: opts.mode === "q4f16" ? "float16" : "float32",
+        opTypes: opts.opTypes ?? ["MatMul"],
         ...(activations ? { activations } : {}),
         ...exclude,
       }));
@@ -205,7 +206,7 @@ export async function onnxQuantizeCommand(
     mode: opts.mode,
     perChannel,
     ...(opts.mode === "q4" || opts.mode === "q4f16"
-      ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn" }
+      ? { blockSize: opts.blockSize ?? 32, method: opts.method ?? "rtn", opTypes: opts.opTypes ?? ["MatMul"] }
       : {}),
     ...(opts.mode === "int8" ? { calibrator: opts.calibrator ?? "minmax" } : {}),
     ...(keptFloat

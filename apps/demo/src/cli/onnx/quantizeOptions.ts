@@ -22,6 +22,10 @@ export type OnnxCalibrator = (typeof CALIBRATORS)[number];
 export const Q4_METHODS = ["rtn", "gptq", "awq", "hqq"] as const;
 export type Q4Method = (typeof Q4_METHODS)[number];
 
+/** `--op-types` of `--mode q4` and `q4f16`: @quantkit/onnx's WEIGHT_ONLY_OP_TYPES, restated like Q4_METHODS. */
+export const Q4_OP_TYPES = ["MatMul", "Gather"] as const;
+export type Q4OpType = (typeof Q4_OP_TYPES)[number];
+
 /**
  * `--depthwise`: how depthwise Convs are written. q8 takes integer (ConvInteger, as ONNX Runtime's
  * quantize_dynamic), float (its default) or weights; int8 takes qdq (its default), float or weights.
@@ -48,6 +52,8 @@ export interface OnnxQuantizeOptions {
   blockSize?: number;
   /** q4 / q4f16: how the blocks are found. */
   method?: Q4Method;
+  /** q4 / q4f16: the op types quantized (MatMul by default; Gather: embedding tables too). */
+  opTypes?: Q4OpType[];
   json: boolean;
   progress: boolean;
 }

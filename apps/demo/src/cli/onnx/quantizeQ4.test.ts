@@ -2,14 +2,19 @@ import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type QuantizationReport, readModel, WEIGHT_ONLY_METHODS } from "@quantkit/onnx";
+import {
+  type QuantizationReport,
+  readModel,
+  WEIGHT_ONLY_METHODS,
+  WEIGHT_ONLY_OP_TYPES,
+} from "@quantkit/onnx";
 import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../../../test/_cli";
-import { OCR_REC, SILERO_V5 } from "../../../test/onnxModels";
+import { OCR_REC, SILERO_V5, TINY_LM } from "../../../test/onnxModels";
 import { npyBytes } from "../_npyBytes";
-import { Q4_METHODS } from "./quantizeOptions";
+import { Q4_METHODS, Q4_OP_TYPES } from "./quantizeOptions";
 import type { OnnxQuantizeJson } from "./quantizeReport";
 
 let dir = "";
@@ -31,8 +36,37 @@ afterAll(async () => {
 });
 
 describe("quantkit onnx quantize --mode q4", () => {
-  it("offers @quantkit/onnx's weight-only methods", () => {
+  it("offers @quantkit/onnx's weight-only methods and op types", () => {
     expect([...Q4_METHODS]).toEqual([...WEIGHT_ONLY_METHODS]);
+    expect([...Q4_OP_TYPES]).toEqual([...WEIGHT_ONLY_OP_TYPES]);
+  });
+
+  it("--op-types MatMul,Gather: the tiny-lm fixture's token embedding becomes GatherBlockQuantized, the file is smaller and runs in onnxruntime-node", async () => {
+    const results: Record<string, OnnxQuantizeJson & { report: QuantizationReport }> = {};
+    for (const [name, extra] of [
+      ["matmul", []],
+      ["gather", ["--op-types", "MatMul,Gather"]],
+    ] as const) {
+      const target = join(dir, `tiny-lm.${name}.onnx`);
+      const r = await cli("onnx", "quantize", TINY_LM, "--mode", "q4", "-o", target, "--json", ...extra);
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      results[name] = JSON.parse(r.out);
+    }
+    const { matmul, gather } = results as Record<string, OnnxQuantizeJson & { report: QuantizationReport }>;
+    expect(matmul!.opTypes).toEqual(["MatMul"]);
+    expect(gather!.opTypes).toEqual(["MatMul", "Gather"]);
+    const tok = (j: typeof matmul) => j!.report.nodes.find((n) => n.name === "/tok/Gather")!;
+    expect(tok(matmul).quantized).toBe(false);
+    expect(tok(gather).quantized).toBe(true);
+    expect(tok(gather).detail).toMatch(/^GatherBlockQuantized: 4-bit rtn/);
+    expect(matmul!.fileBytesAfter - gather!.fileBytesAfter).toBeGreaterThan(26_000);
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, "tiny-lm.gather.onnx")));
+    const ids = new ort.Tensor("int64", BigInt64Array.from([1n, 2n, 3n, 4n]), [1, 4]);
+    const logits = (await session.run({ input_ids: ids })).logits!;
+    expect(logits.dims).toEqual([1, 4, 63]);
+    expect((logits.data as Float32Array).every(Number.isFinite)).toBe(true);
+    await session.release();
   });
 
   it("the PP-OCRv4 recogniser: 9 MatMuls become MatMulNBits, the file loads and runs in onnxruntime-node; gptq's output SQNR beats rtn's", async () => {
@@ -135,6 +169,9 @@ describe("quantkit onnx quantize --mode q4", () => {
       ["--mode", "q4f16", "--no-per-channel"],
       ["--mode", "q4f16", "--method", "awq"],
       ["--mode", "fp16", "--block-size", "32"],
+      ["--mode", "q4", "--op-types", "MatMul,Conv"],
+      ["--mode", "q4", "--op-types", ","],
+      ["--mode", "q8", "--op-types", "Gather"],
     ]) {
       const r = await cli("onnx", "quantize", SILERO_V5, "-o", o, ...argv);
       expect(r.code, argv.join(" ")).toBe(2);

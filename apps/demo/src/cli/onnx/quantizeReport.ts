@@ -10,6 +10,8 @@ export interface OnnxQuantizeJson {
   /** q4: weights per block and the method. */
   blockSize?: number;
   method?: string;
+  /** q4: the op types quantized (MatMul; Gather for embedding tables). */
+  opTypes?: string[];
   /** int8: the activation observer. */
   calibrator?: string;
   /** --keep-float: the nodes kept float by sensitivity and what each wins back (dB of output SQNR). */
@@ -41,7 +43,8 @@ const db = (x: number | undefined) =>
 
 function _settings(r: OnnxQuantizeJson): string {
   if (r.mode === "fp16") return "fp16, float32 inputs and outputs kept";
-  if (r.blockSize !== undefined) return `${r.mode}, blocks of ${r.blockSize}, ${r.method}`;
+  if (r.blockSize !== undefined)
+    return `${r.mode}, blocks of ${r.blockSize}, ${r.method}${r.opTypes?.includes("Gather") ? ", embeddings too" : ""}`;
   const w = `${r.perChannel ? "per-channel" : "per-tensor"} weights`;
   return r.calibrator !== undefined
     ? `${r.mode}, ${w}, ${r.calibrator} activation ranges`
