@@ -98,7 +98,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
       } else if (o.exclude.has(node.name)) {
         detail = "excluded by options.exclude";
       } else if (opType === "Gather") {
-        const r = _gather(node, { scope, names, out, replaced, gathered, o, scratch });
+        const r = _gather(node, { model: copy, scope, names, out, replaced, gathered, o, scratch });
         quantized = r.ok;
         detail = r.detail;
       } else {

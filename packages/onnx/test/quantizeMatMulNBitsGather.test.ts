@@ -211,6 +211,39 @@ describe('quantizeMatMulNBits with opTypes ["MatMul", "Gather"]: embedding table
     expect(out.y).toEqual(out.h);
   });
 
+  it("a table that a tied LM head reads too (Transpose -> MatMul) is quantized for the Gather, and the report says its float copy stays", async () => {
+    const m = model(
+      graph({
+        nodes: [
+          _node("Gather", ["E", "ids"], ["h"], "embed"),
+          _node("Transpose", ["E"], ["Et"], "tied", [_attr("perm", [1, 0])]),
+          _node("MatMul", ["h", "Et"], ["y"], "head"),
+        ],
+        inputs: [tensorInfo("ids", 7, ["n"])],
+        outputs: [tensorInfo("h", 1), tensorInfo("y", 1)],
+        initializers: [fromArray(E, { dims: [V, D], name: "E" })],
+      }),
+      17,
+    );
+    const { model: q, report } = quantizeMatMulNBits(m, { ...both, blockSize: 32 });
+    expect(report.nodes.map((n) => [n.name, n.quantized])).toEqual([
+      ["embed", true],
+      ["tied", false],
+      ["head", false],
+    ]);
+    expect(report.nodes[0]!.detail).toMatch(
+      /; the float table stays in the file too: read by "tied" \(Transpose\)$/,
+    );
+    expect(q.graph!.initializer.map((t) => t.name)).toContain("E");
+    expect(report.sizeBytesAfter).toBeGreaterThan(report.sizeBytesBefore);
+    const plain = quantizeMatMulNBits(embedding(), { ...both, blockSize: 32 });
+    expect(plain.report.nodes[0]!.detail).not.toContain("stays in the file");
+    const table = dequantizeBlockwise(
+      quantizeBlockwise(E, [V, D], { blockSize: 32, symmetric: true, arithmetic: "numpy" }),
+    );
+    expect((await run(writeModel(q))).h).toEqual(reference(table, W).h);
+  });
+
   it("keeps float what it cannot quantize and says why", () => {
     const T3 = randn(4 * 8 * 32);
     const m = model(
