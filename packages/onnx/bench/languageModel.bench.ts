@@ -3,7 +3,8 @@
 // each quantization; and each method's layer-output MSE against RTN on held-out activations.
 //   pnpm --filter @quantkit/onnx exec tsx --conditions=@quantkit/source bench/languageModel.bench.ts [--chars N]
 //   [--methods rtn,gptq,awq,hqq] [--parts false] [--layers false]   (a subset: the methods, without AWQ's
-//   parts on their own, without the layer level)
+//   parts on their own, without the layer level) [--embeddings true]   (each method also with the token
+//   embedding quantized: 4-bit GatherBlockQuantized "+emb4", and 8-bit "+emb8")
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import * as ort from "onnxruntime-node";
@@ -26,6 +27,7 @@ const chars = Number(arg("--chars") ?? Number.POSITIVE_INFINITY);
 const methods = (arg("--methods") ?? "rtn,gptq,awq,hqq").split(",") as WeightOnlyMethod[];
 const parts = arg("--parts") !== "false";
 const layers = arg("--layers") !== "false";
+const embeddings = arg("--embeddings") === "true";
 
 const lm = readTinyLm();
 const { context, stride } = lm.reference.evaluation;
@@ -78,6 +80,23 @@ for (const blockSize of [32, 128]) {
       `q4 ${method} b${blockSize}`,
       () => quantizeMatMulNBits(model, { method, blockSize, symmetric: false, activations }).model,
     );
+    if (!embeddings) continue;
+    // The embedding table too: 4-bit with the MatMuls, or 8-bit first (opTypes Gather only), then the MatMuls.
+    await measure(
+      `q4 ${method} +emb4 b${blockSize}`,
+      () =>
+        quantizeMatMulNBits(model, {
+          method,
+          blockSize,
+          symmetric: false,
+          activations,
+          opTypes: ["MatMul", "Gather"],
+        }).model,
+    );
+    await measure(`q4 ${method} +emb8 b${blockSize}`, () => {
+      const e8 = quantizeMatMulNBits(model, { opTypes: ["Gather"], bits: 8, blockSize, symmetric: false });
+      return quantizeMatMulNBits(e8.model, { method, blockSize, symmetric: false, activations }).model;
+    });
   }
   // AWQ's parts on their own: q / k / v left at s = 1 (inspectModules false), up measured through the
   // MLP too (true), AutoAWQ's duo scaling, and the clip search without any scaling (nGrid 1).
