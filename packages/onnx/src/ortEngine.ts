@@ -38,6 +38,9 @@ export interface OrtEngineOptions {
  * An {@link InferenceEngine} over ONNX Runtime's JavaScript API, structurally: pass the `ort` namespace
  * you imported (onnxruntime-node in Node, onnxruntime-web in a browser). This package imports no runtime.
  * Feeds are wrapped in `ort.Tensor` (the runtime checks the class); outputs come back as ort's tensors.
+ * float16 data is its bits, a Uint16Array, both ways and on every runtime (a Float16Array feed is viewed
+ * as its bits): where `Float16Array` exists (Node 24, Chromium) ort gives float16 as Float16Array, and
+ * onnxruntime-node (1.30, 1.31) rejects a Float16Array feed ("not enough space: expected 8, got 0").
  * Calibration sessions (`hints.calibration`) get `enableMemPattern: false` unless `sessionOptions` says
  * otherwise.
  *
@@ -79,9 +82,16 @@ export function ortEngine(ort: OrtNamespace, options?: OrtEngineOptions): Infere
         async run(feeds: EngineFeeds, outputNames?: readonly string[]) {
           const wrapped: Record<string, EngineTensor> = {};
           for (const [name, t] of Object.entries(feeds)) {
-            wrapped[name] = (t as object) instanceof Tensor ? t : new Tensor(t.type, t.data, t.dims);
+            const bits = _float16Bits(t);
+            if (bits !== undefined) wrapped[name] = _withData(new Tensor("float16", bits, t.dims), bits);
+            else wrapped[name] = (t as object) instanceof Tensor ? t : new Tensor(t.type, t.data, t.dims);
           }
-          return session.run(wrapped, outputNames);
+          const out = await session.run(wrapped, outputNames);
+          for (const t of Object.values(out)) {
+            const bits = _float16Bits(t);
+            if (bits !== undefined) _withData(t, bits);
+          }
+          return out;
         },
         async release() {
           await session.release?.();
@@ -89,4 +99,32 @@ export function ortEngine(ort: OrtNamespace, options?: OrtEngineOptions): Infere
       };
     },
   };
+}
+
+/**
+ * The bits of a float16 tensor in CPU memory as a Uint16Array over the same memory (a Uint16Array as it is,
+ * a Float16Array viewed as its bits), or undefined for any other tensor (other types, GPU-resident data,
+ * number arrays: those go to the runtime as they are).
+ */
+function _float16Bits(t: EngineTensor): Uint16Array | undefined {
+  if (t.type !== "float16") return undefined;
+  const location = (t as { location?: unknown }).location;
+  if (location !== undefined && location !== "cpu") return undefined;
+  const data = t.data as unknown;
+  if (data instanceof Uint16Array) return data;
+  const Float16 = (globalThis as { Float16Array?: new (...args: never[]) => object }).Float16Array;
+  if (Float16 === undefined || !(data instanceof Float16)) return undefined;
+  const view = data as unknown as { buffer: ArrayBuffer; byteOffset: number; length: number };
+  return new Uint16Array(view.buffer, view.byteOffset, view.length);
+}
+
+/**
+ * Makes `t.data` read `bits` (an own property over ort's getter) where it does not already: onnxruntime-common
+ * turns float16 Uint16Array data into a Float16Array view wherever `globalThis.Float16Array` exists, and
+ * onnxruntime-node's binding reads a Float16Array's byte length as 0 (microsoft/onnxruntime#32323, open);
+ * a Uint16Array it reads, and so does onnxruntime-web.
+ */
+function _withData<T extends EngineTensor>(t: T, bits: Uint16Array): T {
+  if (t.data !== bits) Object.defineProperty(t, "data", { value: bits, enumerable: true });
+  return t;
 }

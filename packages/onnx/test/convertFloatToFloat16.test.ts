@@ -11,6 +11,7 @@ import {
   makeNode,
   makeTensor,
   makeValueInfo,
+  ortEngine,
   producers,
   readModel,
   toArray,
@@ -19,8 +20,9 @@ import {
   writeModel,
 } from "../src/index";
 
+// through ortEngine: float16 feeds reach onnxruntime-node as bits wherever Float16Array exists (Node 24)
 const run = async (model: ModelProto, feeds: Record<string, ort.Tensor>) => {
-  const session = await ort.InferenceSession.create(writeModel(model));
+  const session = await ortEngine(ort).createSession(writeModel(model));
   return session.run(feeds);
 };
 const hex16 = (t: Parameters<typeof toArray>[0]) =>

@@ -1,4 +1,5 @@
 import * as ort from "onnxruntime-node";
+import * as ortWeb from "onnxruntime-web";
 import { describe, expect, it } from "vitest";
 import {
   DataType,
@@ -26,6 +27,23 @@ const addModel = () =>
     ),
   );
 
+/** x (float16) -> Identity -> y (float16), and Cast(x, to float) -> z (float32). */
+const float16Model = () =>
+  writeModel(
+    makeModel(
+      makeGraph({
+        name: "half",
+        node: [
+          makeNode("Identity", ["x"], ["y"]),
+          makeNode("Cast", ["x"], ["z"], { attributes: { to: DataType.FLOAT } }),
+        ],
+        input: [makeValueInfo("x", DataType.FLOAT16, [4])],
+        output: [makeValueInfo("y", DataType.FLOAT16, [4]), makeValueInfo("z", DataType.FLOAT, [4])],
+      }),
+      { opsets: { "": 17 } },
+    ),
+  );
+
 describe("ortEngine", () => {
   it("runs a model through onnxruntime-node: plain {type, data, dims} feeds in, ort tensors out", async () => {
     const session = await ortEngine(ort).createSession(addModel());
@@ -37,6 +55,28 @@ describe("ortEngine", () => {
     const only = await session.run({ x: new ort.Tensor("float32", Float32Array.of(0, 0, 0), [3]) }, ["z"]);
     expect(Object.keys(only)).toEqual(["z"]);
     await session.release?.();
+  });
+  it("float16 data is Uint16Array bits both ways in onnxruntime-node and -web, whether or not Float16Array exists", async () => {
+    // 1, -1, 2, 0.333251953125 (float16 0x3555)
+    const bits = Uint16Array.of(0x3c00, 0xbc00, 0x4000, 0x3555);
+    const ortTensor = new ort.Tensor("float16", bits.slice(), [4]);
+    const feeds: EngineTensor[] = [{ type: "float16", data: bits, dims: [4] }, ortTensor];
+    const Float16 = (globalThis as { Float16Array?: new (b: ArrayBuffer) => ArrayLike<number> }).Float16Array;
+    if (Float16 !== undefined)
+      feeds.push({ type: "float16", data: new Float16(bits.slice().buffer), dims: [4] });
+    for (const runtime of [ort, ortWeb]) {
+      const session = await ortEngine(runtime).createSession(float16Model());
+      for (const x of feeds) {
+        const out = await session.run({ x });
+        expect(out.y!.data).toBeInstanceOf(Uint16Array);
+        expect(Array.from(out.y!.data as Uint16Array)).toEqual(Array.from(bits));
+        expect(Array.from(out.z!.data as Float32Array)).toEqual([1, -1, 2, 0.333251953125]);
+      }
+      await session.release?.();
+    }
+    // the caller's tensor is read, not changed
+    expect(Object.hasOwn(ortTensor, "data")).toBe(false);
+    expect(ortTensor.dims).toEqual([4]);
   });
   it("passes sessionOptions to InferenceSession.create and wraps only what is not a Tensor already", async () => {
     const seen: unknown[] = [];

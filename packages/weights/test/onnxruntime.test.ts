@@ -23,6 +23,19 @@ const options: ort.InferenceSession.SessionOptions = {
   graphOptimizationLevel: "disabled",
 };
 
+// Where Float16Array exists (Node 24) onnxruntime-common turns float16 data into a Float16Array, whose byte
+// length onnxruntime-node's binding reads as 0 (microsoft/onnxruntime#32323): the feed keeps its Uint16Array
+// bits, and float16 outputs are read as bits whichever array holds them (@quantkit/onnx's ortEngine does the same).
+function float16Feed(bits: Uint16Array, dims: number[]): ort.Tensor {
+  const t = new ort.Tensor("float16", bits, dims);
+  if (t.data !== bits) Object.defineProperty(t, "data", { value: bits });
+  return t;
+}
+const float16Bits = (d: ort.Tensor["data"]) => {
+  const v = d as Uint16Array;
+  return new Uint16Array(v.buffer, v.byteOffset, v.length);
+};
+
 function gaussian(rng: Rng, n: number, std = 1): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal(0, std));
 }
@@ -56,10 +69,10 @@ async function runMatMulNBits(
   const session = await ort.InferenceSession.create(model, options);
   try {
     const feed = half
-      ? new ort.Tensor("float16", float16.encodeArray(a), [M, q.K])
+      ? float16Feed(float16.encodeArray(a), [M, q.K])
       : new ort.Tensor("float32", a, [M, q.K]);
     const y = (await session.run({ A: feed })).Y!;
-    return half ? float16.decodeArray(y.data as Uint16Array) : (y.data as Float32Array);
+    return half ? float16.decodeArray(float16Bits(y.data)) : (y.data as Float32Array);
   } finally {
     await session.release();
   }
