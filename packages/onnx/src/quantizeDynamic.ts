@@ -1,3 +1,4 @@
+import { _dynamicLstm, type _LstmContext } from "./_dynamicLstm";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _Float32Scratch } from "./_float32View";
@@ -26,6 +27,7 @@ import {
 } from "./_rewrite";
 import { _quantizeWeight, type _WeightType } from "./_weights";
 import { createNameScope, type NameScope } from "./createNameScope";
+import { makeOpsetId } from "./makeModel";
 import type { NodeReport, QuantizationReport } from "./quantizationReport";
 
 /** Options of {@link quantizeDynamic}. */
@@ -57,7 +59,10 @@ export interface QuantizeDynamicOptions {
    * file grows 6.5%, reads 99.2% of lines as the float model against 96.6%: README).
    */
   depthwise?: "integer" | "float" | "weights";
-  /** Op types to quantize; default ["MatMul", "Gemm", "Conv"]. */
+  /**
+   * Op types to quantize; default ["MatMul", "Gemm", "Conv", "LSTM"]. LSTM becomes ONNX Runtime's contrib op
+   * com.microsoft.DynamicQuantizeLSTM (as its quantize_dynamic writes it; onnxruntime-node and -web run it).
+   */
   opTypes?: readonly string[];
   /** Names of nodes to keep float. */
   exclude?: readonly string[];
@@ -71,7 +76,7 @@ export interface QuantizeResult {
   report: QuantizationReport;
 }
 
-const _Q8_OPS = ["MatMul", "Gemm", "Conv"] as const;
+const _Q8_OPS = ["MatMul", "Gemm", "Conv", "LSTM"] as const;
 
 /**
  * `q8`, ONNX Runtime's dynamic quantization: weights quantized offline (symmetric, per channel by
@@ -79,7 +84,8 @@ const _Q8_OPS = ["MatMul", "Gemm", "Conv"] as const;
  * MatMul becomes DynamicQuantizeLinear + MatMulInteger + Cast + a scale Mul; Gemm the same (transB
  * folded into the stored weight, alpha into the scale, beta * C into the added bias); Conv becomes
  * ConvInteger with its bias added after the scale (depthwise Convs stay float unless `depthwise` says
- * otherwise: see {@link QuantizeDynamicOptions.depthwise}). Weights are found in initializers and Constant nodes,
+ * otherwise: see {@link QuantizeDynamicOptions.depthwise}); LSTM becomes com.microsoft.DynamicQuantizeLSTM
+ * (W and R per gate row, stored transposed as that op reads them). Weights are found in initializers and Constant nodes,
  * in the main graph and in every subgraph (If branches, Loop and Scan bodies). Other nodes stay float and
  * the report says why. Needs opset 11 (DynamicQuantizeLinear): older models go through `upgradeOpset`.
  * The input model is not modified.
@@ -132,10 +138,12 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
   const names = createNameScope(copy);
   const replaced = new Set<_Constant>();
   const scratch = new _Float32Scratch();
+  const lstmWeights: _LstmContext["lstmWeights"] = new Map();
   const nodes: NodeReport[] = options?.foldBatchNorm === false ? [] : _foldBatchNorm(copy, names, replaced);
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
     const dynamic = new Map<string, [string, string, string]>();
+    const rows = new Map<NodeProto, NodeReport>();
     scope.graph.node.forEach((node, index) => {
       if (node.opType === "Constant" && node.domain === "") {
         out.push(node);
@@ -153,25 +161,34 @@ export function quantizeDynamic(model: ModelProto, options?: QuantizeDynamicOpti
             ? 'depthwise Conv kept float (ConvInteger is slower there; depthwise: "integer" quantizes it)'
             : "depthwise Conv kept float by options.depthwise";
       } else {
-        const ctx: _Ctx = { scope, names, dynamic, out, replaced, perChannel, scratch };
+        const ctx: _Ctx = { scope, names, dynamic, out, replaced, perChannel, scratch, lstmWeights, rows };
         const r =
-          node.opType !== "Conv"
-            ? _matmulOrGemm(node, ctx, weightType)
-            : layout(node, scope) === "integer"
-              ? _conv(node, ctx, convWeightType)
-              : _convWeights(node, ctx, convWeightType, opset >= 13);
+          node.opType === "LSTM"
+            ? _dynamicLstm(node, ctx, weightType)
+            : node.opType !== "Conv"
+              ? _matmulOrGemm(node, ctx, weightType)
+              : layout(node, scope) === "integer"
+                ? _conv(node, ctx, convWeightType)
+                : _convWeights(node, ctx, convWeightType, opset >= 13);
         quantized = r.ok;
         detail = r.detail;
       }
       if (!quantized) out.push(node);
-      nodes.push({
+      const row = {
         ..._report(node, index, scope, quantized, detail),
         ...(quantized ? { tensor: node.output[0]! } : {}),
-      });
+      };
+      rows.set(node, row);
+      nodes.push(row);
     });
     scope.graph.node = out;
   }
   _dropUnused(copy, replaced);
+  if (
+    nodes.some((n) => n.quantized && n.opType === "LSTM") &&
+    !copy.opsetImport.some((o) => o.domain === "com.microsoft")
+  )
+    copy.opsetImport.push(makeOpsetId("com.microsoft", 1));
   const sizeBytesAfter = _encodedSize(ModelProtoSchema, copy);
   return {
     model: copy,
@@ -196,6 +213,9 @@ interface _Ctx {
   perChannel: boolean;
   /** Where unaligned weights are copied to be quantized (read once, never kept). */
   scratch: _Float32Scratch;
+  /** LSTM weights quantized so far, and the report rows of this graph's nodes (see _dynamicLstm). */
+  lstmWeights: _LstmContext["lstmWeights"];
+  rows: Map<NodeProto, { detail: string }>;
 }
 
 /** The DynamicQuantizeLinear of activation `x` in this graph, added before its first use. */

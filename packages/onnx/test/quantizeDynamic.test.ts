@@ -3,6 +3,7 @@ import { Rng } from "@quantkit/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { _attr, _node } from "../src/_quantGraph";
+import { allNodes } from "../src/allNodes";
 import { fromArray } from "../src/fromArray";
 import { quantizeDynamic } from "../src/quantizeDynamic";
 import { readModel } from "../src/readModel";
@@ -129,18 +130,35 @@ describe("quantizeDynamic (q8)", () => {
     expect(() => quantizeDynamic(m, { weightType: "int4" as never })).toThrow(
       /weightType must be "int8" or "uint8", got "int4"/,
     );
-    expect(() => quantizeDynamic(m, { opTypes: ["LSTM"] })).toThrow(/q8 cannot quantize "LSTM"/);
+    expect(() => quantizeDynamic(m, { opTypes: ["GRU"] })).toThrow(/q8 cannot quantize "GRU"/);
     expect(() => quantizeDynamic(m, { perchannel: true } as never)).toThrow(/unknown option "perchannel"/);
   });
 
-  it("Silero VAD v5: the 12 Convs inside If branches become ConvInteger (weights from Constant nodes), and it runs", async () => {
+  it("Silero VAD v5: the 12 Convs inside If branches become ConvInteger (weights from Constant nodes), the 4 LSTMs DynamicQuantizeLSTM (W and R folded from their gate Slices, each stored once for the two LSTMs that read it), and it runs", async () => {
     const m = readModel(readFileSync(MODELS.sileroV5));
     const { model: q, report } = quantizeDynamic(m);
     const convs = report.nodes.filter((n) => n.opType === "Conv");
     expect(convs.length).toBe(12);
     expect(convs.every((n) => n.quantized && n.graph.startsWith("main/If_0."))).toBe(true);
-    expect(report.nodes.filter((n) => n.opType === "LSTM").every((n) => !n.quantized)).toBe(true);
-    expect(report.sizeBytesAfter).toBeLessThan(0.7 * report.sizeBytesBefore);
+    const lstms = report.nodes.filter((n) => n.opType === "LSTM");
+    expect(lstms.length).toBe(4);
+    expect(
+      lstms.every(
+        (n) =>
+          n.quantized &&
+          n.detail.startsWith(
+            "DynamicQuantizeLSTM (uint8 W and R, per gate row; W and R folded from constants through 10 nodes, removed",
+          ),
+      ),
+    ).toBe(true);
+    expect(lstms.filter((n) => n.detail.includes("shared")).length).toBe(2);
+    const ops = allNodes(q).map((e) => e.node);
+    const dq = ops.filter((n) => n.opType === "DynamicQuantizeLSTM" && n.domain === "com.microsoft");
+    expect(dq.length).toBe(4);
+    expect(new Set(dq.map((n) => n.input[1])).size).toBe(2); // W: one per sample-rate branch
+    expect(ops.some((n) => n.opType === "LSTM")).toBe(false);
+    expect(q.opsetImport.find((o) => o.domain === "com.microsoft")?.version).toBe(1n);
+    expect(report.sizeBytesAfter).toBeLessThan(0.35 * report.sizeBytesBefore);
     const bytes = writeModel(q);
     expect(bytes.length).toBe(report.sizeBytesAfter);
     let state: Float32Array = new Float32Array(256);
