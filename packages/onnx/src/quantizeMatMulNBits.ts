@@ -80,7 +80,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   const names = createNameScope(copy);
   const replaced = new Set<_Constant>();
   const nodes: NodeReport[] = [];
-  const done = new Map<_Constant, _Packed>();
+  const done = new Map<TensorProto, _Packed>();
   const gathered = new Map<TensorProto, _GatheredTable>();
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
@@ -132,7 +132,8 @@ interface _Ctx {
   names: NameScope;
   out: NodeProto[];
   replaced: Set<_Constant>;
-  done: Map<_Constant, _Packed>;
+  /** Packed weights by the float tensor they came from (each lookup of a constant makes a new _Constant). */
+  done: Map<TensorProto, _Packed>;
   o: _Parsed;
   aw: _AwqScope | null;
   /** Where an unaligned weight is copied to be quantized (read within one _matmul, never kept). */
@@ -158,8 +159,9 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
       detail: `no calibration rows for input ${_show(a)} (${o.method} needs them): kept float`,
     };
   }
-  // A weight read by several MatMuls is quantized once, unless AWQ scales it for each input.
-  let packed = o.method === "awq" ? undefined : ctx.done.get(w.constant);
+  // A weight read by several MatMuls is quantized once (with the first one's inputs), unless AWQ scales it
+  // for each input; the packed tensors then live where the float weight does, seen by every reader.
+  let packed = o.method === "awq" ? undefined : ctx.done.get(w.constant.tensor);
   let input = a!;
   let awqDetail = "";
   if (packed === undefined) {
@@ -184,8 +186,9 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
       }
     }
     const q = _quantize(values, K, N, x, node, o, awqOptions);
-    packed = _store(q.result, q.effective, values, b!, ctx.scope.graph, ctx.names, o);
-    ctx.done.set(w.constant, packed);
+    const home = o.method === "awq" ? ctx.scope.graph : w.constant.scope.graph;
+    packed = _store(q.result, q.effective, values, b!, home, ctx.names, o);
+    ctx.done.set(w.constant.tensor, packed);
   }
   ctx.replaced.add(w.constant);
   const base = node.name || node.output[0]!;
