@@ -108,6 +108,7 @@ export async function quantize(
     perChannel: input.perChannel,
     method: input.method,
     blockSize: input.blockSize,
+    opTypes: input.opTypes,
     engine: engine(),
     samples: samples as unknown as EngineFeeds[],
     signal: ctx.signal,
@@ -118,8 +119,10 @@ export async function quantize(
   await releaseSessions(s, "quantized");
   s.quantized = bytes;
   const outputSqnrDb = result.outputSqnrDb ?? (await outputSqnr(s, samples, ctx));
+  const q4 = input.mode === "q4" || input.mode === "q4f16";
   return {
     mode: input.mode,
+    ...(q4 ? { opTypes: [...input.opTypes] } : {}),
     bytes: bytes.slice(),
     sizeBytesBefore: s.bytes.length,
     sizeBytesAfter: bytes.length,

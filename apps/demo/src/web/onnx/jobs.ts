@@ -1,5 +1,5 @@
 /** The jobs of the ONNX worker (./worker.ts): what goes in, what progress says, what comes out. */
-import type { NodeReport, WeightOnlyMethod } from "@quantkit/onnx";
+import type { NodeReport, WeightOnlyMethod, WeightOnlyOpType } from "@quantkit/onnx";
 import type { JobSpec } from "../worker/protocol";
 import type { InputSpec, ModelInput } from "./exampleInput";
 
@@ -26,6 +26,8 @@ export interface QuantizeInput {
   method: WeightOnlyMethod;
   /** q4 / q4f16: weights per block along K. */
   blockSize: number;
+  /** q4 / q4f16: the op types quantized: MatMul, and Gather for the embedding tables too. */
+  opTypes: WeightOnlyOpType[];
   /** The example inputs: int8 calibrates on `calibrationSamples` seeded draws of them, every mode is evaluated on them. */
   specs: InputSpec[];
   calibrationSamples: number;
@@ -33,6 +35,8 @@ export interface QuantizeInput {
 
 export interface QuantizeOutput {
   mode: OnnxMode;
+  /** q4 / q4f16: the op types that were quantized (the input's); absent for the other modes. */
+  opTypes?: WeightOnlyOpType[];
   /** The quantized model file. */
   bytes: Uint8Array;
   sizeBytesBefore: number;

@@ -16,6 +16,7 @@ import {
   quantizeStatic,
   upgradeOpset,
   type WeightOnlyMethod,
+  type WeightOnlyOpType,
 } from "@quantkit/onnx";
 import type { OnnxMode } from "./jobs";
 
@@ -41,9 +42,10 @@ export const Q4_BLOCK_SIZES: readonly number[] = [16, 32, 64, 128, 256];
 
 export interface QuantizeModelOptions {
   perChannel: boolean;
-  /** q4 / q4f16 (default rtn, blocks of 32). */
+  /** q4 / q4f16 (default rtn, blocks of 32, MatMul only; with "Gather" the embedding tables too). */
   method?: WeightOnlyMethod;
   blockSize?: number;
+  opTypes?: readonly WeightOnlyOpType[];
   engine: InferenceEngine;
   /** Calibration (int8) and evaluation samples. */
   samples: EngineFeeds[];
@@ -112,6 +114,7 @@ export async function quantizeModel(
         blockSize: options.blockSize ?? 32,
         method,
         scaleType: mode === "q4f16" ? "float16" : "float32",
+        opTypes: options.opTypes ?? ["MatMul"],
         ...(activations ? { activations } : {}),
       });
       // float16 scales need float16 activations: q4f16 is q4 with float16 scales, then fp16.

@@ -11,6 +11,7 @@ import { useEffect, useState } from "preact/hooks";
 import "../onnx/onnx.css";
 import { defaultSpecs, type InputSpec, SILERO_SPECS } from "../onnx/exampleInput";
 import type { ModelSummary, OnnxMode, QuantizeOutput, RunOutput } from "../onnx/jobs";
+import { quantizeRequest } from "../onnx/quantizeRequest";
 import { useOnnxJob } from "../onnx/useOnnxJob";
 import type { SectionInfo } from "../sectionInfo";
 import { SectionFrame } from "../ui/layout";
@@ -29,6 +30,7 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
   const [perChannel, setPerChannel] = useState(true);
   const [method, setMethod] = useState<WeightOnlyMethod>("rtn");
   const [blockSize, setBlockSize] = useState(32);
+  const [embeddings, setEmbeddings] = useState(false);
   const [result, setResult] = useState<QuantizeOutput | undefined>(undefined);
   const [download, setDownload] = useState<string | undefined>(undefined);
   const [runResult, setRunResult] = useState<RunOutput | undefined>(undefined);
@@ -63,14 +65,17 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
   };
   const doQuantize = async () => {
     setRunResult(undefined);
-    const out = await quantize.run({
-      mode,
-      perChannel,
-      method,
-      blockSize,
-      specs,
-      calibrationSamples: CALIBRATION_SAMPLES,
-    });
+    const out = await quantize.run(
+      quantizeRequest({
+        mode,
+        perChannel,
+        method,
+        blockSize,
+        embeddings,
+        specs,
+        calibrationSamples: CALIBRATION_SAMPLES,
+      }),
+    );
     if (!out) return;
     setResult(out);
     setDownload(URL.createObjectURL(new Blob([out.bytes as BlobPart], { type: "application/octet-stream" })));
@@ -115,6 +120,8 @@ export default function OnnxSection(props: { info: SectionInfo }): JSX.Element {
           onMethod: setMethod,
           blockSize,
           onBlockSize: setBlockSize,
+          embeddings,
+          onEmbeddings: setEmbeddings,
           quantize,
           onQuantize: doQuantize,
           result,

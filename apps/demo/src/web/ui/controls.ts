@@ -1,6 +1,6 @@
 /**
- * The page's input controls: labelled sliders, selects, segmented buttons, number fields and run
- * buttons. Each takes an `id` that becomes its element id and its `data-testid` (the browser test
+ * The page's input controls: labelled sliders, selects, segmented buttons, checkboxes, number fields
+ * and run buttons. Each takes an `id` that becomes its element id and its `data-testid` (the browser test
  * drives the page through them).
  */
 import { type ComponentChildren, h, type JSX } from "preact";
@@ -109,6 +109,29 @@ export function Segmented<T extends string | number>(props: {
         ),
       ),
     ),
+  );
+}
+
+/** A checkbox with its label beside it (an option that is on or off). */
+export function Checkbox(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  title?: string;
+}): JSX.Element {
+  const { id, label, checked, onChange, title } = props;
+  return h(
+    "label",
+    { class: "control check", for: id, title },
+    h("input", {
+      id,
+      "data-testid": id,
+      type: "checkbox",
+      checked,
+      onChange: (e: Event) => onChange((e.currentTarget as HTMLInputElement).checked),
+    }),
+    h("span", { class: "control-label" }, label),
   );
 }
 

@@ -24,12 +24,15 @@ export function QuantizePanel(props: {
   onMethod: (method: WeightOnlyMethod) => void;
   blockSize: number;
   onBlockSize: (blockSize: number) => void;
+  /** q4 / q4f16: the embedding tables (Gather) too. */
+  embeddings: boolean;
+  onEmbeddings: (embeddings: boolean) => void;
   quantize: ReturnType<typeof useOnnxJob<"quantize">>;
   onQuantize: () => Promise<void>;
   result: QuantizeOutput | undefined;
   download: string | undefined;
 }): JSX.Element {
-  const { summary, mode, perChannel, method, blockSize, quantize, result, download } = props;
+  const { summary, mode, perChannel, method, blockSize, embeddings, quantize, result, download } = props;
   const q4 = mode === "q4" || mode === "q4f16";
   const quantizedNodes = result?.nodes.filter((n) => n.quantized) ?? [];
   const floatNodes = result?.nodes.filter((n) => !n.quantized) ?? [];
@@ -44,7 +47,7 @@ export function QuantizePanel(props: {
     Panel,
     {
       title: "Quantize",
-      sub: "fp16 halves the weights; q8 stores int8 weights and quantizes activations at run time (ONNX Runtime's dynamic quantization); int8 also fixes the activation ranges, calibrated on eight seeded draws of the example input below (static QDQ); q4 stores MatMul weights as 4-bit blocks (MatMulNBits; rtn, gptq, awq or hqq, gptq and awq weighing the error by the layer inputs on those draws), q4f16 the same with float16 scales and float16 compute. The error is measured against the float model on those same draws.",
+      sub: "fp16 halves the weights; q8 stores int8 weights and quantizes activations at run time (ONNX Runtime's dynamic quantization); int8 also fixes the activation ranges, calibrated on eight seeded draws of the example input below (static QDQ); q4 stores MatMul weights as 4-bit blocks (MatMulNBits; rtn, gptq, awq or hqq, gptq and awq weighing the error by the layer inputs on those draws) and, when asked, the embedding tables a Gather reads as 4-bit blocks along each row (GatherBlockQuantized), q4f16 the same with float16 scales and float16 compute. The error is measured against the float model on those same draws.",
     },
     h(
       Controls,
@@ -57,7 +60,14 @@ export function QuantizePanel(props: {
         onChange: props.onMode,
       }),
       q4
-        ? h(Q4Controls, { method, blockSize, onMethod: props.onMethod, onBlockSize: props.onBlockSize })
+        ? h(Q4Controls, {
+            method,
+            blockSize,
+            embeddings,
+            onMethod: props.onMethod,
+            onBlockSize: props.onBlockSize,
+            onEmbeddings: props.onEmbeddings,
+          })
         : h(Select<string>, {
             id: "ox-granularity",
             label: "Weight scales",
@@ -99,7 +109,7 @@ export function QuantizePanel(props: {
             }),
             h(Stat, {
               id: "ox-after",
-              label: `${result.mode} file`,
+              label: `${result.mode}${result.opTypes?.includes("Gather") ? " + embeddings" : ""} file`,
               value: formatInt(result.sizeBytesAfter),
               unit: "bytes",
               tone: "accent",
