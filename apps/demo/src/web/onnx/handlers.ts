@@ -28,6 +28,7 @@ import type {
   RunOutput,
 } from "./jobs";
 import { ortWeb } from "./ortWeb";
+import { outputValues } from "./outputValues";
 import { quantizeModel } from "./quantizeModel";
 
 const TYPE_NAMES: Record<number, string> = {
@@ -144,9 +145,6 @@ async function session(s: State, which: "float" | "quantized"): Promise<Inferenc
   return found;
 }
 
-const asFloats = (t: { data: unknown }): Float64Array =>
-  Float64Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
-
 /** SQNR of each output of the quantized model against the float model's, pooled over the samples. */
 async function outputSqnr(
   s: State,
@@ -163,8 +161,8 @@ async function outputSqnr(
     const b = await q.run(feeds as unknown as EngineFeeds);
     for (const name of f.outputNames) {
       if (!b[name] || a[name]!.type !== "float32") continue;
-      ref.set(name, [...(ref.get(name) ?? []), ...asFloats(a[name]!)]);
-      got.set(name, [...(got.get(name) ?? []), ...asFloats(b[name]!)]);
+      ref.set(name, [...(ref.get(name) ?? []), ...outputValues(a[name]!)]);
+      got.set(name, [...(got.get(name) ?? []), ...outputValues(b[name]!)]);
     }
     ctx.progress({ stage: "evaluating", done: i + 1, total: samples.length });
   }
@@ -186,7 +184,7 @@ async function timeRun(
   const raw: Record<string, Float64Array> = {};
   const outputs = sess.outputNames.map((name) => {
     const t = out[name]!;
-    raw[name] = asFloats(t);
+    raw[name] = outputValues(t);
     return { name, dims: [...t.dims], head: [...raw[name]!.subarray(0, 6)] };
   });
   return { medianMs: summarizeTimings(times).medianMs, outputs, raw };
