@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { convertFloatToFloat16, quantizeMatMulNBits, readModel, writeModel } from "@quantkit/onnx";
 import { describe, expect, it, vi } from "vitest";
 import { TINY_LM } from "../../../test/onnxModels";
+import type { JobContext } from "../worker/dispatcher";
 import { load, quantize } from "./handlers";
 import type { QuantizeProgress } from "./jobs";
 import { quantizeRequest } from "./quantizeRequest";
@@ -15,9 +16,10 @@ vi.mock("./ortWeb", async () => {
   return { ortWeb: () => ort };
 });
 
-const ctx = {
+const ctx: JobContext<QuantizeProgress> = {
+  progress: () => {},
+  cancelled: false,
   signal: new AbortController().signal,
-  progress: (_: QuantizeProgress) => {},
   checkpoint: async () => {},
 };
 
@@ -38,7 +40,7 @@ describe("the ONNX worker's quantize job", () => {
         specs,
         calibrationSamples: 2,
       });
-      const out = await quantize(input, ctx as never);
+      const out = await quantize(input, ctx);
       expect(out.opTypes).toEqual(["MatMul", "Gather"]);
       const tok = out.nodes.find((n) => n.name === "/tok/Gather")!;
       expect([tok.opType, tok.quantized]).toEqual(["Gather", true]);
@@ -66,7 +68,7 @@ describe("the ONNX worker's quantize job", () => {
         specs,
         calibrationSamples: 1,
       }),
-      ctx as never,
+      ctx,
     );
     expect(q8.opTypes).toBeUndefined();
   });

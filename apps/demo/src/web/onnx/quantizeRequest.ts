@@ -20,8 +20,9 @@ export interface QuantizeSettings {
  * MatMul and Gather) only in q4 and q4f16, whatever the checkbox held when another mode was picked.
  *
  * @example
- * quantizeRequest({ mode: "q4", embeddings: true, ... }).opTypes // ["MatMul", "Gather"]
- * quantizeRequest({ mode: "q8", embeddings: true, ... }).opTypes // ["MatMul"]
+ * const base = { perChannel: true, method: "rtn", blockSize: 32, specs: [], calibrationSamples: 8 };
+ * quantizeRequest({ ...base, mode: "q4", embeddings: true }).opTypes // ["MatMul", "Gather"]
+ * quantizeRequest({ ...base, mode: "q8", embeddings: true }).opTypes // ["MatMul"]
  */
 export function quantizeRequest(settings: QuantizeSettings): QuantizeInput {
   const { embeddings, specs, ...rest } = settings;
