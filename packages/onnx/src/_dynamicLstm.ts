@@ -9,7 +9,7 @@ import { _show } from "./_errors";
 import { type _FoldedWeight, _foldWeight } from "./_foldWeight";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { type _Constant, _intAttr, _node, type _Scope } from "./_quantGraph";
-import { _isFloatConstant, _tensor } from "./_rewrite";
+import { _addInitializer, _isFloatConstant } from "./_rewrite";
 import { _quantizeWeight, type _WeightType } from "./_weights";
 import type { NameScope } from "./createNameScope";
 
@@ -134,9 +134,9 @@ function _quantized(
   const qdims = ctx.perChannel ? [D, G] : [D];
   const zero = type === "int8" ? new Int8Array(q.scale.length) : new Uint8Array(q.scale.length).fill(128);
   const inputs: [string, string, string] = [
-    _add(ctx, home, `${name}_quantized`, codes, [D, I, G]),
-    _add(ctx, home, `${name}_scale`, q.scale, qdims),
-    _add(ctx, home, `${name}_zero_point`, zero, qdims),
+    _addInitializer(ctx.names, home, `${name}_quantized`, codes, [D, I, G]),
+    _addInitializer(ctx.names, home, `${name}_scale`, q.scale, qdims),
+    _addInitializer(ctx.names, home, `${name}_zero_point`, zero, qdims),
   ];
   const list = ctx.lstmWeights.get(key) ?? [];
   list.push({ values: w.values.slice(), inputs });
@@ -148,16 +148,4 @@ function _equal(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
-}
-
-function _add(
-  ctx: _LstmContext,
-  scope: _Scope,
-  base: string,
-  data: Float32Array | Int8Array | Uint8Array,
-  dims: readonly number[],
-): string {
-  const name = ctx.names.unique(base);
-  scope.graph.initializer.push(_tensor(name, data, dims));
-  return name;
 }

@@ -5,6 +5,7 @@ import { type _Float32Scratch, _float32View } from "./_float32View";
 import type { ModelProto, NodeProto, TensorProto } from "./_gen/onnx_pb";
 import { _isKnownOp } from "./_onnxOps";
 import { type _Constant, _findConstant, _intAttr, _opset, type _Scope, _useCounts } from "./_quantGraph";
+import type { NameScope } from "./createNameScope";
 import { fromArray } from "./fromArray";
 import type { NodeReport } from "./quantizationReport";
 import { toFloat32Array } from "./toFloat32Array";
@@ -67,6 +68,19 @@ export function _tensor(
   dims: readonly number[],
 ): TensorProto {
   return fromArray(data, { dims, name });
+}
+
+/** Adds an initializer to `scope`'s graph under a new unique name made from `base`; returns the name. */
+export function _addInitializer(
+  names: NameScope,
+  scope: _Scope,
+  base: string,
+  data: Float32Array | Int8Array | Uint8Array | Int32Array,
+  dims: readonly number[],
+): string {
+  const name = names.unique(base);
+  scope.graph.initializer.push(_tensor(name, data, dims));
+  return name;
 }
 
 /** The report line of a node. */

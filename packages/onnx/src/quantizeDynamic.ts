@@ -15,6 +15,7 @@ import {
   _scopes,
 } from "./_quantGraph";
 import {
+  _addInitializer,
   _checkOpset,
   _dropUnused,
   _floatWeightView,
@@ -23,7 +24,6 @@ import {
   _notQuantizedReason,
   _report,
   _stringList,
-  _tensor,
 } from "./_rewrite";
 import { _quantizeWeight, type _WeightType } from "./_weights";
 import { createNameScope, type NameScope } from "./createNameScope";
@@ -240,9 +240,7 @@ function _addInit(
   data: Float32Array | Int8Array | Uint8Array,
   dims: readonly number[],
 ): string {
-  const name = ctx.names.unique(base);
-  ctx.scope.graph.initializer.push(_tensor(name, data, dims));
-  return name;
+  return _addInitializer(ctx.names, ctx.scope, base, data, dims);
 }
 
 /** MatMul(A, B) and Gemm(A, B, C) with a constant 2-D B. */
