@@ -6,7 +6,7 @@
 // exact on every x86 CPU (int8 weights are uint8 x int8, which saturates pairs of products without VNNI).
 
 import { _show } from "./_errors";
-import { type _FoldedWeight, _foldWeight } from "./_foldWeight";
+import { type _FoldedWeight, _foldWeightOf, _removeFolded } from "./_foldWeight";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { type _Constant, _intAttr, _node, type _Scope } from "./_quantGraph";
 import { _addInitializer, _isFloatConstant } from "./_rewrite";
@@ -43,8 +43,9 @@ export function _dynamicLstm(
   const parts: { inputs: [string, string, string]; dims: number[]; shared: boolean }[] = [];
   const constants: _Constant[] = [];
   const computed: NodeProto[] = [];
+  const folded: _FoldedWeight[] = [];
   for (const name of [wName, rName]) {
-    const w = _lstmWeight(ctx, node, name ?? "");
+    const w = _foldWeightOf(ctx.scope, ctx.out, node, name ?? "");
     if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
     if (w.dims.length !== 3)
       return {
@@ -54,6 +55,7 @@ export function _dynamicLstm(
     parts.push(_quantized(ctx, node, name!, w, type));
     constants.push(...w.constants);
     computed.push(...w.nodes);
+    folded.push(w);
   }
   const [W, R] = parts as [(typeof parts)[0], (typeof parts)[0]];
   if (R.dims[0] !== W.dims[0] || R.dims[2] !== W.dims[2])
@@ -67,45 +69,14 @@ export function _dynamicLstm(
   ctx.out.push(q);
   for (const c of constants) ctx.replaced.add(c);
   // The nodes that computed W and R from constants (PyTorch's export of an LSTM cell) go with them.
-  const folded = `removed: folded into the 8-bit weights of LSTM ${_show(node.name || node.output[0])}`;
-  for (const n of computed) {
-    ctx.out.splice(ctx.out.indexOf(n), 1);
-    const row = ctx.rows.get(n);
-    if (row !== undefined) row.detail = folded;
-  }
+  for (const w of folded)
+    _removeFolded(w, ctx.out, ctx.rows, `the 8-bit weights of LSTM ${_show(node.name || node.output[0])}`);
   const per = ctx.perChannel ? "per gate row" : "per direction";
   let via =
     computed.length > 0 ? `; W and R folded from constants through ${computed.length} nodes, removed` : "";
   if (W.shared || R.shared)
     via += "; the 8-bit W and R of an LSTM before it, which reads the same float weights, shared";
   return { ok: true, detail: `DynamicQuantizeLSTM (${type} W and R, ${per}${via})` };
-}
-
-/**
- * W or R: a 3-D float32 constant, or one the graph computes from constants by Unsqueeze / Slice / Concat
- * (what PyTorch exports for an LSTM cell; ONNX Runtime's pre-processing folds it), when the nodes that
- * compute it are already in `out` and read by nothing else: they are removed with the float weight.
- */
-function _lstmWeight(
-  ctx: _LstmContext,
-  lstm: NodeProto,
-  name: string,
-): (_FoldedWeight & { chain: boolean }) | string {
-  const made = new Map<string, NodeProto>();
-  for (const n of ctx.out) for (const o of n.output) if (o !== "") made.set(o, n);
-  const w = _foldWeight(ctx.scope, name, made);
-  if (typeof w === "string") return w;
-  if (w.nodes.length === 0) return { ...w, chain: false };
-  const chain = new Set<NodeProto>([...w.nodes, lstm]);
-  for (const n of w.nodes)
-    for (const o of n.output) {
-      if (ctx.scope.graph.output.some((g) => g.name === o))
-        return `${_show(name)}: ${_show(o)} is a graph output`;
-      for (const r of ctx.scope.graph.node)
-        if (r.input.includes(o) && !chain.has(r))
-          return `${_show(name)}: ${_show(o)} is also read by ${_show(r.name || r.opType)}`;
-    }
-  return { ...w, chain: true };
 }
 
 /** W or R quantized and stored transposed [D, I, 4H] (codes, scale, zero point), or the same tensors of an earlier LSTM. */

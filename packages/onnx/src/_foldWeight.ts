@@ -1,7 +1,8 @@
-// A weight that the graph computes from constants by moving values only (Unsqueeze, Slice, Concat), as
-// PyTorch exports an LSTM cell's W and R: the gates of weight_ih sliced, put in ONNX's order and given a
-// direction axis. ONNX Runtime's pre-processing folds such chains into one constant before it quantizes;
-// this evaluates them on the float32 values, so that the weight can be quantized where the graph reads it.
+// A weight that the graph computes from constants by moving values only (Unsqueeze, Slice, Concat,
+// Transpose), as PyTorch exports an LSTM cell's W and R (the gates of weight_ih sliced, put in ONNX's
+// order and given a direction axis) or a tied LM head (MatMul by the Transpose of the embedding table).
+// ONNX Runtime's pre-processing folds such chains into one constant before it quantizes; this evaluates
+// them on the float32 values, so that the weight can be quantized where the graph reads it.
 import { _show } from "./_errors";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { type _Constant, _findConstant, _intAttr, _intsAttr, type _Scope } from "./_quantGraph";
@@ -19,8 +20,8 @@ export interface _FoldedWeight {
 const DEPTH = 6;
 
 /**
- * The float32 value of `name` when it is a constant or a chain of Unsqueeze / Slice / Concat over
- * constants (steps of 1), else why not. `made` maps the scope's values to their producers.
+ * The float32 value of `name` when it is a constant or a chain of Unsqueeze / Slice / Concat / Transpose
+ * over constants (Slice steps of 1), else why not. `made` maps the scope's values to their producers.
  */
 export function _foldWeight(
   scope: _Scope,
@@ -123,5 +124,69 @@ export function _foldWeight(
     }
     return withRead({ values, dims });
   }
-  return `${_show(name)} is computed by ${n.opType}, not from constants by Unsqueeze / Slice / Concat`;
+  if (n.opType === "Transpose") {
+    const src = parts[0]!;
+    const rank = src.dims.length;
+    const perm = _intsAttr(n, "perm") ?? src.dims.map((_, a) => rank - 1 - a);
+    const dims = perm.map((p) => src.dims[p]!);
+    const strides = src.dims.map((_, a) => src.dims.slice(a + 1).reduce((x, y) => x * y, 1));
+    const values = new Float32Array(src.values.length);
+    const index = new Array<number>(rank).fill(0);
+    for (let i = 0; i < values.length; i++) {
+      let from = 0;
+      for (let a = 0; a < rank; a++) from += index[a]! * strides[perm[a]!]!;
+      values[i] = src.values[from]!;
+      for (let a = rank - 1; a >= 0; a--) {
+        if (++index[a]! < dims[a]!) break;
+        index[a] = 0;
+      }
+    }
+    return withRead({ values, dims });
+  }
+  return `${_show(name)} is computed by ${n.opType}, not from constants by Unsqueeze / Slice / Concat / Transpose`;
+}
+
+/**
+ * {@link _foldWeight} for a weight that `reader` reads, when the nodes that compute it are already in
+ * `out` and nothing else reads their outputs (so that they can go with the float weight); `chain` says
+ * whether there were any.
+ */
+export function _foldWeightOf(
+  scope: _Scope,
+  out: readonly NodeProto[],
+  reader: NodeProto,
+  name: string,
+): _FoldedWeight | string {
+  const made = new Map<string, NodeProto>();
+  for (const n of out) for (const o of n.output) if (o !== "") made.set(o, n);
+  const w = _foldWeight(scope, name, made);
+  if (typeof w === "string" || w.nodes.length === 0) return w;
+  const chain = new Set<NodeProto>([...w.nodes, reader]);
+  for (const n of w.nodes)
+    for (const o of n.output) {
+      if (scope.graph.output.some((g) => g.name === o))
+        return `${_show(name)}: ${_show(o)} is a graph output`;
+      for (const r of scope.graph.node)
+        if (r.input.includes(o) && !chain.has(r))
+          return `${_show(name)}: ${_show(o)} is also read by ${_show(r.name || r.opType)}`;
+    }
+  return w;
+}
+
+/**
+ * Removes the nodes that computed a folded weight from `out`, and says so in their report rows:
+ * "removed: folded into <what>".
+ */
+export function _removeFolded(
+  w: _FoldedWeight,
+  out: NodeProto[],
+  rows: ReadonlyMap<NodeProto, { detail: string }>,
+  what: string,
+): void {
+  for (const n of w.nodes) {
+    const i = out.indexOf(n);
+    if (i >= 0) out.splice(i, 1);
+    const row = rows.get(n);
+    if (row !== undefined) row.detail = `removed: folded into ${what}`;
+  }
 }

@@ -3,6 +3,7 @@ import { type _AwqScope, _awqInput, _awqScope } from "./_awqShared";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _Float32Scratch } from "./_float32View";
+import { type _FoldedWeight, _foldWeightOf, _removeFolded } from "./_foldWeight";
 import { type _GatheredTable, _gather } from "./_gatherBlockQuantized";
 import { type ModelProto, ModelProtoSchema, type NodeProto, type TensorProto } from "./_gen/onnx_pb";
 import { type _Packed, _store } from "./_nbitsTensors";
@@ -17,6 +18,7 @@ import {
 } from "./_quantGraph";
 import { _dropUnused, _floatWeightView, _notQuantizedReason, _report } from "./_rewrite";
 import { createNameScope, type NameScope } from "./createNameScope";
+import { graphs } from "./graphs";
 import { makeOpsetId } from "./makeModel";
 import type { NodeReport } from "./quantizationReport";
 import type { QuantizeResult } from "./quantizeDynamic";
@@ -82,8 +84,10 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
   const nodes: NodeReport[] = [];
   const done = new Map<TensorProto, _Packed>();
   const gathered = new Map<TensorProto, _GatheredTable>();
+  const gatherRows = new Map<NodeProto, NodeReport>();
   for (const scope of _scopes(copy)) {
     const out: NodeProto[] = [];
+    const rows = new Map<NodeProto, NodeReport>();
     const aw = o.method === "awq" ? _awqScope(scope, o, opset) : null;
     scope.graph.node.forEach((node, index) => {
       if (node.opType === "Constant" && node.domain === "") {
@@ -102,16 +106,20 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
         quantized = r.ok;
         detail = r.detail;
       } else {
-        const r = _matmul(node, { scope, names, out, replaced, done, o, aw, scratch });
+        const r = _matmul(node, { scope, names, out, replaced, done, o, aw, scratch, rows });
         quantized = r.ok;
         detail = r.detail;
       }
       if (!quantized) out.push(node);
-      nodes.push(_report(node, index, scope, quantized, detail));
+      const row = _report(node, index, scope, quantized, detail);
+      rows.set(node, row);
+      if (opType === "Gather" && quantized) gatherRows.set(node, row);
+      nodes.push(row);
     });
     scope.graph.node = out;
   }
   _dropUnused(copy, replaced);
+  _dropStaleTableNotes(copy, gatherRows);
   if (o.format === "MatMulNBits" && nodes.some((n) => n.quantized)) _importMicrosoftDomain(copy);
   const sizeBytesAfter = _encodedSize(ModelProtoSchema, copy);
   return {
@@ -138,13 +146,24 @@ interface _Ctx {
   aw: _AwqScope | null;
   /** Where an unaligned weight is copied to be quantized (read within one _matmul, never kept). */
   scratch: _Float32Scratch;
+  /** The report rows of this graph's nodes so far (nodes folded into a weight say so). */
+  rows: Map<NodeProto, { detail: string }>;
 }
 
 function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   const { o } = ctx;
   const [a, b] = node.input;
-  const w = _floatWeightView(ctx.scope, b!, ctx.scratch);
-  if (typeof w === "string") return { ok: false, detail: `weight ${w}` };
+  const view = _floatWeightView(ctx.scope, b!, ctx.scratch);
+  // A weight the graph computes from constants (a tied LM head's Transpose of the embedding table) is
+  // folded, except for AWQ, which searches the constant weights of the MatMuls that share an input.
+  let folded: _FoldedWeight | null = null;
+  if (typeof view === "string") {
+    if (o.method === "awq") return { ok: false, detail: `weight ${view}` };
+    const f = _foldWeightOf(ctx.scope, ctx.out, node, b!);
+    if (typeof f === "string") return { ok: false, detail: `weight ${f}` };
+    folded = f;
+  }
+  const w = folded ?? (view as Exclude<typeof view, string>);
   if (w.dims.length !== 2) {
     return { ok: false, detail: `weight ${_show(b)} has rank ${w.dims.length}; MatMulNBits takes a 2-D B` };
   }
@@ -161,9 +180,10 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   }
   // A weight read by several MatMuls is quantized once (with the first one's inputs), unless AWQ scales it
   // for each input; the packed tensors then live where the float weight does, seen by every reader.
-  let packed = o.method === "awq" ? undefined : ctx.done.get(w.constant.tensor);
+  const constant = folded === null ? (view as Exclude<typeof view, string>).constant : null;
+  let packed = o.method === "awq" || constant === null ? undefined : ctx.done.get(constant.tensor);
   let input = a!;
-  let awqDetail = "";
+  let more = "";
   if (packed === undefined) {
     let awqOptions: _AwqMember | null = null;
     let values = w.values;
@@ -175,22 +195,29 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
         clip: score ? false : (o.methodOptions.clip as boolean | undefined),
       };
       input = shared.input;
-      awqDetail = `, ${shared.how}${score ? ", no clip search (a projection into attention scores)" : ""}`;
+      more = `, ${shared.how}${score ? ", no clip search (a projection into attention scores)" : ""}`;
       const outputScale = ctx.aw!.valueScales.get(node);
       if (outputScale !== undefined) {
         // AutoAWQ's v -> o: column n of B divided by o's s[n] before it is quantized.
         values = new Float32Array(K * N);
         for (let k = 0; k < K; k++)
           for (let n = 0; n < N; n++) values[k * N + n] = w.values[k * N + n]! / outputScale[n]!;
-        awqDetail += ", output columns divided by the o projection's input scale";
+        more += ", output columns divided by the o projection's input scale";
       }
     }
     const q = _quantize(values, K, N, x, node, o, awqOptions);
-    const home = o.method === "awq" ? ctx.scope.graph : w.constant.scope.graph;
+    const home = o.method === "awq" || constant === null ? ctx.scope.graph : constant.scope.graph;
     packed = _store(q.result, q.effective, values, b!, home, ctx.names, o);
-    ctx.done.set(w.constant.tensor, packed);
+    if (constant !== null) ctx.done.set(constant.tensor, packed);
   }
-  ctx.replaced.add(w.constant);
+  if (constant !== null) ctx.replaced.add(constant);
+  if (folded !== null) {
+    for (const c of folded.constants) ctx.replaced.add(c);
+    const what = `the ${o.bits}-bit weights of MatMul ${_show(node.name || node.output[0])}`;
+    _removeFolded(folded, ctx.out, ctx.rows, what);
+    const ops = [...new Set(folded.nodes.map((n) => n.opType))].join(" / ");
+    more += `; B folded from constants through ${folded.nodes.length} ${ops} node${folded.nodes.length === 1 ? "" : "s"}, removed`;
+  }
   const base = node.name || node.output[0]!;
   const y = node.output[0]!;
   if (o.format === "MatMulNBits") {
@@ -218,7 +245,7 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   const zero = o.method === "hqq" ? "float zero points" : o.symmetric ? "symmetric" : "asymmetric";
   return {
     ok: true,
-    detail: `${how}: ${o.bits}-bit ${o.method}, blocks of ${o.blockSize}, ${zero}, ${o.scaleType} scales${awqDetail}; weight SQNR ${packed.sqnrDb.toFixed(1)} dB`,
+    detail: `${how}: ${o.bits}-bit ${o.method}, blocks of ${o.blockSize}, ${zero}, ${o.scaleType} scales${more}; weight SQNR ${packed.sqnrDb.toFixed(1)} dB`,
   };
 }
 
@@ -280,6 +307,22 @@ function _quantize(
 interface _AwqMember {
   inputScale: Float32Array | undefined;
   clip: boolean | undefined;
+}
+
+/**
+ * A quantized Gather's report says when its float table stays in the file for other readers (a tied LM
+ * head's Transpose); when those were folded into a quantized MatMul afterwards and the table is gone,
+ * the note goes.
+ */
+function _dropStaleTableNotes(model: ModelProto, rows: ReadonlyMap<NodeProto, NodeReport>): void {
+  const present = new Set<string>();
+  for (const e of graphs(model)) {
+    for (const t of e.graph.initializer) present.add(t.name);
+    for (const n of e.graph.node) if (n.opType === "Constant") present.add(n.output[0]!);
+  }
+  for (const [node, row] of rows)
+    if (!present.has(node.input[0]!))
+      row.detail = row.detail.replace(/; the float table stays in the file too: .*$/, "");
 }
 
 function _importMicrosoftDomain(model: ModelProto): void {

@@ -211,37 +211,62 @@ describe('quantizeMatMulNBits with opTypes ["MatMul", "Gather"]: embedding table
     expect(out.y).toEqual(out.h);
   });
 
-  it("a table that a tied LM head reads too (Transpose -> MatMul) is quantized for the Gather, and the report says its float copy stays", async () => {
-    const m = model(
-      graph({
-        nodes: [
-          _node("Gather", ["E", "ids"], ["h"], "embed"),
-          _node("Transpose", ["E"], ["Et"], "tied", [_attr("perm", [1, 0])]),
-          _node("MatMul", ["h", "Et"], ["y"], "head"),
-        ],
-        inputs: [tensorInfo("ids", 7, ["n"])],
-        outputs: [tensorInfo("h", 1), tensorInfo("y", 1)],
-        initializers: [fromArray(E, { dims: [V, D], name: "E" })],
-      }),
-      17,
-    );
-    const { model: q, report } = quantizeMatMulNBits(m, { ...both, blockSize: 32 });
+  it("a tied LM head (MatMul by the Transpose of the table) is quantized too: the Transpose is folded into its 4-bit B and removed, and the float table leaves the file; with the head excluded the report says the float table stays", async () => {
+    const tied = () =>
+      model(
+        graph({
+          nodes: [
+            _node("Gather", ["E", "ids"], ["h"], "embed"),
+            _node("Transpose", ["E"], ["Et"], "tied", [_attr("perm", [1, 0])]),
+            _node("MatMul", ["h", "Et"], ["y"], "head"),
+          ],
+          inputs: [tensorInfo("ids", 7, ["n"])],
+          outputs: [tensorInfo("h", 1), tensorInfo("y", 1)],
+          initializers: [fromArray(E, { dims: [V, D], name: "E" })],
+        }),
+        17,
+      );
+    const { model: q, report } = quantizeMatMulNBits(tied(), { ...both, blockSize: 32 });
     expect(report.nodes.map((n) => [n.name, n.quantized])).toEqual([
       ["embed", true],
       ["tied", false],
-      ["head", false],
+      ["head", true],
     ]);
-    expect(report.nodes[0]!.detail).toMatch(
-      /; the float table stays in the file too: read by "tied" \(Transpose\)$/,
+    expect(report.nodes[1]!.detail).toBe('removed: folded into the 4-bit weights of MatMul "head"');
+    expect(report.nodes[2]!.detail).toContain("; B folded from constants through 1 Transpose node, removed;");
+    expect(report.nodes[0]!.detail).not.toContain("stays in the file");
+    expect(q.graph!.node.map((n) => n.opType)).toEqual(["GatherBlockQuantized", "MatMulNBits"]);
+    expect(q.graph!.initializer.map((t) => t.name)).not.toContain("E");
+    // Two 4-bit copies (rows for the Gather, columns for the head) in place of one float table.
+    expect(report.sizeBytesAfter).toBeLessThan(0.4 * report.sizeBytesBefore);
+    // The head multiplies by the 4-bit E^T; the rows by the 4-bit table.
+    const Et = new Float32Array(D * V);
+    for (let v = 0; v < V; v++) for (let d = 0; d < D; d++) Et[d * V + v] = E[v * D + d]!;
+    const head = dequantizeBlockwise(
+      quantizeBlockwise(Et, [D, V], { blockSize: 32, symmetric: true, layout: "KN" }),
     );
-    expect(q.graph!.initializer.map((t) => t.name)).toContain("E");
-    expect(report.sizeBytesAfter).toBeGreaterThan(report.sizeBytesBefore);
-    const plain = quantizeMatMulNBits(embedding(), { ...both, blockSize: 32 });
-    expect(plain.report.nodes[0]!.detail).not.toContain("stays in the file");
     const table = dequantizeBlockwise(
       quantizeBlockwise(E, [V, D], { blockSize: 32, symmetric: true, arithmetic: "numpy" }),
     );
-    expect((await run(writeModel(q))).h).toEqual(reference(table, W).h);
+    const out = await run(writeModel(q));
+    expect(out.h).toEqual(reference(table, W).h);
+    const want = new Float32Array(ids.length * V);
+    for (let r = 0; r < ids.length; r++)
+      for (let v = 0; v < V; v++) {
+        let s = 0;
+        for (let d = 0; d < D; d++) s += out.h[r * D + d]! * head[d * V + v]!;
+        want[r * V + v] = s;
+      }
+    expectClose(out.y, want);
+
+    const kept = quantizeMatMulNBits(tied(), { ...both, blockSize: 32, exclude: ["head"] });
+    expect(kept.report.nodes[0]!.detail).toMatch(
+      /; the float table stays in the file too: read by "tied" \(Transpose\)$/,
+    );
+    expect(kept.model.graph!.initializer.map((t) => t.name)).toContain("E");
+    expect(kept.report.sizeBytesAfter).toBeGreaterThan(kept.report.sizeBytesBefore);
+    const plain = quantizeMatMulNBits(embedding(), { ...both, blockSize: 32 });
+    expect(plain.report.nodes[0]!.detail).not.toContain("stays in the file");
   });
 
   it("keeps float what it cannot quantize and says why", () => {
