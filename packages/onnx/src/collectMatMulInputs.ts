@@ -1,9 +1,11 @@
 import { _checkOptions, _show } from "./_errors";
 import { _exposeTensors } from "./_expose";
 import { _checkSample } from "./_feeds";
-import type { ModelProto } from "./_gen/onnx_pb";
+import { _foldWeight } from "./_foldWeight";
+import type { ModelProto, NodeProto } from "./_gen/onnx_pb";
 import { _findConstant, _scopes } from "./_quantGraph";
 import type { EngineFeeds, InferenceEngine } from "./InferenceEngine";
+import { producers } from "./producers";
 import { writeModel } from "./writeModel";
 
 /** Options of {@link collectMatMulInputs}. */
@@ -97,15 +99,27 @@ export async function collectMatMulInputs(
   return out;
 }
 
-/** First input of each MatMul whose B is a constant 2-D float32 tensor -> K. */
+/**
+ * First input of each MatMul whose B is a constant 2-D float32 tensor, or one the graph computes from
+ * constants (a tied head's Transpose, which quantizeMatMulNBits folds) -> K.
+ */
 function _matmulInputs(model: ModelProto): Map<string, number> {
   const widths = new Map<string, number>();
   for (const scope of _scopes(model)) {
+    let made: Map<string, NodeProto> | undefined;
     for (const node of scope.graph.node) {
       if (node.opType !== "MatMul" || node.domain !== "") continue;
-      const b = _findConstant(scope, node.input[1] ?? "");
-      if (b === null || b.tensor.dataType !== 1 || b.tensor.dims.length !== 2) continue;
-      widths.set(node.input[0]!, Number(b.tensor.dims[0]));
+      const name = node.input[1] ?? "";
+      const b = _findConstant(scope, name);
+      let dims: number[] | null = null;
+      if (b !== null) dims = b.tensor.dataType === 1 ? b.tensor.dims.map(Number) : null;
+      else {
+        made ??= producers(scope.graph);
+        const f = _foldWeight(scope, name, made);
+        dims = typeof f === "string" ? null : f.dims;
+      }
+      if (dims === null || dims.length !== 2) continue;
+      widths.set(node.input[0]!, dims[0]!);
     }
   }
   return widths;

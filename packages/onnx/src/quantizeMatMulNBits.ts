@@ -155,10 +155,10 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   const [a, b] = node.input;
   const view = _floatWeightView(ctx.scope, b!, ctx.scratch);
   // A weight the graph computes from constants (a tied LM head's Transpose of the embedding table) is
-  // folded, except for AWQ, which searches the constant weights of the MatMuls that share an input.
+  // folded. AWQ searches scales only for the constant weights of the MatMuls that share an input: a
+  // folded B keeps s = 1 and gets AWQ's clip search.
   let folded: _FoldedWeight | null = null;
   if (typeof view === "string") {
-    if (o.method === "awq") return { ok: false, detail: `weight ${view}` };
     const f = _foldWeightOf(ctx.scope, ctx.out, node, b!);
     if (typeof f === "string") return { ok: false, detail: `weight ${f}` };
     folded = f;
@@ -187,7 +187,13 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   if (packed === undefined) {
     let awqOptions: _AwqMember | null = null;
     let values = w.values;
-    if (o.method === "awq") {
+    if (o.method === "awq" && folded !== null) {
+      awqOptions = {
+        inputScale: new Float32Array(K).fill(1),
+        clip: o.methodOptions.clip as boolean | undefined,
+      };
+      more = ", s = 1 (AWQ searches scales for constant weights only)";
+    } else if (o.method === "awq") {
       const shared = _awqInput(node, ctx.aw!, ctx.scope, ctx.names, ctx.out, ctx.replaced, o);
       const score = ctx.aw!.scores.has(node);
       awqOptions = {

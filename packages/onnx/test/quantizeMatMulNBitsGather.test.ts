@@ -7,7 +7,9 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { encode, perplexity, readTinyLm } from "../bench/_tinyLm";
 import { _attr, _node } from "../src/_quantGraph";
+import { collectMatMulInputs } from "../src/collectMatMulInputs";
 import { fromArray } from "../src/fromArray";
+import { ortEngine } from "../src/ortEngine";
 import { quantizeMatMulNBits } from "../src/quantizeMatMulNBits";
 import { readModel } from "../src/readModel";
 import { writeModel } from "../src/writeModel";
@@ -258,6 +260,18 @@ describe('quantizeMatMulNBits with opTypes ["MatMul", "Gather"]: embedding table
         want[r * V + v] = s;
       }
     expectClose(out.y, want);
+
+    // AWQ: the folded B keeps s = 1 (scales are searched for constant weights) and gets the clip search.
+    const activations = await collectMatMulInputs(tied(), {
+      engine: ortEngine(ort),
+      samples: [{ ids: { type: "int64", data: BigInt64Array.from(ids.map(BigInt)), dims: [ids.length] } }],
+    });
+    const withAwq = quantizeMatMulNBits(tied(), { ...both, blockSize: 32, method: "awq", activations });
+    expect(withAwq.report.nodes[2]).toMatchObject({ name: "head", quantized: true });
+    expect(withAwq.report.nodes[2]!.detail).toContain(
+      "4-bit awq, blocks of 32, symmetric, float32 scales, s = 1 (AWQ searches scales for constant weights only); B folded from constants through 1 Transpose node, removed;",
+    );
+    expect(withAwq.model.graph!.initializer.map((t) => t.name)).not.toContain("E");
 
     const kept = quantizeMatMulNBits(tied(), { ...both, blockSize: 32, exclude: ["head"] });
     expect(kept.report.nodes[0]!.detail).toMatch(
