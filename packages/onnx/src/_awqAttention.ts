@@ -6,7 +6,7 @@ import { type _AttentionBlock, _matchAttention } from "./_attentionBlock";
 import type { NodeProto } from "./_gen/onnx_pb";
 import type { _Scope } from "./_quantGraph";
 import { _floatWeightView } from "./_rewrite";
-import type { _Parsed } from "./quantizeMatMulNBitsOptions";
+import { _awqSearch, type _Parsed } from "./quantizeMatMulNBitsOptions";
 
 /** At most this many sequence lengths are tried when none is given (each costs one pass of the block). */
 const TRIES = 4;
@@ -22,7 +22,6 @@ export function _awqAttentionScale(
   reads: Map<string, NodeProto[]>,
   opset: number,
   o: _Parsed,
-  search: Record<string, unknown>,
 ): { scale: Float32Array; how: string; block: _AttentionBlock } | string {
   const block = _matchAttention(members, scope, made, reads, opset);
   if (typeof block === "string") return `attention block not matched: ${block}`;
@@ -78,15 +77,7 @@ export function _awqAttentionScale(
       weight: w.values,
       shape: [w.dims[0]!, w.dims[1]!] as [number, number],
     }));
-    const { inputScale } = awqScale(layers, x, {
-      bits: o.bits,
-      blockSize: o.blockSize,
-      symmetric: o.symmetric,
-      scaleType: o.scaleType,
-      layout: "KN",
-      ...search,
-      module,
-    });
+    const { inputScale } = awqScale(layers, x, { ..._awqSearch(o), module });
     return {
       scale: inputScale,
       how: `loss through the attention block (${block.heads} heads, sequences of ${T}, the o projection's output)`,

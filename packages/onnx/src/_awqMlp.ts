@@ -6,7 +6,7 @@ import { type Activation, awqScale, mlpModule } from "@quantkit/weights";
 import type { NodeProto } from "./_gen/onnx_pb";
 import { _findConstant, type _Scope } from "./_quantGraph";
 import { _floatWeightView } from "./_rewrite";
-import type { _Parsed } from "./quantizeMatMulNBitsOptions";
+import { _awqSearch, type _Parsed } from "./quantizeMatMulNBitsOptions";
 import { toFloat32Array } from "./toFloat32Array";
 
 /** Element-wise ops between up and down (GELU / SiLU decomposed or fused, a gate's product). */
@@ -38,7 +38,6 @@ export function _awqMlpScale(
   scope: _Scope,
   reads: Map<string, NodeProto[]>,
   o: _Parsed,
-  search: Record<string, unknown>,
 ): { scale: Float32Array; how: string } | string {
   if (members.length > 2) return `${members.length} MatMuls read the input, not up or gate and up`;
   const down = _down(members, scope, reads);
@@ -79,15 +78,7 @@ export function _awqMlpScale(
         weight: weights[i]!.values,
         shape: [weights[i]!.dims[0]!, weights[i]!.dims[1]!] as [number, number],
       }));
-      const { inputScale } = awqScale(layers, x, {
-        bits: o.bits,
-        blockSize: o.blockSize,
-        symmetric: o.symmetric,
-        scaleType: o.scaleType,
-        layout: "KN",
-        ...search,
-        module,
-      });
+      const { inputScale } = awqScale(layers, x, { ..._awqSearch(o), module });
       const gate = members.length === 2 ? `, gate ${members[order[0]!]!.name}` : "";
       return {
         scale: inputScale,

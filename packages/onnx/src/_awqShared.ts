@@ -15,7 +15,7 @@ import { _floatConstant, _floatWeightView } from "./_rewrite";
 import { consumers } from "./consumers";
 import type { NameScope } from "./createNameScope";
 import { producers } from "./producers";
-import type { _Parsed } from "./quantizeMatMulNBitsOptions";
+import { _awqSearch, type _Parsed } from "./quantizeMatMulNBitsOptions";
 import { toFloat32Array } from "./toFloat32Array";
 
 /** inspectModules' default: q, k and v through their attention block; the MLP by up's own outputs. */
@@ -42,6 +42,8 @@ export interface _AwqScope {
   valueScales: Map<NodeProto, Float32Array>;
   /** The model's default-domain opset (Softmax's default axis depends on it). */
   opset: number;
+  /** methodOptions.inspectModules, or its default. */
+  inspect: boolean | "attention";
 }
 
 /** Groups the MatMuls of a scope that AWQ will quantize by the value they read. */
@@ -65,6 +67,7 @@ export function _awqScope(scope: _Scope, o: _Parsed, opset: number): _AwqScope {
     made: producers(scope.graph),
     reads: consumers(scope.graph),
     valueScales: new Map(),
+    inspect: (o.methodOptions.inspectModules ?? _INSPECT_DEFAULT) as boolean | "attention",
     opset,
   };
 }
@@ -86,12 +89,9 @@ export function _awqInput(
   const known = aw.done.get(a);
   if (known !== undefined) return known;
   const members = aw.groups.get(a) ?? [node];
-  const pick = Object.fromEntries(
-    Object.entries(o.methodOptions).filter(([k]) => k === "nGrid" || k === "duoScaling"),
-  );
   let scale: Float32Array;
   let through = "";
-  const inspect = (o.methodOptions.inspectModules ?? _INSPECT_DEFAULT) as boolean | "attention";
+  const { inspect } = aw;
   if (members.some((m) => aw.scores.has(m))) {
     // The reference measures q, k and v through the attention block (inspectModules, on by default:
     // matched in the graph and checked against o's calibration input); without it s = 1: their own
@@ -99,7 +99,7 @@ export function _awqInput(
     let found: ReturnType<typeof _awqAttentionScale> = "not inspected";
     if (inspect !== false) {
       try {
-        found = _awqAttentionScale(members, a, scope, aw.made, aw.reads, aw.opset, o, pick);
+        found = _awqAttentionScale(members, a, scope, aw.made, aw.reads, aw.opset, o);
       } catch (e) {
         throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
       }
@@ -116,9 +116,9 @@ export function _awqInput(
     }
     scale = found.scale;
     through = `; ${found.how}`;
-    _foldIntoValue(found.block, aw, scope, names, replaced, o, pick, inspect);
+    _foldIntoValue(found.block, aw, scope, names, replaced, o);
   } else {
-    ({ scale, through } = _groupScale(members, a, scope, aw, o, pick, inspect));
+    ({ scale, through } = _groupScale(members, a, scope, aw, o));
   }
   const shared = members.length === 1 ? "" : `, shared by ${members.length} MatMuls`;
   if (scale.every((v) => v === 1)) {
@@ -158,25 +158,17 @@ function _groupScale(
   scope: _Scope,
   aw: _AwqScope,
   o: _Parsed,
-  pick: Record<string, unknown>,
-  inspect: boolean | "attention",
 ): { scale: Float32Array; through: string } {
+  const { inspect } = aw;
   let found: { scale: Float32Array; how: string } | string = "not inspected";
   try {
-    if (inspect === true) found = _awqMlpScale(members, a, scope, aw.reads, o, pick);
+    if (inspect === true) found = _awqMlpScale(members, a, scope, aw.reads, o);
     if (typeof found !== "string") return { scale: found.scale, through: `; ${found.how}` };
     const layers = members.map((m) => {
       const w = _weight(scope, m);
       return { weight: w.values, shape: [w.dims[0]!, w.dims[1]!] as [number, number] };
     });
-    const scale = awqScale(layers, o.activations!.get(a)!, {
-      bits: o.bits,
-      blockSize: o.blockSize,
-      symmetric: o.symmetric,
-      scaleType: o.scaleType,
-      layout: "KN",
-      ...pick,
-    }).inputScale;
+    const scale = awqScale(layers, o.activations!.get(a)!, _awqSearch(o)).inputScale;
     return { scale, through: inspect === true ? `; loss on its own outputs (no MLP block: ${found})` : "" };
   } catch (e) {
     throw new Error(`quantizeMatMulNBits: AWQ scale of input ${_show(a)}: ${(e as Error).message}`);
@@ -197,15 +189,13 @@ function _foldIntoValue(
   names: NameScope,
   replaced: Set<_Constant>,
   o: _Parsed,
-  pick: Record<string, unknown>,
-  inspect: boolean | "attention",
 ): void {
   const { node: out, input } = block.output;
   const v = block.qkv[2];
   const group = aw.groups.get(input);
   if (aw.done.has(input) || group?.length !== 1 || group[0] !== out) return; // o excluded, or no rows
   if ((aw.reads.get(input) ?? []).length !== 1 || scope.graph.output.some((g) => g.name === input)) return;
-  const { scale, through } = _groupScale(group, input, scope, aw, o, pick, inspect);
+  const { scale, through } = _groupScale(group, input, scope, aw, o);
   if (scale.every((s) => s === 1)) {
     aw.done.set(input, { scale, input, how: `s = 1 (alpha 0${through})` });
     return;

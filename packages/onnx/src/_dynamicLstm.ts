@@ -40,9 +40,6 @@ export function _dynamicLstm(
   const [x, wName, rName] = node.input;
   if (x === undefined || _isFloatConstant(ctx.scope, x))
     return { ok: false, detail: "input X is a constant: nothing to quantize at run time" };
-  const parts: { inputs: [string, string, string]; dims: number[]; shared: boolean }[] = [];
-  const constants: _Constant[] = [];
-  const computed: NodeProto[] = [];
   const folded: _FoldedWeight[] = [];
   for (const name of [wName, rName]) {
     const w = _foldWeightOf(ctx.scope, ctx.out, node, name ?? "");
@@ -52,14 +49,13 @@ export function _dynamicLstm(
         ok: false,
         detail: `weight ${_show(name)} has rank ${w.dims.length}, not [directions, 4 x hidden, inputs]`,
       };
-    parts.push(_quantized(ctx, node, name!, w, type));
-    constants.push(...w.constants);
-    computed.push(...w.nodes);
     folded.push(w);
   }
-  const [W, R] = parts as [(typeof parts)[0], (typeof parts)[0]];
-  if (R.dims[0] !== W.dims[0] || R.dims[2] !== W.dims[2])
-    return { ok: false, detail: `W ${_show(W.dims)} and R ${_show(R.dims)} do not agree` };
+  const [fw, fr] = folded as [_FoldedWeight, _FoldedWeight];
+  if (fr.dims[0] !== fw.dims[0] || fr.dims[1] !== fw.dims[1])
+    return { ok: false, detail: `W ${_show(fw.dims)} and R ${_show(fr.dims)} do not agree` };
+  const W = _quantized(ctx, node, wName!, fw, type);
+  const R = _quantized(ctx, node, rName!, fr, type);
   const inputs = [x, W.inputs[0], R.inputs[0]];
   for (let i = 3; i < 8; i++) inputs.push(node.input[i] ?? "");
   inputs.push(W.inputs[1], W.inputs[2], R.inputs[1], R.inputs[2]);
@@ -67,13 +63,13 @@ export function _dynamicLstm(
   const name = ctx.names.unique(`${node.name || node.output[0] || "LSTM"}_quant`);
   const q = _node("DynamicQuantizeLSTM", inputs, [...node.output], name, attributes, "com.microsoft");
   ctx.out.push(q);
-  for (const c of constants) ctx.replaced.add(c);
+  for (const c of folded.flatMap((w) => w.constants)) ctx.replaced.add(c);
   // The nodes that computed W and R from constants (PyTorch's export of an LSTM cell) go with them.
   for (const w of folded)
     _removeFolded(w, ctx.out, ctx.rows, `the 8-bit weights of LSTM ${_show(node.name || node.output[0])}`);
   const per = ctx.perChannel ? "per gate row" : "per direction";
-  let via =
-    computed.length > 0 ? `; W and R folded from constants through ${computed.length} nodes, removed` : "";
+  const removed = folded.reduce((n, w) => n + w.nodes.length, 0);
+  let via = removed > 0 ? `; W and R folded from constants through ${removed} nodes, removed` : "";
   if (W.shared || R.shared)
     via += "; the 8-bit W and R of an LSTM before it, which reads the same float weights, shared";
   return { ok: true, detail: `DynamicQuantizeLSTM (${type} W and R, ${per}${via})` };

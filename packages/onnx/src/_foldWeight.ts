@@ -50,15 +50,12 @@ export function _foldWeight(
     if (typeof p === "string") return p;
     parts.push(p);
   }
-  // Filled by `ints` below (the same array): the integer constants (axes, starts, ends) the node reads.
-  const sub = {
+  // `read` gains the integer constants (axes, starts, ends) as `ints` reads them below.
+  const folded = (values: Float32Array, dims: number[]): _FoldedWeight => ({
+    values,
+    dims,
     nodes: [...parts.flatMap((p) => p.nodes), n],
-    constants: [...parts.flatMap((p) => p.constants)],
-  };
-  const withRead = <T extends { values: Float32Array; dims: number[] }>(r: T): _FoldedWeight => ({
-    ...r,
-    nodes: sub.nodes,
-    constants: [...sub.constants, ...read],
+    constants: [...parts.flatMap((p) => p.constants), ...read],
   });
   if (n.opType === "Unsqueeze") {
     const axes = ints(1, "axes");
@@ -66,7 +63,7 @@ export function _foldWeight(
     const dims = [...parts[0]!.dims];
     const rank = dims.length + axes.length;
     for (const a of axes.map((a) => (a < 0 ? a + rank : a)).sort((x, y) => x - y)) dims.splice(a, 0, 1);
-    return withRead({ values: parts[0]!.values, dims });
+    return folded(parts[0]!.values, dims);
   }
   if (n.opType === "Concat") {
     const rank = parts[0]!.dims.length;
@@ -88,7 +85,7 @@ export function _foldWeight(
         values.set(p.values.subarray(o * run, (o + 1) * run), at);
         at += run;
       }
-    return withRead({ values, dims });
+    return folded(values, dims);
   }
   if (n.opType === "Slice") {
     const src = parts[0]!;
@@ -122,7 +119,7 @@ export function _foldWeight(
         index[a] = 0;
       }
     }
-    return withRead({ values, dims });
+    return folded(values, dims);
   }
   if (n.opType === "Transpose") {
     const src = parts[0]!;
@@ -141,7 +138,7 @@ export function _foldWeight(
         index[a] = 0;
       }
     }
-    return withRead({ values, dims });
+    return folded(values, dims);
   }
   return `${_show(name)} is computed by ${n.opType}, not from constants by Unsqueeze / Slice / Concat / Transpose`;
 }

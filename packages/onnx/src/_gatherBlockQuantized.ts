@@ -21,8 +21,6 @@ import type { _Parsed } from "./quantizeMatMulNBitsOptions";
 
 /** What one Gather needs from quantizeMatMulNBits' pass. */
 export interface _GatherCtx {
-  /** The model being rewritten (to find the other readers of a table). */
-  model: ModelProto;
   scope: _Scope;
   names: NameScope;
   out: NodeProto[];
@@ -37,8 +35,6 @@ export interface _GatheredTable {
   inputs: string[];
   sqnrDb: number;
   how: string;
-  /** What else reads the float table (so that it stays in the file), e.g. a tied LM head's Transpose. */
-  others: string;
 }
 
 /** Rewrites one Gather, or says why it stays float. */
@@ -78,7 +74,6 @@ export function _gather(node: NodeProto, ctx: _GatherCtx): { ok: boolean; detail
       ..._storeTable(q.result, data!, ctx),
       sqnrDb: _sqnrDb(w.values, q.result.dequantized),
       how: q.how,
-      others: _otherReaders(ctx.model, data!, o),
     };
     ctx.gathered.set(w.constant.tensor, table);
   }
@@ -117,29 +112,19 @@ export function _gather(node: NodeProto, ctx: _GatherCtx): { ok: boolean; detail
   const zero = o.method === "hqq" ? "rounded zero points" : o.symmetric ? "symmetric" : "asymmetric";
   return {
     ok: true,
-    detail: `${where}: ${o.bits}-bit ${table.how}, table [${V}, ${D}] in blocks of ${o.blockSize} along D, ${zero}, ${o.scaleType} scales; table SQNR ${table.sqnrDb.toFixed(1)} dB${table.others}`,
+    detail: `${where}: ${o.bits}-bit ${table.how}, table [${V}, ${D}] in blocks of ${o.blockSize} along D, ${zero}, ${o.scaleType} scales; table SQNR ${table.sqnrDb.toFixed(1)} dB`,
   };
 }
 
 /**
- * The nodes other than quantizable Gathers that read the table `name` (a tied LM head through Transpose or
- * Gemm, a Gather of columns): the float table stays in the file for them. "" when there are none.
+ * For a quantized Gather's report, read on the finished model: the nodes that still read its float table
+ * `name` (a tied LM head left float, an excluded Gather...), for which the table stays in the file; ""
+ * when there are none (the table is gone).
  */
-function _otherReaders(model: ModelProto, name: string, o: _Parsed): string {
+export function _floatTableNote(model: ModelProto, name: string): string {
   const others = allNodes(model)
     .map((e) => e.node)
-    .filter((n) => n.input.includes(name))
-    .filter((n) => {
-      const axis = _getAttr(n, "axis");
-      const rows = axis === undefined || Number(axis.i) === 0 || Number(axis.i) === -2;
-      return !(
-        n.opType === "Gather" &&
-        n.domain === "" &&
-        n.input[0] === name &&
-        rows &&
-        !o.exclude.has(n.name)
-      );
-    });
+    .filter((n) => n.input.includes(name));
   if (others.length === 0) return "";
   const shown = others.slice(0, 3).map((n) => `${_show(n.name)} (${n.opType})`);
   return `; the float table stays in the file too: ${others.length > 3 ? `${others.length} nodes read it, ` : "read by "}${shown.join(", ")}`;

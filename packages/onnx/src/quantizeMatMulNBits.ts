@@ -3,8 +3,8 @@ import { type _AwqScope, _awqInput, _awqScope } from "./_awqShared";
 import { _encodedSize } from "./_encodeMessage";
 import { _checkOptions, _show } from "./_errors";
 import { _Float32Scratch } from "./_float32View";
-import { type _FoldedWeight, _foldWeightOf, _removeFolded } from "./_foldWeight";
-import { type _GatheredTable, _gather } from "./_gatherBlockQuantized";
+import { _foldWeightOf, _removeFolded } from "./_foldWeight";
+import { _floatTableNote, type _GatheredTable, _gather } from "./_gatherBlockQuantized";
 import { type ModelProto, ModelProtoSchema, type NodeProto, type TensorProto } from "./_gen/onnx_pb";
 import { type _Packed, _store } from "./_nbitsTensors";
 import {
@@ -18,7 +18,6 @@ import {
 } from "./_quantGraph";
 import { _dropUnused, _floatWeightView, _notQuantizedReason, _report } from "./_rewrite";
 import { createNameScope, type NameScope } from "./createNameScope";
-import { graphs } from "./graphs";
 import { makeOpsetId } from "./makeModel";
 import type { NodeReport } from "./quantizationReport";
 import type { QuantizeResult } from "./quantizeDynamic";
@@ -102,7 +101,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
       } else if (o.exclude.has(node.name)) {
         detail = "excluded by options.exclude";
       } else if (opType === "Gather") {
-        const r = _gather(node, { model: copy, scope, names, out, replaced, gathered, o, scratch });
+        const r = _gather(node, { scope, names, out, replaced, gathered, o, scratch });
         quantized = r.ok;
         detail = r.detail;
       } else {
@@ -119,7 +118,7 @@ export function quantizeMatMulNBits(model: ModelProto, options?: QuantizeMatMulN
     scope.graph.node = out;
   }
   _dropUnused(copy, replaced);
-  _dropStaleTableNotes(copy, gatherRows);
+  for (const [node, row] of gatherRows) row.detail += _floatTableNote(copy, node.input[0]!);
   if (o.format === "MatMulNBits" && nodes.some((n) => n.quantized)) _importMicrosoftDomain(copy);
   const sizeBytesAfter = _encodedSize(ModelProtoSchema, copy);
   return {
@@ -157,13 +156,10 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   // A weight the graph computes from constants (a tied LM head's Transpose of the embedding table) is
   // folded. AWQ searches scales only for the constant weights of the MatMuls that share an input: a
   // folded B keeps s = 1 and gets AWQ's clip search.
-  let folded: _FoldedWeight | null = null;
-  if (typeof view === "string") {
-    const f = _foldWeightOf(ctx.scope, ctx.out, node, b!);
-    if (typeof f === "string") return { ok: false, detail: `weight ${f}` };
-    folded = f;
-  }
+  const folded = typeof view === "string" ? _foldWeightOf(ctx.scope, ctx.out, node, b!) : null;
+  if (typeof folded === "string") return { ok: false, detail: `weight ${folded}` };
   const w = folded ?? (view as Exclude<typeof view, string>);
+  const constant = folded === null ? (view as Exclude<typeof view, string>).constant : null;
   if (w.dims.length !== 2) {
     return { ok: false, detail: `weight ${_show(b)} has rank ${w.dims.length}; MatMulNBits takes a 2-D B` };
   }
@@ -180,7 +176,6 @@ function _matmul(node: NodeProto, ctx: _Ctx): { ok: boolean; detail: string } {
   }
   // A weight read by several MatMuls is quantized once (with the first one's inputs), unless AWQ scales it
   // for each input; the packed tensors then live where the float weight does, seen by every reader.
-  const constant = folded === null ? (view as Exclude<typeof view, string>).constant : null;
   let packed = o.method === "awq" || constant === null ? undefined : ctx.done.get(constant.tensor);
   let input = a!;
   let more = "";
@@ -313,22 +308,6 @@ function _quantize(
 interface _AwqMember {
   inputScale: Float32Array | undefined;
   clip: boolean | undefined;
-}
-
-/**
- * A quantized Gather's report says when its float table stays in the file for other readers (a tied LM
- * head's Transpose); when those were folded into a quantized MatMul afterwards and the table is gone,
- * the note goes.
- */
-function _dropStaleTableNotes(model: ModelProto, rows: ReadonlyMap<NodeProto, NodeReport>): void {
-  const present = new Set<string>();
-  for (const e of graphs(model)) {
-    for (const t of e.graph.initializer) present.add(t.name);
-    for (const n of e.graph.node) if (n.opType === "Constant") present.add(n.output[0]!);
-  }
-  for (const [node, row] of rows)
-    if (!present.has(node.input[0]!))
-      row.detail = row.detail.replace(/; the float table stays in the file too: .*$/, "");
 }
 
 function _importMicrosoftDomain(model: ModelProto): void {

@@ -190,3 +190,21 @@ function _opTypes(value: unknown, fn: string): Set<WeightOnlyOpType> {
     throw new RangeError(`${fn}: opTypes is empty; name at least one of ${WEIGHT_ONLY_OP_TYPES.join(", ")}`);
   return new Set(list as WeightOnlyOpType[]);
 }
+
+/**
+ * awqScale's options for the parsed ones: the block format, B as [K, N], and the search's own (nGrid,
+ * duoScaling) from methodOptions.
+ */
+export function _awqSearch(o: _Parsed) {
+  const search = Object.fromEntries(
+    Object.entries(o.methodOptions).filter(([k]) => k === "nGrid" || k === "duoScaling"),
+  );
+  return {
+    bits: o.bits,
+    blockSize: o.blockSize,
+    symmetric: o.symmetric,
+    scaleType: o.scaleType,
+    layout: "KN" as const,
+    ...search,
+  };
+}
