@@ -7,19 +7,14 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { collectMatMulInputs, type EngineFeeds, ortEngine, readModel } from "../src/index";
 import { MODELS } from "../test/_fixtures";
+import { arg, fixturesDir } from "./_args";
 import { layerLevel } from "./_layerLevel";
 import { readTextLines, recInput } from "./_ocr";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const FIXTURES = arg("fixtures", fileURLToPath(new URL("../../../fixtures/", import.meta.url)));
+const FIXTURES = fixturesDir();
 const CALIBRATION = Number(arg("calibration", "32"));
 const symmetric = arg("symmetric", "false") === "true";
 const blockSize = Number(arg("block-size", "32"));

@@ -35,13 +35,9 @@ import {
 import { exportQuantizedModel, importSequential } from "../src/nn";
 import { argmaxRows, batchesOf, smallCnn } from "../test/_nnModels";
 import { FASHION_MNIST, FIXTURES } from "../test/_realFixtures";
+import { arg } from "./_args";
 import { readFashion } from "./_fashion";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
 const STEPS = Number(arg("steps", "300"));
 const PARTS = arg("parts", "export,import").split(",");
 ortWeb.env.wasm.numThreads = 1;

@@ -9,7 +9,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
 import {
@@ -24,14 +23,10 @@ import {
   writeModel,
 } from "../src/index";
 import { MODELS } from "../test/_fixtures";
+import { arg, fixturesDir } from "./_args";
 import { ctcDecode, readTextLines, recInput } from "./_ocr";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const FIXTURES = arg("fixtures", fileURLToPath(new URL("../../../fixtures/", import.meta.url)));
+const FIXTURES = fixturesDir();
 const CALIBRATION = Number(arg("calibration", "32"));
 const METHODS = arg("methods", "rtn,rtn-asym,gptq,gptq-asym,awq,awq-asym,hqq").split(",");
 const BLOCK_SIZE = 32;

@@ -25,16 +25,12 @@ import {
   writeModel,
 } from "../src/index";
 import { MODELS } from "../test/_fixtures";
+import { arg, fixturesDir } from "./_args";
 import { fashionAccuracy, fashionFeed, readFashion } from "./_fashion";
 import { clsInput, clsTop1, ctcDecode, readTextLines, recDictionary, recLine, recText } from "./_ocr";
 import { compareVad, readSpeech, vadProbabilities } from "./_speech";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const FIXTURES = arg("fixtures", fileURLToPath(new URL("../../../fixtures/", import.meta.url)));
+const FIXTURES = fixturesDir();
 const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 const CALIBRATION = 64;
 const METHOD = arg("method", "minmax") as "minmax";

@@ -30,14 +30,10 @@ import {
   writeModel,
 } from "../src/index";
 import { MODELS } from "../test/_fixtures";
+import { arg } from "./_args";
 import { fashionFeed, readFashion } from "./_fashion";
 import { clsInput, readTextLines, recLine } from "./_ocr";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
 const FIXTURES = fileURLToPath(new URL("../../../fixtures/", import.meta.url));
 const DEPTHWISE = arg("depthwise", "qdq") as "qdq";
 const OPS = new RegExp(`^(${arg("ops", "Conv|MatMul|Gemm|MaxPool")})$`);
