@@ -68,7 +68,16 @@ export interface QuantizeMatMulNBitsOptions {
   opTypes?: readonly WeightOnlyOpType[];
 }
 
-/** The op types {@link quantizeMatMulNBits} quantizes (its `opTypes` option). */
+/**
+ * The op types {@link quantizeMatMulNBits} quantizes (its `opTypes` option).
+ *
+ * @example
+ * ```ts
+ * import { quantizeMatMulNBits, WEIGHT_ONLY_OP_TYPES } from "@quantkit/onnx";
+ * WEIGHT_ONLY_OP_TYPES; // ["MatMul", "Gather"]
+ * const { model: q4 } = quantizeMatMulNBits(model, { opTypes: WEIGHT_ONLY_OP_TYPES }); // embeddings too
+ * ```
+ */
 export const WEIGHT_ONLY_OP_TYPES = ["MatMul", "Gather"] as const;
 /** One of {@link WEIGHT_ONLY_OP_TYPES}. */
 export type WeightOnlyOpType = (typeof WEIGHT_ONLY_OP_TYPES)[number];
